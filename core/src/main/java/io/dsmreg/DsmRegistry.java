@@ -1,0 +1,235 @@
+package io.dsmreg;
+
+import io.dsmreg.layout.SegmentDescriptor;
+import io.dsmreg.registry.SlotView;
+import org.agrona.concurrent.AtomicBuffer;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A registry of named shared memory, shared by every process of this user on this host that opens
+ * the same name: the JVM's counterpart of PostgreSQL's DSM registry.
+ * <pre>{@code
+ * try (DsmRegistry registry = DsmRegistry.open("orders"))
+ * {
+ *     NamedSegment state = registry.segment("orders.state", 4096, (buffer, start) -> buffer.putLong(0, start), 7L);
+ *     state.buffer().getAndAddLong(0, 1);
+ * }
+ * }</pre>
+ * The first process that asks for a name creates and initializes it, exactly once on the host,
+ * even when processes race or the initializer dies half-way; every other process attaches to it.
+ * Entries outlive the processes that use them, until {@link #remove(String)}.
+ * <p>
+ * Instances are thread-safe. Opening the same registry twice in one JVM shares one set of mappings
+ * and one set of locks; each instance must be closed, and the last close releases them. Handles
+ * returned by a registry stay valid after it is closed.
+ */
+public final class DsmRegistry implements AutoCloseable
+{
+    private final OpenRegistry registry;
+    private volatile boolean closed;
+
+    private DsmRegistry(final OpenRegistry registry)
+    {
+        this.registry = registry;
+    }
+
+    /** Creates the registry {@code name}, or joins it if it exists, with default options. */
+    public static DsmRegistry open(final String name)
+    {
+        return open(name, RegistryOptions.defaults());
+    }
+
+    /**
+     * Creates the registry {@code name}, or joins it if it exists.
+     *
+     * @param name    letters, digits, '.', '_' and '-', at most 63 characters (it names a directory).
+     * @param options where the registry lives, how long to wait, how many entries a new one holds.
+     * @throws InvalidNameException  for a name that cannot name a directory.
+     * @throws PermissionException   if its directory is not this user's alone, or is a link.
+     * @throws CorruptFileException  if its table file is not a registry table of this version.
+     * @throws OutOfSpaceException   if there is no room for a new table file.
+     */
+    public static DsmRegistry open(final String name, final RegistryOptions options)
+    {
+        return new DsmRegistry(OpenRegistry.acquire(name, options == null ? RegistryOptions.defaults() : options));
+    }
+
+    /** The registry's name. */
+    public String name()
+    {
+        return registry.name();
+    }
+
+    /** The registry's directory, {@code <root>/dsmreg-<user>/<name>}. */
+    public Path directory()
+    {
+        return registry.directory();
+    }
+
+    /** {@link #segment(String, long, SegmentInitializer, Object)} with no initializer: zeroed memory. */
+    public NamedSegment segment(final String name, final long size)
+    {
+        return segment(name, size, null, null);
+    }
+
+    /**
+     * Returns the named segment, creating and initializing it if no process has: PostgreSQL's
+     * {@code GetNamedDSMSegment}.
+     * <p>
+     * The first caller on the host creates {@code size} zeroed bytes and runs
+     * {@code init.initialize(buffer, arg)}; all others, in this and other processes, wait for that
+     * and attach. {@link NamedSegment#found()} tells which happened. Asking again in the same process
+     * returns the same mapping.
+     *
+     * @param name the entry's name: 1 to 63 bytes of UTF-8, any characters.
+     * @param size bytes of shared memory, from 1 to {@value SegmentDescriptor#MAX_DATA_LENGTH}.
+     * @param init run once on the host to fill the new segment; null for zeroed memory.
+     * @param arg  passed to {@code init}.
+     * @throws InvalidNameException   for a null, empty or too long name.
+     * @throws InvalidSizeException   for a size out of range.
+     * @throws EntryMismatchException if the name exists as another type or with another size.
+     * @throws OutOfSpaceException    if the file system or the registry is full.
+     * @throws LockTimeoutException   if another process held the entry longer than the timeout.
+     */
+    public <A> NamedSegment segment(final String name, final long size, final SegmentInitializer<? super A> init, final A arg)
+    {
+        final OpenRegistry open = open();
+        if (name != null && open.cached(name) instanceof NamedSegment cached && cached.size() == size)
+        {
+            return cached;
+        }
+        final byte[] nameBytes = EntryNames.encode("segment", name);
+        if (size <= 0 || size > SegmentDescriptor.MAX_DATA_LENGTH)
+        {
+            throw new InvalidSizeException(
+                "requested segment \"" + name + "\" has size " + size + "; a segment's size must be between 1 and " +
+                SegmentDescriptor.MAX_DATA_LENGTH + " bytes (2 GiB - 4 KiB). For more, use several segments or an area");
+        }
+        return open.getOrCreate(name, nameBytes, new SegmentFactory<>(open, name, size, init, arg));
+    }
+
+    /**
+     * Removes the entry {@code name} and deletes its files; PostgreSQL cannot do this. Waits for an
+     * initialization in progress to finish. Processes that still hold a handle keep valid memory,
+     * no longer shared with anyone who asks afresh; the next request for the name creates a new entry.
+     *
+     * @return true if the entry existed.
+     */
+    public boolean remove(final String name)
+    {
+        return open().remove(name, EntryNames.encode("entry", name));
+    }
+
+    /**
+     * Every entry of the registry, created by any process: the rows of PostgreSQL's
+     * {@code pg_dsm_registry_allocations}. Reads without locks; entries whose initialization has
+     * not completed have a null size.
+     */
+    public List<RegistryEntry> entries()
+    {
+        return open().entries();
+    }
+
+    /** Releases this handle; the last handle of the JVM releases the registry's locks and files. */
+    @Override
+    public void close()
+    {
+        if (!closed)
+        {
+            synchronized (this)
+            {
+                if (closed)
+                {
+                    return;
+                }
+                closed = true;
+            }
+            registry.release();
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return "DsmRegistry{name=\"" + registry.name() + "\", directory=" + registry.directory() + (closed ? ", closed}" : "}");
+    }
+
+    private OpenRegistry open()
+    {
+        if (closed)
+        {
+            throw new DsmRegistryException("registry \"" + registry.name() + "\" is closed; open it again with DsmRegistry.open");
+        }
+        return registry;
+    }
+
+    private static final class SegmentFactory<A> implements EntryFactory<NamedSegment>
+    {
+        private final OpenRegistry registry;
+        private final String name;
+        private final long size;
+        private final SegmentInitializer<? super A> init;
+        private final A arg;
+
+        SegmentFactory(
+            final OpenRegistry registry, final String name, final long size, final SegmentInitializer<? super A> init, final A arg)
+        {
+            this.registry = registry;
+            this.name = name;
+            this.size = size;
+            this.init = init;
+            this.arg = arg;
+        }
+
+        @Override
+        public EntryType type()
+        {
+            return EntryType.SEGMENT;
+        }
+
+        @Override
+        public long size()
+        {
+            return size;
+        }
+
+        @Override
+        public void checkCompatible(final SlotView existing)
+        {
+            if (existing.size() != size)
+            {
+                throw new EntryMismatchException(
+                    "requested segment \"" + name + "\" has size " + size + " but the existing one has " + existing.size() +
+                    "; ask for " + existing.size() + ", or remove the entry first to create it with the new size");
+            }
+        }
+
+        @Override
+        public NamedSegment create(final int slot, final long fileId)
+        {
+            final AtomicBuffer buffer = SegmentFiles.create(registry.directory(), fileId, name, size, init, arg);
+            return new NamedSegment(name, size, false, buffer, registry.table(), slot, 0);
+        }
+
+        @Override
+        public NamedSegment attach(final SlotView ready)
+        {
+            final AtomicBuffer buffer = SegmentFiles.attach(registry.directory(), ready.fileId(), name, size);
+            return new NamedSegment(name, size, true, buffer, registry.table(), ready.index(), ready.generation());
+        }
+
+        @Override
+        public NamedSegment published(final NamedSegment created, final long generation)
+        {
+            return new NamedSegment(name, size, false, created.buffer(), registry.table(), created.slot(), generation);
+        }
+
+        @Override
+        public NamedSegment asFound(final NamedSegment handle)
+        {
+            return handle.asFound();
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package io.dsmreg;
+
+/**
+ * Root of every exception dsmreg throws. Unchecked, like PostgreSQL's {@code ereport(ERROR)}: a
+ * call that throws it has left the registry as it found it.
+ * <p>
+ * Subclasses name the causes a caller may want to handle on their own: {@link InvalidNameException},
+ * {@link InvalidSizeException}, {@link EntryMismatchException}, {@link OutOfSpaceException},
+ * {@link CorruptFileException}, {@link LockTimeoutException} and {@link PermissionException}.
+ */
+public class DsmRegistryException extends RuntimeException
+{
+    private static final long serialVersionUID = 1L;
+
+    public DsmRegistryException(final String message)
+    {
+        super(message);
+    }
+
+    public DsmRegistryException(final String message, final Throwable cause)
+    {
+        super(message, cause);
+    }
+}

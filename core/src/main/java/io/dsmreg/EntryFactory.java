@@ -1,0 +1,39 @@
+package io.dsmreg;
+
+import io.dsmreg.registry.SlotView;
+
+/**
+ * What one kind of entry contributes to the registry's create-or-attach protocol: the request's
+ * type and size, a compatibility check against an existing entry, and how to create and attach
+ * its files. {@link OpenRegistry#getOrCreate} does the locking, publication and clean-up.
+ *
+ * @param <H> the handle the request returns.
+ */
+interface EntryFactory<H>
+{
+    EntryType type();
+
+    /** The size recorded in the registry (segments), or 0. */
+    long size();
+
+    /** Throws {@link EntryMismatchException} when the existing entry does not fit the request. */
+    void checkCompatible(SlotView existing);
+
+    /**
+     * Creates and initializes the entry's files (none exist for {@code fileId}); runs while this
+     * process holds the entry's lock, so exactly once per entry on the host.
+     */
+    H create(int slot, long fileId);
+
+    /** Attaches to a published entry; runs under the table lock, so keep it to mapping files. */
+    H attach(SlotView ready);
+
+    /** Called after publication with the slot's generation as published: the handle to return. */
+    H published(H created, long generation);
+
+    /** The handle later requests of this process get, from the cache: for segments, found is true. */
+    default H asFound(final H handle)
+    {
+        return handle;
+    }
+}

@@ -1,0 +1,84 @@
+package io.dsmreg;
+
+import io.dsmreg.registry.RegistryTable;
+import org.agrona.concurrent.AtomicBuffer;
+
+/**
+ * A named segment as one request returned it: the shared memory, and whether the request found
+ * it already initialized.
+ * <p>
+ * The buffer stays valid as long as this handle is reachable, even after the entry is removed
+ * from the registry (then it is simply no longer shared with processes that ask afresh).
+ */
+public final class NamedSegment
+{
+    private final String name;
+    private final long size;
+    private final boolean found;
+    private final AtomicBuffer buffer;
+    private final RegistryTable table;
+    private final int slot;
+    private final long generation;
+
+    NamedSegment(
+        final String name, final long size, final boolean found, final AtomicBuffer buffer,
+        final RegistryTable table, final int slot, final long generation)
+    {
+        this.name = name;
+        this.size = size;
+        this.found = found;
+        this.buffer = buffer;
+        this.table = table;
+        this.slot = slot;
+        this.generation = generation;
+    }
+
+    /** The same mapping, as seen by a later request that found it initialized. */
+    NamedSegment asFound()
+    {
+        return found ? this : new NamedSegment(name, size, true, buffer, table, slot, generation);
+    }
+
+    int slot()
+    {
+        return slot;
+    }
+
+    public String name()
+    {
+        return name;
+    }
+
+    /** The requested size in bytes; {@code buffer().capacity()} equals it. */
+    public long size()
+    {
+        return size;
+    }
+
+    /**
+     * True when this request attached to a segment that was already initialized; false when this
+     * request ran the initializer (including a retry after an earlier failed or crashed one).
+     */
+    public boolean found()
+    {
+        return found;
+    }
+
+    /** The shared memory. Index 0 is 128-byte aligned, so every naturally aligned atomic is aligned. */
+    public AtomicBuffer buffer()
+    {
+        return buffer;
+    }
+
+    /** Whether the entry has been removed from the registry since this handle was returned. */
+    public boolean isRemoved()
+    {
+        return table.generation(slot) != generation;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "NamedSegment{name=\"" + name + "\", size=" + size + ", found=" + found + '}';
+    }
+}

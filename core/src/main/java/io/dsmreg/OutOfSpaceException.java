@@ -1,0 +1,19 @@
+package io.dsmreg;
+
+/**
+ * There is no room for the request: the file system under the registry is full (a small {@code /dev/shm}), the registry has no free entry, or a size limit was reached. Nothing was created.
+ */
+public class OutOfSpaceException extends DsmRegistryException
+{
+    private static final long serialVersionUID = 1L;
+
+    public OutOfSpaceException(final String message)
+    {
+        super(message);
+    }
+
+    public OutOfSpaceException(final String message, final Throwable cause)
+    {
+        super(message, cause);
+    }
+}

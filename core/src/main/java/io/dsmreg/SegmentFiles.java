@@ -1,0 +1,85 @@
+package io.dsmreg;
+
+import io.dsmreg.file.EntryFiles;
+import io.dsmreg.file.MappedFiles;
+import io.dsmreg.layout.Magic;
+import org.agrona.concurrent.AtomicBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.MappedByteBuffer;
+import java.nio.file.Path;
+
+import static io.dsmreg.layout.SegmentDescriptor.*;
+
+/** Creates, initializes and attaches the file behind a named segment. */
+final class SegmentFiles
+{
+    private SegmentFiles()
+    {
+    }
+
+    /** Creates the file, runs the initializer on the zeroed data, then publishes the header. */
+    static <A> AtomicBuffer create(
+        final Path directory, final long fileId, final String name, final long size,
+        final SegmentInitializer<? super A> init, final A arg)
+    {
+        final Path file = EntryFiles.path(directory, fileId, 0);
+        final MappedByteBuffer mapping = MappedFiles.createAndMap(file, HEADER_LENGTH + size, describe(name));
+        final UnsafeBuffer header = new UnsafeBuffer(mapping, 0, HEADER_LENGTH);
+        header.putLong(MAGIC_OFFSET, MAGIC);
+        header.putInt(MAJOR_VERSION_OFFSET, MAJOR_VERSION);
+        header.putInt(MINOR_VERSION_OFFSET, MINOR_VERSION);
+        header.putInt(HEADER_LENGTH_OFFSET, HEADER_LENGTH);
+        header.putLong(DATA_LENGTH_OFFSET, size);
+        header.putLong(FILE_ID_OFFSET, fileId);
+        final AtomicBuffer data = new UnsafeBuffer(mapping, HEADER_LENGTH, (int)size);
+        if (init != null)
+        {
+            init.initialize(data, arg);
+        }
+        // Release: whoever sees the segment ready sees everything the initializer wrote.
+        header.putLongRelease(READY_OFFSET, READY_VALUE);
+        return data;
+    }
+
+    /** Maps a published segment's file after checking its header against the registry's record. */
+    static AtomicBuffer attach(final Path directory, final long fileId, final String name, final long size)
+    {
+        final Path file = EntryFiles.path(directory, fileId, 0);
+        final MappedByteBuffer mapping = MappedFiles.mapExisting(file, HEADER_LENGTH + size, describe(name));
+        final UnsafeBuffer header = new UnsafeBuffer(mapping, 0, HEADER_LENGTH);
+        final long magic = header.getLong(MAGIC_OFFSET);
+        if (magic != MAGIC)
+        {
+            throw corrupt(file, name, "its magic number is " + Magic.describe(magic) + ", not " + Magic.describe(MAGIC));
+        }
+        if (header.getInt(MAJOR_VERSION_OFFSET) != MAJOR_VERSION)
+        {
+            throw corrupt(file, name, "it has layout version " + header.getInt(MAJOR_VERSION_OFFSET) +
+                " but this dsmreg reads version " + MAJOR_VERSION);
+        }
+        if (header.getLong(DATA_LENGTH_OFFSET) != size || header.getLong(FILE_ID_OFFSET) != fileId ||
+            header.getInt(HEADER_LENGTH_OFFSET) != HEADER_LENGTH)
+        {
+            throw corrupt(file, name, "its header records " + header.getLong(DATA_LENGTH_OFFSET) + " bytes for file id " +
+                header.getLong(FILE_ID_OFFSET) + " but the registry records " + size + " bytes for file id " + fileId);
+        }
+        if (header.getLongVolatile(READY_OFFSET) != READY_VALUE)
+        {
+            throw corrupt(file, name, "the registry says it is initialized but its header was never published");
+        }
+        return new UnsafeBuffer(mapping, HEADER_LENGTH, (int)size);
+    }
+
+    private static String describe(final String name)
+    {
+        return "segment \"" + name + "\"";
+    }
+
+    private static CorruptFileException corrupt(final Path file, final String name, final String problem)
+    {
+        return new CorruptFileException(
+            "file " + file + " of segment \"" + name + "\" cannot be used: " + problem +
+            ". Remove the entry (DsmRegistry.remove) to start it afresh");
+    }
+}

@@ -1,0 +1,111 @@
+package io.dsmreg.lock;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * A process on this host, identified by pid and start time together: pids are reused, so a pid
+ * alone would let a new process inherit a dead one's locks.
+ * <p>
+ * On Linux the start time is field 22 of {@code /proc/<pid>/stat} (clock ticks since boot), which
+ * every process reads identically and cheaply; a zombie counts as dead, since it will never
+ * release anything. Elsewhere it is {@link ProcessHandle.Info#startInstant()} in milliseconds.
+ *
+ * @param pid       the operating system's process id.
+ * @param startTime when it started, in the platform's unit (see above); 0 when unknown.
+ */
+public record ProcessIdentity(long pid, long startTime)
+{
+    private static final boolean PROC_FS = Files.isReadable(Path.of("/proc/self/stat"));
+    private static final ProcessIdentity CURRENT = probe(ProcessHandle.current().pid());
+
+    public static ProcessIdentity current()
+    {
+        return CURRENT;
+    }
+
+    /**
+     * Whether the process that had this identity is still running. A process we cannot see
+     * (another PID namespace, no {@code /proc}) is assumed alive: taking over a live process's lock
+     * would corrupt memory, while waiting only ends in a timeout that names it.
+     */
+    public boolean isAlive()
+    {
+        if (pid <= 0)
+        {
+            return false;
+        }
+        if (pid == CURRENT.pid)
+        {
+            return startTime == CURRENT.startTime;
+        }
+        if (PROC_FS)
+        {
+            final Stat stat = readStat(pid);
+            return stat != null && !stat.isZombie() && (startTime == 0 || stat.startTime == startTime);
+        }
+        final Optional<ProcessHandle> handle = ProcessHandle.of(pid);
+        if (handle.isEmpty() || !handle.get().isAlive())
+        {
+            return false;
+        }
+        final long actualStart = handle.get().info().startInstant().map(Instant::toEpochMilli).orElse(0L);
+        return startTime == 0 || actualStart == 0 || actualStart == startTime;
+    }
+
+    private static ProcessIdentity probe(final long pid)
+    {
+        if (PROC_FS)
+        {
+            final Stat stat = readStat(pid);
+            return new ProcessIdentity(pid, stat == null ? 0 : stat.startTime);
+        }
+        final long start = ProcessHandle.current().info().startInstant().map(Instant::toEpochMilli).orElse(0L);
+        return new ProcessIdentity(pid, start);
+    }
+
+    private record Stat(char state, long startTime)
+    {
+        boolean isZombie()
+        {
+            return state == 'Z' || state == 'X' || state == 'x';
+        }
+    }
+
+    private static Stat readStat(final long pid)
+    {
+        final String text;
+        try
+        {
+            text = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return null;
+        }
+        // The command name (field 2) is in parentheses and may itself hold spaces and ')'.
+        final int end = text.lastIndexOf(')');
+        if (end < 0 || end + 2 >= text.length())
+        {
+            return null;
+        }
+        final String[] fields = text.substring(end + 2).trim().split(" ");
+        // fields[0] is field 3 (state); field 22 (starttime) is fields[19].
+        if (fields.length < 20)
+        {
+            return null;
+        }
+        try
+        {
+            return new Stat(fields[0].charAt(0), Long.parseLong(fields[19]));
+        }
+        catch (final NumberFormatException ex)
+        {
+            return null;
+        }
+    }
+}
