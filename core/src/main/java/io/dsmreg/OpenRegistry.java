@@ -208,6 +208,7 @@ final class OpenRegistry
         while (true)
         {
             final int slot;
+            long claimedGeneration = -1;
             try (LockFile.Held ignored = lockTable(deadline))
             {
                 final int existing = table.find(nameBytes, hash);
@@ -231,9 +232,10 @@ final class OpenRegistry
                             "that are no longer needed, or create the registry with a larger RegistryOptions.capacity");
                     }
                     table.claim(slot, nameBytes, hash, factory.type().code(), factory.size(), table.takeFileId(), self);
+                    claimedGeneration = table.generation(slot);
                 }
             }
-            final H handle = initializeOrAttach(entryName, nameBytes, slot, factory, deadline);
+            final H handle = initializeOrAttach(entryName, nameBytes, slot, claimedGeneration, factory, deadline);
             if (handle != null)
             {
                 return handle;
@@ -243,7 +245,8 @@ final class OpenRegistry
 
     /** Step 2 of the protocol; null when the slot no longer holds the entry and the caller must start again. */
     private <H> H initializeOrAttach(
-        final String entryName, final byte[] nameBytes, final int slot, final EntryFactory<H> factory, final long deadline)
+        final String entryName, final byte[] nameBytes, final int slot, final long claimedGeneration,
+        final EntryFactory<H> factory, final long deadline)
     {
         final long entryLock = RegistryDescriptor.entryLockPosition(slot);
         if (locks.isHeldByCurrentThread(entryLock))
@@ -269,7 +272,11 @@ final class OpenRegistry
                 table.takeOver(slot, factory.type().code(), factory.size(), self);
                 view = current;
             }
-            EntryFiles.deleteAll(directory, view.fileId());
+            if (view.generation() != claimedGeneration)
+            {
+                // Not our untouched claim: an initializer before us may have died leaving files behind.
+                EntryFiles.deleteAll(directory, view.fileId());
+            }
             final H created;
             try
             {

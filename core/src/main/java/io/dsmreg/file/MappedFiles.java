@@ -205,7 +205,6 @@ public final class MappedFiles
                 position += channel.write(zeros, position);
             }
         }
-        channel.force(false);
     }
 
     private static void checkMappable(final Path file, final long length)
