@@ -106,7 +106,7 @@ final class OpenRegistry
             throw new InvalidNameException(problem);
         }
         AgronaAccess.check();
-        final Path userDirectory = Directories.ensurePrivateDirectory(Directories.userDirectory(Directories.root(options.root())));
+        final Path userDirectory = Directories.ensureUserDirectory(Directories.root(options.root()));
         final Path directory = realPath(Directories.ensurePrivateDirectory(userDirectory.resolve(name)));
         synchronized (OPEN)
         {
@@ -126,7 +126,7 @@ final class OpenRegistry
         final long timeoutNanos = options.timeout().toNanos();
         final LockFile locks = new LockFile(directory.resolve(LOCK_FILE), MappedFiles.openLockFile(directory.resolve(LOCK_FILE)));
         try (LockFile.Held ignored = locks.acquire(RegistryDescriptor.TABLE_LOCK_POSITION, timeoutNanos,
-            waited -> "timed out after " + millis(waited) + " ms waiting to open registry \"" + name + "\" at " + directory +
+            () -> "timed out after " + options.timeout().toMillis() + " ms waiting to open registry \"" + name + "\" at " + directory +
                 ": another process holds its table lock"))
         {
             final Path tableFile = directory.resolve(TABLE_FILE);
@@ -255,7 +255,7 @@ final class OpenRegistry
                 factory.type().label() + " \"" + entryName + "\" was requested from inside its own initializer, which " +
                 "would wait for itself; pass the buffer the initializer receives instead");
         }
-        try (LockFile.Held ignored = locks.acquire(entryLock, remaining(deadline), waited -> entryTimeout(entryName, slot, waited)))
+        try (LockFile.Held ignored = locks.acquire(entryLock, remaining(deadline), () -> entryTimeout(entryName, slot)))
         {
             final SlotView view;
             try (LockFile.Held tableLock = lockTable(deadline))
@@ -350,7 +350,7 @@ final class OpenRegistry
             {
                 throw new DsmRegistryException("entry \"" + entryName + "\" cannot be removed from inside its own initializer");
             }
-            try (LockFile.Held ignored = locks.acquire(entryLock, remaining(deadline), waited -> entryTimeout(entryName, slot, waited)))
+            try (LockFile.Held ignored = locks.acquire(entryLock, remaining(deadline), () -> entryTimeout(entryName, slot)))
             {
                 final SlotView view;
                 try (LockFile.Held tableLock = lockTable(deadline))
@@ -398,18 +398,18 @@ final class OpenRegistry
     private LockFile.Held lockTable(final long deadline)
     {
         final LockFile.Held held = locks.acquire(RegistryDescriptor.TABLE_LOCK_POSITION, remaining(deadline),
-            waited -> "timed out after " + millis(waited) + " ms waiting for the table lock of registry \"" + name +
+            () -> "timed out after " + millis(timeoutNanos) + " ms waiting for the table lock of registry \"" + name +
                 "\", last taken by pid " + table.lastLockHolder() + "; if that process is stuck, stop it");
         table.repairAfterCrash();
         table.recordLockHolder(self.pid());
         return held;
     }
 
-    private String entryTimeout(final String entryName, final int slot, final long waitedNanos)
+    private String entryTimeout(final String entryName, final int slot)
     {
         final SlotView view = table.read(slot);
         final long pid = view == null ? table.lastLockHolder() : view.ownerPid();
-        return "timed out after " + millis(waitedNanos) + " ms waiting for \"" + entryName + "\" in registry \"" + name +
+        return "timed out after " + millis(timeoutNanos) + " ms waiting for \"" + entryName + "\" in registry \"" + name +
             "\", which process " + pid + " is initializing or removing; if that process is stuck, stop it and the " +
             "next caller initializes the entry afresh";
     }

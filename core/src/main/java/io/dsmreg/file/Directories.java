@@ -64,6 +64,25 @@ public final class Directories
         return root.resolve("dsmreg-" + FileOwnership.currentUserName());
     }
 
+    /** Creates the root (an ordinary directory, shared by users) if it is missing, and the user's private one in it. */
+    public static Path ensureUserDirectory(final Path root)
+    {
+        if (!Files.isDirectory(root))
+        {
+            try
+            {
+                Files.createDirectories(root);
+            }
+            catch (final IOException ex)
+            {
+                throw new DsmRegistryException(
+                    "cannot create the root directory " + root + ": " + ex + "; create it, or choose another root with -D" +
+                    ROOT_PROPERTY + "=DIR", ex);
+            }
+        }
+        return ensurePrivateDirectory(userDirectory(root));
+    }
+
     /**
      * Creates {@code directory} with mode 0700 if it does not exist, then checks that it is a real
      * directory of this user that nobody else can read or enter.

@@ -12,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.LongFunction;
+import java.util.function.Supplier;
 
 /**
  * Exclusive locks on single byte positions of one lock file, for the rare paths (create,
@@ -56,11 +56,11 @@ public final class LockFile implements AutoCloseable
      *
      * @param position      the byte to lock.
      * @param timeoutNanos  how long to wait at most.
-     * @param describeHolder called on timeout with the waited nanos, to say who holds the lock.
+     * @param describeTimeout called on timeout for the exception's message, which says who holds the lock.
      * @return the held lock; closing it releases one hold.
      * @throws LockTimeoutException when the wait runs out.
      */
-    public Held acquire(final long position, final long timeoutNanos, final LongFunction<String> describeHolder)
+    public Held acquire(final long position, final long timeoutNanos, final Supplier<String> describeTimeout)
     {
         final long deadline = System.nanoTime() + timeoutNanos;
         final PositionLock lock = locks.computeIfAbsent(position, ignored -> new PositionLock());
@@ -68,7 +68,7 @@ public final class LockFile implements AutoCloseable
         {
             if (!lock.threadLock.tryLock(timeoutNanos, TimeUnit.NANOSECONDS))
             {
-                throw new LockTimeoutException(describeHolder.apply(timeoutNanos) + " (held by another thread of this process)");
+                throw new LockTimeoutException(describeTimeout.get() + " (held by another thread of this process)");
             }
         }
         catch (final InterruptedException ex)
@@ -82,7 +82,7 @@ public final class LockFile implements AutoCloseable
         }
         try
         {
-            lock.osLock = acquireOsLock(position, deadline, timeoutNanos, describeHolder);
+            lock.osLock = acquireOsLock(position, deadline, describeTimeout);
             return lock;
         }
         catch (final RuntimeException | Error ex)
@@ -92,8 +92,7 @@ public final class LockFile implements AutoCloseable
         }
     }
 
-    private FileLock acquireOsLock(
-        final long position, final long deadline, final long timeoutNanos, final LongFunction<String> describeHolder)
+    private FileLock acquireOsLock(final long position, final long deadline, final Supplier<String> describeTimeout)
     {
         long backoff = TimeUnit.MICROSECONDS.toNanos(50);
         while (true)
@@ -116,7 +115,7 @@ public final class LockFile implements AutoCloseable
             }
             if (System.nanoTime() - deadline >= 0)
             {
-                throw new LockTimeoutException(describeHolder.apply(timeoutNanos));
+                throw new LockTimeoutException(describeTimeout.get());
             }
             LockSupport.parkNanos(backoff);
             if (Thread.interrupted())

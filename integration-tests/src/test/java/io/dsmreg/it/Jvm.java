@@ -1,0 +1,113 @@
+package io.dsmreg.it;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Starts real JVM processes for the tests: the JDK running the tests, and a second JDK (Temurin 25
+ * on these machines, from the system property {@code dsmreg.test.jdk25}) when it is installed.
+ */
+final class Jvm
+{
+    static final String AGRONA_FLAG = "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED";
+
+    private Jvm()
+    {
+    }
+
+    /** The JDK homes to run child processes on: this one, plus JDK 25 where present. */
+    static Stream<Path> homes()
+    {
+        final List<Path> homes = new ArrayList<>();
+        homes.add(Path.of(System.getProperty("java.home")));
+        final String other = System.getProperty("dsmreg.test.jdk25", "");
+        if (!other.isBlank() && Files.isExecutable(Path.of(other, "bin", "java")) &&
+            !Path.of(other).normalize().equals(homes.get(0).normalize()))
+        {
+            homes.add(Path.of(other));
+        }
+        return homes.stream();
+    }
+
+    static Path current()
+    {
+        return Path.of(System.getProperty("java.home"));
+    }
+
+    /** A child JVM running {@link Child} with the test class path; output goes to {@code output}. */
+    static Process start(final Path javaHome, final Path output, final List<String> jvmOptions, final String... args)
+        throws IOException
+    {
+        final List<String> command = new ArrayList<>();
+        command.add(javaHome.resolve("bin").resolve("java").toString());
+        command.add("-Xmx64m");
+        command.add("-XX:+UseSerialGC");
+        command.add("-XX:TieredStopAtLevel=1");
+        command.addAll(jvmOptions);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(Child.class.getName());
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+    }
+
+    static Process start(final Path javaHome, final Path output, final String... args) throws IOException
+    {
+        return start(javaHome, output, List.of(AGRONA_FLAG), args);
+    }
+
+    /** Runs a child to completion (bounded) and returns its output. */
+    static Result run(final Path javaHome, final Path workDirectory, final List<String> jvmOptions, final String... args)
+        throws IOException, InterruptedException
+    {
+        final Path output = Files.createTempFile(workDirectory, "child", ".out");
+        final Process process = start(javaHome, output, jvmOptions, args);
+        if (!process.waitFor(120, TimeUnit.SECONDS))
+        {
+            process.destroyForcibly().waitFor();
+            throw new AssertionError("child " + List.of(args) + " did not finish in 120 s; output:\n" + Files.readString(output));
+        }
+        return new Result(process.exitValue(), Files.readString(output));
+    }
+
+    static Result run(final Path javaHome, final Path workDirectory, final String... args)
+        throws IOException, InterruptedException
+    {
+        return run(javaHome, workDirectory, List.of(AGRONA_FLAG), args);
+    }
+
+    /** Waits, bounded, until a file appears. */
+    static void awaitFile(final Path file, final Process process, final Path output) throws Exception
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.exists(file))
+        {
+            if (!process.isAlive() || System.nanoTime() > deadline)
+            {
+                throw new AssertionError("child never created " + file + "; output:\n" + Files.readString(output));
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    record Result(int exitCode, String output)
+    {
+        /** The value of the first {@code key=value} line of the output. */
+        String value(final String key)
+        {
+            for (final String line : output.split("\n"))
+            {
+                if (line.startsWith(key + "="))
+                {
+                    return line.substring(key.length() + 1);
+                }
+            }
+            throw new AssertionError("no line " + key + "= in the child's output:\n" + output);
+        }
+    }
+}
