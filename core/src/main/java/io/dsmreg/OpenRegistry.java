@@ -374,14 +374,17 @@ final class OpenRegistry
         final List<RegistryEntry> entries = new ArrayList<>();
         for (final SlotView view : table.entries())
         {
-            final boolean ready = view.state() == STATE_READY;
             final EntryType type = EntryType.ofCode(view.type());
-            entries.add(new RegistryEntry(
-                view.name(),
-                type,
-                ready ? view.size() : null,
-                view.ownerPid(),
-                ready ? Instant.ofEpochMilli(view.createdAtMs()) : null));
+            if (view.state() != STATE_READY)
+            {
+                entries.add(new RegistryEntry(view.name(), type, null, null, null, view.ownerPid(), null));
+                continue;
+            }
+            final Instant createdAt = Instant.ofEpochMilli(view.createdAtMs());
+            if (type == EntryType.SEGMENT)
+            {
+                entries.add(new RegistryEntry(view.name(), type, view.size(), view.size(), null, view.ownerPid(), createdAt));
+            }
         }
         return entries;
     }

@@ -3,17 +3,22 @@ package io.dsmreg;
 import java.time.Instant;
 
 /**
- * One row of a registry listing, the counterpart of a row of PostgreSQL's
- * {@code pg_dsm_registry_allocations}.
+ * One row of a registry listing: a row of PostgreSQL's {@code pg_dsm_registry_allocations}
+ * (name, type, size) plus what its users asked for and PostgreSQL does not show.
  *
  * @param name       the entry's name.
  * @param type       segment, area or hash.
- * @param sizeBytes  for a segment its requested size; null while the entry's initialization has
- *                   not completed (as PostgreSQL shows NULL).
+ * @param sizeBytes  a segment's requested size; an area's or hash's reserved bytes (all of its
+ *                   files), as PostgreSQL 19 reports; null while the entry's initialization has
+ *                   not completed, as PostgreSQL shows NULL.
+ * @param usedBytes  bytes in use: a segment's size, an area's or hash's allocated bytes; null while
+ *                   initializing.
+ * @param entryCount a hash's number of entries; null for other types and while initializing.
  * @param creatorPid the process that initialized it, or that is initializing it.
  * @param createdAt  when it was published; null while initializing.
  */
-public record RegistryEntry(String name, EntryType type, Long sizeBytes, long creatorPid, Instant createdAt)
+public record RegistryEntry(
+    String name, EntryType type, Long sizeBytes, Long usedBytes, Long entryCount, long creatorPid, Instant createdAt)
 {
     /** Whether the entry's initialization has completed. */
     public boolean initialized()

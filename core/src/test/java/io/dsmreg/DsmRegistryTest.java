@@ -164,6 +164,8 @@ class DsmRegistryTest
         assertEquals("one", entries.get(0).name());
         assertEquals(EntryType.SEGMENT, entries.get(0).type());
         assertEquals(100L, entries.get(0).sizeBytes());
+        assertEquals(100L, entries.get(0).usedBytes());
+        assertNull(entries.get(0).entryCount());
         assertEquals(ProcessHandle.current().pid(), entries.get(0).creatorPid());
         assertTrue(entries.get(0).initialized());
         assertEquals(200L, entries.get(1).sizeBytes());
