@@ -43,6 +43,14 @@ final class Jvm
     static Process start(final Path javaHome, final Path output, final List<String> jvmOptions, final String... args)
         throws IOException
     {
+        return start(javaHome, output, jvmOptions, Child.class, args);
+    }
+
+    /** A child JVM running {@code mainClass} with the test class path; output goes to {@code output}. */
+    static Process start(
+        final Path javaHome, final Path output, final List<String> jvmOptions, final Class<?> mainClass, final String... args)
+        throws IOException
+    {
         final List<String> command = new ArrayList<>();
         command.add(javaHome.resolve("bin").resolve("java").toString());
         command.add("-Xmx64m");
@@ -51,7 +59,7 @@ final class Jvm
         command.addAll(jvmOptions);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
-        command.add(Child.class.getName());
+        command.add(mainClass.getName());
         command.addAll(List.of(args));
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
     }
