@@ -96,10 +96,17 @@ public final class DsmRegistry implements AutoCloseable
     public <A> NamedSegment segment(final String name, final long size, final SegmentInitializer<? super A> init, final A arg)
     {
         final OpenRegistry open = open();
+        // Hot path, kept small enough to inline: a segment this process already attached.
         if (name != null && open.cached(name) instanceof NamedSegment cached && cached.size() == size)
         {
             return cached;
         }
+        return createOrAttachSegment(open, name, size, init, arg);
+    }
+
+    private static <A> NamedSegment createOrAttachSegment(
+        final OpenRegistry open, final String name, final long size, final SegmentInitializer<? super A> init, final A arg)
+    {
         final byte[] nameBytes = EntryNames.encode("segment", name);
         if (size <= 0 || size > SegmentDescriptor.MAX_DATA_LENGTH)
         {
@@ -223,7 +230,7 @@ public final class DsmRegistry implements AutoCloseable
         @Override
         public NamedSegment published(final NamedSegment created, final long generation)
         {
-            return new NamedSegment(name, size, false, created.buffer(), registry.table(), created.slot(), generation);
+            return new NamedSegment(name, size, false, created.buffer(), registry.table(), created.slot, generation);
         }
 
         @Override

@@ -9,7 +9,7 @@ import io.dsmreg.registry.SlotView;
  *
  * @param <H> the handle the request returns.
  */
-interface EntryFactory<H>
+interface EntryFactory<H extends CachedHandle>
 {
     EntryType type();
 

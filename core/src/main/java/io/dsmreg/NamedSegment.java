@@ -10,38 +10,30 @@ import org.agrona.concurrent.AtomicBuffer;
  * The buffer stays valid as long as this handle is reachable, even after the entry is removed
  * from the registry (then it is simply no longer shared with processes that ask afresh).
  */
-public final class NamedSegment
+public final class NamedSegment extends CachedHandle
 {
     private final String name;
     private final long size;
     private final boolean found;
     private final AtomicBuffer buffer;
     private final RegistryTable table;
-    private final int slot;
-    private final long generation;
 
     NamedSegment(
         final String name, final long size, final boolean found, final AtomicBuffer buffer,
         final RegistryTable table, final int slot, final long generation)
     {
+        super(slot, generation);
         this.name = name;
         this.size = size;
         this.found = found;
         this.buffer = buffer;
         this.table = table;
-        this.slot = slot;
-        this.generation = generation;
     }
 
     /** The same mapping, as seen by a later request that found it initialized. */
     NamedSegment asFound()
     {
         return found ? this : new NamedSegment(name, size, true, buffer, table, slot, generation);
-    }
-
-    int slot()
-    {
-        return slot;
     }
 
     public String name()

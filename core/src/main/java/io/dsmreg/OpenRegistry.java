@@ -60,7 +60,10 @@ import static io.dsmreg.layout.RegistryDescriptor.STATE_READY;
  * memory stays valid for whoever still holds it.
  *
  * In this JVM, handles to ready entries are cached by name with the slot's generation at
- * publication; a cached handle is valid while that generation is unchanged, one volatile read.
+ * publication and the table's removal epoch when last validated. While the epoch is unchanged no
+ * entry was removed anywhere and every cached handle is current: the hot path is a map lookup and
+ * one volatile read of a word every lookup shares. After a removal, each handle is re-validated
+ * once against its slot's generation.
  */
 final class OpenRegistry
 {
@@ -75,12 +78,8 @@ final class OpenRegistry
     private final long timeoutNanos;
     private final ProcessIdentity self = ProcessIdentity.current();
     private final int processRecord;
-    private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, CachedHandle> cache = new ConcurrentHashMap<>();
     private int references;
-
-    private record Cached(int slot, long generation, Object handle)
-    {
-    }
 
     private OpenRegistry(
         final String name, final Path directory, final LockFile locks, final RegistryTable table,
@@ -195,13 +194,41 @@ final class OpenRegistry
     // ---------------------------------------------------------------------------------------------
 
     /** The cached handle for {@code name} if it is still the registry's current entry, else null. */
-    Object cached(final String entryName)
+    CachedHandle cached(final String entryName)
     {
-        final Cached cached = cache.get(entryName);
-        return cached != null && table.generation(cached.slot) == cached.generation ? cached.handle : null;
+        final CachedHandle cached = cache.get(entryName);
+        if (cached == null || table.removalEpoch() == cached.removalEpoch)
+        {
+            return cached;
+        }
+        return revalidate(entryName, cached);
     }
 
-    <H> H getOrCreate(final String entryName, final byte[] nameBytes, final EntryFactory<H> factory)
+    private CachedHandle revalidate(final String entryName, final CachedHandle cached)
+    {
+        final long epoch = table.removalEpoch();
+        if (table.generation(cached.slot) != cached.generation)
+        {
+            cache.remove(entryName, cached);
+            return null;
+        }
+        cached.removalEpoch = epoch;
+        return cached;
+    }
+
+    private void cache(final String entryName, final CachedHandle handle)
+    {
+        // Epoch first, generation second: a removal that lands between them either leaves an old
+        // epoch (re-validated on the next lookup) or shows in the generation (not cached).
+        final long epoch = table.removalEpoch();
+        if (table.generation(handle.slot) == handle.generation)
+        {
+            handle.removalEpoch = epoch;
+            cache.put(entryName, handle);
+        }
+    }
+
+    <H extends CachedHandle> H getOrCreate(final String entryName, final byte[] nameBytes, final EntryFactory<H> factory)
     {
         final int hash = RegistryTable.hash(nameBytes);
         final long deadline = System.nanoTime() + timeoutNanos;
@@ -244,7 +271,7 @@ final class OpenRegistry
     }
 
     /** Step 2 of the protocol; null when the slot no longer holds the entry and the caller must start again. */
-    private <H> H initializeOrAttach(
+    private <H extends CachedHandle> H initializeOrAttach(
         final String entryName, final byte[] nameBytes, final int slot, final long claimedGeneration,
         final EntryFactory<H> factory, final long deadline)
     {
@@ -298,12 +325,12 @@ final class OpenRegistry
                 generation = table.generation(slot);
             }
             final H handle = factory.published(created, generation);
-            cache.put(entryName, new Cached(slot, generation, factory.asFound(handle)));
+            cache(entryName, factory.asFound(handle));
             return handle;
         }
     }
 
-    private <H> H attach(final String entryName, final SlotView view, final EntryFactory<H> factory)
+    private <H extends CachedHandle> H attach(final String entryName, final SlotView view, final EntryFactory<H> factory)
     {
         final EntryType existingType = EntryType.ofCode(view.type());
         if (existingType != factory.type())
@@ -315,7 +342,7 @@ final class OpenRegistry
         }
         factory.checkCompatible(view);
         final H handle = factory.attach(view);
-        cache.put(entryName, new Cached(view.index(), view.generation(), factory.asFound(handle)));
+        cache(entryName, factory.asFound(handle));
         return handle;
     }
 

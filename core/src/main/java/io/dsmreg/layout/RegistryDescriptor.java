@@ -21,6 +21,7 @@ package io.dsmreg.layout;
  *  |    56 | next file id         | long | under the table lock                      |
  *  |    64 | table lock holder pid | long | under the table lock (for timeouts)       |
  *  |    72 | dirty slot           | long | under the table lock: slot being written  |
+ *  |    80 | removal epoch        | long | under the table lock: +1 per removal      |
  *  |   128 | ready                | long | LAST at creation, with release semantics  |
  *  +-------+---------------------+------+-------------------------------------------+
  *  |  4096 | process table: process capacity x 32 bytes                               |
@@ -53,6 +54,10 @@ package io.dsmreg.layout;
  *  |    64 | name           | 64 B | UTF-8 bytes                                   |
  *  +-------+----------------+------+-----------------------------------------------+
  * </pre>
+ * The removal epoch changes whenever a published entry stops being published (removed), so a process
+ * validates all of its cached handles at once with one read of one hot word, and only after a
+ * removal re-checks each handle's slot generation.
+ * <p>
  * A crash while holding the table lock can leave one slot with an odd generation; the next holder
  * finds it through "dirty slot" and makes it even again. The state word is written after every
  * other field of a claim, so a half-written claim still reads as free.
@@ -77,6 +82,7 @@ public final class RegistryDescriptor
     public static final int NEXT_FILE_ID_OFFSET = 56;
     public static final int LOCK_HOLDER_PID_OFFSET = 64;
     public static final int DIRTY_SLOT_OFFSET = 72;
+    public static final int REMOVAL_EPOCH_OFFSET = 80;
     public static final int READY_OFFSET = 128;
     public static final int HEADER_LENGTH = 4096;
 

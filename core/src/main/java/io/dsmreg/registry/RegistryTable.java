@@ -258,8 +258,14 @@ public final class RegistryTable
     public void remove(final int index)
     {
         final int offset = beginWrite(index);
+        final boolean wasPublished = buffer.getInt(offset + SLOT_STATE_OFFSET) == STATE_READY;
         buffer.putInt(offset + SLOT_STATE_OFFSET, STATE_REMOVED);
         endWrite(index, offset);
+        if (wasPublished)
+        {
+            // Release: a process that sees the new epoch also sees the slot's new generation.
+            buffer.putLongRelease(REMOVAL_EPOCH_OFFSET, buffer.getLong(REMOVAL_EPOCH_OFFSET) + 1);
+        }
     }
 
     private int beginWrite(final int index)
@@ -284,7 +290,13 @@ public final class RegistryTable
     // Without a lock
     // ---------------------------------------------------------------------------------------------
 
-    /** The slot's generation, for validating a cached handle with one volatile read. */
+    /** Changes after every removal of a published entry; unchanged means every cached handle is current. */
+    public long removalEpoch()
+    {
+        return buffer.getLongVolatile(REMOVAL_EPOCH_OFFSET);
+    }
+
+    /** The slot's generation, for validating a cached handle after the removal epoch moved. */
     public long generation(final int index)
     {
         return buffer.getLongVolatile(slotOffset(index) + SLOT_GENERATION_OFFSET);

@@ -1,0 +1,21 @@
+package io.dsmreg;
+
+/**
+ * What every handle a registry caches carries to prove, cheaply, that its entry is still the one
+ * the registry holds: the slot and its generation at publication, and the table's removal epoch
+ * when the handle was last validated. Kept in the handle itself so that a cached lookup touches
+ * one object.
+ */
+abstract class CachedHandle
+{
+    final int slot;
+    final long generation;
+    /** Written when a handle is (re)validated; a stale read only costs one extra validation. */
+    volatile long removalEpoch = -1;
+
+    CachedHandle(final int slot, final long generation)
+    {
+        this.slot = slot;
+        this.generation = generation;
+    }
+}
