@@ -25,7 +25,7 @@ class SharedFieldsTest
     @BeforeAll
     static void configure()
     {
-        Injection.configure(REGISTRY, root);
+        Injection.configure(REGISTRY, root.toString());
     }
 
     @AfterAll
@@ -252,19 +252,19 @@ class SharedFieldsTest
         try
         {
             assertEquals(REGISTRY, Injection.registryName(""), "the agent's argument wins");
-            Injection.configure(null, root);
+            Injection.configure(null, root.toString());
             assertEquals("from-property", Injection.registryName(""));
         }
         finally
         {
             System.clearProperty(Injection.REGISTRY_PROPERTY);
-            Injection.configure(REGISTRY, root);
+            Injection.configure(REGISTRY, root.toString());
         }
         if (System.getenv(Injection.REGISTRY_ENVIRONMENT) == null)
         {
-            Injection.configure(null, root);
+            Injection.configure(null, root.toString());
             assertEquals(Injection.DEFAULT_REGISTRY, Injection.registryName(""));
-            Injection.configure(REGISTRY, root);
+            Injection.configure(REGISTRY, root.toString());
         }
     }
 

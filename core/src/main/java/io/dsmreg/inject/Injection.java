@@ -24,26 +24,18 @@ public final class Injection
     public static final String REGISTRY_ENVIRONMENT = "DSMREG_REGISTRY";
     public static final String DEFAULT_REGISTRY = "default";
 
-    private static final ConcurrentHashMap<String, DsmRegistry> REGISTRIES = new ConcurrentHashMap<>();
-    // A field's value never changes once resolved, so constructors and repeated injections cost a lookup.
-    private static final ClassValue<ConcurrentHashMap<String, Object>> RESOLVED = new ClassValue<>()
-    {
-        @Override
-        protected ConcurrentHashMap<String, Object> computeValue(final Class<?> type)
-        {
-            return new ConcurrentHashMap<>();
-        }
-    };
-
     private static volatile String agentRegistry;
-    private static volatile Path agentRoot;
+    private static volatile String agentRoot;
 
     private Injection()
     {
     }
 
-    /** The agent's arguments, each null when not given; they take precedence over properties and environment. */
-    public static void configure(final String registry, final Path root)
+    /**
+     * The agent's arguments, each null when not given; they take precedence over properties and
+     * environment. Only stores them: it runs in premain, where every millisecond counts.
+     */
+    public static void configure(final String registry, final String root)
     {
         agentRegistry = registry;
         agentRoot = root;
@@ -57,7 +49,7 @@ public final class Injection
      */
     public static Object resolve(final Class<?> owner, final String fieldName)
     {
-        final ConcurrentHashMap<String, Object> values = RESOLVED.get(owner);
+        final ConcurrentHashMap<String, Object> values = Caches.RESOLVED.get(owner);
         final Object known = values.get(fieldName);
         if (known != null)
         {
@@ -107,8 +99,24 @@ public final class Injection
     static DsmRegistry registry(final String explicit)
     {
         final String name = registryName(explicit);
-        final Path root = Directories.root(agentRoot);
-        return REGISTRIES.computeIfAbsent(
+        final String configured = agentRoot;
+        final Path root = Directories.root(configured == null ? null : Path.of(configured));
+        return Caches.REGISTRIES.computeIfAbsent(
             name + '\n' + root, key -> DsmRegistry.open(name, RegistryOptions.defaults().root(root)));
+    }
+
+    /** Created on first use, not in premain. */
+    private static final class Caches
+    {
+        static final ConcurrentHashMap<String, DsmRegistry> REGISTRIES = new ConcurrentHashMap<>();
+        // A field's value never changes once resolved, so constructors and repeated injections cost a lookup.
+        static final ClassValue<ConcurrentHashMap<String, Object>> RESOLVED = new ClassValue<>()
+        {
+            @Override
+            protected ConcurrentHashMap<String, Object> computeValue(final Class<?> type)
+            {
+                return new ConcurrentHashMap<>();
+            }
+        };
     }
 }
