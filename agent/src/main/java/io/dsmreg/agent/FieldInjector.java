@@ -78,12 +78,16 @@ final class FieldInjector
     {
         final long started = System.nanoTime();
         final String name = internalName.replace('/', '.');
+        if (!seesCore(loader, name))
+        {
+            return null;
+        }
         final ClassFileLocator locator = new ClassFileLocator.Compound(
             ClassFileLocator.Simple.of(name, bytes), ClassFileLocator.ForClassLoader.of(loader));
         final TypePool pool = new TypePool.Default(new TypePool.CacheProvider.Simple(), locator, TypePool.Default.ReaderMode.FAST);
         final TypeDescription type = pool.describe(name).resolve();
         final FieldList<FieldDescription.InDefinedShape> fields = type.getDeclaredFields().filter(annotated);
-        if (fields.isEmpty() || !seesCore(loader, name))
+        if (fields.isEmpty())
         {
             return null;
         }
@@ -121,7 +125,8 @@ final class FieldInjector
     /**
      * Instrumented code calls {@code io.dsmreg.inject.Injection} through the class's own loader;
      * if that loader cannot see dsmreg, the class would fail with NoClassDefFoundError, so it is
-     * left alone instead.
+     * left alone instead. (Byte Buddy, like reflection, would not even list an annotation whose
+     * type it cannot find: without this check such fields would stay unset without a word.)
      */
     private static boolean seesCore(final ClassLoader loader, final String name)
     {
