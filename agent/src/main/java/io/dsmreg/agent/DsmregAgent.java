@@ -1,0 +1,54 @@
+package io.dsmreg.agent;
+
+import io.dsmreg.inject.Injection;
+
+import java.lang.instrument.Instrumentation;
+
+/**
+ * {@code java -javaagent:dsmreg.jar[=registry=NAME,dir=PATH,log=debug] ...}: fills every
+ * {@link io.dsmreg.SharedNamed} field of the application's classes as they load.
+ * <p>
+ * Start-up does two cheap things: record the arguments, and install a transformer that exports
+ * {@code jdk.internal.misc} to Agrona as Agrona loads (so that no JVM flag is needed) and rejects
+ * every class whose bytes do not mention the annotation. Byte Buddy is set up only when the first
+ * class that does is loaded. Nothing here ever throws into the host JVM, and nothing spins a
+ * lambda or touches the file system, which would cost tens of milliseconds of every start.
+ */
+public final class DsmregAgent
+{
+    private DsmregAgent()
+    {
+    }
+
+    public static void premain(final String arguments, final Instrumentation instrumentation)
+    {
+        start(arguments, instrumentation);
+    }
+
+    /** When attached to a running JVM: classes loaded before then keep their fields unset. */
+    public static void agentmain(final String arguments, final Instrumentation instrumentation)
+    {
+        start(arguments, instrumentation);
+    }
+
+    private static void start(final String arguments, final Instrumentation instrumentation)
+    {
+        try
+        {
+            final long started = System.nanoTime();
+            final AgentArguments parsed = AgentArguments.parse(arguments);
+            AgentLog.debug(parsed.debug);
+            Injection.configure(parsed.registry, parsed.root);
+            instrumentation.addTransformer(
+                new SharedNamedTransformer(instrumentation, DsmregAgent.class.getProtectionDomain()), false);
+            if (parsed.debug)
+            {
+                AgentLog.debug("started with " + parsed + " in " + (System.nanoTime() - started) / 1000 + " us");
+            }
+        }
+        catch (final Throwable ex)
+        {
+            AgentLog.error("could not start; the application runs without it, @SharedNamed fields stay unset", ex);
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package io.dsmreg.agent;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/** Marks the advice parameter that Byte Buddy binds to the name of the field being filled, a constant. */
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.PARAMETER)
+@interface FieldName
+{
+}

@@ -1,0 +1,14 @@
+package io.dsmreg.benchmarks.startup;
+
+/** The start-up benchmark's application without any annotated class. */
+public final class PlainApp
+{
+    private PlainApp()
+    {
+    }
+
+    public static void main(final String[] args)
+    {
+        System.out.println("plain");
+    }
+}

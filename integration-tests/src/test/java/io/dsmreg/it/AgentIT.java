@@ -1,0 +1,213 @@
+package io.dsmreg.it;
+
+import io.dsmreg.DsmRegistry;
+import io.dsmreg.RegistryEntry;
+import io.dsmreg.RegistryOptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import java.util.zip.ZipFile;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The built {@code dsmreg.jar} as {@code -javaagent} of real JVMs, on JDK 17 and 25, never with
+ * the Agrona flag: the agent must make it unnecessary.
+ */
+class AgentIT
+{
+    private static final String REGISTRY = "agent-it";
+
+    @TempDir
+    Path work;
+
+    static Stream<Path> jdks()
+    {
+        return Jvm.homes();
+    }
+
+    private Path root()
+    {
+        return work.resolve("root");
+    }
+
+    private static Path agentJar()
+    {
+        final Path jar = Path.of(System.getProperty("dsmreg.agent.jar", "../agent/target/dsmreg.jar"));
+        assertTrue(Files.isRegularFile(jar), "build the agent first (mvn -pl integration-tests -am verify): " + jar);
+        return jar;
+    }
+
+    private List<String> agent(final String... more)
+    {
+        final List<String> options = new ArrayList<>();
+        options.add("-javaagent:" + agentJar() + "=registry=" + REGISTRY + ",dir=" + root());
+        options.addAll(List.of(more));
+        return options;
+    }
+
+    private Jvm.Result run(final Path jdk, final List<String> options, final String... args) throws Exception
+    {
+        final Path output = Files.createTempFile(work, "app", ".out");
+        final Process process = Jvm.start(jdk, output, options, AgentApp.class, args);
+        if (!process.waitFor(120, TimeUnit.SECONDS))
+        {
+            process.destroyForcibly().waitFor();
+            fail("child did not finish in 120 s:\n" + Files.readString(output));
+        }
+        final Jvm.Result result = new Jvm.Result(process.exitValue(), Files.readString(output));
+        assertEquals(0, result.exitCode(), result.output());
+        return result;
+    }
+
+    @ParameterizedTest(name = "on {0}")
+    @MethodSource("jdks")
+    void twoJvmsShareInjectedStaticAndInstanceFields(final Path jdk) throws Exception
+    {
+        final Path a = work.resolve("a.ready");
+        final Path b = work.resolve("b.ready");
+        // The agent's registry= wins over the property.
+        final List<String> options = agent("-Ddsmreg.registry=not-this-one");
+        final Path outA = work.resolve("a.out");
+        final Path outB = work.resolve("b.out");
+        final Process first = Jvm.start(jdk, outA, options, AgentApp.class, "share", a.toString(), b.toString());
+        final Process second = Jvm.start(jdk, outB, options, AgentApp.class, "share", b.toString(), a.toString());
+        for (final Process process : List.of(first, second))
+        {
+            assertTrue(process.waitFor(120, TimeUnit.SECONDS), "child finished");
+        }
+        for (final Jvm.Result result : List.of(
+            new Jvm.Result(first.exitValue(), Files.readString(outA)), new Jvm.Result(second.exitValue(), Files.readString(outB))))
+        {
+            assertEquals(0, result.exitCode(), result.output());
+            assertEquals("null", result.value("seenByOwnInitializer"), "the class's own initializer runs first");
+            assertEquals("true", result.value("sameInstanceHandles"));
+            assertEquals("2,1000", result.value("staticBuffer"), "both JVMs added 1; init ran once with its arg");
+            assertEquals("2,128", result.value("staticSegment"));
+            assertEquals("2,64", result.value("instanceBuffer"));
+            assertEquals("2,it.instance.segment", result.value("instanceSegment"));
+        }
+        try (DsmRegistry registry = DsmRegistry.open(REGISTRY, RegistryOptions.defaults().root(root())))
+        {
+            final Set<String> names = registry.entries().stream().map(RegistryEntry::name).collect(Collectors.toSet());
+            assertEquals(Set.of("it.static.buffer", "it.static.segment", "it.instance.buffer", "it.instance.segment"), names);
+            assertFalse(Files.exists(registry.directory().resolveSibling("not-this-one")));
+        }
+    }
+
+    @ParameterizedTest(name = "on {0}")
+    @MethodSource("jdks")
+    void applicationWithItsOwnByteBuddyVersionKeepsIt(final Path jdk) throws Exception
+    {
+        final Jvm.Result result = run(jdk, agent(), "bytebuddy");
+        assertEquals("made by the application's Byte Buddy", result.value("made"));
+        assertTrue(result.value("byteBuddyFrom").contains("byte-buddy-1.14.18"), result.output());
+        assertEquals("64", result.value("injected"));
+    }
+
+    @Test
+    void agentJarHidesItsByteBuddy() throws IOException
+    {
+        try (ZipFile jar = new ZipFile(agentJar().toFile()))
+        {
+            final List<String> visible = jar.stream().map(entry -> entry.getName())
+                .filter(name -> name.contains("net/bytebuddy/")).collect(Collectors.toList());
+            assertEquals(List.of(), visible, "Byte Buddy must be relocated");
+            assertNotNull(jar.getEntry("io/dsmreg/agent/shaded/bytebuddy/ByteBuddy.class"));
+        }
+    }
+
+    @ParameterizedTest(name = "on {0}")
+    @MethodSource("jdks")
+    void classesOfAChildClassLoaderAreInjected(final Path jdk) throws Exception
+    {
+        final Jvm.Result result = run(jdk, agent(), "loader", compileChildClasses().toString(), "false");
+        assertEquals("static=128 instance=256 count=0", result.value("first"));
+        assertEquals("static=128 instance=256 count=1", result.value("second"));
+    }
+
+    @ParameterizedTest(name = "on {0}")
+    @MethodSource("jdks")
+    void classLoaderThatCannotSeeDsmregIsLeftAloneAndTheApplicationRuns(final Path jdk) throws Exception
+    {
+        final Jvm.Result result = run(jdk, agent(), "loader", compileChildClasses().toString(), "true");
+        assertEquals("static=null instance=null", result.value("first"));
+        assertEquals("true", result.value("running"));
+        assertTrue(result.output().contains("cannot see dsmreg"), result.output());
+    }
+
+    static Stream<Arguments> misconfigurations()
+    {
+        final List<Arguments> cases = List.of(
+            Arguments.of("UnsupportedType", "text", "its type java.lang.String is not one dsmreg can fill"),
+            Arguments.of("PrimitiveType", "word", "its type long is not one dsmreg can fill"),
+            Arguments.of("MissingSize", "buffer", "no size given; a segment needs one"),
+            Arguments.of("InitWithoutNoArgumentConstructor", "buffer", "has no constructor without parameters"),
+            Arguments.of("Mismatch", "buffer", "has size 64 but the existing one has 128"),
+            Arguments.of("InstanceMissingSize", "buffer", "no size given; a segment needs one"));
+        return Jvm.homes().flatMap(jdk -> cases.stream().map(c -> Arguments.of(jdk, c.get()[0], c.get()[1], c.get()[2])));
+    }
+
+    @ParameterizedTest(name = "{1} on {0}")
+    @MethodSource("misconfigurations")
+    void misconfiguredFieldFailsItsClassWithClassFieldAndReason(
+        final Path jdk, final String type, final String field, final String reason) throws Exception
+    {
+        try (DsmRegistry registry = DsmRegistry.open(REGISTRY, RegistryOptions.defaults().root(root())))
+        {
+            registry.segment("bad.mismatch", 128);
+        }
+        final Jvm.Result result = run(jdk, agent(), "misconfigured", type);
+        final String error = result.value("error");
+        assertTrue(error.startsWith("io.dsmreg.DsmRegistryException: cannot fill @SharedNamed"), error);
+        assertTrue(error.contains(" field " + Misconfigured.class.getName() + "$" + type + "." + field + ": "), error);
+        assertTrue(error.contains(reason), error);
+        assertEquals("true", result.value("running"));
+    }
+
+    @ParameterizedTest(name = "on {0}")
+    @MethodSource("jdks")
+    void withoutAnnotatedClassesByteBuddyIsNeverSetUp(final Path jdk) throws Exception
+    {
+        final Jvm.Result result = run(jdk, List.of("-javaagent:" + agentJar() + "=log=debug"), "plain");
+        assertEquals("ok", result.value("plain"));
+        assertTrue(result.output().contains("dsmreg agent: started with"), result.output());
+        assertFalse(result.output().contains("Byte Buddy set up"), result.output());
+    }
+
+    @ParameterizedTest(name = "on {0}")
+    @MethodSource("jdks")
+    void unknownAgentArgumentIsReportedAndTheApplicationRuns(final Path jdk) throws Exception
+    {
+        final Jvm.Result result = run(jdk, agent(), "plain");
+        assertEquals("ok", result.value("plain"));
+        final Jvm.Result odd = run(jdk, List.of("-javaagent:" + agentJar() + "=registry=" + REGISTRY + ",colour=blue"), "plain");
+        assertEquals("ok", odd.value("plain"));
+        assertTrue(odd.output().contains("ignoring the argument \"colour=blue\""), odd.output());
+    }
+
+    /** ChildLoaded, compiled into a directory of its own: not on any class path of the child JVM. */
+    private Path compileChildClasses()
+    {
+        final Path classes = work.resolve("child-classes");
+        final JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        final int status = javac.run(null, null, null, "--release", "17", "-d", classes.toString(),
+            "-cp", System.getProperty("java.class.path"), "src/test/child-classes/io/dsmreg/itchild/ChildLoaded.java");
+        assertEquals(0, status, "javac of the child class");
+        return classes;
+    }
+}
