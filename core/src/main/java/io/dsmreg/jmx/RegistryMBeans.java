@@ -101,9 +101,17 @@ public final class RegistryMBeans implements DsmRegistry.MBeans
             refresher.shutdownNow();
             throw new DsmRegistryException("cannot register " + registryName + ": " + ex, ex);
         }
-        synchronized (this)
+        try
         {
-            refresh(System.nanoTime(), false);
+            synchronized (this)
+            {
+                refresh(System.nanoTime(), false);
+            }
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            close();
+            throw ex;
         }
         refresher.scheduleWithFixedDelay(this::refreshIfChanged, PERIODIC_REFRESH_MILLIS, PERIODIC_REFRESH_MILLIS,
             TimeUnit.MILLISECONDS);

@@ -1,6 +1,5 @@
 package io.dsmreg.it;
 
-import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,10 +58,10 @@ final class Children
      * Starts {@link JmxClient} with a class path holding only its own class files, copied into a
      * directory of their own: neither dsmreg nor Agrona can be loaded in that JVM.
      */
-    static Process startClient(final Path jdk, final Path work, final Path output, final String... args) throws IOException
+    static Process startClient(final Path jdk, final Path work, final Path output, final String... args) throws Exception
     {
         final Path classes = work.resolve("jmx-client-classes");
-        final Path source = Path.of(JmxClient.class.getProtectionDomain().getCodeSource().getLocation().getPath());
+        final Path source = Path.of(JmxClient.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         final Path packageDirectory = Path.of(JmxClient.class.getPackageName().replace('.', '/'));
         Files.createDirectories(classes.resolve(packageDirectory));
         try (DirectoryStream<Path> files = Files.newDirectoryStream(source.resolve(packageDirectory),
