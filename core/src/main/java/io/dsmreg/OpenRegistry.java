@@ -1,9 +1,9 @@
 package io.dsmreg;
 
 import io.dsmreg.file.Directories;
-import io.dsmreg.jmx.RegistryMBeans;
 import io.dsmreg.file.EntryFiles;
 import io.dsmreg.file.MappedFiles;
+import io.dsmreg.jmx.RegistryMBeans;
 import io.dsmreg.layout.RegistryDescriptor;
 import io.dsmreg.lock.LockFile;
 import io.dsmreg.lock.ProcessIdentity;
@@ -199,11 +199,6 @@ final class OpenRegistry
     RegistryTable table()
     {
         return table;
-    }
-
-    RegistryView view()
-    {
-        return view;
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -432,21 +427,20 @@ final class OpenRegistry
             {
                 checkNotInUse(name, directory.resolve(TABLE_FILE), force);
                 deleteRegistryFiles(directory);
+                // Still under the lock: a process that waited for it finds no directory to create a table in,
+                // rather than creating one beside a lock file that newcomers no longer share.
+                Files.delete(directory);
+            }
+            catch (final IOException ex)
+            {
+                throw new DsmRegistryException(
+                    "removed the files of registry \"" + name + "\" but not its directory " + directory + ": " + ex +
+                    "; a process may have opened the registry anew meanwhile, or the directory holds files dsmreg did not create", ex);
             }
             finally
             {
                 locks.close();
             }
-        }
-        try
-        {
-            Files.delete(directory);
-        }
-        catch (final IOException ex)
-        {
-            throw new DsmRegistryException(
-                "removed the files of registry \"" + name + "\" but not its directory " + directory + ": " + ex +
-                "; a process may have opened the registry anew meanwhile, or the directory holds files dsmreg did not create", ex);
         }
         return true;
     }
