@@ -130,13 +130,44 @@ public final class DsmRegistry implements AutoCloseable
     }
 
     /**
-     * Every entry of the registry, created by any process: the rows of PostgreSQL's
+     * Every entry of the registry, created by any process, sorted by name: the rows of PostgreSQL's
      * {@code pg_dsm_registry_allocations}. Reads without locks; entries whose initialization has
-     * not completed have a null size.
+     * not completed have a null size. {@link RegistryView} reads the same without opening the registry.
      */
     public List<RegistryEntry> entries()
     {
         return open().entries();
+    }
+
+    /**
+     * Registers the registry's MBeans with the platform MBeanServer, for JConsole, VisualVM and
+     * Prometheus' jmx_exporter: {@code io.dsmreg:type=Registry,name=<registry>} with the table of
+     * every entry, and one {@code io.dsmreg:type=Allocation,registry=<registry>,name=<entry>} per
+     * entry, kept current as any process creates and removes entries (docs/observability.md).
+     * <p>
+     * Once per JVM and registry: further calls share the registration, which lasts until every
+     * returned handle is closed, or until the JVM's last handle of the registry is closed.
+     *
+     * @throws DsmRegistryException if another registry of the same name (under another root) has
+     *                              registered its MBeans in this JVM.
+     */
+    public MBeans registerMBeans()
+    {
+        return open().registerMBeans();
+    }
+
+    /**
+     * Deletes the registry {@code name} with every entry in it and its directory. Refuses while
+     * live processes have it open unless {@code force}: forced, they keep their memory, but it is
+     * no longer shared with processes that open the registry afterwards.
+     *
+     * @return false if there is no such registry.
+     * @throws RegistryInUseException if processes have it open and {@code force} is false; names them.
+     * @throws DsmRegistryException   if this process has it open.
+     */
+    public static boolean removeRegistry(final String name, final RegistryOptions options, final boolean force)
+    {
+        return OpenRegistry.removeRegistry(name, options == null ? RegistryOptions.defaults() : options, force);
     }
 
     /** Releases this handle; the last handle of the JVM releases the registry's locks and files. */
@@ -170,6 +201,14 @@ public final class DsmRegistry implements AutoCloseable
             throw new DsmRegistryException("registry \"" + registry.name() + "\" is closed; open it again with DsmRegistry.open");
         }
         return registry;
+    }
+
+    /** A registration of a registry's MBeans, from {@link #registerMBeans()}; closing it twice is harmless. */
+    public interface MBeans extends AutoCloseable
+    {
+        /** Ends this registration; the MBeans go when the registry's last registration ends. */
+        @Override
+        void close();
     }
 
     private static final class SegmentFactory<A> implements EntryFactory<NamedSegment>

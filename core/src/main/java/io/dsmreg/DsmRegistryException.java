@@ -6,7 +6,8 @@ package io.dsmreg;
  * <p>
  * Subclasses name the causes a caller may want to handle on their own: {@link InvalidNameException},
  * {@link InvalidSizeException}, {@link EntryMismatchException}, {@link OutOfSpaceException},
- * {@link CorruptFileException}, {@link LockTimeoutException} and {@link PermissionException}.
+ * {@link CorruptFileException}, {@link LockTimeoutException}, {@link PermissionException} and
+ * {@link RegistryInUseException}.
  */
 public class DsmRegistryException extends RuntimeException
 {

@@ -3,16 +3,19 @@ package io.dsmreg;
 import io.dsmreg.file.Directories;
 import io.dsmreg.file.EntryFiles;
 import io.dsmreg.file.MappedFiles;
+import io.dsmreg.jmx.RegistryMBeans;
 import io.dsmreg.layout.RegistryDescriptor;
 import io.dsmreg.lock.LockFile;
 import io.dsmreg.lock.ProcessIdentity;
+import io.dsmreg.registry.AttachedProcess;
 import io.dsmreg.registry.RegistryTable;
 import io.dsmreg.registry.SlotView;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -67,8 +70,8 @@ import static io.dsmreg.layout.RegistryDescriptor.STATE_READY;
  */
 final class OpenRegistry
 {
-    private static final String LOCK_FILE = "registry.lock";
-    private static final String TABLE_FILE = "registry.dat";
+    static final String LOCK_FILE = "registry.lock";
+    static final String TABLE_FILE = "registry.dat";
     private static final Map<Path, OpenRegistry> OPEN = new HashMap<>();
 
     private final String name;
@@ -79,7 +82,11 @@ final class OpenRegistry
     private final ProcessIdentity self = ProcessIdentity.current();
     private final int processRecord;
     private final ConcurrentHashMap<String, CachedHandle> cache = new ConcurrentHashMap<>();
+    private final RegistryView view;
     private int references;
+    private boolean released;
+    private DsmRegistry.MBeans mbeans;
+    private int mbeanUsers;
 
     private OpenRegistry(
         final String name, final Path directory, final LockFile locks, final RegistryTable table,
@@ -91,6 +98,7 @@ final class OpenRegistry
         this.table = table;
         this.timeoutNanos = timeoutNanos;
         this.processRecord = processRecord;
+        this.view = new RegistryView(name, directory, table);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -138,6 +146,7 @@ final class OpenRegistry
             }
             table.repairAfterCrash();
             table.recordLockHolder(ProcessIdentity.current().pid());
+            table.pruneDeadProcesses();
             final int processRecord = table.registerProcess(ProcessIdentity.current());
             return new OpenRegistry(name, directory, locks, table, timeoutNanos, processRecord);
         }
@@ -160,12 +169,14 @@ final class OpenRegistry
         }
         try
         {
-            if (processRecord >= 0)
+            closeMBeans(true);
+            try (LockFile.Held ignored = lockTable())
             {
-                try (LockFile.Held ignored = lockTable())
+                if (processRecord >= 0)
                 {
                     table.deregisterProcess(processRecord, self);
                 }
+                table.pruneDeadProcesses();
             }
         }
         finally
@@ -398,22 +409,172 @@ final class OpenRegistry
 
     List<RegistryEntry> entries()
     {
-        final List<RegistryEntry> entries = new ArrayList<>();
-        for (final SlotView view : table.entries())
+        return view.entries();
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Removing a whole registry
+    // ---------------------------------------------------------------------------------------------
+
+    /**
+     * Deletes the registry {@code name}: under its table lock, so that nobody opens it meanwhile,
+     * checks that no live process is attached (unless forced), then deletes every entry's files,
+     * the table and the lock file (still holding its lock, so that a process waiting for it finds
+     * the registry gone rather than half there) and the directory.
+     */
+    static boolean removeRegistry(final String name, final RegistryOptions options, final boolean force)
+    {
+        final String problem = Directories.registryNameProblem(name);
+        if (problem != null)
         {
-            final EntryType type = EntryType.ofCode(view.type());
-            if (view.state() != STATE_READY)
+            throw new InvalidNameException(problem);
+        }
+        AgronaAccess.check();
+        final Path userDirectory = Directories.userDirectory(Directories.root(options.root()));
+        if (!Files.exists(userDirectory.resolve(name), LinkOption.NOFOLLOW_LINKS))
+        {
+            return false;
+        }
+        Directories.checkPrivateDirectory(userDirectory);
+        Directories.checkPrivateDirectory(userDirectory.resolve(name));
+        final Path directory = realPath(userDirectory.resolve(name));
+        final long timeoutNanos = options.timeout().toNanos();
+        synchronized (OPEN)
+        {
+            if (OPEN.containsKey(directory))
             {
-                entries.add(new RegistryEntry(view.name(), type, null, null, null, view.ownerPid(), null));
-                continue;
+                throw new DsmRegistryException(
+                    "cannot remove registry \"" + name + "\": this process has it open; close its DsmRegistry handles first");
             }
-            final Instant createdAt = Instant.ofEpochMilli(view.createdAtMs());
-            if (type == EntryType.SEGMENT)
+            final Path lockFile = directory.resolve(LOCK_FILE);
+            final LockFile locks = new LockFile(lockFile, MappedFiles.openLockFile(lockFile));
+            try (LockFile.Held ignored = locks.acquire(RegistryDescriptor.TABLE_LOCK_POSITION, timeoutNanos,
+                () -> "timed out after " + millis(timeoutNanos) + " ms waiting for the table lock of registry \"" + name +
+                    "\" to remove it: another process holds it; if that process is stuck, stop it"))
             {
-                entries.add(new RegistryEntry(view.name(), type, view.size(), view.size(), null, view.ownerPid(), createdAt));
+                checkNotInUse(name, directory.resolve(TABLE_FILE), force);
+                deleteRegistryFiles(directory);
+                // Still under the lock: a process that waited for it finds no directory to create a table in,
+                // rather than creating one beside a lock file that newcomers no longer share.
+                Files.delete(directory);
+            }
+            catch (final IOException ex)
+            {
+                throw new DsmRegistryException(
+                    "removed the files of registry \"" + name + "\" but not its directory " + directory + ": " + ex +
+                    "; a process may have opened the registry anew meanwhile, or the directory holds files dsmreg did not create", ex);
+            }
+            finally
+            {
+                locks.close();
             }
         }
-        return entries;
+        return true;
+    }
+
+    private static void checkNotInUse(final String name, final Path tableFile, final boolean force)
+    {
+        final RegistryTable table;
+        try
+        {
+            table = Files.exists(tableFile, LinkOption.NOFOLLOW_LINKS) ? RegistryTable.attach(tableFile, false) : null;
+        }
+        catch (final CorruptFileException ex)
+        {
+            if (force)
+            {
+                return;
+            }
+            throw new CorruptFileException(ex.getMessage() + ". To delete the registry anyway, force the removal", ex);
+        }
+        if (table == null)
+        {
+            return;
+        }
+        table.pruneDeadProcesses();
+        final List<AttachedProcess> attached = table.attachedProcesses();
+        if (!attached.isEmpty() && !force)
+        {
+            final List<Long> pids = new ArrayList<>();
+            attached.forEach(process -> pids.add(process.identity().pid()));
+            throw new RegistryInUseException(
+                "registry \"" + name + "\" is in use by " + (pids.size() == 1 ? "process " : "processes ") +
+                RegistryInUseException.join(pids) + "; stop " + (pids.size() == 1 ? "it" : "them") + " first, or force " +
+                "the removal (attached processes keep their memory but no longer share it with processes that open the " +
+                "registry afterwards)", pids);
+        }
+    }
+
+    private static void deleteRegistryFiles(final Path directory)
+    {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory))
+        {
+            for (final Path file : files)
+            {
+                if (EntryFiles.fileId(file.getFileName().toString()) >= 0)
+                {
+                    Files.deleteIfExists(file);
+                }
+            }
+            Files.deleteIfExists(directory.resolve(TABLE_FILE));
+            Files.deleteIfExists(directory.resolve(LOCK_FILE));
+        }
+        catch (final IOException ex)
+        {
+            throw new DsmRegistryException("cannot delete the files of registry " + directory + ": " + ex, ex);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // MBeans, whose classes load only when someone registers them
+    // ---------------------------------------------------------------------------------------------
+
+    /** Registers the registry's MBeans once per JVM; each call's handle counts as one user. */
+    DsmRegistry.MBeans registerMBeans()
+    {
+        synchronized (this)
+        {
+            if (released)
+            {
+                throw new DsmRegistryException("registry \"" + name + "\" is closed; open it again with DsmRegistry.open");
+            }
+            if (mbeans == null)
+            {
+                mbeans = RegistryMBeans.register(view);
+            }
+            mbeanUsers++;
+            final DsmRegistry.MBeans registered = mbeans;
+            return new DsmRegistry.MBeans()
+            {
+                private boolean closed;
+
+                @Override
+                public void close()
+                {
+                    synchronized (OpenRegistry.this)
+                    {
+                        if (!closed && mbeans == registered && --mbeanUsers == 0)
+                        {
+                            closeMBeans(false);
+                        }
+                        closed = true;
+                    }
+                }
+            };
+        }
+    }
+
+    /** Unregisters the MBeans; {@code releasing}: for good, because the last handle of the JVM closed. */
+    private synchronized void closeMBeans(final boolean releasing)
+    {
+        released |= releasing;
+        if (mbeans != null)
+        {
+            final DsmRegistry.MBeans registered = mbeans;
+            mbeans = null;
+            mbeanUsers = 0;
+            registered.close();
+        }
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -454,7 +615,7 @@ final class OpenRegistry
         return TimeUnit.NANOSECONDS.toMillis(nanos);
     }
 
-    private static Path realPath(final Path directory)
+    static Path realPath(final Path directory)
     {
         try
         {

@@ -3,11 +3,13 @@ package io.dsmreg;
 import io.dsmreg.file.EntryFiles;
 import io.dsmreg.file.MappedFiles;
 import io.dsmreg.layout.Magic;
+import io.dsmreg.registry.SlotView;
 import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.MappedByteBuffer;
 import java.nio.file.Path;
+import java.time.Instant;
 
 import static io.dsmreg.layout.SegmentDescriptor.*;
 
@@ -47,7 +49,33 @@ final class SegmentFiles
     {
         final Path file = EntryFiles.path(directory, fileId, 0);
         final MappedByteBuffer mapping = MappedFiles.mapExisting(file, HEADER_LENGTH + size, describe(name));
-        final UnsafeBuffer header = new UnsafeBuffer(mapping, 0, HEADER_LENGTH);
+        checkHeader(file, name, new UnsafeBuffer(mapping, 0, HEADER_LENGTH), fileId, size);
+        return new UnsafeBuffer(mapping, HEADER_LENGTH, (int)size);
+    }
+
+    /** What listings and {@code verify} read of a segment: everything is in its registry slot. */
+    static final EntryInspector INSPECTOR = new EntryInspector()
+    {
+        @Override
+        public RegistryEntry describe(final Path directory, final SlotView ready)
+        {
+            return new RegistryEntry(ready.name(), EntryType.SEGMENT, ready.size(), ready.size(), null, ready.ownerPid(),
+                Instant.ofEpochMilli(ready.createdAtMs()));
+        }
+
+        @Override
+        public void verify(final Path directory, final SlotView ready)
+        {
+            final Path file = EntryFiles.path(directory, ready.fileId(), 0);
+            final MappedByteBuffer mapping =
+                MappedFiles.mapExistingReadOnly(file, HEADER_LENGTH + ready.size(), SegmentFiles.describe(ready.name()));
+            checkHeader(file, ready.name(), new UnsafeBuffer(mapping, 0, HEADER_LENGTH), ready.fileId(), ready.size());
+        }
+    };
+
+    private static void checkHeader(
+        final Path file, final String name, final UnsafeBuffer header, final long fileId, final long size)
+    {
         final long magic = header.getLong(MAGIC_OFFSET);
         if (magic != MAGIC)
         {
@@ -68,7 +96,6 @@ final class SegmentFiles
         {
             throw corrupt(file, name, "the registry says it is initialized but its header was never published");
         }
-        return new UnsafeBuffer(mapping, HEADER_LENGTH, (int)size);
     }
 
     private static String describe(final String name)

@@ -338,6 +338,22 @@ public final class RegistryTable
         return null;
     }
 
+    /**
+     * The sum of every slot's generation. Each write to a slot raises its generation, so the sum
+     * changes whenever any entry is claimed, published or removed: a watcher compares it instead
+     * of copying every entry. One pass over the generation words, no lock.
+     */
+    public long modificationCount()
+    {
+        long sum = 0;
+        for (int index = 0; index < slotCapacity; index++)
+        {
+            // Acquire: a watcher that sees a new count and then lists the entries sees the writes behind it.
+            sum += buffer.getLongAcquire(slotOffset(index) + SLOT_GENERATION_OFFSET);
+        }
+        return sum;
+    }
+
     /** Copies of every slot that holds an entry (initializing or ready). */
     public List<SlotView> entries()
     {
@@ -379,6 +395,21 @@ public final class RegistryTable
             }
         }
         return -1;
+    }
+
+    /** Clears the records of processes that died without closing the registry (under the table lock). */
+    public void pruneDeadProcesses()
+    {
+        for (int index = 0; index < processCapacity; index++)
+        {
+            final int offset = processOffset(index);
+            final long pid = buffer.getLong(offset + PROCESS_PID_OFFSET);
+            if (pid != 0 && !new ProcessIdentity(pid, buffer.getLong(offset + PROCESS_START_TIME_OFFSET)).isAlive())
+            {
+                // Release: lock-free readers see the record vanish as a whole, as on deregistration.
+                buffer.putLongRelease(offset + PROCESS_PID_OFFSET, 0);
+            }
+        }
     }
 
     /** Clears a process record (under the table lock) if it still names this process. */

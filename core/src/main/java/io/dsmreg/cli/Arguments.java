@@ -1,0 +1,135 @@
+package io.dsmreg.cli;
+
+import io.dsmreg.RegistryOptions;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** The parsed command line of one command: its positional arguments and options. */
+final class Arguments
+{
+    static final String DIR = "--dir";
+    static final String JSON = "--json";
+    static final String FORCE = "--force";
+    static final String INTERVAL = "--interval-ms";
+    static final String COUNT = "--count";
+    static final String HELP = "--help";
+
+    final List<String> positional = new ArrayList<>();
+    Path dir;
+    boolean json;
+    boolean force;
+    boolean help;
+    long intervalMs = 1000;
+    long count = Long.MAX_VALUE;
+
+    /** A command line that does not fit the command's usage: exit status 2. */
+    static final class UsageException extends Exception
+    {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(final String message)
+        {
+            super(message);
+        }
+    }
+
+    /**
+     * Parses {@code args} (after the command name) against the options the command accepts.
+     *
+     * @throws UsageException for an unknown option, a missing or bad value, or a wrong number of arguments.
+     */
+    static Arguments parse(
+        final String command, final List<String> args, final Set<String> options, final int minPositional,
+        final int maxPositional) throws UsageException
+    {
+        final Arguments parsed = new Arguments();
+        for (int i = 0; i < args.size(); i++)
+        {
+            final String arg = args.get(i);
+            if (arg.equals(HELP) || arg.equals("-h"))
+            {
+                parsed.help = true;
+                return parsed;
+            }
+            if (!arg.startsWith("--"))
+            {
+                parsed.positional.add(arg);
+                continue;
+            }
+            final int equals = arg.indexOf('=');
+            final String option = equals < 0 ? arg : arg.substring(0, equals);
+            if (!options.contains(option))
+            {
+                throw new UsageException(command + " has no option " + option);
+            }
+            switch (option)
+            {
+                case JSON -> parsed.json = true;
+                case FORCE -> parsed.force = true;
+                default ->
+                {
+                    final String value;
+                    if (equals >= 0)
+                    {
+                        value = arg.substring(equals + 1);
+                    }
+                    else if (i + 1 < args.size())
+                    {
+                        value = args.get(++i);
+                    }
+                    else
+                    {
+                        throw new UsageException(option + " needs a value");
+                    }
+                    switch (option)
+                    {
+                        case DIR -> parsed.dir = Path.of(value);
+                        case INTERVAL -> parsed.intervalMs = positive(option, value);
+                        case COUNT -> parsed.count = positive(option, value);
+                        default -> throw new IllegalStateException("option " + option + " is accepted but not parsed");
+                    }
+                }
+            }
+        }
+        if (parsed.positional.size() < minPositional)
+        {
+            throw new UsageException(command + " needs " + (minPositional == 1 ? "a registry name" : minPositional + " arguments"));
+        }
+        if (parsed.positional.size() > maxPositional)
+        {
+            throw new UsageException(command + " takes at most " + maxPositional + " argument" + (maxPositional == 1 ? "" : "s") +
+                ", got " + parsed.positional);
+        }
+        return parsed;
+    }
+
+    RegistryOptions options()
+    {
+        return dir == null ? RegistryOptions.defaults() : RegistryOptions.defaults().root(dir);
+    }
+
+    String positional(final int index)
+    {
+        return index < positional.size() ? positional.get(index) : null;
+    }
+
+    private static long positive(final String option, final String value) throws UsageException
+    {
+        try
+        {
+            final long parsed = Long.parseLong(value);
+            if (parsed > 0)
+            {
+                return parsed;
+            }
+        }
+        catch (final NumberFormatException ex)
+        {
+            // Reported below with the option's name.
+        }
+        throw new UsageException(option + " needs a positive whole number, got \"" + value + "\"");
+    }
+}

@@ -1,0 +1,217 @@
+package io.dsmreg.cli;
+
+import io.dsmreg.DsmRegistry;
+import io.dsmreg.RegistryOptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class MainTest
+{
+    @TempDir
+    Path root;
+
+    record Run(int status, String out, String err)
+    {
+    }
+
+    private Run run(final String... args)
+    {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final ByteArrayOutputStream err = new ByteArrayOutputStream();
+        final List<String> withDir = new ArrayList<>(List.of(args));
+        if (args.length > 0 && !args[0].equals("help") && !args[0].startsWith("-"))
+        {
+            withDir.add("--dir");
+            withDir.add(root.toString());
+        }
+        final int status = Main.run(withDir.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private void createEntries()
+    {
+        try (DsmRegistry registry = DsmRegistry.open("orders", RegistryOptions.defaults().root(root)))
+        {
+            registry.segment("orders.state", 4096);
+            registry.segment("orders.flags", 64);
+            registry.segment("line\nbreak", 8);
+        }
+    }
+
+    private static String withoutTimestamps(final String text)
+    {
+        return text.replaceAll("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z", "<time>")
+            .replaceAll("\"\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z\"", "\"<time>\"");
+    }
+
+    @Test
+    void listPrintsTheEntriesAsPsqlPrintsTheView()
+    {
+        createEntries();
+        final Run run = run("list", "orders");
+        assertEquals(0, run.status(), run.err());
+        final long pid = ProcessHandle.current().pid();
+        final String pidColumn = String.format("%11d", pid);
+        assertEquals(String.join("\n",
+            "      name       |  type   | size | used | entries | creator pid |        created at",
+            "-----------------+---------+------+------+---------+-------------+--------------------------",
+            " line\\u000abreak | segment |    8 |    8 |         | " + pidColumn + " | <time>",
+            " orders.flags    | segment |   64 |   64 |         | " + pidColumn + " | <time>",
+            " orders.state    | segment | 4096 | 4096 |         | " + pidColumn + " | <time>",
+            "(3 rows)", ""), withoutTimestamps(run.out()));
+    }
+
+    @Test
+    void listJsonHasAStableShape()
+    {
+        createEntries();
+        final Run run = run("list", "orders", "--json");
+        assertEquals(0, run.status(), run.err());
+        final long pid = ProcessHandle.current().pid();
+        final String directory = root.resolve("dsmreg-" + System.getProperty("user.name")).resolve("orders").toString();
+        assertEquals(String.join("\n",
+            "{",
+            "  \"registry\": \"orders\",",
+            "  \"directory\": \"" + directory + "\",",
+            "  \"capacity\": 16384,",
+            "  \"createdAt\": \"<time>\",",
+            "  \"attachedProcesses\": [],",
+            "  \"allocations\": [",
+            "    {\"name\": \"line\\nbreak\", \"type\": \"segment\", \"sizeBytes\": 8, \"usedBytes\": 8, \"entryCount\": null, " +
+                "\"creatorPid\": " + pid + ", \"createdAt\": \"<time>\"},",
+            "    {\"name\": \"orders.flags\", \"type\": \"segment\", \"sizeBytes\": 64, \"usedBytes\": 64, \"entryCount\": null, " +
+                "\"creatorPid\": " + pid + ", \"createdAt\": \"<time>\"},",
+            "    {\"name\": \"orders.state\", \"type\": \"segment\", \"sizeBytes\": 4096, \"usedBytes\": 4096, \"entryCount\": null, " +
+                "\"creatorPid\": " + pid + ", \"createdAt\": \"<time>\"}",
+            "  ]",
+            "}", ""), withoutTimestamps(run.out()));
+    }
+
+    @Test
+    void listWithoutARegistryListsTheRegistries()
+    {
+        createEntries();
+        try (DsmRegistry other = DsmRegistry.open("empty", RegistryOptions.defaults().root(root)))
+        {
+            final Run run = run("list");
+            assertEquals(0, run.status(), run.err());
+            assertEquals(String.join("\n",
+                " registry | entries | size | used | attached pids",
+                "----------+---------+------+------+---------------",
+                " empty    |       0 |    0 |    0 | " + ProcessHandle.current().pid(),
+                " orders   |       3 | 4168 | 4168 |",
+                "(2 rows)", ""), run.out());
+            final Run json = run("list", "--json");
+            assertTrue(json.out().contains(
+                "{\"name\": \"orders\", \"allocations\": 3, \"totalBytes\": 4168, \"usedBytes\": 4168, \"attachedPids\": [], " +
+                "\"problem\": null}"), json.out());
+        }
+    }
+
+    @Test
+    void aMissingRegistryIsReportedAndNotCreated()
+    {
+        for (final String command : List.of("list", "stat", "verify", "remove"))
+        {
+            final Run run = run(command, "missing");
+            assertEquals(1, run.status(), command);
+            assertTrue(run.err().contains("no registry \"missing\""), run.err());
+        }
+        assertFalse(Files.exists(root.resolve("dsmreg-" + System.getProperty("user.name")).resolve("missing")));
+    }
+
+    @Test
+    void removeRefusesWhileTheRegistryIsOpenAndNamesTheProcess()
+    {
+        createEntries();
+        final String pid = Long.toString(ProcessHandle.current().pid());
+        try (DsmRegistry open = DsmRegistry.open("orders", RegistryOptions.defaults().root(root)))
+        {
+            final Run entry = run("remove", "orders", "orders.flags");
+            assertEquals(1, entry.status());
+            assertTrue(entry.err().contains("in use by process " + pid), entry.err());
+            final Run whole = run("remove", "orders", "--force");
+            assertEquals(1, whole.status());
+            assertTrue(whole.err().contains("this process has it open"), whole.err());
+            assertEquals(3, open.entries().size(), "nothing removed");
+
+            final Run forced = run("remove", "orders", "orders.flags", "--force");
+            assertEquals(0, forced.status(), forced.err());
+            assertEquals(2, open.entries().size());
+        }
+        assertEquals(0, run("remove", "orders", "orders.state").status());
+        assertEquals(1, run("remove", "orders", "orders.state").status(), "already gone");
+        final Run whole = run("remove", "orders");
+        assertEquals(0, whole.status(), whole.err());
+        assertFalse(Files.exists(root.resolve("dsmreg-" + System.getProperty("user.name")).resolve("orders")));
+    }
+
+    @Test
+    void verifyReportsDamagedAndStrayFiles() throws IOException
+    {
+        createEntries();
+        final Run healthy = run("verify", "orders");
+        assertEquals(0, healthy.status(), healthy.out());
+        assertTrue(healthy.out().contains("3 entries checked"), healthy.out());
+        assertTrue(healthy.out().endsWith("ok: no problems found\n"), healthy.out());
+
+        final Path directory = root.resolve("dsmreg-" + System.getProperty("user.name")).resolve("orders");
+        final Path segmentFile = directory.resolve("1_0.dsm");
+        try (RandomAccessFile file = new RandomAccessFile(segmentFile.toFile(), "rw"))
+        {
+            file.writeLong(0x0123456789L);
+        }
+        Files.write(directory.resolve("99_0.dsm"), new byte[16]);
+        final Run damaged = run("verify", "orders");
+        assertEquals(1, damaged.status(), damaged.out());
+        assertTrue(damaged.out().contains("file " + segmentFile + " of segment"), damaged.out());
+        assertTrue(damaged.out().contains("magic number"), damaged.out());
+        assertTrue(damaged.out().contains("99_0.dsm belongs to no entry"), damaged.out());
+        assertTrue(damaged.out().endsWith("2 problems found\n"), damaged.out());
+    }
+
+    @Test
+    void statPrintsAFramePerRefresh()
+    {
+        createEntries();
+        final Run run = run("stat", "orders", "--interval-ms", "10", "--count", "2");
+        assertEquals(0, run.status(), run.err());
+        assertEquals(2, run.out().split("dsmreg stat - registry orders", -1).length - 1, run.out());
+        assertEquals(2, run.out().split("\\(3 rows\\)", -1).length - 1, run.out());
+        final Run all = run("stat", "--count=1");
+        assertTrue(all.out().contains(" orders   |       3 |"), all.out());
+    }
+
+    @Test
+    void usageErrorsExitWithTwoAndHelpWithZero()
+    {
+        assertEquals(2, run().status());
+        assertEquals(2, run("frobnicate").status());
+        assertEquals(2, run("list", "--bogus").status());
+        assertEquals(2, run("list", "a", "b").status());
+        assertEquals(2, run("remove").status());
+        assertEquals(2, run("stat", "--count", "0").status());
+        assertEquals(2, run("stat", "--interval-ms").status());
+        final Run help = run("--help");
+        assertEquals(0, help.status());
+        assertTrue(help.out().contains("usage: java -jar dsmreg.jar <command>"), help.out());
+        final Run listHelp = run("list", "--help");
+        assertEquals(0, listHelp.status());
+        assertTrue(listHelp.out().contains("--json"), listHelp.out());
+        assertEquals(0, run("help", "verify").status());
+        assertEquals(2, run("help", "nothing").status());
+    }
+}

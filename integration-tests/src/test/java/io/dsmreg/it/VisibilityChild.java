@@ -1,0 +1,78 @@
+package io.dsmreg.it;
+
+import io.dsmreg.DsmRegistry;
+import io.dsmreg.RegistryOptions;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+
+/**
+ * The program the visibility tests run in child JVMs: {@code VisibilityChild <root> <registry> <command> <args...>}.
+ * <ul>
+ * <li>{@code create <kind:name:size>...}: creates the entries and exits; they stay in the registry.</li>
+ * <li>{@code hold <ready file> <kind:name:size>...}: creates the entries, registers the registry's
+ * MBeans, writes the ready file, and stays attached until its standard input closes.</li>
+ * <li>{@code remove <name>}: removes one entry.</li>
+ * </ul>
+ * Entries are given as {@code segment:orders.state:4096}; the area and hash kinds join the switch
+ * in {@link #create} when they exist. Prints {@code key=value} lines; an exception is printed as
+ * {@code error=...} with exit code 3.
+ */
+public final class VisibilityChild
+{
+    private VisibilityChild()
+    {
+    }
+
+    public static void main(final String[] args) throws Exception
+    {
+        final RegistryOptions options = RegistryOptions.defaults().root(Path.of(args[0])).timeout(Duration.ofSeconds(60));
+        final String command = args[2];
+        try (DsmRegistry registry = DsmRegistry.open(args[1], options))
+        {
+            switch (command)
+            {
+                case "create" -> create(registry, args, 3);
+                case "hold" -> hold(registry, Path.of(args[3]), args);
+                case "remove" -> System.out.println("removed=" + registry.remove(args[3]));
+                default -> throw new IllegalArgumentException("unknown command " + command);
+            }
+            System.out.println("pid=" + ProcessHandle.current().pid());
+        }
+        catch (final RuntimeException ex)
+        {
+            System.out.println("error=" + ex.getClass().getName() + ": " + ex.getMessage());
+            System.out.flush();
+            System.exit(3);
+        }
+    }
+
+    private static void create(final DsmRegistry registry, final String[] args, final int from)
+    {
+        for (int i = from; i < args.length; i++)
+        {
+            final String[] spec = args[i].split(":", 3);
+            switch (spec[0])
+            {
+                case "segment" -> registry.segment(spec[1], Long.parseLong(spec[2]));
+                default -> throw new IllegalArgumentException("unknown entry kind " + spec[0]);
+            }
+        }
+    }
+
+    private static void hold(final DsmRegistry registry, final Path ready, final String[] args) throws IOException
+    {
+        create(registry, args, 4);
+        registry.registerMBeans();
+        final Path temporary = ready.resolveSibling(ready.getFileName() + ".tmp");
+        Files.writeString(temporary, Long.toString(ProcessHandle.current().pid()));
+        Files.move(temporary, ready, StandardCopyOption.ATOMIC_MOVE);
+        while (System.in.read() >= 0)
+        {
+            // Held until the parent closes our standard input, or dies.
+        }
+    }
+}
