@@ -1,5 +1,6 @@
 package io.dsmreg;
 
+import io.dsmreg.area.AreaStatistics;
 import io.dsmreg.file.Directories;
 import io.dsmreg.file.EntryFiles;
 import io.dsmreg.file.MappedFiles;
@@ -188,6 +189,12 @@ final class OpenRegistry
     RegistryTable table()
     {
         return table;
+    }
+
+    /** How long any call waits for a lock, from RegistryOptions.timeout. */
+    long timeoutNanos()
+    {
+        return timeoutNanos;
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -384,6 +391,13 @@ final class OpenRegistry
             if (type == EntryType.SEGMENT)
             {
                 entries.add(new RegistryEntry(view.name(), type, view.size(), view.size(), null, view.ownerPid(), createdAt));
+            }
+            else if (type == EntryType.AREA)
+            {
+                final AreaStatistics statistics = AreaStatistics.read(directory, view.fileId());
+                entries.add(new RegistryEntry(view.name(), type,
+                    statistics == null ? null : statistics.reservedBytes(), statistics == null ? null : statistics.bytesInUse(),
+                    null, view.ownerPid(), createdAt));
             }
         }
         return entries;
