@@ -1,5 +1,6 @@
 package io.dsmreg;
 
+import io.dsmreg.area.AreaAllocator;
 import io.dsmreg.layout.SegmentDescriptor;
 import io.dsmreg.registry.SlotView;
 import org.agrona.concurrent.AtomicBuffer;
@@ -115,6 +116,35 @@ public final class DsmRegistry implements AutoCloseable
                 SegmentDescriptor.MAX_DATA_LENGTH + " bytes (2 GiB - 4 KiB). For more, use several segments or an area");
         }
         return open.getOrCreate(name, nameBytes, new SegmentFactory<>(open, name, size, init, arg));
+    }
+
+    /** {@link #area(String, AreaOptions)} without options: joins the area as it is, or creates it with the defaults. */
+    public SharedArea area(final String name)
+    {
+        return area(name, null);
+    }
+
+    /**
+     * Returns the named area, creating it if no process has: PostgreSQL's {@code GetNamedDSA}.
+     * Asking again in the same process returns the same instance (PostgreSQL refuses to attach
+     * twice). An area's files take no space until its first allocation.
+     *
+     * @param name    the entry's name: 1 to 63 bytes of UTF-8, any characters.
+     * @param options the options of a new area; for an existing one, null accepts its options and
+     *                anything else must equal them.
+     * @throws InvalidNameException   for a null, empty or too long name.
+     * @throws EntryMismatchException if the name exists as another type, or with other options.
+     * @throws OutOfSpaceException    if the file system or the registry is full.
+     * @throws LockTimeoutException   if another process held the entry longer than the timeout.
+     */
+    public SharedArea area(final String name, final AreaOptions options)
+    {
+        final OpenRegistry open = open();
+        if (name != null && open.cached(name) instanceof SharedArea cached && (options == null || options.equals(cached.options())))
+        {
+            return cached;
+        }
+        return open.getOrCreate(name, EntryNames.encode("area", name), new AreaFactory(open, name, options));
     }
 
     /**
@@ -276,6 +306,80 @@ public final class DsmRegistry implements AutoCloseable
         public NamedSegment asFound(final NamedSegment handle)
         {
             return handle.asFound();
+        }
+    }
+
+    private static final class AreaFactory implements EntryFactory<SharedArea>
+    {
+        private final OpenRegistry registry;
+        private final String name;
+        private final AreaOptions options;
+
+        AreaFactory(final OpenRegistry registry, final String name, final AreaOptions options)
+        {
+            this.registry = registry;
+            this.name = name;
+            this.options = options;
+        }
+
+        @Override
+        public EntryType type()
+        {
+            return EntryType.AREA;
+        }
+
+        @Override
+        public long size()
+        {
+            return 0;
+        }
+
+        @Override
+        public void checkCompatible(final SlotView existing)
+        {
+            // The options live in the area's control file: attach checks them.
+        }
+
+        @Override
+        public SharedArea create(final int slot, final long fileId)
+        {
+            final AreaOptions created = options == null ? AreaOptions.defaults() : options;
+            final EntryGeneration generation = new EntryGeneration(registry.table(), slot, registry.table().generation(slot));
+            final AreaAllocator allocator = AreaAllocator.create(
+                registry.directory(), fileId, name, created.initialSegmentSize(), created.maxSegmentSize(),
+                created.sizeLimit(), registry.timeoutNanos(), generation);
+            return new SharedArea(name, allocator, generation, slot, 0);
+        }
+
+        @Override
+        public SharedArea attach(final SlotView ready)
+        {
+            final EntryGeneration generation = new EntryGeneration(registry.table(), ready.index(), ready.generation());
+            final AreaAllocator allocator =
+                AreaAllocator.attach(registry.directory(), ready.fileId(), name, registry.timeoutNanos(), generation);
+            final SharedArea area = new SharedArea(name, allocator, generation, ready.index(), ready.generation());
+            checkCompatible(area);
+            return area;
+        }
+
+        @Override
+        public void checkCompatible(final SharedArea attached)
+        {
+            final AreaOptions existing = attached.options();
+            if (options != null && !options.equals(existing))
+            {
+                throw new EntryMismatchException(
+                    "requested area \"" + name + "\" with " + options + " but the existing one has " + existing +
+                    "; ask with its options, or with none (DsmRegistry.area(name)), or remove the entry first to " +
+                    "create it with the new ones");
+            }
+        }
+
+        @Override
+        public SharedArea published(final SharedArea created, final long generation)
+        {
+            created.generation().published(generation);
+            return new SharedArea(name, created.allocator(), created.generation(), created.slot, generation);
         }
     }
 }

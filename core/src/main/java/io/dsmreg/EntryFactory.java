@@ -20,6 +20,14 @@ interface EntryFactory<H extends CachedHandle>
     void checkCompatible(SlotView existing);
 
     /**
+     * As {@link #checkCompatible(SlotView)}, for what only an attached handle knows (an area's
+     * options live in its own files): called before this process's handle is reused.
+     */
+    default void checkCompatible(final H attached)
+    {
+    }
+
+    /**
      * Creates and initializes the entry's files (none exist for {@code fileId}); runs while this
      * process holds the entry's lock, so exactly once per entry on the host.
      */

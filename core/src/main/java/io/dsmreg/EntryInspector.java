@@ -24,6 +24,10 @@ interface EntryInspector
     /** The inspector for entries of {@code type}; types without their own (or null, a newer code) get the files-only one. */
     static EntryInspector of(final EntryType type)
     {
-        return type == EntryType.SEGMENT ? SegmentFiles.INSPECTOR : FilesOnlyInspector.INSTANCE;
+        if (type == EntryType.SEGMENT)
+        {
+            return SegmentFiles.INSPECTOR;
+        }
+        return type == EntryType.AREA ? AreaInspector.INSTANCE : FilesOnlyInspector.INSTANCE;
     }
 }

@@ -200,6 +200,12 @@ final class OpenRegistry
         return table;
     }
 
+    /** How long any call waits for a lock, from RegistryOptions.timeout. */
+    long timeoutNanos()
+    {
+        return timeoutNanos;
+    }
+
     // ---------------------------------------------------------------------------------------------
     // Create or attach
     // ---------------------------------------------------------------------------------------------
@@ -352,6 +358,14 @@ final class OpenRegistry
                 "; use another name, or remove the existing entry first");
         }
         factory.checkCompatible(view);
+        final CachedHandle cached = cache.get(entryName);
+        if (cached != null && cached.slot == view.index() && cached.generation == view.generation())
+        {
+            // Attached before (by a thread that raced this one to the entry): one instance per entry per JVM.
+            @SuppressWarnings("unchecked") final H same = (H)cached;
+            factory.checkCompatible(same);
+            return same;
+        }
         final H handle = factory.attach(view);
         cache(entryName, factory.asFound(handle));
         return handle;

@@ -43,18 +43,35 @@ public record ProcessIdentity(long pid, long startTime)
         {
             return startTime == CURRENT.startTime;
         }
+        final ProcessIdentity running = running(pid);
+        return running != null && (startTime == 0 || running.startTime == 0 || running.startTime == startTime);
+    }
+
+    /**
+     * The process running now with {@code pid}, or null if none is (a zombie counts as none); its
+     * start time is 0 when the platform does not tell it.
+     */
+    public static ProcessIdentity running(final long pid)
+    {
+        if (pid <= 0)
+        {
+            return null;
+        }
+        if (pid == CURRENT.pid)
+        {
+            return CURRENT;
+        }
         if (PROC_FS)
         {
             final Stat stat = readStat(pid);
-            return stat != null && !stat.isZombie() && (startTime == 0 || stat.startTime == startTime);
+            return stat == null || stat.isZombie() ? null : new ProcessIdentity(pid, stat.startTime);
         }
         final Optional<ProcessHandle> handle = ProcessHandle.of(pid);
         if (handle.isEmpty() || !handle.get().isAlive())
         {
-            return false;
+            return null;
         }
-        final long actualStart = handle.get().info().startInstant().map(Instant::toEpochMilli).orElse(0L);
-        return startTime == 0 || actualStart == 0 || actualStart == startTime;
+        return new ProcessIdentity(pid, handle.get().info().startInstant().map(Instant::toEpochMilli).orElse(0L));
     }
 
     private static ProcessIdentity probe(final long pid)

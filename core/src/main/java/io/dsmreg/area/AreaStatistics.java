@@ -1,0 +1,66 @@
+package io.dsmreg.area;
+
+import io.dsmreg.file.EntryFiles;
+import io.dsmreg.file.MappedFiles;
+import org.agrona.concurrent.AtomicBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static io.dsmreg.layout.AreaDescriptor.*;
+
+/**
+ * An area's statistics as its control file holds them, read without locks: the one place that
+ * reads them, for {@code SharedArea}, registry listings, the MBean and the CLI. Each counter is
+ * exact between operations; a read during one may mix before and after.
+ *
+ * @param reservedBytes all of the area's files: what PostgreSQL 19 reports as an area's size.
+ * @param bytesInUse    allocated bytes, each allocation counted at its size class or whole pages.
+ * @param segmentCount  data segments (files besides the control file).
+ */
+public record AreaStatistics(long reservedBytes, long bytesInUse, long segmentCount)
+{
+    /** From a mapped (or copied) control file. */
+    public static AreaStatistics of(final AtomicBuffer control)
+    {
+        long inUse = control.getLongVolatile(LARGE_BYTES_IN_USE_OFFSET);
+        for (int sizeClass = 0; sizeClass < SIZE_CLASS_COUNT; sizeClass++)
+        {
+            inUse += control.getLongVolatile(classBlockOffset(sizeClass) + CLASS_BYTES_IN_USE_OFFSET);
+        }
+        return new AreaStatistics(
+            control.getLongVolatile(RESERVED_BYTES_OFFSET), inUse, control.getLongVolatile(SEGMENT_COUNT_OFFSET));
+    }
+
+    /**
+     * From the control file of the area with {@code fileId} in a registry directory, without
+     * mapping it; null if it is missing, unreadable or not a published area control file.
+     */
+    public static AreaStatistics read(final Path directory, final long fileId)
+    {
+        final Path file = EntryFiles.path(directory, fileId, 0);
+        final byte[] bytes;
+        try
+        {
+            MappedFiles.checkRegularFileOfThisUser(file);
+            bytes = Files.readAllBytes(file);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return null;
+        }
+        if (bytes.length < CONTROL_LENGTH)
+        {
+            return null;
+        }
+        final UnsafeBuffer control = new UnsafeBuffer(bytes);
+        if (control.getLong(MAGIC_OFFSET) != MAGIC || control.getInt(MAJOR_VERSION_OFFSET) != MAJOR_VERSION ||
+            control.getLong(READY_OFFSET) != READY_VALUE)
+        {
+            return null;
+        }
+        return of(control);
+    }
+}
