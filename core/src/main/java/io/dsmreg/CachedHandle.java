@@ -2,19 +2,21 @@ package io.dsmreg;
 
 /**
  * What every handle a registry caches carries to prove, cheaply, that its entry is still the one
- * the registry holds: the slot and its generation at publication, and the table's removal epoch
- * when the handle was last validated. Kept in the handle itself so that a cached lookup touches
- * one object.
+ * the registry holds: its name, the slot and the slot's generation at publication, and the table's
+ * removal epoch when the handle was last validated. Kept in the handle itself so that a cached
+ * lookup touches one object.
  */
 abstract class CachedHandle
 {
+    final String entryName;
     final int slot;
     final long generation;
     /** Written when a handle is (re)validated; a stale read only costs one extra validation. */
     volatile long removalEpoch = -1;
 
-    CachedHandle(final int slot, final long generation)
+    CachedHandle(final String entryName, final int slot, final long generation)
     {
+        this.entryName = entryName;
         this.slot = slot;
         this.generation = generation;
     }

@@ -12,7 +12,6 @@ import org.agrona.concurrent.AtomicBuffer;
  */
 public final class NamedSegment extends CachedHandle
 {
-    private final String name;
     private final long size;
     private final boolean found;
     private final AtomicBuffer buffer;
@@ -22,8 +21,7 @@ public final class NamedSegment extends CachedHandle
         final String name, final long size, final boolean found, final AtomicBuffer buffer,
         final RegistryTable table, final int slot, final long generation)
     {
-        super(slot, generation);
-        this.name = name;
+        super(name, slot, generation);
         this.size = size;
         this.found = found;
         this.buffer = buffer;
@@ -33,12 +31,12 @@ public final class NamedSegment extends CachedHandle
     /** The same mapping, as seen by a later request that found it initialized. */
     NamedSegment asFound()
     {
-        return found ? this : new NamedSegment(name, size, true, buffer, table, slot, generation);
+        return found ? this : new NamedSegment(entryName, size, true, buffer, table, slot, generation);
     }
 
     public String name()
     {
-        return name;
+        return entryName;
     }
 
     /** The requested size in bytes; {@code buffer().capacity()} equals it. */
@@ -71,6 +69,6 @@ public final class NamedSegment extends CachedHandle
     @Override
     public String toString()
     {
-        return "NamedSegment{name=\"" + name + "\", size=" + size + ", found=" + found + '}';
+        return "NamedSegment{name=\"" + entryName + "\", size=" + size + ", found=" + found + '}';
     }
 }

@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import static io.dsmreg.layout.RegistryDescriptor.STATE_INITIALIZING;
@@ -81,7 +80,7 @@ final class OpenRegistry
     private final long timeoutNanos;
     private final ProcessIdentity self = ProcessIdentity.current();
     private final int processRecord;
-    private final ConcurrentHashMap<String, CachedHandle> cache = new ConcurrentHashMap<>();
+    private final HandleCache cache = new HandleCache();
     private final RegistryView view;
     private int references;
     private boolean released;
@@ -241,7 +240,7 @@ final class OpenRegistry
         if (table.generation(handle.slot) == handle.generation)
         {
             handle.removalEpoch = epoch;
-            cache.put(entryName, handle);
+            cache.put(handle);
         }
     }
 
@@ -394,7 +393,7 @@ final class OpenRegistry
             }
             if (slot < 0)
             {
-                cache.remove(entryName);
+                cache.remove(entryName, null);
                 return false;
             }
             final long entryLock = RegistryDescriptor.entryLockPosition(slot);
@@ -414,7 +413,7 @@ final class OpenRegistry
                     }
                     table.remove(slot);
                 }
-                cache.remove(entryName);
+                cache.remove(entryName, null);
                 EntryFiles.deleteAll(directory, view.fileId());
                 return true;
             }

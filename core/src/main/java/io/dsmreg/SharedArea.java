@@ -36,7 +36,6 @@ public final class SharedArea extends CachedHandle
     /** The largest allocation possible, with {@link #HUGE}: the pages of one segment file of 2 GiB. */
     public static final long MAX_ALLOCATION = AreaAllocator.MAX_ALLOCATION;
 
-    private final String name;
     private final AreaAllocator allocator;
     private final EntryGeneration generation;
 
@@ -44,15 +43,14 @@ public final class SharedArea extends CachedHandle
         final String name, final AreaAllocator allocator, final EntryGeneration generation, final int slot,
         final long publishedGeneration)
     {
-        super(slot, publishedGeneration);
-        this.name = name;
+        super(name, slot, publishedGeneration);
         this.allocator = allocator;
         this.generation = generation;
     }
 
     public String name()
     {
-        return name;
+        return entryName;
     }
 
     /** The options the area was created with. */
@@ -146,7 +144,7 @@ public final class SharedArea extends CachedHandle
         final List<String> problems = allocator.verify();
         if (!problems.isEmpty())
         {
-            throw new CorruptFileException("area \"" + name + "\" is inconsistent: " + String.join("; ", problems) +
+            throw new CorruptFileException("area \"" + entryName + "\" is inconsistent: " + String.join("; ", problems) +
                 ". Remove the area (DsmRegistry.remove) to start it afresh");
         }
     }
@@ -174,7 +172,7 @@ public final class SharedArea extends CachedHandle
     public String toString()
     {
         final AreaStatistics statistics = allocator.statistics();
-        return "SharedArea{name=\"" + name + "\", reservedBytes=" + statistics.reservedBytes() + ", bytesInUse=" +
+        return "SharedArea{name=\"" + entryName + "\", reservedBytes=" + statistics.reservedBytes() + ", bytesInUse=" +
             statistics.bytesInUse() + ", segments=" + statistics.segmentCount() + '}';
     }
 }
