@@ -24,7 +24,9 @@ import java.lang.annotation.Target;
  * What a field receives depends on its declared type:
  * <ul>
  * <li>{@link org.agrona.concurrent.AtomicBuffer}: the memory of the named segment;</li>
- * <li>{@link NamedSegment}: the segment's handle.</li>
+ * <li>{@link NamedSegment}: the segment's handle;</li>
+ * <li>{@link SharedArea}: the named area; a {@link #size()} there is the area's size limit (a new area
+ * gets it, an existing one must have it), none joins the area as it is.</li>
  * </ul>
  * A field that cannot be filled (another type, no size, an init class that cannot be created, an
  * existing entry of another type or size) makes its class fail to initialize, or its constructor
@@ -38,7 +40,7 @@ public @interface SharedNamed
     /** The entry's name in the registry: 1 to 63 bytes of UTF-8. */
     String value();
 
-    /** The segment's size in bytes; required for segments. */
+    /** The segment's size in bytes, required for segments; for an area, its size limit (optional). */
     long size() default 0;
 
     /**

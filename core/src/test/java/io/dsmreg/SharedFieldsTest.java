@@ -277,4 +277,26 @@ class SharedFieldsTest
             assertTrue(message.contains(part), "\"" + part + "\" missing from: " + message);
         }
     }
+
+    static final class Areas
+    {
+        @SharedNamed("areas.joined")
+        static SharedArea joined;
+        @SharedNamed(value = "areas.limited", size = 1 << 20)
+        static SharedArea limited;
+    }
+
+    @Test
+    void areaFieldsAreFilledAndASizeIsTheAreasLimit()
+    {
+        SharedFields.inject(Areas.class);
+        final long pointer = Areas.joined.allocate(100);
+        Areas.joined.buffer(pointer, 100).putLong(0, 5);
+        try (DsmRegistry registry = open(REGISTRY))
+        {
+            assertSame(Areas.joined, registry.area("areas.joined"), "the field holds this JVM's one instance");
+            assertEquals(5, registry.area("areas.joined").buffer(pointer, 100).getLong(0));
+            assertEquals(1 << 20, registry.area("areas.limited").options().sizeLimit());
+        }
+    }
 }

@@ -1,9 +1,11 @@
 package io.dsmreg.inject;
 
+import io.dsmreg.AreaOptions;
 import io.dsmreg.DsmRegistry;
 import io.dsmreg.DsmRegistryException;
 import io.dsmreg.NamedSegment;
 import io.dsmreg.SegmentInitializer;
+import io.dsmreg.SharedArea;
 import io.dsmreg.SharedNamed;
 import org.agrona.concurrent.AtomicBuffer;
 
@@ -25,7 +27,8 @@ public final class FieldResolver
 {
     private static final Map<Class<?>, FieldKind> KINDS = Map.of(
         AtomicBuffer.class, (registry, named, field) -> segment(registry, named).buffer(),
-        NamedSegment.class, (registry, named, field) -> segment(registry, named));
+        NamedSegment.class, (registry, named, field) -> segment(registry, named),
+        SharedArea.class, (registry, named, field) -> area(registry, named));
 
     private FieldResolver()
     {
@@ -80,6 +83,12 @@ public final class FieldResolver
                 "no size given; a segment needs one: @SharedNamed(value = \"" + named.value() + "\", size = BYTES)");
         }
         return registry.segment(named.value(), named.size(), initializer(named.init()), named.arg());
+    }
+
+    /** An area joined as it is, or, with a size, created with (or checked against) that size limit. */
+    private static SharedArea area(final DsmRegistry registry, final SharedNamed named)
+    {
+        return registry.area(named.value(), named.size() == 0 ? null : AreaOptions.defaults().sizeLimit(named.size()));
     }
 
     @SuppressWarnings({"rawtypes", "unchecked"})
