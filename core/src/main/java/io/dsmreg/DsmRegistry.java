@@ -1,12 +1,16 @@
 package io.dsmreg;
 
 import io.dsmreg.area.AreaAllocator;
+import io.dsmreg.hash.HashShape;
+import io.dsmreg.hash.HashTable;
+import io.dsmreg.layout.HashDescriptor;
 import io.dsmreg.layout.SegmentDescriptor;
 import io.dsmreg.registry.SlotView;
 import org.agrona.concurrent.AtomicBuffer;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A registry of named shared memory, shared by every process of this user on this host that opens
@@ -150,6 +154,80 @@ public final class DsmRegistry implements AutoCloseable
     }
 
     /**
+     * Returns the named hash table, creating it if no process has: PostgreSQL's {@code GetNamedDSHash}.
+     * Its memory is an area of its own plus a header file; {@link #remove} removes them all.
+     *
+     * @param name   the entry's name: 1 to 63 bytes of UTF-8, any characters.
+     * @param params its key and entry sizes, key kind, partitions and size limit; an existing hash
+     *               must have been created with equal ones.
+     * @throws InvalidNameException   for a null, empty or too long name.
+     * @throws EntryMismatchException if the name exists as another type, as a map, or with other parameters.
+     * @throws OutOfSpaceException    if the file system or the registry is full.
+     * @throws LockTimeoutException   if another process held the entry longer than the timeout.
+     */
+    public SharedHash hash(final String name, final HashParams params)
+    {
+        Objects.requireNonNull(params, "params");
+        final OpenRegistry open = open();
+        if (name != null && open.cached(name) instanceof SharedHash cached && cached.params().equals(params))
+        {
+            return cached;
+        }
+        final byte[] nameBytes = EntryNames.encode("hash", name);
+        // One instance per hash in this JVM, even when its threads race to create or attach it.
+        synchronized (open)
+        {
+            if (open.cached(name) instanceof SharedHash cached && cached.params().equals(params))
+            {
+                return cached;
+            }
+            return open.getOrCreate(name, nameBytes, new HashFactory<>(open, name, "hash", params.shape(),
+                (table, generation) -> new SharedHash(name, params, table, generation)));
+        }
+    }
+
+    /** {@link #map(String, Codec, Codec, MapOptions)} with {@link MapOptions#defaults()}. */
+    public <K, V> SharedMap<K, V> map(final String name, final Codec<K> keyCodec, final Codec<V> valueCodec)
+    {
+        return map(name, keyCodec, valueCodec, MapOptions.defaults());
+    }
+
+    /**
+     * Returns the named {@link SharedMap}, creating it if no process has. A map is a hash table
+     * (listed as type hash) that records its codecs' ids and sizes: asking for it with other codecs
+     * or options is an {@link EntryMismatchException} naming both.
+     *
+     * @param name    the entry's name: 1 to 63 bytes of UTF-8, any characters.
+     * @param options partitions and size limit; an existing map must have been created with equal ones.
+     * @throws InvalidNameException   for a null, empty or too long name.
+     * @throws EntryMismatchException if the name exists as another type, as a plain hash, or with other codecs or options.
+     * @throws OutOfSpaceException    if the file system or the registry is full.
+     * @throws LockTimeoutException   if another process held the entry longer than the timeout.
+     */
+    @SuppressWarnings("unchecked")
+    public <K, V> SharedMap<K, V> map(
+        final String name, final Codec<K> keyCodec, final Codec<V> valueCodec, final MapOptions options)
+    {
+        Objects.requireNonNull(options, "options");
+        final HashShape shape = SharedMap.shapeOf(keyCodec, valueCodec, options);
+        final OpenRegistry open = open();
+        if (name != null && open.cached(name) instanceof SharedMap<?, ?> cached && cached.matches(keyCodec, valueCodec, options))
+        {
+            return (SharedMap<K, V>)cached;
+        }
+        final byte[] nameBytes = EntryNames.encode("map", name);
+        synchronized (open)
+        {
+            if (open.cached(name) instanceof SharedMap<?, ?> cached && cached.matches(keyCodec, valueCodec, options))
+            {
+                return (SharedMap<K, V>)cached;
+            }
+            return open.getOrCreate(name, nameBytes, new HashFactory<>(open, name, "map", shape,
+                (table, generation) -> new SharedMap<>(name, keyCodec, valueCodec, options, table, generation)));
+        }
+    }
+
+    /**
      * Removes the entry {@code name} and deletes its files; PostgreSQL cannot do this. Waits for an
      * initialization in progress to finish. Processes that still hold a handle keep valid memory,
      * no longer shared with anyone who asks afresh; the next request for the name creates a new entry.
@@ -269,6 +347,96 @@ public final class DsmRegistry implements AutoCloseable
         public NamedSegment asFound(final NamedSegment handle)
         {
             return handle.asFound();
+        }
+    }
+
+    /** A SharedHash or SharedMap: an area of its own plus the table's header file. */
+    private static final class HashFactory<H> implements EntryFactory<H>
+    {
+        /*
+         * Segments of the table's area: small first files, then at most 1 MiB each, so that the
+         * reserved size follows the bucket tables closely. A table larger than a segment gets a
+         * segment of exactly its size, which is deleted when the table grows and frees it.
+         */
+        private static final long INITIAL_SEGMENT_SIZE = AreaOptions.MIN_SEGMENT_SIZE;
+        private static final long MAX_SEGMENT_SIZE = 1L << 20;
+
+        interface Handle<H>
+        {
+            H of(HashTable table, EntryGeneration generation);
+        }
+
+        private final OpenRegistry registry;
+        private final String name;
+        private final String what;
+        private final HashShape shape;
+        private final Handle<H> handle;
+        private EntryGeneration created;
+
+        HashFactory(final OpenRegistry registry, final String name, final String what, final HashShape shape, final Handle<H> handle)
+        {
+            this.registry = registry;
+            this.name = name;
+            this.what = what;
+            this.shape = shape;
+            this.handle = handle;
+        }
+
+        @Override
+        public EntryType type()
+        {
+            return EntryType.HASH;
+        }
+
+        @Override
+        public long size()
+        {
+            return 0;
+        }
+
+        @Override
+        public void checkCompatible(final SlotView existing)
+        {
+            // The shape lives in the table's header file: attach checks it.
+        }
+
+        @Override
+        public H create(final int slot, final long fileId)
+        {
+            created = new EntryGeneration(registry.table(), slot, registry.table().generation(slot));
+            final AreaAllocator area = AreaAllocator.create(registry.directory(), fileId, name, INITIAL_SEGMENT_SIZE,
+                MAX_SEGMENT_SIZE, shape.sizeLimit(), registry.timeoutNanos(), created);
+            return handle.of(HashTable.create(registry.directory(), fileId, describe(), area, shape, registry.timeoutNanos()), created);
+        }
+
+        @Override
+        public H attach(final SlotView ready)
+        {
+            final EntryGeneration generation = new EntryGeneration(registry.table(), ready.index(), ready.generation());
+            final AreaAllocator area = AreaAllocator.attach(registry.directory(), ready.fileId(), name, registry.timeoutNanos(), generation);
+            final HashTable table = HashTable.attach(registry.directory(), ready.fileId(), describe(), area, registry.timeoutNanos());
+            final HashShape existing = table.shape();
+            if (!existing.equals(shape))
+            {
+                final String existingWhat = existing.kind() == HashDescriptor.KIND_MAP ? "map" : "hash";
+                throw new EntryMismatchException("requested " + what + " \"" + name + "\" with " + shape.describe() +
+                    " but the existing " + existingWhat + " has " + existing.describe() + "; ask for it as " +
+                    ("map".equals(existingWhat) ? "a map" : "a hash") + " with those, or remove the entry first to create " +
+                    "it anew");
+            }
+            return handle.of(table, generation);
+        }
+
+        @Override
+        public H published(final H handle, final long generation)
+        {
+            created.published(generation);
+            return handle;
+        }
+
+        private String describe()
+        {
+            return what + " \"" + name + "\"";
         }
     }
 

@@ -4,6 +4,7 @@ import io.dsmreg.area.AreaStatistics;
 import io.dsmreg.file.Directories;
 import io.dsmreg.file.EntryFiles;
 import io.dsmreg.file.MappedFiles;
+import io.dsmreg.hash.HashStatistics;
 import io.dsmreg.layout.RegistryDescriptor;
 import io.dsmreg.lock.LockFile;
 import io.dsmreg.lock.ProcessIdentity;
@@ -398,6 +399,14 @@ final class OpenRegistry
                 entries.add(new RegistryEntry(view.name(), type,
                     statistics == null ? null : statistics.reservedBytes(), statistics == null ? null : statistics.bytesInUse(),
                     null, view.ownerPid(), createdAt));
+            }
+            else if (type == EntryType.HASH)
+            {
+                final AreaStatistics area = AreaStatistics.read(directory, view.fileId());
+                final HashStatistics hash = HashStatistics.read(directory, view.fileId());
+                final boolean known = area != null && hash != null;
+                entries.add(new RegistryEntry(view.name(), type, known ? area.reservedBytes() + hash.headerBytes() : null,
+                    known ? area.bytesInUse() : null, known ? hash.entries() : null, view.ownerPid(), createdAt));
             }
         }
         return entries;
