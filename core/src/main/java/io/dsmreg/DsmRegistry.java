@@ -354,12 +354,13 @@ public final class DsmRegistry implements AutoCloseable
     private static final class HashFactory<H> implements EntryFactory<H>
     {
         /*
-         * Segments of the table's area: small first files, then at most 1 MiB each, so that the
-         * reserved size follows the bucket tables closely. A table larger than a segment gets a
-         * segment of exactly its size, which is deleted when the table grows and frees it.
+         * Segments of a table whose entries are all inline: the smallest there are, so that each
+         * bucket table larger than one gets a file of exactly its size, deleted as soon as the
+         * table grows and frees it; the reserved size then follows the tables closely instead of
+         * keeping the holes that growth leaves in shared segments. Tables with key or value blocks
+         * use the area defaults, whose larger segments hold many small blocks.
          */
-        private static final long INITIAL_SEGMENT_SIZE = AreaOptions.MIN_SEGMENT_SIZE;
-        private static final long MAX_SEGMENT_SIZE = 1L << 20;
+        private static final long INLINE_SEGMENT_SIZE = AreaOptions.MIN_SEGMENT_SIZE;
 
         interface Handle<H>
         {
@@ -404,8 +405,11 @@ public final class DsmRegistry implements AutoCloseable
         public H create(final int slot, final long fileId)
         {
             created = new EntryGeneration(registry.table(), slot, registry.table().generation(slot));
-            final AreaAllocator area = AreaAllocator.create(registry.directory(), fileId, name, INITIAL_SEGMENT_SIZE,
-                MAX_SEGMENT_SIZE, shape.sizeLimit(), registry.timeoutNanos(), created);
+            final boolean inline = !shape.pointerKeys() && !shape.pointerValues();
+            final AreaOptions segments = AreaOptions.defaults();
+            final AreaAllocator area = AreaAllocator.create(registry.directory(), fileId, name,
+                inline ? INLINE_SEGMENT_SIZE : segments.initialSegmentSize(), inline ? INLINE_SEGMENT_SIZE : segments.maxSegmentSize(),
+                shape.sizeLimit(), registry.timeoutNanos(), created);
             return handle.of(HashTable.create(registry.directory(), fileId, describe(), area, shape, registry.timeoutNanos()), created);
         }
 
