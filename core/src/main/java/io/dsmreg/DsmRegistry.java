@@ -1,12 +1,16 @@
 package io.dsmreg;
 
 import io.dsmreg.area.AreaAllocator;
+import io.dsmreg.hash.HashShape;
+import io.dsmreg.hash.HashTable;
+import io.dsmreg.layout.HashDescriptor;
 import io.dsmreg.layout.SegmentDescriptor;
 import io.dsmreg.registry.SlotView;
 import org.agrona.concurrent.AtomicBuffer;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A registry of named shared memory, shared by every process of this user on this host that opens
@@ -148,6 +152,113 @@ public final class DsmRegistry implements AutoCloseable
     }
 
     /**
+     * Returns the named hash table, creating it if no process has: PostgreSQL's {@code GetNamedDSHash}.
+     * Its memory is an area of its own plus a header file; {@link #remove} removes them all.
+     *
+     * @param name   the entry's name: 1 to 63 bytes of UTF-8, any characters.
+     * @param params its key and entry sizes, key kind, partitions and size limit; an existing hash
+     *               must have been created with equal ones.
+     * @throws InvalidNameException   for a null, empty or too long name.
+     * @throws EntryMismatchException if the name exists as another type, as a map, or with other parameters.
+     * @throws OutOfSpaceException    if the file system or the registry is full.
+     * @throws LockTimeoutException   if another process held the entry longer than the timeout.
+     */
+    public SharedHash hash(final String name, final HashParams params)
+    {
+        Objects.requireNonNull(params, "params");
+        final OpenRegistry open = open();
+        if (name != null && open.cached(name) instanceof SharedHash cached && cached.params().equals(params))
+        {
+            return cached;
+        }
+        return open.getOrCreate(name, EntryNames.encode("hash", name), new HashFactory<>(open, name, "hash", params.shape(),
+            new HashFactory.Handle<SharedHash>()
+            {
+                @Override
+                public SharedHash of(final HashTable table, final EntryGeneration generation, final int slot, final long published)
+                {
+                    return new SharedHash(name, params, table, generation, slot, published);
+                }
+
+                @Override
+                public HashTable tableOf(final SharedHash hash)
+                {
+                    return hash.table();
+                }
+
+                @Override
+                public Class<SharedHash> handleClass()
+                {
+                    return SharedHash.class;
+                }
+            }));
+    }
+
+    /** {@link #map(String, Codec, Codec, MapOptions)} with {@link MapOptions#defaults()}. */
+    public <K, V> SharedMap<K, V> map(final String name, final Codec<K> keyCodec, final Codec<V> valueCodec)
+    {
+        return map(name, keyCodec, valueCodec, MapOptions.defaults());
+    }
+
+    /**
+     * Returns the named {@link SharedMap}, creating it if no process has. A map is a hash table
+     * (listed as type hash) that records its codecs' ids and sizes: asking for it with other codecs
+     * or options is an {@link EntryMismatchException} naming both.
+     *
+     * @param name    the entry's name: 1 to 63 bytes of UTF-8, any characters.
+     * @param options partitions and size limit; an existing map must have been created with equal ones.
+     * @throws InvalidNameException   for a null, empty or too long name.
+     * @throws EntryMismatchException if the name exists as another type, as a plain hash, or with other codecs or options.
+     * @throws OutOfSpaceException    if the file system or the registry is full.
+     * @throws LockTimeoutException   if another process held the entry longer than the timeout.
+     */
+    @SuppressWarnings("unchecked")
+    public <K, V> SharedMap<K, V> map(
+        final String name, final Codec<K> keyCodec, final Codec<V> valueCodec, final MapOptions options)
+    {
+        Objects.requireNonNull(options, "options");
+        final HashShape shape = SharedMap.shapeOf(keyCodec, valueCodec, options);
+        final OpenRegistry open = open();
+        if (name != null && open.cached(name) instanceof CachedMap cached && cached.map.matches(keyCodec, valueCodec, options))
+        {
+            return (SharedMap<K, V>)cached.map;
+        }
+        return (SharedMap<K, V>)open.getOrCreate(name, EntryNames.encode("map", name), new HashFactory<>(open, name, "map", shape,
+            new HashFactory.Handle<CachedMap>()
+            {
+                @Override
+                public CachedMap of(final HashTable table, final EntryGeneration generation, final int slot, final long published)
+                {
+                    return new CachedMap(name, slot, published, new SharedMap<>(name, keyCodec, valueCodec, options, table, generation));
+                }
+
+                @Override
+                public HashTable tableOf(final CachedMap cached)
+                {
+                    return cached.map.table();
+                }
+
+                @Override
+                public Class<CachedMap> handleClass()
+                {
+                    return CachedMap.class;
+                }
+            })).map;
+    }
+
+    /** A map in the handle cache: maps extend AbstractMap, so the cache holds them rather than being them. */
+    private static final class CachedMap extends CachedHandle
+    {
+        private final SharedMap<?, ?> map;
+
+        CachedMap(final String name, final int slot, final long generation, final SharedMap<?, ?> map)
+        {
+            super(name, slot, generation);
+            this.map = map;
+        }
+    }
+
+    /**
      * Removes the entry {@code name} and deletes its files; PostgreSQL cannot do this. Waits for an
      * initialization in progress to finish. Processes that still hold a handle keep valid memory,
      * no longer shared with anyone who asks afresh; the next request for the name creates a new entry.
@@ -266,6 +377,12 @@ public final class DsmRegistry implements AutoCloseable
         }
 
         @Override
+        public Class<NamedSegment> handleClass()
+        {
+            return NamedSegment.class;
+        }
+
+        @Override
         public long size()
         {
             return size;
@@ -309,6 +426,119 @@ public final class DsmRegistry implements AutoCloseable
         }
     }
 
+    /** A SharedHash or SharedMap: an area of its own plus the table's header file. */
+    private static final class HashFactory<H extends CachedHandle> implements EntryFactory<H>
+    {
+        /*
+         * Segments of a table whose entries are all inline: the smallest there are, so that each
+         * bucket table larger than one gets a file of exactly its size, deleted as soon as the
+         * table grows and frees it; the reserved size then follows the tables closely instead of
+         * keeping the holes that growth leaves in shared segments. Tables with key or value blocks
+         * use the area defaults, whose larger segments hold many small blocks.
+         */
+        private static final long INLINE_SEGMENT_SIZE = AreaOptions.MIN_SEGMENT_SIZE;
+
+        interface Handle<H>
+        {
+            H of(HashTable table, EntryGeneration generation, int slot, long publishedGeneration);
+
+            HashTable tableOf(H handle);
+
+            Class<H> handleClass();
+        }
+
+        private final OpenRegistry registry;
+        private final String name;
+        private final String what;
+        private final HashShape shape;
+        private final Handle<H> handle;
+        private EntryGeneration created;
+        private HashTable createdTable;
+
+        HashFactory(final OpenRegistry registry, final String name, final String what, final HashShape shape, final Handle<H> handle)
+        {
+            this.registry = registry;
+            this.name = name;
+            this.what = what;
+            this.shape = shape;
+            this.handle = handle;
+        }
+
+        @Override
+        public EntryType type()
+        {
+            return EntryType.HASH;
+        }
+
+        @Override
+        public Class<H> handleClass()
+        {
+            return handle.handleClass();
+        }
+
+        @Override
+        public long size()
+        {
+            return 0;
+        }
+
+        @Override
+        public void checkCompatible(final SlotView existing)
+        {
+            // The shape lives in the table's header file: attach checks it.
+        }
+
+        @Override
+        public H create(final int slot, final long fileId)
+        {
+            created = new EntryGeneration(registry.table(), slot, registry.table().generation(slot));
+            final boolean inline = !shape.pointerKeys() && !shape.pointerValues();
+            final AreaOptions segments = AreaOptions.defaults();
+            final AreaAllocator area = AreaAllocator.create(registry.directory(), fileId, name,
+                inline ? INLINE_SEGMENT_SIZE : segments.initialSegmentSize(), inline ? INLINE_SEGMENT_SIZE : segments.maxSegmentSize(),
+                shape.sizeLimit(), registry.timeoutNanos(), created);
+            createdTable = HashTable.create(registry.directory(), fileId, describe(), area, shape, registry.timeoutNanos());
+            return handle.of(createdTable, created, slot, 0);
+        }
+
+        @Override
+        public H attach(final SlotView ready)
+        {
+            final EntryGeneration generation = new EntryGeneration(registry.table(), ready.index(), ready.generation());
+            final AreaAllocator area = AreaAllocator.attach(registry.directory(), ready.fileId(), name, registry.timeoutNanos(), generation);
+            final HashTable table = HashTable.attach(registry.directory(), ready.fileId(), describe(), area, registry.timeoutNanos());
+            final H attached = handle.of(table, generation, ready.index(), ready.generation());
+            checkCompatible(attached);
+            return attached;
+        }
+
+        @Override
+        public void checkCompatible(final H attached)
+        {
+            final HashShape existing = handle.tableOf(attached).shape();
+            if (!existing.equals(shape))
+            {
+                final String existingWhat = existing.kind() == HashDescriptor.KIND_MAP ? "map" : "hash";
+                throw new EntryMismatchException("requested " + what + " \"" + name + "\" with " + shape.describe() +
+                    " but the existing " + existingWhat + " has " + existing.describe() + "; ask for it as " +
+                    ("map".equals(existingWhat) ? "a map" : "a hash") + " with those, or remove the entry first to create " +
+                    "it anew");
+            }
+        }
+
+        @Override
+        public H published(final H unpublished, final long generation)
+        {
+            created.published(generation);
+            return handle.of(createdTable, created, unpublished.slot, generation);
+        }
+
+        private String describe()
+        {
+            return what + " \"" + name + "\"";
+        }
+    }
+
     private static final class AreaFactory implements EntryFactory<SharedArea>
     {
         private final OpenRegistry registry;
@@ -326,6 +556,12 @@ public final class DsmRegistry implements AutoCloseable
         public EntryType type()
         {
             return EntryType.AREA;
+        }
+
+        @Override
+        public Class<SharedArea> handleClass()
+        {
+            return SharedArea.class;
         }
 
         @Override

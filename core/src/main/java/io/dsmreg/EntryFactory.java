@@ -13,6 +13,9 @@ interface EntryFactory<H extends CachedHandle>
 {
     EntryType type();
 
+    /** The class of the handles it makes: a cached handle of another class (a hash asked for as a map) is not reused. */
+    Class<H> handleClass();
+
     /** The size recorded in the registry (segments), or 0. */
     long size();
 

@@ -28,6 +28,10 @@ interface EntryInspector
         {
             return SegmentFiles.INSPECTOR;
         }
-        return type == EntryType.AREA ? AreaInspector.INSTANCE : FilesOnlyInspector.INSTANCE;
+        if (type == EntryType.AREA)
+        {
+            return AreaInspector.INSTANCE;
+        }
+        return type == EntryType.HASH ? HashInspector.INSTANCE : FilesOnlyInspector.INSTANCE;
     }
 }

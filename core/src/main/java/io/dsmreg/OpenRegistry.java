@@ -358,10 +358,11 @@ final class OpenRegistry
         }
         factory.checkCompatible(view);
         final CachedHandle cached = cache.get(entryName);
-        if (cached != null && cached.slot == view.index() && cached.generation == view.generation())
+        if (cached != null && cached.slot == view.index() && cached.generation == view.generation() &&
+            factory.handleClass().isInstance(cached))
         {
             // Attached before (by a thread that raced this one to the entry): one instance per entry per JVM.
-            @SuppressWarnings("unchecked") final H same = (H)cached;
+            final H same = factory.handleClass().cast(cached);
             factory.checkCompatible(same);
             return same;
         }

@@ -850,6 +850,17 @@ public final class AreaAllocator
         return segment.buffer.addressOffset() + pointerOffset(pointer);
     }
 
+    /**
+     * The whole mapping of the segment holding {@code length} bytes at {@code pointer}, whose byte
+     * {@code (int)(pointer & POINTER_OFFSET_MASK)} is the pointer's: for structures that cache it
+     * to read without locks. Holding it keeps the mapping valid even after the segment is given
+     * back. It is shared: never wrap or modify it as a buffer object.
+     */
+    public UnsafeBuffer mapping(final long pointer, final int length)
+    {
+        return userSegment(pointer, length).buffer;
+    }
+
     /** Points {@code target} at {@code length} bytes at {@code pointer}. */
     public void wrap(final AtomicBuffer target, final long pointer, final int length)
     {

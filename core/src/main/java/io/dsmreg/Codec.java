@@ -1,0 +1,58 @@
+package io.dsmreg;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * How a {@link SharedMap} turns keys and values into bytes in shared memory and back.
+ * <pre>{@code
+ * record Point(int x, int y) {}
+ * Codec<Point> POINT = new Codec<>()
+ * {
+ *     public String id() { return "com.example.point-v1"; }
+ *     public int fixedSize() { return 8; }
+ *     public void encode(Point p, MutableDirectBuffer b, int at) { b.putInt(at, p.x()); b.putInt(at + 4, p.y()); }
+ *     public Point decode(DirectBuffer b, int at, int length) { return new Point(b.getInt(at), b.getInt(at + 4)); }
+ * };
+ * }</pre>
+ * The id and fixed size are recorded in the map when it is created: a process that asks for the
+ * map with a codec of another id or size gets {@link EntryMismatchException}. Change the id when
+ * the encoding changes. Keys are compared and hashed by their encoded bytes, so equal keys must
+ * encode to equal bytes (and values are compared by their bytes in {@code replace} and
+ * {@code remove(key, value)}). A codec must be stateless and thread-safe; {@code decode} may be
+ * given bytes that another thread is changing and then sees its result discarded.
+ *
+ * @param <T> the type it encodes; never null.
+ */
+public interface Codec<T>
+{
+    /** {@link #fixedSize()} of a codec whose values take different sizes. */
+    int VARIABLE_SIZE = -1;
+
+    /** A {@code Long} as 8 bytes in the platform's order; maps of Long keys and values have primitive fast paths. */
+    Codec<Long> LONG = BuiltInCodecs.LONG;
+    /** An {@code Integer} as 4 bytes in the platform's order. */
+    Codec<Integer> INTEGER = BuiltInCodecs.INTEGER;
+    /** A {@code String} as UTF-8. */
+    Codec<String> STRING = BuiltInCodecs.STRING;
+    /** A {@code byte[]} as itself; compared by contents. */
+    Codec<byte[]> BYTES = BuiltInCodecs.BYTES;
+
+    /** A stable name of the encoding, at most 60 bytes of UTF-8, recorded in the map. */
+    String id();
+
+    /** The size of every encoded value, or {@link #VARIABLE_SIZE}. */
+    int fixedSize();
+
+    /** The size of {@code value} encoded; for fixed-size codecs {@link #fixedSize()}. */
+    default int size(final T value)
+    {
+        return fixedSize();
+    }
+
+    /** Writes exactly {@link #size(Object)} bytes of {@code value} at {@code offset}. */
+    void encode(T value, MutableDirectBuffer buffer, int offset);
+
+    /** Reads a value from the {@code length} bytes at {@code offset}. */
+    T decode(DirectBuffer buffer, int offset, int length);
+}

@@ -1,0 +1,378 @@
+package io.dsmreg;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class SharedMapTest
+{
+    @TempDir
+    Path root;
+    DsmRegistry registry;
+
+    @BeforeEach
+    void open()
+    {
+        registry = DsmRegistry.open("test", RegistryOptions.defaults().root(root).timeout(Duration.ofSeconds(5)));
+    }
+
+    @AfterEach
+    void close()
+    {
+        registry.close();
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // The ConcurrentMap contract, against ConcurrentHashMap on the same operation sequences
+    // ---------------------------------------------------------------------------------------------
+
+    @Test
+    void longToLongBehavesAsConcurrentHashMap()
+    {
+        compareWithConcurrentHashMap(registry.map("ll", Codec.LONG, Codec.LONG), r -> r.nextLong(300), r -> r.nextLong(-5, 5));
+    }
+
+    @Test
+    void stringToStringBehavesAsConcurrentHashMap()
+    {
+        compareWithConcurrentHashMap(registry.map("ss", Codec.STRING, Codec.STRING),
+            r -> "key-" + r.nextInt(300) + "-ü".repeat(r.nextInt(3)), r -> "v".repeat(r.nextInt(0, 40)) + r.nextInt(3));
+    }
+
+    @Test
+    void integerToStringAndStringToLongBehaveAsConcurrentHashMap()
+    {
+        compareWithConcurrentHashMap(registry.map("is", Codec.INTEGER, Codec.STRING), r -> r.nextInt(300), r -> "x" + r.nextInt(4));
+        compareWithConcurrentHashMap(registry.map("sl", Codec.STRING, Codec.LONG), r -> Long.toString(r.nextInt(300)), r -> r.nextLong(4));
+    }
+
+    private static <K, V> void compareWithConcurrentHashMap(
+        final SharedMap<K, V> shared, final Function<SplittableRandom, K> keys, final Function<SplittableRandom, V> values)
+    {
+        final ConcurrentMap<K, V> expected = new ConcurrentHashMap<>();
+        final SplittableRandom random = new SplittableRandom(42);
+        for (int i = 0; i < 30_000; i++)
+        {
+            final K key = keys.apply(random);
+            final V value = values.apply(random);
+            final V other = values.apply(random);
+            final int op = random.nextInt(16);
+            final String step = "step " + i + " op " + op + " key " + key;
+            switch (op)
+            {
+                case 0 -> assertEquals(expected.get(key), shared.get(key), step);
+                case 1 -> assertEquals(expected.put(key, value), shared.put(key, value), step);
+                case 2 -> assertEquals(expected.remove(key), shared.remove(key), step);
+                case 3 -> assertEquals(expected.putIfAbsent(key, value), shared.putIfAbsent(key, value), step);
+                case 4 -> assertEquals(expected.replace(key, value), shared.replace(key, value), step);
+                case 5 -> assertEquals(expected.replace(key, value, other), shared.replace(key, value, other), step);
+                case 6 -> assertEquals(expected.remove(key, value), shared.remove(key, value), step);
+                case 7 -> assertEquals(expected.containsKey(key), shared.containsKey(key), step);
+                case 8 -> assertEquals(expected.getOrDefault(key, other), shared.getOrDefault(key, other), step);
+                case 9 -> assertEquals(expected.computeIfAbsent(key, k -> value), shared.computeIfAbsent(key, k -> value), step);
+                case 10 ->
+                {
+                    final boolean drop = random.nextInt(4) == 0;
+                    assertEquals(expected.computeIfPresent(key, (k, v) -> drop ? null : value),
+                        shared.computeIfPresent(key, (k, v) -> drop ? null : value), step);
+                }
+                case 11 ->
+                {
+                    final boolean drop = random.nextInt(4) == 0;
+                    assertEquals(expected.compute(key, (k, v) -> drop ? null : value),
+                        shared.compute(key, (k, v) -> drop ? null : value), step);
+                }
+                case 12 ->
+                {
+                    final boolean drop = random.nextInt(5) == 0;
+                    assertEquals(expected.merge(key, value, (a, b) -> drop ? null : other),
+                        shared.merge(key, value, (a, b) -> drop ? null : other), step);
+                }
+                case 13 -> assertEquals(expected.size(), shared.size(), step);
+                case 14 ->
+                {
+                    if (random.nextInt(200) == 0)
+                    {
+                        assertEquals(expected, new HashMap<>(shared), step);
+                        assertEquals(expected.hashCode(), shared.hashCode(), step);
+                        assertEquals(expected.keySet(), shared.keySet(), step);
+                    }
+                }
+                default ->
+                {
+                    if (random.nextInt(500) == 0)
+                    {
+                        expected.clear();
+                        shared.clear();
+                        assertTrue(shared.isEmpty(), step);
+                    }
+                }
+            }
+        }
+        assertEquals(expected, new HashMap<>(shared));
+        assertTrue(shared.equals(expected) && expected.equals(shared), "Map.equals both ways");
+        shared.verify();
+    }
+
+    @Test
+    void nullsAreRefusedAsByConcurrentHashMap()
+    {
+        final SharedMap<String, Long> map = registry.map("m", Codec.STRING, Codec.LONG);
+        final SharedMap<Long, Long> longs = registry.map("l", Codec.LONG, Codec.LONG);
+        for (final ConcurrentMap<?, ?> chm : List.of(new ConcurrentHashMap<String, Long>(), map))
+        {
+            @SuppressWarnings("unchecked") final ConcurrentMap<String, Long> m = (ConcurrentMap<String, Long>)chm;
+            assertThrows(NullPointerException.class, () -> m.put(null, 1L));
+            assertThrows(NullPointerException.class, () -> m.put("a", null));
+            assertThrows(NullPointerException.class, () -> m.get(null));
+            assertThrows(NullPointerException.class, () -> m.putIfAbsent("a", null));
+            assertFalse(m.remove("a", null));
+        }
+        assertThrows(NullPointerException.class, () -> longs.get(null));
+        assertThrows(NullPointerException.class, () -> longs.put(1L, null));
+        assertNull(longs.get("not a long"));
+    }
+
+    @Test
+    void iterationIsWeaklyConsistentAndWritesThrough()
+    {
+        final SharedMap<Long, String> map = registry.map("m", Codec.LONG, Codec.STRING, MapOptions.defaults().partitions(4));
+        for (long k = 0; k < 2000; k++)
+        {
+            map.put(k, "v" + k);
+        }
+        final Iterator<Map.Entry<Long, String>> it = map.entrySet().iterator();
+        int seen = 0;
+        while (it.hasNext())
+        {
+            final Map.Entry<Long, String> e = it.next();
+            seen++;
+            if (e.getKey() >= 10_000)
+            {
+                assertEquals("new", e.getValue());
+                continue;
+            }
+            assertEquals("v" + e.getKey(), e.getValue());
+            // Changes during iteration never throw ConcurrentModificationException.
+            map.put(10_000 + e.getKey(), "new");
+            map.remove(e.getKey() + 1);
+            if (e.getKey() % 2 == 0)
+            {
+                it.remove();
+            }
+            else
+            {
+                assertEquals("v" + e.getKey(), e.setValue("set"));
+            }
+        }
+        assertTrue(seen > 0 && seen < 20_000);
+        map.forEach((k, v) -> assertTrue(k >= 10_000 ? v.equals("new") : v.equals("set"), k + "=" + v));
+        final Iterator<Map.Entry<Long, Long>> empty = registry.map("e", Codec.LONG, Codec.LONG).entrySet().iterator();
+        assertFalse(empty.hasNext());
+        assertThrows(java.util.NoSuchElementException.class, empty::next);
+        assertThrows(IllegalStateException.class, empty::remove);
+        map.verify();
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Primitive paths, variable sizes, errors
+    // ---------------------------------------------------------------------------------------------
+
+    @Test
+    void primitivePathsAgreeWithTheBoxedOnes()
+    {
+        final SharedMap<Long, Long> map = registry.map("counters", Codec.LONG, Codec.LONG);
+        assertEquals(-1, map.getLong(5, -1));
+        assertFalse(map.containsLong(5));
+        assertEquals(3, map.addAndGet(5, 3));
+        assertEquals(10, map.addAndGet(5, 7));
+        assertEquals(10L, map.get(5L));
+        map.putLong(6, Long.MIN_VALUE);
+        assertEquals(Long.MIN_VALUE, map.get(6L), "a stored MIN_VALUE is told from an absent key");
+        assertTrue(map.containsLong(6));
+        assertNull(map.get(7L));
+        assertEquals(Long.MIN_VALUE, map.put(6L, 1L));
+        assertEquals(1L, map.merge(6L, 5L, Long::sum) - 5);
+        assertEquals(2, map.size());
+        final SharedMap<String, Long> strings = registry.map("strings", Codec.STRING, Codec.LONG);
+        final UnsupportedOperationException ex = assertThrows(UnsupportedOperationException.class, () -> strings.addAndGet(1, 1));
+        assertEquals("addAndGet needs a map of Codec.LONG keys and values, but map \"strings\" has key codec " +
+            "\"dsmreg.string-utf8\" and value codec \"dsmreg.long\"", ex.getMessage());
+    }
+
+    @Test
+    void variableSizeKeysAndValuesLiveInTheAreaAndAreFreedWhenReplacedOrRemoved()
+    {
+        final SharedMap<String, byte[]> map = registry.map("blobs", Codec.STRING, Codec.BYTES);
+        final long empty = map.bytesInUse();
+        for (int i = 0; i < 1000; i++)
+        {
+            map.put("key " + i, new byte[i]);
+        }
+        final long full = map.bytesInUse();
+        for (int i = 0; i < 1000; i++)
+        {
+            assertArrayEquals(new byte[i], map.put("key " + i, new byte[1000 - i]));
+        }
+        assertEquals(1000 - 3, map.get("key 3").length);
+        assertTrue(map.replace("key 3", new byte[997], new byte[] {1}), "values compare by contents");
+        assertArrayEquals(new byte[] {1}, map.get("key 3"));
+        assertEquals("", registry.map("empty", Codec.STRING, Codec.STRING).computeIfAbsent("", k -> ""));
+        map.verify();
+        map.clear();
+        assertEquals(0, map.size());
+        assertTrue(map.bytesInUse() < full, "blocks freed: " + map.bytesInUse() + " < " + full);
+        assertTrue(map.bytesInUse() - empty < 64 * 1024 * 2, "only tables remain");
+        map.verify();
+    }
+
+    @Test
+    void codecFailuresAndOversizedKeysAreClearErrorsThatChangeNothing()
+    {
+        final Codec<String> liar = new Codec<>()
+        {
+            @Override
+            public String id()
+            {
+                return "test.liar";
+            }
+
+            @Override
+            public int fixedSize()
+            {
+                return Codec.VARIABLE_SIZE;
+            }
+
+            @Override
+            public int size(final String value)
+            {
+                return 2;
+            }
+
+            @Override
+            public void encode(final String value, final MutableDirectBuffer buffer, final int offset)
+            {
+                buffer.putStringWithoutLengthAscii(offset, value);
+            }
+
+            @Override
+            public String decode(final DirectBuffer buffer, final int offset, final int length)
+            {
+                throw new IllegalStateException("cannot decode");
+            }
+        };
+        final SharedMap<String, String> map = registry.map("m", Codec.STRING, liar);
+        final CodecException tooLong = assertThrows(CodecException.class, () -> map.put("a", "three"));
+        assertTrue(tooLong.getMessage().startsWith("codec \"test.liar\" of map \"m\" failed to encode the value three: it wrote " +
+            "past the 2 bytes it declared"), tooLong.getMessage());
+        assertEquals(0, map.size(), "unchanged");
+        assertNull(map.put("a", "ok"));
+        final CodecException decode = assertThrows(CodecException.class, () -> map.get("a"));
+        assertTrue(decode.getMessage().startsWith("codec \"test.liar\" of map \"m\" failed to decode a value of 2 bytes: " +
+            "java.lang.IllegalStateException: cannot decode"), decode.getMessage());
+
+        final SharedMap<String, Long> strings = registry.map("s", Codec.STRING, Codec.LONG);
+        final InvalidSizeException bigKey = assertThrows(InvalidSizeException.class, () -> strings.put("k".repeat(70_000), 1L));
+        assertEquals("a key of 70000 bytes is larger than the largest key of map \"s\", 65536 bytes", bigKey.getMessage());
+        assertEquals(0, strings.size());
+
+        final EntryMismatchException mismatch = assertThrows(EntryMismatchException.class,
+            () -> registry.map("s", Codec.STRING, Codec.INTEGER));
+        assertEquals("requested map \"s\" with key codec \"dsmreg.string-utf8\" (variable size) and value codec " +
+            "\"dsmreg.integer\" (4 bytes), 128 partitions, no size limit but the existing map has key codec " +
+            "\"dsmreg.string-utf8\" (variable size) and value codec \"dsmreg.long\" (8 bytes), 128 partitions, no size limit; " +
+            "ask for it as a map with those, or remove the entry first to create it anew", mismatch.getMessage());
+        assertThrows(EntryMismatchException.class, () -> registry.hash("s", HashParams.of(8, 16)));
+        assertThrows(EntryMismatchException.class,
+            () -> registry.map("s", Codec.STRING, Codec.LONG, MapOptions.defaults().partitions(64)));
+        assertSame(strings, registry.map("s", Codec.STRING, Codec.LONG));
+    }
+
+    @Test
+    void aSizeLimitMakesInsertsFailCleanly()
+    {
+        final SharedMap<String, String> map =
+            registry.map("m", Codec.STRING, Codec.STRING, MapOptions.defaults().partitions(2).sizeLimit(1 << 20));
+        int i = 0;
+        OutOfSpaceException full = null;
+        while (full == null)
+        {
+            try
+            {
+                map.put("key " + i, "a value of some length " + i);
+                i++;
+            }
+            catch (final OutOfSpaceException ex)
+            {
+                full = ex;
+            }
+        }
+        assertTrue(full.getMessage().startsWith("cannot insert into map \"m\""), full.getMessage());
+        assertTrue(i > 1000, "inserted " + i);
+        assertEquals(i, map.size());
+        assertTrue(map.reservedBytes() <= (1 << 20) + 8192, "reserved " + map.reservedBytes());
+        assertNull(map.get("key " + i));
+        assertEquals("a value of some length 0", map.get("key 0"));
+        map.verify();
+        map.remove("key 0");
+        map.verify();
+    }
+
+    @Test
+    void threadsMergingCountersLoseNoUpdate() throws Exception
+    {
+        final SharedMap<String, Long> hits = registry.map("hits", Codec.STRING, Codec.LONG, MapOptions.defaults().partitions(2));
+        final SharedMap<Long, Long> counters = registry.map("counters", Codec.LONG, Codec.LONG, MapOptions.defaults().partitions(2));
+        final ExecutorService pool = Executors.newFixedThreadPool(4);
+        try
+        {
+            final List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < 4; t++)
+            {
+                final int seed = t;
+                futures.add(pool.submit(() ->
+                {
+                    final SplittableRandom random = new SplittableRandom(seed);
+                    for (int i = 0; i < 20_000; i++)
+                    {
+                        hits.merge("page " + random.nextInt(50), 1L, Long::sum);
+                        counters.addAndGet(random.nextInt(500), 1);
+                        counters.merge((long)random.nextInt(500), 1L, Long::sum);
+                    }
+                }));
+            }
+            for (final Future<?> future : futures)
+            {
+                future.get();
+            }
+        }
+        finally
+        {
+            pool.shutdown();
+        }
+        assertEquals(80_000L, hits.values().stream().mapToLong(Long::longValue).sum());
+        assertEquals(160_000L, counters.values().stream().mapToLong(Long::longValue).sum());
+        hits.verify();
+        counters.verify();
+    }
+}

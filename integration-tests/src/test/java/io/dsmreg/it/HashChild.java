@@ -1,0 +1,198 @@
+package io.dsmreg.it;
+
+import io.dsmreg.Codec;
+import io.dsmreg.DsmRegistry;
+import io.dsmreg.MapOptions;
+import io.dsmreg.RegistryOptions;
+import io.dsmreg.SharedMap;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The program the hash integration tests run in child JVMs: {@code HashChild <root> <command> <args...>}.
+ * Prints {@code key=value} lines; an exception or failed check prints {@code error=...} and exits 3.
+ */
+public final class HashChild
+{
+    static final String REGISTRY = "it";
+    static final String COUNTERS = "counters";
+    static final String GROWING = "growing";
+    static final String TEXTS = "texts";
+    /** Few partitions, so that a killed process is likely to hold one. */
+    static final MapOptions FEW_PARTITIONS = MapOptions.defaults().partitions(4);
+    /** The key under which the growth writer publishes how many keys it has inserted. */
+    static final long WATERMARK = -1;
+
+    private HashChild()
+    {
+    }
+
+    public static void main(final String[] args) throws Exception
+    {
+        final RegistryOptions options = RegistryOptions.defaults().root(Path.of(args[0])).timeout(Duration.ofSeconds(60));
+        try (DsmRegistry registry = DsmRegistry.open(REGISTRY, options))
+        {
+            switch (args[1])
+            {
+                case "count" -> count(registry, Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+                case "grow" -> grow(registry, Integer.parseInt(args[2]));
+                case "read-while-growing" -> readWhileGrowing(registry, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+                case "churn" -> churn(registry, Long.parseLong(args[2]), Integer.parseInt(args[3]), Path.of(args[4]));
+                default -> throw new IllegalArgumentException("unknown command " + args[1]);
+            }
+        }
+        catch (final RuntimeException | AssertionError ex)
+        {
+            System.out.println("error=" + ex.getClass().getName() + ": " + ex.getMessage());
+            ex.printStackTrace(System.out);
+            System.out.flush();
+            System.exit(3);
+        }
+    }
+
+    /**
+     * Two threads share {@code increments} increments of the counters 0..keys-1, round robin: one
+     * with addAndGet, one with merge, so both the primitive and the ConcurrentMap paths race.
+     */
+    private static void count(final DsmRegistry registry, final int threads, final int increments, final int keys) throws Exception
+    {
+        final SharedMap<Long, Long> counters = registry.map(COUNTERS, Codec.LONG, Codec.LONG);
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        final Thread[] workers = new Thread[threads];
+        for (int t = 0; t < threads; t++)
+        {
+            final int thread = t;
+            workers[t] = new Thread(() ->
+            {
+                try
+                {
+                    for (int i = thread; i < increments; i += threads)
+                    {
+                        final long key = i % keys;
+                        if (thread % 2 == 0)
+                        {
+                            counters.addAndGet(key, 1);
+                        }
+                        else
+                        {
+                            counters.merge(key, 1L, Long::sum);
+                        }
+                    }
+                }
+                catch (final Throwable ex)
+                {
+                    failure.compareAndSet(null, ex);
+                }
+            });
+            workers[t].start();
+        }
+        for (final Thread worker : workers)
+        {
+            worker.join();
+        }
+        if (failure.get() != null)
+        {
+            throw new AssertionError("a counting thread failed: " + failure.get(), failure.get());
+        }
+        System.out.println("done=" + increments);
+    }
+
+    /** Inserts keys 0..count-1 (value 3 x key), publishing its progress under WATERMARK every 1000 keys. */
+    private static void grow(final DsmRegistry registry, final int count)
+    {
+        final SharedMap<Long, Long> map = registry.map(GROWING, Codec.LONG, Codec.LONG);
+        for (int i = 0; i < count; i++)
+        {
+            map.putLong(i, 3L * i);
+            if ((i + 1) % 1000 == 0 || i + 1 == count)
+            {
+                map.putLong(WATERMARK, i + 1);
+            }
+        }
+        System.out.println("inserted=" + count);
+    }
+
+    /**
+     * While the writer grows the map: checks that every key below its watermark is there with its
+     * value (sampled, and all at the end), and inserts keys of its own (negative) meanwhile.
+     */
+    private static void readWhileGrowing(final DsmRegistry registry, final int count, final int own)
+    {
+        final SharedMap<Long, Long> map = registry.map(GROWING, Codec.LONG, Codec.LONG);
+        final SplittableRandom random = new SplittableRandom(7);
+        long checks = 0;
+        int inserted = 0;
+        long watermark;
+        do
+        {
+            watermark = map.getLong(WATERMARK, 0);
+            for (int i = 0; i < 200 && watermark > 0; i++)
+            {
+                final long key = random.nextLong(watermark);
+                final long value = map.getLong(key, -1);
+                if (value != 3 * key)
+                {
+                    throw new AssertionError("key " + key + " below the watermark " + watermark + " has value " + value);
+                }
+                checks++;
+            }
+            if (inserted < own)
+            {
+                for (int i = 0; i < 50 && inserted < own; i++, inserted++)
+                {
+                    map.put(-2L - inserted, (long)inserted);
+                }
+            }
+        }
+        while (watermark < count);
+        while (inserted < own)
+        {
+            map.put(-2L - inserted, (long)inserted);
+            inserted++;
+        }
+        for (long key = 0; key < count; key++)
+        {
+            if (map.getLong(key, -1) != 3 * key)
+            {
+                throw new AssertionError("key " + key + " is missing or wrong after the growth: " + map.getLong(key, -1));
+            }
+        }
+        System.out.println("checks=" + checks);
+        System.out.println("own=" + inserted);
+    }
+
+    /**
+     * Updates without end (until killed) or for {@code rounds} rounds: increments its own counters
+     * (key = id x 1000 + i % 100) and shared ones, and puts, replaces and removes texts whose value
+     * always starts with their key. Writes its own counters' expected sums to {@code report} at the end.
+     */
+    private static void churn(final DsmRegistry registry, final long rounds, final int id, final Path report) throws Exception
+    {
+        final SharedMap<Long, Long> counters = registry.map(COUNTERS, Codec.LONG, Codec.LONG, FEW_PARTITIONS);
+        final SharedMap<String, String> texts = registry.map(TEXTS, Codec.STRING, Codec.STRING, FEW_PARTITIONS);
+        final SplittableRandom random = new SplittableRandom(id);
+        System.out.println("running=" + ProcessHandle.current().pid());
+        System.out.flush();
+        long own = 0;
+        for (long round = 0; round < rounds; round++)
+        {
+            counters.addAndGet(id * 1000L + round % 100, 1);
+            own++;
+            counters.merge(random.nextLong(50), 1L, Long::sum);
+            final String key = "text " + random.nextInt(3000);
+            switch (random.nextInt(4))
+            {
+                case 0 -> texts.put(key, key + " by " + id + " " + "x".repeat(random.nextInt(200)));
+                case 1 -> texts.remove(key);
+                case 2 -> texts.computeIfPresent(key, (k, v) -> k + " replaced by " + id);
+                default -> texts.putIfAbsent(key, key + " first by " + id);
+            }
+        }
+        Files.writeString(report, Long.toString(own));
+        System.out.println("own=" + own);
+    }
+}
