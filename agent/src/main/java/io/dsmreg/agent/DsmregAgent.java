@@ -10,9 +10,10 @@ import java.lang.instrument.Instrumentation;
  * <p>
  * Start-up does two cheap things: record the arguments, and install a transformer that exports
  * {@code jdk.internal.misc} to Agrona as Agrona loads (so that no JVM flag is needed) and rejects
- * every class whose bytes do not mention the annotation. Byte Buddy is set up only when the first
- * class that does is loaded. Nothing here ever throws into the host JVM, and nothing spins a
- * lambda or touches the file system, which would cost tens of milliseconds of every start.
+ * every class whose bytes do not mention the annotation. The class rewriting (Byte Buddy's ASM)
+ * loads only when the first class that does is loaded. Nothing here ever throws into the host
+ * JVM, and nothing spins a lambda or touches the file system, which would cost tens of
+ * milliseconds of every start.
  */
 public final class DsmregAgent
 {
