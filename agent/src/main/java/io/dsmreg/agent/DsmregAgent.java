@@ -52,7 +52,7 @@ public final class DsmregAgent
             }
             if (parsed.debug)
             {
-                // Taken before the message is built: its string concatenation costs more than start-up itself.
+                // Taken before the message is built, so that it measures start-up alone.
                 final long micros = (System.nanoTime() - started) / 1000;
                 AgentLog.debug("started with " + parsed + " in " + micros + " us");
             }
