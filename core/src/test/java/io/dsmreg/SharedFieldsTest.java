@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -25,13 +27,13 @@ class SharedFieldsTest
     @BeforeAll
     static void configure()
     {
-        Injection.configure(REGISTRY, root.toString());
+        Injection.configure(REGISTRY, root.toString(), null);
     }
 
     @AfterAll
     static void reset()
     {
-        Injection.configure(null, null);
+        Injection.configure(null, null, null);
     }
 
     private static DsmRegistry open(final String name)
@@ -252,19 +254,48 @@ class SharedFieldsTest
         try
         {
             assertEquals(REGISTRY, Injection.registryName(""), "the agent's argument wins");
-            Injection.configure(null, root.toString());
+            Injection.configure(null, root.toString(), null);
             assertEquals("from-property", Injection.registryName(""));
         }
         finally
         {
             System.clearProperty(Injection.REGISTRY_PROPERTY);
-            Injection.configure(REGISTRY, root.toString());
+            Injection.configure(REGISTRY, root.toString(), null);
         }
         if (System.getenv(Injection.REGISTRY_ENVIRONMENT) == null)
         {
-            Injection.configure(null, root.toString());
+            Injection.configure(null, root.toString(), null);
             assertEquals(Injection.DEFAULT_REGISTRY, Injection.registryName(""));
-            Injection.configure(REGISTRY, root.toString());
+            Injection.configure(REGISTRY, root.toString(), null);
+        }
+    }
+
+    static final class Announced
+    {
+        @SharedNamed(value = "announced.one", size = 16, registry = "fields-announced")
+        static AtomicBuffer one;
+        @SharedNamed(value = "announced.two", size = 16, registry = "fields-announced")
+        static AtomicBuffer two;
+    }
+
+    @Test
+    void theListenerHearsOfEachRegistryOnceWhenItOpensAndTheDefaultRegistryIsTheAgentsOne()
+    {
+        final List<String> heard = new CopyOnWriteArrayList<>();
+        Injection.configure("fields-agent", root.toString(), registry -> heard.add(registry.name()));
+        try
+        {
+            SharedFields.inject(Announced.class);
+            assertEquals(List.of("fields-announced"), heard);
+            final DsmRegistry agents = Injection.defaultRegistry();
+            assertEquals("fields-agent", agents.name());
+            assertTrue(agents.directory().startsWith(root), agents.directory().toString());
+            assertSame(agents, Injection.defaultRegistry(), "kept open");
+            assertEquals(List.of("fields-announced", "fields-agent"), heard, "each heard of once");
+        }
+        finally
+        {
+            Injection.configure(REGISTRY, root.toString(), null);
         }
     }
 

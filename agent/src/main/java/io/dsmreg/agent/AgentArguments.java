@@ -1,19 +1,26 @@
 package io.dsmreg.agent;
 
 /**
- * {@code -javaagent:dsmreg.jar=registry=NAME,dir=PATH,log=debug}, every part optional. A part
- * that cannot be understood is reported and skipped: the application starts regardless.
+ * {@code -javaagent:dsmreg.jar=registry=NAME,dir=PATH,jmx=DELAY_MS|off,log=debug}, every part
+ * optional. A part that cannot be understood is reported and skipped: the application starts
+ * regardless.
  */
 final class AgentArguments
 {
+    static final long DEFAULT_JMX_DELAY_MILLIS = 2000;
+    static final long JMX_OFF = -1;
+
     final String registry;
     final String root;
+    /** How long after start-up the MBeans are registered, or {@link #JMX_OFF}. */
+    final long jmxDelayMillis;
     final boolean debug;
 
-    private AgentArguments(final String registry, final String root, final boolean debug)
+    private AgentArguments(final String registry, final String root, final long jmxDelayMillis, final boolean debug)
     {
         this.registry = registry;
         this.root = root;
+        this.jmxDelayMillis = jmxDelayMillis;
         this.debug = debug;
     }
 
@@ -21,6 +28,7 @@ final class AgentArguments
     {
         String registry = null;
         String root = null;
+        long jmxDelayMillis = DEFAULT_JMX_DELAY_MILLIS;
         boolean debug = false;
         if (arguments != null)
         {
@@ -43,23 +51,45 @@ final class AgentArguments
                 {
                     root = value;
                 }
+                else if ("jmx".equals(key) && ("off".equals(value) || isMillis(value)))
+                {
+                    jmxDelayMillis = "off".equals(value) ? JMX_OFF : Long.parseLong(value);
+                }
                 else if ("log".equals(key) && ("debug".equals(value) || "info".equals(value)))
                 {
                     debug = "debug".equals(value);
                 }
                 else
                 {
-                    AgentLog.warning("ignoring the argument \"" + item + "\"; the agent takes registry=NAME, dir=PATH and " +
-                        "log=debug, separated by commas");
+                    AgentLog.warning("ignoring the argument \"" + item + "\"; the agent takes registry=NAME, dir=PATH, " +
+                        "jmx=DELAY_MS or jmx=off, and log=debug, separated by commas");
                 }
             }
         }
-        return new AgentArguments(registry, root, debug);
+        return new AgentArguments(registry, root, jmxDelayMillis, debug);
+    }
+
+    /** 1 to 18 digits: a delay in milliseconds that a long holds. */
+    private static boolean isMillis(final String value)
+    {
+        if (value.isEmpty() || value.length() > 18)
+        {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++)
+        {
+            if (value.charAt(i) < '0' || value.charAt(i) > '9')
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
     public String toString()
     {
-        return "registry=" + registry + ", dir=" + root + ", debug=" + debug;
+        return "registry=" + registry + ", dir=" + root + ", jmx=" + (jmxDelayMillis == JMX_OFF ? "off" : jmxDelayMillis + " ms") +
+            ", debug=" + debug;
     }
 }

@@ -5,14 +5,17 @@ import io.dsmreg.inject.Injection;
 import java.lang.instrument.Instrumentation;
 
 /**
- * {@code java -javaagent:dsmreg.jar[=registry=NAME,dir=PATH,log=debug] ...}: fills every
- * {@link io.dsmreg.SharedNamed} field of the application's classes as they load.
+ * {@code java -javaagent:dsmreg.jar[=registry=NAME,dir=PATH,jmx=DELAY_MS|off,log=debug] ...}: fills
+ * every {@link io.dsmreg.SharedNamed} field of the application's classes as they load, and
+ * registers the MBeans of the registries it opens.
  * <p>
- * Start-up does two cheap things: record the arguments, and install a transformer that exports
+ * Start-up does three cheap things: record the arguments, start the thread that registers MBeans
+ * after a delay ({@link MBeanPublisher}), and install a transformer that exports
  * {@code jdk.internal.misc} to Agrona as Agrona loads (so that no JVM flag is needed) and rejects
- * every class whose bytes do not mention the annotation. Byte Buddy is set up only when the first
- * class that does is loaded. Nothing here ever throws into the host JVM, and nothing spins a
- * lambda or touches the file system, which would cost tens of milliseconds of every start.
+ * every class whose bytes do not mention the annotation. The class rewriting (Byte Buddy's ASM)
+ * loads only when the first class that does is loaded. Nothing here ever throws into the host
+ * JVM, and nothing spins a lambda or touches the file system, which would cost tens of
+ * milliseconds of every start.
  */
 public final class DsmregAgent
 {
@@ -38,12 +41,20 @@ public final class DsmregAgent
             final long started = System.nanoTime();
             final AgentArguments parsed = AgentArguments.parse(arguments);
             AgentLog.debug(parsed.debug);
-            Injection.configure(parsed.registry, parsed.root);
+            final MBeanPublisher publisher = parsed.jmxDelayMillis < 0 ? null : new MBeanPublisher(parsed.jmxDelayMillis);
+            // Configured before the publisher starts: with no delay it opens the agent's registry at once.
+            Injection.configure(parsed.registry, parsed.root, publisher);
             instrumentation.addTransformer(
                 new SharedNamedTransformer(instrumentation, DsmregAgent.class.getProtectionDomain()), false);
+            if (publisher != null)
+            {
+                publisher.start();
+            }
             if (parsed.debug)
             {
-                AgentLog.debug("started with " + parsed + " in " + (System.nanoTime() - started) / 1000 + " us");
+                // Taken before the message is built, so that it measures start-up alone.
+                final long micros = (System.nanoTime() - started) / 1000;
+                AgentLog.debug("started with " + parsed + " in " + micros + " us");
             }
         }
         catch (final Throwable ex)

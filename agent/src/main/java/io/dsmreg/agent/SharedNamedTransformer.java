@@ -17,7 +17,7 @@ import java.util.Set;
  * {@code jdk.internal.misc} exported, as {@code --add-exports} would, before any of its code runs:
  * so Agrona works without JVM flags whichever loader or layer brings it. JDK classes (boot and platform loaders), classes being redefined and classes whose
  * bytes do not contain the annotation's descriptor are declined without parsing anything; the
- * few left, unless they are the agent's own, go to {@link FieldInjector}, created on first need.
+ * few left, unless they are the agent's own, go to {@link FieldInjector}, which loads on first need.
  */
 final class SharedNamedTransformer implements ClassFileTransformer
 {
@@ -28,7 +28,6 @@ final class SharedNamedTransformer implements ClassFileTransformer
 
     private final Instrumentation instrumentation;
     private final String agentLocation;
-    private volatile FieldInjector injector;
 
     SharedNamedTransformer(final Instrumentation instrumentation, final ProtectionDomain agentDomain)
     {
@@ -60,33 +59,13 @@ final class SharedNamedTransformer implements ClassFileTransformer
             {
                 return null;
             }
-            return injector().transform(loader, className, bytes);
+            return FieldInjector.transform(loader, className, bytes);
         }
         catch (final Throwable ex)
         {
             AgentLog.error("could not instrument " + className.replace('/', '.') + "; its @SharedNamed fields stay unset", ex);
             return null;
         }
-    }
-
-    private FieldInjector injector()
-    {
-        FieldInjector current = injector;
-        if (current == null)
-        {
-            synchronized (this)
-            {
-                current = injector;
-                if (current == null)
-                {
-                    final long started = System.nanoTime();
-                    current = FieldInjector.create();
-                    injector = current;
-                    AgentLog.debug("Byte Buddy set up in " + (System.nanoTime() - started) / 1_000_000 + " ms");
-                }
-            }
-        }
-        return current;
     }
 
     private void exportUnsafe(final Module agrona)

@@ -8,6 +8,7 @@ import io.dsmreg.file.Directories;
 import java.lang.reflect.Field;
 import java.nio.file.Path;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * The entry point of the code the agent puts into classes, and of {@link io.dsmreg.SharedFields}:
@@ -26,6 +27,7 @@ public final class Injection
 
     private static volatile String agentRegistry;
     private static volatile String agentRoot;
+    private static volatile Consumer<DsmRegistry> opened;
 
     private Injection()
     {
@@ -34,11 +36,21 @@ public final class Injection
     /**
      * The agent's arguments, each null when not given; they take precedence over properties and
      * environment. Only stores them: it runs in premain, where every millisecond counts.
+     *
+     * @param onOpen told of every registry opened here, once, on the opening thread; must not
+     *               throw, nor take long (class initialization waits). Null: nobody is told.
      */
-    public static void configure(final String registry, final String root)
+    public static void configure(final String registry, final String root, final Consumer<DsmRegistry> onOpen)
     {
         agentRegistry = registry;
         agentRoot = root;
+        opened = onOpen;
+    }
+
+    /** The registry of fields that name none, opened as for a field and, like it, kept open for the life of the JVM. */
+    public static DsmRegistry defaultRegistry()
+    {
+        return registry(null);
     }
 
     /**
@@ -102,7 +114,17 @@ public final class Injection
         final String configured = agentRoot;
         final Path root = Directories.root(configured == null ? null : Path.of(configured));
         return Caches.REGISTRIES.computeIfAbsent(
-            name + '\n' + root, key -> DsmRegistry.open(name, RegistryOptions.defaults().root(root)));
+            name + '\n' + root, key -> announce(DsmRegistry.open(name, RegistryOptions.defaults().root(root))));
+    }
+
+    private static DsmRegistry announce(final DsmRegistry registry)
+    {
+        final Consumer<DsmRegistry> listener = opened;
+        if (listener != null)
+        {
+            listener.accept(registry);
+        }
+        return registry;
     }
 
     /** Created on first use, not in premain. */

@@ -72,6 +72,7 @@ public final class AgentApp
             case "share" -> share(Path.of(args[1]), Path.of(args[2]));
             case "bytebuddy" -> byteBuddy();
             case "loader" -> loader(Path.of(args[1]), Boolean.parseBoolean(args[2]));
+            case "shapes" -> shapes(Path.of(args[1]));
             case "misconfigured" -> misconfigured(args[1]);
             case "plain" -> System.out.println("plain=ok");
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
@@ -129,6 +130,17 @@ public final class AgentApp
             System.out.println("first=" + first.get());
             System.out.println("second=" + second.get());
             System.out.println("running=true");
+        }
+    }
+
+    /** Loads Shapes from {@code classes} in a URLClassLoader whose parent sees dsmreg, and prints what it reports. */
+    @SuppressWarnings("unchecked")
+    private static void shapes(final Path classes) throws Exception
+    {
+        try (URLClassLoader loader = new URLClassLoader(new URL[]{classes.toUri().toURL()}, AgentApp.class.getClassLoader()))
+        {
+            final Class<?> type = Class.forName("io.dsmreg.itchild.Shapes", true, loader);
+            System.out.println("shapes=" + ((Supplier<String>)type.getDeclaredConstructor().newInstance()).get());
         }
     }
 

@@ -9,8 +9,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -127,7 +125,8 @@ class AgentIT
             final List<String> visible = jar.stream().map(entry -> entry.getName())
                 .filter(name -> name.contains("net/bytebuddy/")).collect(Collectors.toList());
             assertEquals(List.of(), visible, "Byte Buddy must be relocated");
-            assertNotNull(jar.getEntry("io/dsmreg/agent/shaded/bytebuddy/ByteBuddy.class"));
+            assertNotNull(jar.getEntry("io/dsmreg/agent/shaded/bytebuddy/jar/asm/ClassReader.class"));
+            assertNull(jar.getEntry("io/dsmreg/agent/shaded/bytebuddy/ByteBuddy.class"), "only Byte Buddy's ASM is needed");
         }
     }
 
@@ -135,7 +134,7 @@ class AgentIT
     @MethodSource("jdks")
     void classesOfAChildClassLoaderAreInjected(final Path jdk) throws Exception
     {
-        final Jvm.Result result = run(jdk, agent(), "loader", compileChildClasses().toString(), "false");
+        final Jvm.Result result = run(jdk, agent(), "loader", compileChildClasses(jdk).toString(), "false");
         assertEquals("static=128 instance=256 count=0", result.value("first"));
         assertEquals("static=128 instance=256 count=1", result.value("second"));
     }
@@ -144,7 +143,7 @@ class AgentIT
     @MethodSource("jdks")
     void classLoaderThatCannotSeeDsmregIsLeftAloneAndTheApplicationRuns(final Path jdk) throws Exception
     {
-        final Jvm.Result result = run(jdk, agent(), "loader", compileChildClasses().toString(), "true");
+        final Jvm.Result result = run(jdk, agent(), "loader", compileChildClasses(jdk).toString(), "true");
         assertEquals("static=null instance=null", result.value("first"));
         assertEquals("true", result.value("running"));
         assertTrue(result.output().contains("cannot see dsmreg"), result.output());
@@ -181,12 +180,14 @@ class AgentIT
 
     @ParameterizedTest(name = "on {0}")
     @MethodSource("jdks")
-    void withoutAnnotatedClassesByteBuddyIsNeverSetUp(final Path jdk) throws Exception
+    void withoutAnnotatedClassesTheRewritingIsNeverLoaded(final Path jdk) throws Exception
     {
-        final Jvm.Result result = run(jdk, List.of("-javaagent:" + agentJar() + "=log=debug"), "plain");
+        final Jvm.Result result = run(jdk, List.of("-javaagent:" + agentJar() + "=log=debug", "-Xlog:class+load=info"), "plain");
         assertEquals("ok", result.value("plain"));
         assertTrue(result.output().contains("dsmreg agent: started with"), result.output());
-        assertFalse(result.output().contains("Byte Buddy set up"), result.output());
+        assertTrue(result.output().contains(" io.dsmreg.agent.SharedNamedTransformer "), result.output());
+        assertFalse(result.output().contains(" io.dsmreg.agent.FieldInjector "), result.output());
+        assertFalse(result.output().contains("io.dsmreg.agent.shaded."), result.output());
     }
 
     @ParameterizedTest(name = "on {0}")
@@ -200,14 +201,31 @@ class AgentIT
         assertTrue(odd.output().contains("ignoring the argument \"colour=blue\""), odd.output());
     }
 
-    /** ChildLoaded, compiled into a directory of its own: not on any class path of the child JVM. */
-    private Path compileChildClasses()
+    @ParameterizedTest(name = "on {0}")
+    @MethodSource("jdks")
+    void classesCompiledForThisJdkWithFramesSeveralReturnsAndDelegationAreFilledAndVerified(final Path jdk) throws Exception
+    {
+        final Jvm.Result result = run(jdk, agent(), "shapes", compileChildClasses(jdk).toString());
+        assertEquals("static=64 segment=128 branch=1 early=32 late=32 newBeforeSuper=32 delegating=32,5,true",
+            result.value("shapes"));
+    }
+
+    /**
+     * The classes of src/test/child-classes (ChildLoaded, Shapes), compiled by {@code jdk}'s own
+     * javac for its own release into a directory of their own: on no class path of the child JVM.
+     */
+    private Path compileChildClasses(final Path jdk) throws Exception
     {
         final Path classes = work.resolve("child-classes");
-        final JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        final int status = javac.run(null, null, null, "--release", "17", "-d", classes.toString(),
-            "-cp", System.getProperty("java.class.path"), "src/test/child-classes/io/dsmreg/itchild/ChildLoaded.java");
-        assertEquals(0, status, "javac of the child class");
+        final Path sources = Path.of("src/test/child-classes/io/dsmreg/itchild");
+        final List<String> command = new ArrayList<>(List.of(jdk.resolve("bin").resolve("javac").toString(),
+            "-d", classes.toString(), "-cp", System.getProperty("java.class.path")));
+        command.add(sources.resolve("ChildLoaded.java").toString());
+        command.add(sources.resolve("Shapes.java").toString());
+        final Path output = work.resolve("javac.out");
+        final Process javac = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        assertTrue(javac.waitFor(120, TimeUnit.SECONDS), "javac finished");
+        assertEquals(0, javac.exitValue(), "javac of the child classes:\n" + Files.readString(output));
         return classes;
     }
 }
