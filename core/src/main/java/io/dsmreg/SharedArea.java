@@ -123,13 +123,27 @@ public final class SharedArea extends CachedHandle
         return allocator.bytesInUse();
     }
 
+    /**
+     * Bytes of free blocks that threads hold in their magazines (per-thread caches of blocks of up
+     * to 1 KiB) and that dead processes held until they are reclaimed; not counted in
+     * {@link #bytesInUse()}, and not available to other threads until flushed. Read without locks.
+     */
+    public long cachedBytes()
+    {
+        return allocator.statistics().cachedBytes();
+    }
+
     /** Data segments (files besides the control file); read without locks. */
     public long segmentCount()
     {
         return allocator.statistics().segmentCount();
     }
 
-    /** Gives back the memory of empty superblocks and, when all of its memory is free, the first segment (dsa_trim). */
+    /**
+     * Gives back the memory of empty superblocks and, when all of its memory is free, the first
+     * segment (dsa_trim); first empties the magazines of the calling thread, of this process's
+     * threads that have ended, and of dead processes. Other live threads keep theirs.
+     */
     public void trim()
     {
         allocator.trim();
@@ -175,6 +189,7 @@ public final class SharedArea extends CachedHandle
     {
         final AreaStatistics statistics = allocator.statistics();
         return "SharedArea{name=\"" + name + "\", reservedBytes=" + statistics.reservedBytes() + ", bytesInUse=" +
-            statistics.bytesInUse() + ", segments=" + statistics.segmentCount() + '}';
+            statistics.bytesInUse() + ", segments=" + statistics.segmentCount() +
+            ", cachedBytes=" + statistics.cachedBytes() + '}';
     }
 }
