@@ -1096,7 +1096,7 @@ public final class AreaAllocator
                 // Release: the emptied counts are visible before another process can claim the slot.
                 control.putLongRelease(slot + MAGAZINE_OWNER_OFFSET, 0);
                 LOG.log(System.Logger.Level.INFO, "area \"{0}\": reclaimed the magazine of dead process {1} ({2} free " +
-                    "objects back to their superblocks)", name, owner >>> 32, objects);
+                    "objects back to their superblocks)", name, Long.toString(owner >>> 32), objects);
             }
         }
     }

@@ -40,6 +40,8 @@ public final class AreaChild
                 case "read-and-free" -> readAndFree(area, Path.of(args[2]), Path.of(args[3]));
                 case "stress" -> stress(area, Integer.parseInt(args[2]), Long.parseLong(args[3]), Long.parseLong(args[4]), null);
                 case "churn" -> stress(area, Integer.parseInt(args[2]), Long.MAX_VALUE, Long.parseLong(args[3]), Path.of(args[4]));
+                case "cache" -> cache(area, Path.of(args[2]));
+                case "spin" -> spin(area, Path.of(args[2]));
                 default -> throw new IllegalArgumentException("unknown command " + args[1]);
             }
         }
@@ -48,6 +50,45 @@ public final class AreaChild
             System.out.println("error=" + ex.getClass().getName() + ": " + ex.getMessage());
             System.out.flush();
             System.exit(3);
+        }
+    }
+
+    /** Allocates and frees blocks of small sizes, so that its magazines hold free blocks, then waits to be killed. */
+    private static void cache(final SharedArea area, final Path ready) throws Exception
+    {
+        for (final int size : new int[] {8, 64, 100, 1000})
+        {
+            final long[] blocks = new long[12];
+            for (int i = 0; i < blocks.length; i++)
+            {
+                blocks[i] = area.allocate(size);
+                area.buffer(blocks[i], size).setMemory(0, size, (byte)i);
+            }
+            for (final long block : blocks)
+            {
+                area.free(block);
+            }
+        }
+        System.out.println("cached=" + area.cachedBytes());
+        System.out.flush();
+        markReady(ready);
+        Thread.sleep(Long.MAX_VALUE);
+    }
+
+    /** Allocates and frees one 64 B block at a time until killed: nearly every instant is inside a magazine push or pop. */
+    private static void spin(final SharedArea area, final Path ready) throws Exception
+    {
+        final UnsafeBuffer view = new UnsafeBuffer(0, 0);
+        for (long i = 0; ; i++)
+        {
+            final long pointer = area.allocate(64);
+            area.wrap(view, pointer, 64);
+            view.putLong(56, i);
+            area.free(pointer);
+            if (i == 10_000)
+            {
+                markReady(ready);
+            }
         }
     }
 
