@@ -23,7 +23,9 @@ import java.util.List;
  * <p>
  * Thread-safe, and safe across processes: each size class has its own lock in shared memory, and
  * a process that dies holding one leaves no half-done allocation behind (the next user of the lock
- * undoes it). One instance per area per process: asking the registry again returns this instance.
+ * undoes it). Blocks of up to 1 KiB are served from and freed to a per-thread magazine of free
+ * blocks without any lock; magazines live in shared memory, and those of dead processes are
+ * reclaimed (see {@link #cachedBytes()}, {@link #trim()}). One instance per area per process: asking the registry again returns this instance.
  */
 public final class SharedArea extends CachedHandle
 {

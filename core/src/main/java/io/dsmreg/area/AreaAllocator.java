@@ -69,6 +69,15 @@ import static io.dsmreg.layout.AreaSegmentDescriptor.spanTableOffset;
  * unreachable until the operation commits, so their contents (page map, bitmap) are written
  * without logging: a rollback makes them a free run again, whose contents do not matter.
  *
+ * Magazines: each thread that allocates objects of up to 1 KiB claims a slot in the control file
+ * (owner word = this process) holding a stack of free objects per class. Allocate pops and free
+ * pushes without a lock; only the owning thread writes its slot, and the count store (release)
+ * is the whole change, so a kill between entry and count loses at most the object in flight.
+ * Cached objects stay allocated in their bitmaps. Refill and shed move objects between a stack
+ * and the superblocks under the class lock, one undo-logged operation per object that includes
+ * the count. Slots of dead processes are reclaimed (taken by CAS, emptied under the class locks,
+ * freed) on claim, verify and trim; a slot of an ended thread passes to the next thread.
+ *
  * Mappings: a segment is mapped the first time this process touches it. Emptying a segment slot
  * bumps the freed-segment counter (atomically, after the slot changed, never undone), and every
  * lookup compares it with the value this process last saw, dropping mappings that no longer match
@@ -955,15 +964,16 @@ public final class AreaAllocator
         return popCached(slot, sizeClass);
     }
 
-    /** Returns the top {@code objects} objects of a magazine to their superblocks, each as one operation of the class lock. */
-    private void flush(final int slot, final int sizeClass, final int objects)
+    /** Returns up to {@code objects} objects from the top of a stack to their superblocks, each as one operation of the class lock. */
+    private int flush(final int slot, final int sizeClass, final int objects)
     {
         final UndoLog log = classLogs[sizeClass];
         final int countOffset = magazineCountOffset(slot, sizeClass);
         lockClass(sizeClass);
         try
         {
-            for (int i = 0; i < objects; i++)
+            int moved = 0;
+            for (; moved < objects; moved++)
             {
                 final int count = control.getInt(countOffset);
                 checkCount(slot, sizeClass, count);
@@ -987,6 +997,7 @@ public final class AreaAllocator
                     releaseSuperblock(sizeClass, giveBack);
                 }
             }
+            return moved;
         }
         catch (final RuntimeException | Error ex)
         {
@@ -999,17 +1010,16 @@ public final class AreaAllocator
         }
     }
 
+    /**
+     * Empties every stack of a slot. Each class is locked even if its count reads 0: a dead process
+     * may have died holding the lock while shedding, and undoing that restores a count.
+     */
     private int flushAll(final int slot)
     {
         int objects = 0;
         for (int sizeClass = 0; sizeClass < MAGAZINE_CLASSES; sizeClass++)
         {
-            final int count = control.getIntVolatile(magazineCountOffset(slot, sizeClass));
-            if (count != 0)
-            {
-                objects += count;
-                flush(slot, sizeClass, MAGAZINE_CAPACITY);
-            }
+            objects += flush(slot, sizeClass, MAGAZINE_CAPACITY);
         }
         return objects;
     }
