@@ -3,6 +3,7 @@ package io.dsmreg;
 import io.dsmreg.file.MappedFiles;
 import io.dsmreg.lock.ProcessIdentity;
 import io.dsmreg.lock.SharedMutex;
+import io.dsmreg.lock.UndoLog;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -173,6 +174,45 @@ class AreaMagazineTest
             assertEquals(0, control.getLong(magazineOffset(s) + MAGAZINE_OWNER_OFFSET), "slot " + s + " is free again");
         }
         area.free(kept);
+        area.trim();
+        assertEquals(0, area.segmentCount());
+    }
+
+    @Test
+    void aDeadProcessThatDiedSheddingItsLastCachedBlockIsUndoneBeforeItsSlotIsFreed() throws Exception
+    {
+        final SharedArea area = registry.area("a");
+        final List<Long> kept = new ArrayList<>();
+        runInThread(() ->
+        {
+            kept.addAll(allocate(area, 64, 8));
+            area.free(kept.remove(7));
+        });
+        assertEquals(64, area.cachedBytes());
+        final UnsafeBuffer control = control();
+        final long self = SharedMutex.ownerWord(ProcessIdentity.current());
+        final long dead = SharedMutex.ownerWord(deadProcess());
+        int slot = -1;
+        for (int s = 0; s < MAGAZINE_SLOTS; s++)
+        {
+            if (control.getLong(magazineOffset(s) + MAGAZINE_OWNER_OFFSET) == self)
+            {
+                slot = magazineOffset(s);
+            }
+        }
+        // It died holding the lock of class 64 B, having logged and stored its count 1 -> 0 (its object not moved yet).
+        final int block = classBlockOffset(7);
+        final UndoLog log = new UndoLog(control, block + CLASS_LOG_COUNT_OFFSET, block + CLASS_LOG_ENTRIES_OFFSET, CLASS_LOG_CAPACITY);
+        log.putInt(0, control, magazineCountOffset(slot, 7), 0);
+        control.putLong(block + CLASS_LOCK_OFFSET, dead);
+        control.putLong(slot + MAGAZINE_OWNER_OFFSET, dead);
+        assertEquals(0, area.cachedBytes());
+
+        area.verify();
+        assertEquals(0, area.cachedBytes(), "the undone count's object went back to its superblock");
+        assertEquals(7 * 64, area.bytesInUse());
+        assertEquals(0, control.getLong(slot + MAGAZINE_OWNER_OFFSET));
+        free(area, kept);
         area.trim();
         assertEquals(0, area.segmentCount());
     }
