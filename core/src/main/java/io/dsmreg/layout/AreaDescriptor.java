@@ -51,8 +51,9 @@ import io.dsmreg.lock.UndoLog;
  *  +-------+--------------------------+-----+--------------------------------------------------+
  *  | 45824 | magazine slots            | 16 x 3200 bytes: per-thread caches of free objects of |
  *  |       |                           |      the 24 classes up to 1 KiB, each slot:           |
- *  |       |   +0   owner word         | long | pid << 32 | low 32 bits of its start time, as a  |
- *  |       |                           |      | SharedMutex word; 0 = free. CAS to claim         |
+ *  |       |   +0   owner word         | long | owning process: pid (high 32 bits) and start     |
+ *  |       |                           |      | time (low 32), as a SharedMutex word; 0 = free;  |
+ *  |       |                           |      | claimed by CAS                                   |
  *  |       |   +8   counts             | 24 x int: objects cached per class; written by the   |
  *  |       |                           |      | owning thread alone (release), or under the      |
  *  |       |                           |      | class lock (undo-logged) when moving objects to  |
@@ -67,6 +68,7 @@ import io.dsmreg.lock.UndoLog;
  * is in the magazine exactly when it lies below the count, so a process killed between writing an
  * entry and storing the count leaves the object where it was (its own, as if it had not called
  * free yet).
+ * <p>
  * A span reference (int) names the first page of a span: {@code segment << 20 | page}; 0 is none.
  * A relative pointer (long) is {@code segment << 40 | byte offset in the segment file}; 0 is the
  * invalid pointer, since segment 0 is this file. Lock order: a size class lock, then the area lock.
