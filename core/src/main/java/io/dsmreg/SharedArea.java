@@ -23,7 +23,9 @@ import java.util.List;
  * <p>
  * Thread-safe, and safe across processes: each size class has its own lock in shared memory, and
  * a process that dies holding one leaves no half-done allocation behind (the next user of the lock
- * undoes it). One instance per area per process: asking the registry again returns this instance.
+ * undoes it). Blocks of up to 1 KiB are served from and freed to a per-thread magazine of free
+ * blocks without any lock; magazines live in shared memory, and those of dead processes are
+ * reclaimed (see {@link #cachedBytes()}, {@link #trim()}). One instance per area per process: asking the registry again returns this instance.
  */
 public final class SharedArea extends CachedHandle
 {
@@ -121,13 +123,27 @@ public final class SharedArea extends CachedHandle
         return allocator.bytesInUse();
     }
 
+    /**
+     * Bytes of free blocks that threads hold in their magazines (per-thread caches of blocks of up
+     * to 1 KiB) and that dead processes held until they are reclaimed; not counted in
+     * {@link #bytesInUse()}, and not available to other threads until flushed. Read without locks.
+     */
+    public long cachedBytes()
+    {
+        return allocator.statistics().cachedBytes();
+    }
+
     /** Data segments (files besides the control file); read without locks. */
     public long segmentCount()
     {
         return allocator.statistics().segmentCount();
     }
 
-    /** Gives back the memory of empty superblocks and, when all of its memory is free, the first segment (dsa_trim). */
+    /**
+     * Gives back the memory of empty superblocks and, when all of its memory is free, the first
+     * segment (dsa_trim); first empties the magazines of the calling thread, of this process's
+     * threads that have ended, and of dead processes. Other live threads keep theirs.
+     */
     public void trim()
     {
         allocator.trim();
@@ -173,6 +189,7 @@ public final class SharedArea extends CachedHandle
     {
         final AreaStatistics statistics = allocator.statistics();
         return "SharedArea{name=\"" + entryName + "\", reservedBytes=" + statistics.reservedBytes() + ", bytesInUse=" +
-            statistics.bytesInUse() + ", segments=" + statistics.segmentCount() + '}';
+            statistics.bytesInUse() + ", segments=" + statistics.segmentCount() +
+            ", cachedBytes=" + statistics.cachedBytes() + '}';
     }
 }

@@ -47,6 +47,8 @@ class AreaCrashRepairTest
         final SharedArea area = registry.area("a");
         final long kept = area.allocate(64);
         final long inUse = area.bytesInUse();
+        // Empty this thread's magazine, so that the next allocation of the class needs its lock.
+        area.trim();
         final UnsafeBuffer control = control();
         final int block = AreaDescriptor.classBlockOffset(7);
         final UndoLog log = new UndoLog(control, block + CLASS_LOG_COUNT_OFFSET, block + CLASS_LOG_ENTRIES_OFFSET, CLASS_LOG_CAPACITY);
@@ -107,6 +109,7 @@ class AreaCrashRepairTest
     {
         final SharedArea area = registry.area("a", AreaOptions.defaults());
         area.allocate(8);
+        area.trim();
         final UnsafeBuffer control = control();
         control.putLong(AreaDescriptor.classBlockOffset(0) + CLASS_LOCK_OFFSET, SharedMutex.ownerWord(ProcessIdentity.current()));
         final LockTimeoutException ex = assertThrows(LockTimeoutException.class, () -> area.allocate(8));

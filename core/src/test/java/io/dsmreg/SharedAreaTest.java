@@ -286,7 +286,7 @@ class SharedAreaTest
         assertEquals(area.reservedBytes(), entry.sizeBytes());
         assertEquals(102_400L, entry.usedBytes());
         assertEquals(1, area.segmentCount());
-        assertEquals(49152 + (1 << 20), area.reservedBytes());
+        assertEquals(io.dsmreg.layout.AreaDescriptor.CONTROL_LENGTH + (1 << 20), area.reservedBytes());
     }
 
     @Test

@@ -9,11 +9,13 @@ import io.dsmreg.file.EntryFiles;
 import io.dsmreg.file.MappedFiles;
 import io.dsmreg.layout.AreaSegmentDescriptor;
 import io.dsmreg.layout.Magic;
+import io.dsmreg.lock.ProcessIdentity;
 import io.dsmreg.lock.SharedMutex;
 import io.dsmreg.lock.UndoLog;
 import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.lang.ref.WeakReference;
 import java.nio.MappedByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,6 +69,15 @@ import static io.dsmreg.layout.AreaSegmentDescriptor.spanTableOffset;
  * unreachable until the operation commits, so their contents (page map, bitmap) are written
  * without logging: a rollback makes them a free run again, whose contents do not matter.
  *
+ * Magazines: each thread that allocates objects of up to 1 KiB claims a slot in the control file
+ * (owner word = this process) holding a stack of free objects per class. Allocate pops and free
+ * pushes without a lock; only the owning thread writes its slot, and the count store (release)
+ * is the whole change, so a kill between entry and count loses at most the object in flight.
+ * Cached objects stay allocated in their bitmaps. Refill and shed move objects between a stack
+ * and the superblocks under the class lock, one undo-logged operation per object that includes
+ * the count. Slots of dead processes are reclaimed (taken by CAS, emptied under the class locks,
+ * freed) on claim, verify and trim; a slot of an ended thread passes to the next thread.
+ *
  * Mappings: a segment is mapped the first time this process touches it. Emptying a segment slot
  * bumps the freed-segment counter (atomically, after the slot changed, never undone), and every
  * lookup compares it with the value this process last saw, dropping mappings that no longer match
@@ -86,6 +97,12 @@ public final class AreaAllocator
     public static final long MAX_ALLOCATION = (long)pagesFor(MAX_FILE_LENGTH) << PAGE_SHIFT;
 
     private static final int ALL_FLAGS = ZERO | NO_OOM | HUGE;
+    /** The magazine slot word of this process: pid and start time, as a lock word. */
+    private static final long SELF = SharedMutex.ownerWord(ProcessIdentity.current());
+    /** Mixed with its pointer into the first 8 bytes of every object in a magazine, to catch double frees cheaply. */
+    private static final long MAGAZINE_TAG = 0x6D61_6761_7A69_6E65L;
+    /** A thread that found no free magazine slot asks again after this many small operations. */
+    private static final int MAGAZINE_RETRY = 4096;
     private static final System.Logger LOG = System.getLogger(AreaAllocator.class.getName());
 
     private final String name;
@@ -103,6 +120,10 @@ public final class AreaAllocator
     private final UndoLog[] classLogs = new UndoLog[SizeClasses.COUNT];
     private final AtomicReferenceArray<AreaSegment> segments = new AtomicReferenceArray<>(MAX_SEGMENTS);
     private final UndoLog.Parts parts = this::part;
+    private final ThreadLocal<Magazine> threadMagazine = ThreadLocal.withInitial(this::claimMagazine);
+    /** Which thread of this process uses each magazine slot this process owns; guarded by itself. */
+    @SuppressWarnings("unchecked")
+    private final WeakReference<Thread>[] slotUsers = new WeakReference[MAGAZINE_SLOTS];
     private volatile long seenFreedSegments;
     /** Under the area lock: the segment the current operation emptied, whose file goes once it commits. */
     private int emptiedSegment;
@@ -269,58 +290,22 @@ public final class AreaAllocator
 
     private long allocateSmall(final int sizeClass, final int flags, final long size)
     {
+        if (sizeClass < MAGAZINE_CLASSES)
+        {
+            final Magazine magazine = magazine();
+            if (magazine.offset >= 0)
+            {
+                final long pointer = popCached(magazine.offset, sizeClass);
+                return pointer != 0 ? pointer : refillAndPop(magazine.offset, sizeClass, flags, size);
+            }
+        }
         final UndoLog log = classLogs[sizeClass];
-        final int block = classBlockOffset(sizeClass);
         lockClass(sizeClass);
         try
         {
-            int span = control.getInt(block + CLASS_PARTIAL_HEAD_OFFSET);
-            if (span == 0)
-            {
-                span = newSuperblock(sizeClass, flags, size);
-                if (span == 0)
-                {
-                    return 0;
-                }
-            }
-            final AreaSegment segment = metadataSegment(spanSegment(span));
-            final AtomicBuffer buffer = segment.buffer;
-            final int part = segment.number;
-            final int page = spanPage(span);
-            final int entry = segment.entry(page);
-            final int objectSize = SizeClasses.size(sizeClass);
-            final int objects = segment.pageOffset(page) + SizeClasses.bitmapLength(sizeClass);
-            final int head = buffer.getInt(entry + SPAN_FREE_HEAD_OFFSET);
-            final int index;
-            if (head != 0)
-            {
-                index = head - 1;
-                log.putInt(part, buffer, entry + SPAN_FREE_HEAD_OFFSET, buffer.getInt(objects + index * objectSize));
-            }
-            else
-            {
-                index = buffer.getInt(entry + SPAN_UNTOUCHED_OFFSET);
-                log.putInt(part, buffer, entry + SPAN_UNTOUCHED_OFFSET, index + 1);
-            }
-            final int bitmapWord = segment.pageOffset(page) + ((index >>> 6) << 3);
-            final long bits = buffer.getLong(bitmapWord);
-            if (index < 0 || index >= SizeClasses.capacity(sizeClass) || (bits & (1L << index)) != 0)
-            {
-                throw new CorruptFileException("area \"" + name + "\" is corrupt: the free list of the superblock at " +
-                    "segment " + part + " page " + page + " hands out object " + index + ", which is not free. " +
-                    "Remove the area (DsmRegistry.remove) to start it afresh");
-            }
-            log.putLong(part, buffer, bitmapWord, bits | (1L << index));
-            final int free = buffer.getInt(entry + SPAN_FREE_COUNT_OFFSET) - 1;
-            log.putInt(part, buffer, entry + SPAN_FREE_COUNT_OFFSET, free);
-            log.putLong(0, control, block + CLASS_BYTES_IN_USE_OFFSET,
-                control.getLong(block + CLASS_BYTES_IN_USE_OFFSET) + objectSize);
-            if (free == 0)
-            {
-                unlink(log, block + CLASS_PARTIAL_HEAD_OFFSET, span);
-            }
+            final long pointer = takeObject(sizeClass, flags, size);
             log.commit();
-            return pointer(part, objects + index * objectSize);
+            return pointer;
         }
         catch (final RuntimeException | Error ex)
         {
@@ -331,6 +316,59 @@ public final class AreaAllocator
         {
             classLocks[sizeClass].unlock();
         }
+    }
+
+    /** Under the class lock, with its log empty: one object out of a superblock, logged but not committed; 0 with NO_OOM. */
+    private long takeObject(final int sizeClass, final int flags, final long size)
+    {
+        final UndoLog log = classLogs[sizeClass];
+        final int block = classBlockOffset(sizeClass);
+        int span = control.getInt(block + CLASS_PARTIAL_HEAD_OFFSET);
+        if (span == 0)
+        {
+            span = newSuperblock(sizeClass, flags, size);
+            if (span == 0)
+            {
+                return 0;
+            }
+        }
+        final AreaSegment segment = metadataSegment(spanSegment(span));
+        final AtomicBuffer buffer = segment.buffer;
+        final int part = segment.number;
+        final int page = spanPage(span);
+        final int entry = segment.entry(page);
+        final int objectSize = SizeClasses.size(sizeClass);
+        final int objects = segment.pageOffset(page) + SizeClasses.bitmapLength(sizeClass);
+        final int head = buffer.getInt(entry + SPAN_FREE_HEAD_OFFSET);
+        final int index;
+        if (head != 0)
+        {
+            index = head - 1;
+            log.putInt(part, buffer, entry + SPAN_FREE_HEAD_OFFSET, buffer.getInt(objects + index * objectSize));
+        }
+        else
+        {
+            index = buffer.getInt(entry + SPAN_UNTOUCHED_OFFSET);
+            log.putInt(part, buffer, entry + SPAN_UNTOUCHED_OFFSET, index + 1);
+        }
+        final int bitmapWord = segment.pageOffset(page) + ((index >>> 6) << 3);
+        final long bits = buffer.getLong(bitmapWord);
+        if (index < 0 || index >= SizeClasses.capacity(sizeClass) || (bits & (1L << index)) != 0)
+        {
+            throw new CorruptFileException("area \"" + name + "\" is corrupt: the free list of the superblock at " +
+                "segment " + part + " page " + page + " hands out object " + index + ", which is not free. " +
+                "Remove the area (DsmRegistry.remove) to start it afresh");
+        }
+        log.putLong(part, buffer, bitmapWord, bits | (1L << index));
+        final int free = buffer.getInt(entry + SPAN_FREE_COUNT_OFFSET) - 1;
+        log.putInt(part, buffer, entry + SPAN_FREE_COUNT_OFFSET, free);
+        log.putLong(0, control, block + CLASS_BYTES_IN_USE_OFFSET,
+            control.getLong(block + CLASS_BYTES_IN_USE_OFFSET) + objectSize);
+        if (free == 0)
+        {
+            unlink(log, block + CLASS_PARTIAL_HEAD_OFFSET, span);
+        }
+        return pointer(part, objects + index * objectSize);
     }
 
     /** A new superblock at the head of the class's partial list, as one area operation; 0 with NO_OOM if out of space. */
@@ -582,6 +620,21 @@ public final class AreaAllocator
             {
                 throw notAllocated(pointer);
             }
+            if (sizeClass < MAGAZINE_CLASSES)
+            {
+                // Without the lock: an allocated object's superblock cannot change, so only a bad pointer reads moving metadata.
+                checkAllocated(pointer, segment, page, start, sizeClass);
+                if (segment.buffer.getLong(offset) == (MAGAZINE_TAG ^ pointer) && isCached(pointer, sizeClass))
+                {
+                    throw notAllocated(pointer);
+                }
+                final Magazine magazine = magazine();
+                if (magazine.offset >= 0)
+                {
+                    pushCached(magazine.offset, sizeClass, segment.buffer, offset, pointer);
+                    return;
+                }
+            }
             freeSmall(pointer, segment, page, sizeClass);
         }
         else if (kind == KIND_LARGE)
@@ -594,62 +647,47 @@ public final class AreaAllocator
         }
     }
 
+    /**
+     * Checks that {@code pointer} is the start of an allocated object of the superblock of
+     * {@code sizeClass} starting at page {@code start}; returns the object's index.
+     */
+    private int checkAllocated(final long pointer, final AreaSegment segment, final int page, final int start, final int sizeClass)
+    {
+        final AtomicBuffer buffer = segment.buffer;
+        final int entry = segment.entry(start);
+        if (page >= start + SUPERBLOCK_PAGES || buffer.getInt(entry + SPAN_KIND_OFFSET) != KIND_SUPERBLOCK ||
+            buffer.getInt(entry + SPAN_SIZE_CLASS_OFFSET) != sizeClass)
+        {
+            throw notAllocated(pointer);
+        }
+        final int objectSize = SizeClasses.size(sizeClass);
+        final int objects = segment.pageOffset(start) + SizeClasses.bitmapLength(sizeClass);
+        final int relative = (int)pointerOffset(pointer) - objects;
+        final int index = SizeClasses.index(relative, sizeClass);
+        if (relative < 0 || index * objectSize != relative)
+        {
+            throw invalid(pointer, "it is not the start of an allocation (objects of " + objectSize +
+                " bytes start at offset " + objects + " of segment " + segment.number + ")");
+        }
+        if (index >= SizeClasses.capacity(sizeClass) ||
+            (buffer.getLong(segment.pageOffset(start) + ((index >>> 6) << 3)) & (1L << index)) == 0)
+        {
+            throw notAllocated(pointer);
+        }
+        return index;
+    }
+
     private void freeSmall(final long pointer, final AreaSegment segment, final int page, final int sizeClass)
     {
         final UndoLog log = classLogs[sizeClass];
-        final int block = classBlockOffset(sizeClass);
-        final AtomicBuffer buffer = segment.buffer;
-        final int part = segment.number;
-        boolean giveBack = false;
-        int span = 0;
         lockClass(sizeClass);
         try
         {
-            // Checked again under the lock: only a bad pointer can see the span change meanwhile.
-            final int start = buffer.getInt(segment.pageMap(page));
-            final int entry = segment.entry(start);
-            if (start < 0 || start > page || page >= start + SUPERBLOCK_PAGES ||
-                buffer.getInt(entry + SPAN_KIND_OFFSET) != KIND_SUPERBLOCK ||
-                buffer.getInt(entry + SPAN_SIZE_CLASS_OFFSET) != sizeClass)
-            {
-                throw notAllocated(pointer);
-            }
-            final int objectSize = SizeClasses.size(sizeClass);
-            final int capacity = SizeClasses.capacity(sizeClass);
-            final int objects = segment.pageOffset(start) + SizeClasses.bitmapLength(sizeClass);
-            final int relative = (int)pointerOffset(pointer) - objects;
-            if (relative < 0 || relative % objectSize != 0)
-            {
-                throw invalid(pointer, "it is not the start of an allocation (objects of " + objectSize +
-                    " bytes start at offset " + objects + " of segment " + part + ")");
-            }
-            final int index = relative / objectSize;
-            final int bitmapWord = segment.pageOffset(start) + ((index >>> 6) << 3);
-            final long bits = buffer.getLong(bitmapWord);
-            if (index >= capacity || (bits & (1L << index)) == 0)
-            {
-                throw notAllocated(pointer);
-            }
-            log.putLong(part, buffer, bitmapWord, bits & ~(1L << index));
-            // Unlogged: the object is the caller's until the free commits; if it is undone, the caller's bytes were garbage anyway.
-            buffer.putInt(objects + index * objectSize, buffer.getInt(entry + SPAN_FREE_HEAD_OFFSET));
-            log.putInt(part, buffer, entry + SPAN_FREE_HEAD_OFFSET, index + 1);
-            final int free = buffer.getInt(entry + SPAN_FREE_COUNT_OFFSET) + 1;
-            log.putInt(part, buffer, entry + SPAN_FREE_COUNT_OFFSET, free);
-            log.putLong(0, control, block + CLASS_BYTES_IN_USE_OFFSET,
-                control.getLong(block + CLASS_BYTES_IN_USE_OFFSET) - objectSize);
-            span = span(part, start);
-            if (free == 1)
-            {
-                push(log, block + CLASS_PARTIAL_HEAD_OFFSET, span);
-            }
-            // An empty superblock goes back to the pages unless it is the class's only one with room (hysteresis).
-            giveBack = free == capacity &&
-                (control.getInt(block + CLASS_PARTIAL_HEAD_OFFSET) != span || buffer.getInt(entry + SPAN_NEXT_OFFSET) != 0);
+            final int giveBack = releaseObject(pointer, segment, page, sizeClass);
             log.commit();
-            if (giveBack)
+            if (giveBack != 0)
             {
-                releaseSuperblock(sizeClass, span);
+                releaseSuperblock(sizeClass, giveBack);
             }
         }
         catch (final RuntimeException | Error ex)
@@ -661,6 +699,46 @@ public final class AreaAllocator
         {
             classLocks[sizeClass].unlock();
         }
+    }
+
+    /**
+     * Under the class lock: returns an allocated object to its superblock, logged but not committed.
+     * Returns the superblock's span if it is now empty and should go back to the pages once the
+     * log is committed (unless it is its class's only one with room: hysteresis), else 0.
+     */
+    private int releaseObject(final long pointer, final AreaSegment segment, final int page, final int sizeClass)
+    {
+        final UndoLog log = classLogs[sizeClass];
+        final int block = classBlockOffset(sizeClass);
+        final AtomicBuffer buffer = segment.buffer;
+        final int part = segment.number;
+        // Checked again under the lock: only a bad pointer can see the span change meanwhile.
+        final int start = buffer.getInt(segment.pageMap(page));
+        if (start < 0 || start > page)
+        {
+            throw notAllocated(pointer);
+        }
+        final int entry = segment.entry(start);
+        final int index = checkAllocated(pointer, segment, page, start, sizeClass);
+        final int objectSize = SizeClasses.size(sizeClass);
+        final int objects = segment.pageOffset(start) + SizeClasses.bitmapLength(sizeClass);
+        final int bitmapWord = segment.pageOffset(start) + ((index >>> 6) << 3);
+        log.putLong(part, buffer, bitmapWord, buffer.getLong(bitmapWord) & ~(1L << index));
+        // Unlogged: the object is the caller's until the free commits; if it is undone, the caller's bytes were garbage anyway.
+        buffer.putInt(objects + index * objectSize, buffer.getInt(entry + SPAN_FREE_HEAD_OFFSET));
+        log.putInt(part, buffer, entry + SPAN_FREE_HEAD_OFFSET, index + 1);
+        final int free = buffer.getInt(entry + SPAN_FREE_COUNT_OFFSET) + 1;
+        log.putInt(part, buffer, entry + SPAN_FREE_COUNT_OFFSET, free);
+        log.putLong(0, control, block + CLASS_BYTES_IN_USE_OFFSET,
+            control.getLong(block + CLASS_BYTES_IN_USE_OFFSET) - objectSize);
+        final int span = span(part, start);
+        if (free == 1)
+        {
+            push(log, block + CLASS_PARTIAL_HEAD_OFFSET, span);
+        }
+        final boolean giveBack = free == SizeClasses.capacity(sizeClass) &&
+            (control.getInt(block + CLASS_PARTIAL_HEAD_OFFSET) != span || buffer.getInt(entry + SPAN_NEXT_OFFSET) != 0);
+        return giveBack ? span : 0;
     }
 
     /** Under the class lock, with its log committed: unlinks an empty superblock and frees its pages, as one area operation. */
@@ -777,12 +855,303 @@ public final class AreaAllocator
     }
 
     // ---------------------------------------------------------------------------------------------
+    // Magazines: per-thread caches of free objects, recorded in the control file
+    // ---------------------------------------------------------------------------------------------
+
+    /** A thread's magazine slot: its offset in the control file, or -1 while the thread has none. */
+    private static final class Magazine
+    {
+        final int offset;
+        /** Without a slot: operations left before asking for one again. */
+        int retry = MAGAZINE_RETRY;
+
+        Magazine(final int offset)
+        {
+            this.offset = offset;
+        }
+    }
+
+    private Magazine magazine()
+    {
+        final Magazine magazine = threadMagazine.get();
+        if (magazine.offset >= 0 || --magazine.retry > 0)
+        {
+            return magazine;
+        }
+        final Magazine claimed = claimMagazine();
+        threadMagazine.set(claimed);
+        return claimed;
+    }
+
+    /** The hot path of allocate: the top object of the thread's magazine, or 0 if it is empty. No shared lock. */
+    private long popCached(final int slot, final int sizeClass)
+    {
+        final int countOffset = magazineCountOffset(slot, sizeClass);
+        final int count = control.getInt(countOffset);
+        if (count <= 0 || count > MAGAZINE_CAPACITY)
+        {
+            checkCount(slot, sizeClass, count);
+            return 0;
+        }
+        final long pointer = control.getLong(magazineEntryOffset(slot, sizeClass, count - 1));
+        // Release: the object leaves the magazine here, before the caller can write to it.
+        control.putIntRelease(countOffset, count - 1);
+        metadataSegment(pointerSegment(pointer)).buffer.putLong((int)pointerOffset(pointer), 0);
+        return pointer;
+    }
+
+    /** The hot path of free: the object goes on top of the thread's magazine, which sheds half of itself first if full. */
+    private void pushCached(final int slot, final int sizeClass, final AtomicBuffer buffer, final int offset, final long pointer)
+    {
+        final int countOffset = magazineCountOffset(slot, sizeClass);
+        int count = control.getInt(countOffset);
+        if (count >= MAGAZINE_CAPACITY)
+        {
+            checkCount(slot, sizeClass, count);
+            flush(slot, sizeClass, MAGAZINE_CAPACITY / 2);
+            count = control.getInt(countOffset);
+        }
+        buffer.putLong(offset, MAGAZINE_TAG ^ pointer);
+        control.putLong(magazineEntryOffset(slot, sizeClass, count), pointer);
+        // Release: the entry and the tag are visible before the count includes the object.
+        control.putIntRelease(countOffset, count + 1);
+    }
+
+    private void checkCount(final int slot, final int sizeClass, final int count)
+    {
+        if (count < 0 || count > MAGAZINE_CAPACITY)
+        {
+            throw new CorruptFileException("area \"" + name + "\" is corrupt: magazine slot " +
+                (slot - MAGAZINES_OFFSET) / MAGAZINE_SLOT_LENGTH + " counts " + count + " objects of " +
+                SizeClasses.size(sizeClass) + " B. Remove the area (DsmRegistry.remove) to start it afresh");
+        }
+    }
+
+    /** Under the class lock, moves up to half a magazine of objects from superblocks into it, then pops one. */
+    private long refillAndPop(final int slot, final int sizeClass, final int flags, final long size)
+    {
+        final UndoLog log = classLogs[sizeClass];
+        final int countOffset = magazineCountOffset(slot, sizeClass);
+        lockClass(sizeClass);
+        try
+        {
+            for (int i = 0; i < MAGAZINE_CAPACITY / 2; i++)
+            {
+                // Only the first object must be had; the rest are a bonus.
+                final long pointer = takeObject(sizeClass, i == 0 ? flags : flags | NO_OOM, size);
+                if (pointer == 0)
+                {
+                    break;
+                }
+                final int count = control.getInt(countOffset);
+                // Unlogged: above the count, the entry means nothing until the logged count includes it.
+                control.putLong(magazineEntryOffset(slot, sizeClass, count), pointer);
+                log.putInt(0, control, countOffset, count + 1);
+                log.commit();
+                // After the commit: before it, the first bytes may still be the superblock's free-list link.
+                metadataSegment(pointerSegment(pointer)).buffer.putLong((int)pointerOffset(pointer), MAGAZINE_TAG ^ pointer);
+            }
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            log.rollback(parts);
+            throw ex;
+        }
+        finally
+        {
+            classLocks[sizeClass].unlock();
+        }
+        return popCached(slot, sizeClass);
+    }
+
+    /** Returns up to {@code objects} objects from the top of a stack to their superblocks, each as one operation of the class lock. */
+    private int flush(final int slot, final int sizeClass, final int objects)
+    {
+        final UndoLog log = classLogs[sizeClass];
+        final int countOffset = magazineCountOffset(slot, sizeClass);
+        lockClass(sizeClass);
+        try
+        {
+            int moved = 0;
+            for (; moved < objects; moved++)
+            {
+                final int count = control.getInt(countOffset);
+                checkCount(slot, sizeClass, count);
+                if (count == 0)
+                {
+                    break;
+                }
+                final long pointer = control.getLong(magazineEntryOffset(slot, sizeClass, count - 1));
+                final AreaSegment segment = metadataSegment(pointerSegment(pointer));
+                final int offset = (int)pointerOffset(pointer);
+                if (offset < segment.dataOffset || offset >= segment.length)
+                {
+                    throw new CorruptFileException("area \"" + name + "\" is corrupt: a magazine holds pointer 0x" +
+                        Long.toHexString(pointer) + ", outside the pages of its segment. Remove the area to start it afresh");
+                }
+                final int giveBack = releaseObject(pointer, segment, (offset - segment.dataOffset) >>> PAGE_SHIFT, sizeClass);
+                log.putInt(0, control, countOffset, count - 1);
+                log.commit();
+                if (giveBack != 0)
+                {
+                    releaseSuperblock(sizeClass, giveBack);
+                }
+            }
+            return moved;
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            log.rollback(parts);
+            throw ex;
+        }
+        finally
+        {
+            classLocks[sizeClass].unlock();
+        }
+    }
+
+    /**
+     * Empties every stack of a slot. Each class is locked even if its count reads 0: a dead process
+     * may have died holding the lock while shedding, and undoing that restores a count.
+     */
+    private int flushAll(final int slot)
+    {
+        int objects = 0;
+        for (int sizeClass = 0; sizeClass < MAGAZINE_CLASSES; sizeClass++)
+        {
+            objects += flush(slot, sizeClass, MAGAZINE_CAPACITY);
+        }
+        return objects;
+    }
+
+    /** Whether any magazine holds {@code pointer}: the slow check of a free whose object carries the magazine tag. */
+    private boolean isCached(final long pointer, final int sizeClass)
+    {
+        for (int s = 0; s < MAGAZINE_SLOTS; s++)
+        {
+            final int slot = magazineOffset(s);
+            if (control.getLongVolatile(slot + MAGAZINE_OWNER_OFFSET) == 0)
+            {
+                continue;
+            }
+            final int count = Math.min(control.getIntVolatile(magazineCountOffset(slot, sizeClass)), MAGAZINE_CAPACITY);
+            for (int i = 0; i < count; i++)
+            {
+                if (control.getLongVolatile(magazineEntryOffset(slot, sizeClass, i)) == pointer)
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A slot for the calling thread: one this process's ended threads left (with its objects), else a
+     * free one; first returns the magazines of dead processes to their superblocks.
+     */
+    private Magazine claimMagazine()
+    {
+        synchronized (slotUsers)
+        {
+            reclaimDeadMagazines();
+            final Thread thread = Thread.currentThread();
+            for (int attempt = 0; attempt < MAGAZINE_SLOTS; attempt++)
+            {
+                int free = -1;
+                for (int s = 0; s < MAGAZINE_SLOTS; s++)
+                {
+                    final long owner = control.getLongVolatile(magazineOffset(s) + MAGAZINE_OWNER_OFFSET);
+                    if (owner == SELF && slotUsers[s] != null && hasEnded(slotUsers[s].get()))
+                    {
+                        slotUsers[s] = new WeakReference<>(thread);
+                        return new Magazine(magazineOffset(s));
+                    }
+                    if (owner == 0 && free < 0)
+                    {
+                        free = s;
+                    }
+                }
+                if (free < 0)
+                {
+                    return new Magazine(-1);
+                }
+                if (control.compareAndSetLong(magazineOffset(free) + MAGAZINE_OWNER_OFFSET, 0, SELF))
+                {
+                    slotUsers[free] = new WeakReference<>(thread);
+                    return new Magazine(magazineOffset(free));
+                }
+            }
+            return new Magazine(-1);
+        }
+    }
+
+    private static boolean hasEnded(final Thread thread)
+    {
+        return thread == null || !thread.isAlive();
+    }
+
+    /** Returns the objects in the magazines of dead processes to their superblocks and frees those slots. */
+    private void reclaimDeadMagazines()
+    {
+        for (int s = 0; s < MAGAZINE_SLOTS; s++)
+        {
+            final int slot = magazineOffset(s);
+            final long owner = control.getLongVolatile(slot + MAGAZINE_OWNER_OFFSET);
+            // Taking the slot first makes this process the one to empty it; if it dies meanwhile, the next one redoes the rest.
+            if (owner != 0 && owner != SELF && !SharedMutex.isOwnerAlive(owner) &&
+                control.compareAndSetLong(slot + MAGAZINE_OWNER_OFFSET, owner, SELF))
+            {
+                final int objects = flushAll(slot);
+                // Release: the emptied counts are visible before another process can claim the slot.
+                control.putLongRelease(slot + MAGAZINE_OWNER_OFFSET, 0);
+                LOG.log(System.Logger.Level.INFO, "area \"{0}\": reclaimed the magazine of dead process {1} ({2} free " +
+                    "objects back to their superblocks)", name, Long.toString(owner >>> 32), objects);
+            }
+        }
+    }
+
+    /** Empties the calling thread's magazine and those of this process's ended threads (freeing their slots). */
+    private void flushOwnMagazines()
+    {
+        synchronized (slotUsers)
+        {
+            final Thread current = Thread.currentThread();
+            for (int s = 0; s < MAGAZINE_SLOTS; s++)
+            {
+                final int slot = magazineOffset(s);
+                if (slotUsers[s] == null || control.getLongVolatile(slot + MAGAZINE_OWNER_OFFSET) != SELF)
+                {
+                    continue;
+                }
+                final Thread user = slotUsers[s].get();
+                if (user == current)
+                {
+                    flushAll(slot);
+                }
+                else if (hasEnded(user))
+                {
+                    flushAll(slot);
+                    slotUsers[s] = null;
+                    // Release: the emptied counts are visible before another process can claim the slot.
+                    control.putLongRelease(slot + MAGAZINE_OWNER_OFFSET, 0);
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
     // Trim, statistics
     // ---------------------------------------------------------------------------------------------
 
-    /** Gives back every empty superblock, and segment 1 if it is entirely free. */
+    /**
+     * Empties the magazines of dead processes, of the calling thread and of this process's ended
+     * threads, then gives back every empty superblock, and segment 1 if it is entirely free.
+     */
     public void trim()
     {
+        reclaimDeadMagazines();
+        flushOwnMagazines();
         for (int sizeClass = 0; sizeClass < SizeClasses.COUNT; sizeClass++)
         {
             lockClass(sizeClass);
@@ -1141,11 +1510,13 @@ public final class AreaAllocator
     // ---------------------------------------------------------------------------------------------
 
     /**
-     * Takes every lock (class locks in order, then the area lock), checks all metadata and returns
-     * the problems found, empty when the area is consistent.
+     * Empties the magazines of dead processes, takes every lock (class locks in order, then the
+     * area lock), checks all metadata and returns the problems found, empty when the area is
+     * consistent. Live threads' magazines change meanwhile without locks; see AreaCheck.
      */
     public List<String> verify()
     {
+        reclaimDeadMagazines();
         int locked = 0;
         try
         {

@@ -3,8 +3,10 @@ package io.dsmreg.area;
 import org.agrona.concurrent.AtomicBuffer;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.IntFunction;
 
@@ -25,8 +27,8 @@ import static io.dsmreg.layout.AreaSegmentDescriptor.SUPERBLOCK_PAGES;
 /**
  * Walks every piece of an area's metadata, with all of its locks held, and lists what is
  * inconsistent: the span tiling of each segment, page map tags, superblock bitmaps against free
- * lists and counts, the free-run and partial lists (links, membership, no cycles), and the
- * statistics counters against what the walk found. Reads only; bounded on any input.
+ * lists and counts, the free-run and partial lists (links, membership, no cycles), the
+ * statistics counters against what the walk found, and the magazines. Reads only; bounded on any input.
  */
 final class AreaCheck
 {
@@ -110,7 +112,93 @@ final class AreaCheck
                 problem("superblock at " + AreaAllocator.describeSpan(span) + " has free objects but is on no partial list");
             }
         }
+        checkMagazines();
         return problems;
+    }
+
+    /**
+     * Every object below a magazine's count must be an allocated object of its class, and in no
+     * other magazine. Live threads push and pop without locks meanwhile, but every entry they can
+     * make visible is such an object, and bitmaps cannot change while the check holds the class
+     * locks; only "in two magazines" can be seen in passing (popped here, freed into another
+     * magazine there), so it is reported only if both entries still hold it when read again.
+     */
+    private void checkMagazines()
+    {
+        final Map<Long, Integer> cached = new HashMap<>();
+        for (int s = 0; s < MAGAZINE_SLOTS && problems.size() < MAX_PROBLEMS; s++)
+        {
+            final int slot = magazineOffset(s);
+            for (int c = 0; c < MAGAZINE_CLASSES; c++)
+            {
+                final int countOffset = magazineCountOffset(slot, c);
+                // Counts before the owner: a slot is freed only after its counts are 0, and emptying one needs the class lock.
+                final int count = control.getIntVolatile(countOffset);
+                final String where = "magazine slot " + s + ", class " + SizeClasses.size(c) + " B";
+                if (count < 0 || count > MAGAZINE_CAPACITY)
+                {
+                    problem(where + " counts " + count + " objects, outside 0.." + MAGAZINE_CAPACITY);
+                    continue;
+                }
+                if (count > 0 && control.getLongVolatile(slot + MAGAZINE_OWNER_OFFSET) == 0)
+                {
+                    problem(where + " holds " + count + " objects but the slot has no owner");
+                }
+                for (int i = 0; i < count; i++)
+                {
+                    final int entry = magazineEntryOffset(slot, c, i);
+                    final long pointer = control.getLongVolatile(entry);
+                    final String object = checkCachedObject(pointer, c);
+                    if (object != null)
+                    {
+                        problem(where + " holds pointer 0x" + Long.toHexString(pointer) + ", which " + object);
+                        continue;
+                    }
+                    final Integer other = cached.put(pointer, entry);
+                    if (other != null && control.getLongVolatile(other) == pointer && control.getLongVolatile(entry) == pointer &&
+                        control.getIntVolatile(countOffset) > i)
+                    {
+                        problem(where + " holds pointer 0x" + Long.toHexString(pointer) + ", which another magazine entry holds too");
+                    }
+                }
+            }
+        }
+    }
+
+    /** Null if {@code pointer} is an allocated object of {@code sizeClass}, else what it is. */
+    private String checkCachedObject(final long pointer, final int sizeClass)
+    {
+        final int number = pointerSegment(pointer);
+        final AreaSegment segment = pointer > 0 && number < MAX_SEGMENTS &&
+            control.getLong(segmentEntryOffset(number) + SEGMENT_FILE_LENGTH_OFFSET) != 0 ? segments.apply(number) : null;
+        if (segment == null)
+        {
+            return "names no segment";
+        }
+        final long offset = pointerOffset(pointer);
+        if (offset < segment.dataOffset || offset >= segment.length)
+        {
+            return "is outside the pages of segment " + number;
+        }
+        final int page = (int)((offset - segment.dataOffset) >>> PAGE_SHIFT);
+        final int start = segment.buffer.getInt(segment.pageMap(page));
+        final int entry = start >= 0 && start <= page ? segment.entry(start) : -1;
+        if (entry < 0 || page >= start + SUPERBLOCK_PAGES || segment.buffer.getInt(entry + SPAN_KIND_OFFSET) != KIND_SUPERBLOCK ||
+            segment.buffer.getInt(entry + SPAN_SIZE_CLASS_OFFSET) != sizeClass)
+        {
+            return "is not in a superblock of its class";
+        }
+        final int relative = (int)offset - segment.pageOffset(start) - SizeClasses.bitmapLength(sizeClass);
+        final int index = relative / SizeClasses.size(sizeClass);
+        if (relative < 0 || relative % SizeClasses.size(sizeClass) != 0 || index >= SizeClasses.capacity(sizeClass))
+        {
+            return "is not the start of an object";
+        }
+        if ((segment.buffer.getLong(segment.pageOffset(start) + ((index >>> 6) << 3)) & (1L << index)) == 0)
+        {
+            return "is free in its superblock";
+        }
+        return null;
     }
 
     private void checkSegment(final AreaSegment segment)

@@ -17,10 +17,13 @@ import static io.dsmreg.layout.AreaDescriptor.*;
  * exact between operations; a read during one may mix before and after.
  *
  * @param reservedBytes all of the area's files: what PostgreSQL 19 reports as an area's size.
- * @param bytesInUse    allocated bytes, each allocation counted at its size class or whole pages.
+ * @param bytesInUse    allocated bytes, each allocation counted at its size class or whole pages;
+ *                      free objects held in magazines are not in use.
  * @param segmentCount  data segments (files besides the control file).
+ * @param cachedBytes   free objects held in the magazines of threads (and of dead processes until
+ *                      they are reclaimed), counted at their size class.
  */
-public record AreaStatistics(long reservedBytes, long bytesInUse, long segmentCount)
+public record AreaStatistics(long reservedBytes, long bytesInUse, long segmentCount, long cachedBytes)
 {
     /** From a mapped (or copied) control file. */
     public static AreaStatistics of(final AtomicBuffer control)
@@ -30,8 +33,17 @@ public record AreaStatistics(long reservedBytes, long bytesInUse, long segmentCo
         {
             inUse += control.getLongVolatile(classBlockOffset(sizeClass) + CLASS_BYTES_IN_USE_OFFSET);
         }
-        return new AreaStatistics(
-            control.getLongVolatile(RESERVED_BYTES_OFFSET), inUse, control.getLongVolatile(SEGMENT_COUNT_OFFSET));
+        long cached = 0;
+        for (int slot = 0; slot < MAGAZINE_SLOTS; slot++)
+        {
+            for (int sizeClass = 0; sizeClass < MAGAZINE_CLASSES; sizeClass++)
+            {
+                final int count = control.getIntVolatile(magazineCountOffset(magazineOffset(slot), sizeClass));
+                cached += (long)Math.max(0, Math.min(count, MAGAZINE_CAPACITY)) * SizeClasses.size(sizeClass);
+            }
+        }
+        return new AreaStatistics(control.getLongVolatile(RESERVED_BYTES_OFFSET), Math.max(0, inUse - cached),
+            control.getLongVolatile(SEGMENT_COUNT_OFFSET), cached);
     }
 
     /**

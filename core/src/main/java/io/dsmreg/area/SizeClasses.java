@@ -16,6 +16,7 @@ final class SizeClasses
     private static final int[] SIZES = new int[COUNT];
     private static final int[] CAPACITIES = new int[COUNT];
     private static final int[] BITMAP_LENGTHS = new int[COUNT];
+    private static final long[] RECIPROCALS = new long[COUNT];
     private static final byte[] CLASS_BY_EIGHTHS = new byte[MAX_SMALL >>> 3];
 
     static
@@ -50,6 +51,7 @@ final class SizeClasses
                 capacity--;
             }
             CAPACITIES[i] = capacity;
+            RECIPROCALS[i] = ((1L << 32) + SIZES[i] - 1) / SIZES[i];
             BITMAP_LENGTHS[i] = bitmap;
         }
         int sizeClass = 0;
@@ -83,6 +85,15 @@ final class SizeClasses
     static int capacity(final int sizeClass)
     {
         return CAPACITIES[sizeClass];
+    }
+
+    /**
+     * {@code offset / size(sizeClass)} for an offset into a superblock's objects (0 to 65535), by a
+     * multiply: with m = ceil(2^32 / d), floor(n * m / 2^32) = floor(n / d) whenever n * d < 2^32.
+     */
+    static int index(final int offset, final int sizeClass)
+    {
+        return (int)((offset * RECIPROCALS[sizeClass]) >>> 32);
     }
 
     /** Bytes of the bitmap at the start of a superblock; objects follow. */

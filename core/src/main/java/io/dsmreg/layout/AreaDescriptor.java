@@ -49,8 +49,26 @@ import io.dsmreg.lock.UndoLog;
  *  |       |   +16 page count          | int  |                                                  |
  *  |       |   +20 data offset         | int  |                                                  |
  *  +-------+--------------------------+-----+--------------------------------------------------+
- *  | 45824 | (end; the file is 49152 bytes)                                                     |
+ *  | 45824 | magazine slots            | 16 x 3200 bytes: per-thread caches of free objects of |
+ *  |       |                           |      the 24 classes up to 1 KiB, each slot:           |
+ *  |       |   +0   owner word         | long | owning process: pid (high 32 bits) and start     |
+ *  |       |                           |      | time (low 32), as a SharedMutex word; 0 = free;  |
+ *  |       |                           |      | claimed by CAS                                   |
+ *  |       |   +8   counts             | 24 x int: objects cached per class; written by the   |
+ *  |       |                           |      | owning thread alone (release), or under the      |
+ *  |       |                           |      | class lock (undo-logged) when moving objects to  |
+ *  |       |                           |      | or from superblocks                              |
+ *  |       |   +128 entries            | 24 x 16 x long: class c's pointers at +128 + c * 128 |
+ *  |       |                           |      | (stack: entries below the count are cached)      |
+ *  +-------+--------------------------+-----+--------------------------------------------------+
+ *  | 97024 | (end; the file is 98304 bytes)                                                     |
  * </pre>
+ * A cached object is allocated in its superblock's bitmap and counted in its class's bytes in use;
+ * statistics subtract what the magazines hold. A magazine changes only through its count: an object
+ * is in the magazine exactly when it lies below the count, so a process killed between writing an
+ * entry and storing the count leaves the object where it was (its own, as if it had not called
+ * free yet).
+ * <p>
  * A span reference (int) names the first page of a span: {@code segment << 20 | page}; 0 is none.
  * A relative pointer (long) is {@code segment << 40 | byte offset in the segment file}; 0 is the
  * invalid pointer, since segment 0 is this file. Lock order: a size class lock, then the area lock.
@@ -58,7 +76,7 @@ import io.dsmreg.lock.UndoLog;
 public final class AreaDescriptor
 {
     public static final long MAGIC = Magic.of("dsmregAR");
-    public static final int MAJOR_VERSION = 1;
+    public static final int MAJOR_VERSION = 2;
     public static final int MINOR_VERSION = 0;
     public static final long READY_VALUE = 1;
     public static final int PAGE_SIZE = 4096;
@@ -111,8 +129,17 @@ public final class AreaDescriptor
     public static final int SEGMENT_PAGE_COUNT_OFFSET = 16;
     public static final int SEGMENT_DATA_OFFSET_OFFSET = 20;
 
-    public static final int CONTROL_LENGTH =
-        roundUp(SEGMENT_TABLE_OFFSET + MAX_SEGMENTS * SEGMENT_ENTRY_LENGTH, PAGE_SIZE);
+    public static final int MAGAZINE_SLOTS = 16;
+    /** Classes 0 to 23, objects of up to 1 KiB, have magazines. */
+    public static final int MAGAZINE_CLASSES = 24;
+    public static final int MAGAZINE_CAPACITY = 16;
+    public static final int MAGAZINES_OFFSET = SEGMENT_TABLE_OFFSET + MAX_SEGMENTS * SEGMENT_ENTRY_LENGTH;
+    public static final int MAGAZINE_OWNER_OFFSET = 0;
+    public static final int MAGAZINE_COUNTS_OFFSET = 8;
+    public static final int MAGAZINE_ENTRIES_OFFSET = 128;
+    public static final int MAGAZINE_SLOT_LENGTH = MAGAZINE_ENTRIES_OFFSET + MAGAZINE_CLASSES * MAGAZINE_CAPACITY * Long.BYTES;
+
+    public static final int CONTROL_LENGTH = roundUp(MAGAZINES_OFFSET + MAGAZINE_SLOTS * MAGAZINE_SLOT_LENGTH, PAGE_SIZE);
 
     /** A relative pointer's segment number starts at this bit. */
     public static final int POINTER_SEGMENT_SHIFT = 40;
@@ -123,7 +150,9 @@ public final class AreaDescriptor
 
     static
     {
-        if (FREE_RUN_HEADS_OFFSET + FREE_RUN_BUCKETS * Integer.BYTES > CLASS_BLOCKS_OFFSET || CONTROL_LENGTH != 49152)
+        if (FREE_RUN_HEADS_OFFSET + FREE_RUN_BUCKETS * Integer.BYTES > CLASS_BLOCKS_OFFSET || CONTROL_LENGTH != 98304 ||
+            MAGAZINE_COUNTS_OFFSET + MAGAZINE_CLASSES * Integer.BYTES > MAGAZINE_ENTRIES_OFFSET ||
+            (MAGAZINES_OFFSET & 63) != 0 || (MAGAZINE_SLOT_LENGTH & 63) != 0)
         {
             throw new ExceptionInInitializerError("AreaDescriptor offsets overlap");
         }
@@ -141,6 +170,23 @@ public final class AreaDescriptor
     public static int segmentEntryOffset(final int segment)
     {
         return SEGMENT_TABLE_OFFSET + segment * SEGMENT_ENTRY_LENGTH;
+    }
+
+    public static int magazineOffset(final int slot)
+    {
+        return MAGAZINES_OFFSET + slot * MAGAZINE_SLOT_LENGTH;
+    }
+
+    /** Offset of the count of class {@code sizeClass} in the magazine slot at {@code slotOffset}. */
+    public static int magazineCountOffset(final int slotOffset, final int sizeClass)
+    {
+        return slotOffset + MAGAZINE_COUNTS_OFFSET + sizeClass * Integer.BYTES;
+    }
+
+    /** Offset of entry {@code index} of class {@code sizeClass} in the magazine slot at {@code slotOffset}. */
+    public static int magazineEntryOffset(final int slotOffset, final int sizeClass, final int index)
+    {
+        return slotOffset + MAGAZINE_ENTRIES_OFFSET + ((sizeClass * MAGAZINE_CAPACITY + index) << 3);
     }
 
     public static int freeRunHeadOffset(final int bucket)

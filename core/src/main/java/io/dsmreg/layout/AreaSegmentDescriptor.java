@@ -39,6 +39,8 @@ package io.dsmreg.layout;
  *  |       |   +-------------------------------+--------------------------------------------+   |
  *  |       |   | allocation bitmap, 64-aligned | objects of the class's size                 |   |
  *  |       |   +-------------------------------+--------------------------------------------+   |
+ *  |       |   a free object's first 4 bytes link the free list; an object in a magazine (still  |
+ *  |       |   allocated in the bitmap) holds the magazine tag ^ its pointer in its first 8 bytes |
  *  +-------+-------------------------------------------------------------------------------------+
  * </pre>
  */

@@ -40,6 +40,8 @@ public final class AreaChild
                 case "read-and-free" -> readAndFree(area, Path.of(args[2]), Path.of(args[3]));
                 case "stress" -> stress(area, Integer.parseInt(args[2]), Long.parseLong(args[3]), Long.parseLong(args[4]), null);
                 case "churn" -> stress(area, Integer.parseInt(args[2]), Long.MAX_VALUE, Long.parseLong(args[3]), Path.of(args[4]));
+                case "cache" -> cache(area, Path.of(args[2]));
+                case "spin" -> spin(area, Path.of(args[2]));
                 default -> throw new IllegalArgumentException("unknown command " + args[1]);
             }
         }
@@ -48,6 +50,45 @@ public final class AreaChild
             System.out.println("error=" + ex.getClass().getName() + ": " + ex.getMessage());
             System.out.flush();
             System.exit(3);
+        }
+    }
+
+    /** Allocates and frees blocks of small sizes, so that its magazines hold free blocks, then waits to be killed. */
+    private static void cache(final SharedArea area, final Path ready) throws Exception
+    {
+        for (final int size : new int[] {8, 64, 100, 1000})
+        {
+            final long[] blocks = new long[12];
+            for (int i = 0; i < blocks.length; i++)
+            {
+                blocks[i] = area.allocate(size);
+                area.buffer(blocks[i], size).setMemory(0, size, (byte)i);
+            }
+            for (final long block : blocks)
+            {
+                area.free(block);
+            }
+        }
+        System.out.println("cached=" + area.cachedBytes());
+        System.out.flush();
+        markReady(ready);
+        Thread.sleep(Long.MAX_VALUE);
+    }
+
+    /** Allocates and frees one 64 B block at a time until killed: nearly every instant is inside a magazine push or pop. */
+    private static void spin(final SharedArea area, final Path ready) throws Exception
+    {
+        final UnsafeBuffer view = new UnsafeBuffer(0, 0);
+        for (long i = 0; ; i++)
+        {
+            final long pointer = area.allocate(64);
+            area.wrap(view, pointer, 64);
+            view.putLong(56, i);
+            area.free(pointer);
+            if (i == 10_000)
+            {
+                markReady(ready);
+            }
         }
     }
 
@@ -83,8 +124,8 @@ public final class AreaChild
     /**
      * Threads allocating and freeing random sizes (8 B to 1 MB, log-uniform) until the deadline or
      * until killed; each live block carries a pattern that is checked before it is freed. At the
-     * end every block is freed. With a ready file (a child to be killed), sizes stay up to 16 KB and
-     * the file is created once work is under way.
+     * end every block is freed. With a ready file (a child to be killed), sizes stay up to 16 KB (1 to
+     * 8 KiB in odd threads) and the file is created once work is under way.
      */
     private static void stress(final SharedArea area, final int threads, final long millis, final long seed, final Path ready)
         throws Exception
@@ -96,11 +137,16 @@ public final class AreaChild
         for (int t = 0; t < threads; t++)
         {
             final SplittableRandom random = new SplittableRandom(seed * 1000 + t);
+            // In a killable child, odd threads keep to the sizes that take a class lock (1 to 8 KiB): smaller ones come
+            // from magazines, without a lock, and a kill should often land while a lock is held.
+            final boolean locking = ready != null && t % 2 == 1;
+            final double minimumLog2 = locking ? 10.1 : 3;
+            final double maximumLog2 = locking ? 13 : ready != null ? 14 : 20;
             final Thread worker = new Thread(() ->
             {
                 try
                 {
-                    operations.addAndGet(work(area, random, deadline, ready));
+                    operations.addAndGet(work(area, random, deadline, ready, minimumLog2, maximumLog2));
                 }
                 catch (final Throwable ex)
                 {
@@ -124,7 +170,9 @@ public final class AreaChild
         System.out.println("operations=" + operations.get());
     }
 
-    private static long work(final SharedArea area, final SplittableRandom random, final long deadline, final Path ready)
+    private static long work(
+        final SharedArea area, final SplittableRandom random, final long deadline, final Path ready, final double minimumLog2,
+        final double maximumLog2)
         throws Exception
     {
         final int maxLive = 24;
@@ -137,8 +185,7 @@ public final class AreaChild
         {
             if (live < maxLive && (live == 0 || random.nextBoolean()))
             {
-                // Killable children (ready != null) stay small so that most of their time is spent holding locks.
-                final int size = (int)Math.min(1 << 20, Math.round(Math.pow(2, random.nextDouble(3, ready == null ? 20 : 14))));
+                final int size = (int)Math.min(1 << 20, Math.round(Math.pow(2, random.nextDouble(minimumLog2, maximumLog2))));
                 final long pointer = area.allocate(size);
                 area.wrap(view, pointer, size);
                 fill(view, pointer, size);
