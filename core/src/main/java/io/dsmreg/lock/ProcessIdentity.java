@@ -29,9 +29,10 @@ public record ProcessIdentity(long pid, long startTime)
     }
 
     /**
-     * Whether the process that had this identity is still running. A process we cannot see
-     * (another PID namespace, no {@code /proc}) is assumed alive: taking over a live process's lock
-     * would corrupt memory, while waiting only ends in a timeout that names it.
+     * Whether the process that had this identity is still running. A pid with no process behind it
+     * reads as dead, so every process that shares a registry must share one PID namespace (one
+     * container, or containers started with a shared PID namespace): a process in another namespace
+     * would be taken for dead, and its locks taken over while it still runs.
      */
     public boolean isAlive()
     {
