@@ -1,11 +1,16 @@
 package io.dsmreg.inject;
 
 import io.dsmreg.AreaOptions;
+import io.dsmreg.Codec;
 import io.dsmreg.DsmRegistry;
 import io.dsmreg.DsmRegistryException;
+import io.dsmreg.HashParams;
+import io.dsmreg.MapOptions;
 import io.dsmreg.NamedSegment;
 import io.dsmreg.SegmentInitializer;
 import io.dsmreg.SharedArea;
+import io.dsmreg.SharedHash;
+import io.dsmreg.SharedMap;
 import io.dsmreg.SharedNamed;
 import org.agrona.concurrent.AtomicBuffer;
 
@@ -28,7 +33,13 @@ public final class FieldResolver
     private static final Map<Class<?>, FieldKind> KINDS = Map.of(
         AtomicBuffer.class, (registry, named, field) -> segment(registry, named).buffer(),
         NamedSegment.class, (registry, named, field) -> segment(registry, named),
-        SharedArea.class, (registry, named, field) -> area(registry, named));
+        SharedArea.class, (registry, named, field) -> area(registry, named),
+        SharedHash.class, (registry, named, field) -> hash(registry, named),
+        SharedMap.class, FieldResolver::map);
+
+    /** The codecs a map's type argument picks when the annotation names no codec class. */
+    private static final Map<Class<?>, Codec<?>> BUILT_IN_CODECS = Map.of(
+        Long.class, Codec.LONG, Integer.class, Codec.INTEGER, String.class, Codec.STRING, byte[].class, Codec.BYTES);
 
     private FieldResolver()
     {
@@ -91,6 +102,69 @@ public final class FieldResolver
         return registry.area(named.value(), named.size() == 0 ? null : AreaOptions.defaults().sizeLimit(named.size()));
     }
 
+    /** A hash of the annotation's key and entry sizes, with string keys and a size limit if it asks. */
+    private static SharedHash hash(final DsmRegistry registry, final SharedNamed named)
+    {
+        if (named.keySize() == 0 || named.entrySize() == 0)
+        {
+            throw new DsmRegistryException("no " + (named.keySize() == 0 ? "keySize" : "") +
+                (named.keySize() == 0 && named.entrySize() == 0 ? " and no " : "") + (named.entrySize() == 0 ? "entrySize" : "") +
+                " given; a hash needs both: @SharedNamed(value = \"" + named.value() + "\", keySize = BYTES, entrySize = BYTES)");
+        }
+        HashParams params = HashParams.of(named.keySize(), named.entrySize());
+        if (named.stringKeys())
+        {
+            params = params.stringKeys();
+        }
+        return registry.hash(named.value(), named.size() == 0 ? params : params.sizeLimit(named.size()));
+    }
+
+    /** A map whose codecs are the annotation's codec classes, else the built-in ones of the field's type arguments. */
+    private static SharedMap<?, ?> map(final DsmRegistry registry, final SharedNamed named, final Field field)
+    {
+        final Type[] arguments = field.getGenericType() instanceof ParameterizedType parameterized ?
+            parameterized.getActualTypeArguments() : null;
+        final Codec<?> keys = codec("key", "keyCodec", named.keyCodec(), arguments == null ? null : arguments[0]);
+        final Codec<?> values = codec("value", "valueCodec", named.valueCodec(), arguments == null ? null : arguments[1]);
+        return registry.map(named.value(), keys, values,
+            named.size() == 0 ? MapOptions.defaults() : MapOptions.defaults().sizeLimit(named.size()));
+    }
+
+    /**
+     * @param role      "key" or "value".
+     * @param attribute the annotation's attribute that names a codec class for it.
+     * @param type      the codec class the annotation names, {@code Codec.class} if none.
+     * @param argument  the field's type argument for it, null if the field's type is raw.
+     */
+    @SuppressWarnings("rawtypes")
+    private static Codec<?> codec(final String role, final String attribute, final Class<? extends Codec> type, final Type argument)
+    {
+        if (type != Codec.class)
+        {
+            final String what = "its " + attribute + " class " + type.getName();
+            final Type encodes = typeArgument(type, Codec.class);
+            if (encodes instanceof Class<?> encoded && argument instanceof Class<?> declared && encoded != declared)
+            {
+                throw new DsmRegistryException(what + " is a Codec<" + encoded.getTypeName() + ">, but the map's " + role +
+                    "s are " + declared.getTypeName() + "; name a Codec<" + declared.getTypeName() + "> or change the field's type");
+            }
+            return (Codec<?>)instantiate(type, what);
+        }
+        if (argument == null)
+        {
+            throw new DsmRegistryException("its type is a raw SharedMap, so dsmreg cannot choose its codecs; declare its " +
+                "types, e.g. SharedMap<String, Long>, or name codec classes: keyCodec = ..., valueCodec = ...");
+        }
+        final Codec<?> builtIn = argument instanceof Class<?> declared ? BUILT_IN_CODECS.get(declared) : null;
+        if (builtIn == null)
+        {
+            throw new DsmRegistryException("its " + role + " type " + argument.getTypeName() + " has no built-in codec " +
+                "(Long, Integer, String and byte[] have); declare one of those, or name a codec class: " + attribute +
+                " = YourCodec.class (a Codec with a constructor without parameters)");
+        }
+        return builtIn;
+    }
+
     @SuppressWarnings({"rawtypes", "unchecked"})
     private static SegmentInitializer<Object> initializer(final Class<? extends SegmentInitializer> type)
     {
@@ -99,25 +173,31 @@ public final class FieldResolver
             return null;
         }
         final String what = "its init class " + type.getName();
-        if (type.isInterface() || Modifier.isAbstract(type.getModifiers()))
-        {
-            throw new DsmRegistryException(what + " is abstract; name a concrete class with a constructor without parameters");
-        }
-        final Type argument = initializerArgument(type);
+        final Type argument = typeArgument(type, SegmentInitializer.class);
         if (argument instanceof Class<?> argumentClass && !argumentClass.isAssignableFrom(String.class))
         {
             throw new DsmRegistryException(what + " is a SegmentInitializer<" + argumentClass.getName() +
                 ">, but @SharedNamed passes its arg as a String; make it a SegmentInitializer<String>");
         }
-        final Constructor<? extends SegmentInitializer> constructor;
+        return (SegmentInitializer<Object>)instantiate(type, what);
+    }
+
+    /** A new instance of {@code type}, an init or codec class, by its constructor without parameters. */
+    private static Object instantiate(final Class<?> type, final String what)
+    {
+        if (type.isInterface() || Modifier.isAbstract(type.getModifiers()))
+        {
+            throw new DsmRegistryException(what + " is abstract; name a concrete class with a constructor without parameters");
+        }
+        final Constructor<?> constructor;
         try
         {
             constructor = type.getDeclaredConstructor();
         }
         catch (final NoSuchMethodException ex)
         {
-            throw new DsmRegistryException(what + " has no constructor without parameters; add one (dsmreg creates the " +
-                "initializer itself" + (type.isMemberClass() && !Modifier.isStatic(type.getModifiers()) ?
+            throw new DsmRegistryException(what + " has no constructor without parameters; add one (dsmreg creates it " +
+                "itself" + (type.isMemberClass() && !Modifier.isStatic(type.getModifiers()) ?
                 "; an inner class must be declared static)" : ")"), ex);
         }
         try
@@ -135,14 +215,17 @@ public final class FieldResolver
         }
     }
 
-    /** The {@code A} of {@code SegmentInitializer<A>} as {@code type} declares it, or null if it is not a plain class. */
-    private static Type initializerArgument(final Class<?> type)
+    /**
+     * The {@code T} of {@code generic<T>} as {@code type} or a superclass declares it directly, or
+     * null if it is not declared there.
+     */
+    private static Type typeArgument(final Class<?> type, final Class<?> generic)
     {
         for (Class<?> c = type; c != null; c = c.getSuperclass())
         {
             for (final Type implemented : c.getGenericInterfaces())
             {
-                if (implemented instanceof ParameterizedType parameterized && parameterized.getRawType() == SegmentInitializer.class)
+                if (implemented instanceof ParameterizedType parameterized && parameterized.getRawType() == generic)
                 {
                     return parameterized.getActualTypeArguments()[0];
                 }
