@@ -8,11 +8,9 @@ import io.dsmreg.HashParams;
 import io.dsmreg.MapOptions;
 import io.dsmreg.NamedSegment;
 import io.dsmreg.SegmentInitializer;
-import io.dsmreg.SharedArea;
 import io.dsmreg.SharedHash;
 import io.dsmreg.SharedMap;
 import io.dsmreg.SharedNamed;
-import org.agrona.concurrent.AtomicBuffer;
 
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
@@ -20,128 +18,125 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeSet;
 
 /**
  * The one place that turns a {@link SharedNamed} field into its value: the field's declared type
- * picks a {@link FieldKind} from the table, which asks the registry. Every failure becomes a
- * {@link DsmRegistryException} that names the class, the field and the reason.
+ * picks a {@link FieldKind} from the table, and the kind's case below asks the registry. Every
+ * failure becomes a {@link DsmRegistryException} that names the class, the field and the reason.
  */
 public final class FieldResolver
 {
-    private static final Map<Class<?>, FieldKind> KINDS = Map.of(
-        AtomicBuffer.class, (registry, named, field) -> segment(registry, named).buffer(),
-        NamedSegment.class, (registry, named, field) -> segment(registry, named),
-        SharedArea.class, (registry, named, field) -> area(registry, named),
-        SharedHash.class, (registry, named, field) -> hash(registry, named),
-        SharedMap.class, FieldResolver::map);
+    private static final Map<Class<?>, FieldKind> KINDS = new HashMap<>();
 
-    /** The codecs a map's type argument picks when the annotation names no codec class. */
-    private static final Map<Class<?>, Codec<?>> BUILT_IN_CODECS = Map.of(
-        Long.class, Codec.LONG, Integer.class, Codec.INTEGER, String.class, Codec.STRING, byte[].class, Codec.BYTES);
+    static
+    {
+        for (final FieldKind kind : FieldKind.values())
+        {
+            KINDS.put(kind.type, kind);
+        }
+    }
 
     private FieldResolver()
     {
     }
 
-    /** The value for {@code field}, freshly asked of the registry. */
-    static Object resolve(final Field field)
+    /** The value for {@code field}, whose annotation said {@code spec}, freshly asked of the registry. */
+    static Object resolve(final Field field, final FieldSpec spec)
     {
-        final SharedNamed named = field.getAnnotation(SharedNamed.class);
-        if (named == null)
-        {
-            throw problem(field, "it is not annotated with @" + SharedNamed.class.getName() +
-                " as this class's loader sees it; check that only one copy of dsmreg is on the class path", null);
-        }
         final FieldKind kind = KINDS.get(field.getType());
         if (kind == null)
         {
             final TreeSet<String> supported = new TreeSet<>();
-            KINDS.keySet().forEach(type -> supported.add(type.getName()));
-            throw problem(field, "its type " + field.getType().getName() +
+            for (final FieldKind known : FieldKind.values())
+            {
+                supported.add(known.type.getName());
+            }
+            throw problem(field, spec.name(), "its type " + field.getType().getName() +
                 " is not one dsmreg can fill; declare it as one of " + supported, null);
         }
         try
         {
-            return kind.resolve(Injection.registry(named.registry()), named, field);
+            final DsmRegistry registry = Injection.registry(spec.registry());
+            return switch (kind)
+            {
+                case BUFFER -> segment(registry, spec, field).buffer();
+                case SEGMENT -> segment(registry, spec, field);
+                case AREA -> registry.area(spec.name(), spec.size() == 0 ? null : AreaOptions.defaults().sizeLimit(spec.size()));
+                case HASH -> hash(registry, spec);
+                case MAP -> map(registry, spec, field);
+            };
         }
         catch (final DsmRegistryException ex)
         {
-            throw problem(field, ex.getMessage(), ex);
+            throw problem(field, spec.name(), ex.getMessage(), ex);
         }
         catch (final RuntimeException | Error ex)
         {
-            throw problem(field, ex.toString(), ex);
+            throw problem(field, spec.name(), ex.toString(), ex);
         }
     }
 
     /** The exception for a field that cannot be filled, with the class, the field and {@code reason}. */
-    public static DsmRegistryException problem(final Field field, final String reason, final Throwable cause)
+    public static DsmRegistryException problem(final Field field, final String entryName, final String reason, final Throwable cause)
     {
-        final SharedNamed named = field.getAnnotation(SharedNamed.class);
-        final String annotation = named == null ? "@SharedNamed" : "@SharedNamed(\"" + named.value() + "\")";
-        return new DsmRegistryException(
-            "cannot fill " + annotation + " field " + field.getDeclaringClass().getName() + "." + field.getName() + ": " + reason,
-            cause);
+        return new DsmRegistryException("cannot fill @SharedNamed(\"" + entryName + "\") field " +
+            field.getDeclaringClass().getName() + "." + field.getName() + ": " + reason, cause);
     }
 
-    private static NamedSegment segment(final DsmRegistry registry, final SharedNamed named)
+    private static NamedSegment segment(final DsmRegistry registry, final FieldSpec spec, final Field field)
     {
-        if (named.size() == 0)
+        if (spec.size() == 0)
         {
             throw new DsmRegistryException(
-                "no size given; a segment needs one: @SharedNamed(value = \"" + named.value() + "\", size = BYTES)");
+                "no size given; a segment needs one: @SharedNamed(value = \"" + spec.name() + "\", size = BYTES)");
         }
-        return registry.segment(named.value(), named.size(), initializer(named.init()), named.arg());
-    }
-
-    /** An area joined as it is, or, with a size, created with (or checked against) that size limit. */
-    private static SharedArea area(final DsmRegistry registry, final SharedNamed named)
-    {
-        return registry.area(named.value(), named.size() == 0 ? null : AreaOptions.defaults().sizeLimit(named.size()));
+        return registry.segment(spec.name(), spec.size(), initializer(spec.init(), field), spec.arg());
     }
 
     /** A hash of the annotation's key and entry sizes, with string keys and a size limit if it asks. */
-    private static SharedHash hash(final DsmRegistry registry, final SharedNamed named)
+    private static SharedHash hash(final DsmRegistry registry, final FieldSpec spec)
     {
-        if (named.keySize() == 0 || named.entrySize() == 0)
+        if (spec.keySize() == 0 || spec.entrySize() == 0)
         {
-            throw new DsmRegistryException("no " + (named.keySize() == 0 ? "keySize" : "") +
-                (named.keySize() == 0 && named.entrySize() == 0 ? " and no " : "") + (named.entrySize() == 0 ? "entrySize" : "") +
-                " given; a hash needs both: @SharedNamed(value = \"" + named.value() + "\", keySize = BYTES, entrySize = BYTES)");
+            throw new DsmRegistryException("no " + (spec.keySize() == 0 ? "keySize" : "") +
+                (spec.keySize() == 0 && spec.entrySize() == 0 ? " and no " : "") + (spec.entrySize() == 0 ? "entrySize" : "") +
+                " given; a hash needs both: @SharedNamed(value = \"" + spec.name() + "\", keySize = BYTES, entrySize = BYTES)");
         }
-        HashParams params = HashParams.of(named.keySize(), named.entrySize());
-        if (named.stringKeys())
+        HashParams params = HashParams.of(spec.keySize(), spec.entrySize());
+        if (spec.stringKeys())
         {
             params = params.stringKeys();
         }
-        return registry.hash(named.value(), named.size() == 0 ? params : params.sizeLimit(named.size()));
+        return registry.hash(spec.name(), spec.size() == 0 ? params : params.sizeLimit(spec.size()));
     }
 
     /** A map whose codecs are the annotation's codec classes, else the built-in ones of the field's type arguments. */
-    private static SharedMap<?, ?> map(final DsmRegistry registry, final SharedNamed named, final Field field)
+    private static SharedMap<?, ?> map(final DsmRegistry registry, final FieldSpec spec, final Field field)
     {
         final Type[] arguments = field.getGenericType() instanceof ParameterizedType parameterized ?
             parameterized.getActualTypeArguments() : null;
-        final Codec<?> keys = codec("key", "keyCodec", named.keyCodec(), arguments == null ? null : arguments[0]);
-        final Codec<?> values = codec("value", "valueCodec", named.valueCodec(), arguments == null ? null : arguments[1]);
-        return registry.map(named.value(), keys, values,
-            named.size() == 0 ? MapOptions.defaults() : MapOptions.defaults().sizeLimit(named.size()));
+        final Codec<?> keys = codec("key", "keyCodec", spec.keyCodec(), arguments == null ? null : arguments[0], field);
+        final Codec<?> values = codec("value", "valueCodec", spec.valueCodec(), arguments == null ? null : arguments[1], field);
+        return registry.map(spec.name(), keys, values,
+            spec.size() == 0 ? MapOptions.defaults() : MapOptions.defaults().sizeLimit(spec.size()));
     }
 
     /**
      * @param role      "key" or "value".
      * @param attribute the annotation's attribute that names a codec class for it.
-     * @param type      the codec class the annotation names, {@code Codec.class} if none.
+     * @param className the codec class the annotation names, {@code ""} if none.
      * @param argument  the field's type argument for it, null if the field's type is raw.
      */
-    @SuppressWarnings("rawtypes")
-    private static Codec<?> codec(final String role, final String attribute, final Class<? extends Codec> type, final Type argument)
+    private static Codec<?> codec(
+        final String role, final String attribute, final String className, final Type argument, final Field field)
     {
-        if (type != Codec.class)
+        if (!className.isEmpty())
         {
-            final String what = "its " + attribute + " class " + type.getName();
+            final String what = "its " + attribute + " class " + className;
+            final Class<?> type = namedClass(className, Codec.class, what, field);
             final Type encodes = typeArgument(type, Codec.class);
             if (encodes instanceof Class<?> encoded && argument instanceof Class<?> declared && encoded != declared)
             {
@@ -155,7 +150,7 @@ public final class FieldResolver
             throw new DsmRegistryException("its type is a raw SharedMap, so dsmreg cannot choose its codecs; declare its " +
                 "types, e.g. SharedMap<String, Long>, or name codec classes: keyCodec = ..., valueCodec = ...");
         }
-        final Codec<?> builtIn = argument instanceof Class<?> declared ? BUILT_IN_CODECS.get(declared) : null;
+        final Codec<?> builtIn = argument instanceof Class<?> declared ? BuiltIn.CODECS.get(declared) : null;
         if (builtIn == null)
         {
             throw new DsmRegistryException("its " + role + " type " + argument.getTypeName() + " has no built-in codec " +
@@ -165,14 +160,15 @@ public final class FieldResolver
         return builtIn;
     }
 
-    @SuppressWarnings({"rawtypes", "unchecked"})
-    private static SegmentInitializer<Object> initializer(final Class<? extends SegmentInitializer> type)
+    @SuppressWarnings("unchecked")
+    private static SegmentInitializer<Object> initializer(final String className, final Field field)
     {
-        if (type == SegmentInitializer.class)
+        if (className.isEmpty())
         {
             return null;
         }
-        final String what = "its init class " + type.getName();
+        final String what = "its init class " + className;
+        final Class<?> type = namedClass(className, SegmentInitializer.class, what, field);
         final Type argument = typeArgument(type, SegmentInitializer.class);
         if (argument instanceof Class<?> argumentClass && !argumentClass.isAssignableFrom(String.class))
         {
@@ -180,6 +176,27 @@ public final class FieldResolver
                 ">, but @SharedNamed passes its arg as a String; make it a SegmentInitializer<String>");
         }
         return (SegmentInitializer<Object>)instantiate(type, what);
+    }
+
+    /** The class an annotation attribute names, loaded as the annotation's own class values are: by the field's class's loader. */
+    private static Class<?> namedClass(final String className, final Class<?> expected, final String what, final Field field)
+    {
+        final Class<?> type;
+        try
+        {
+            type = Class.forName(className, false, field.getDeclaringClass().getClassLoader());
+        }
+        catch (final ClassNotFoundException | LinkageError ex)
+        {
+            throw new DsmRegistryException(what + " cannot be loaded by " + field.getDeclaringClass().getName() +
+                "'s class loader: " + ex, ex);
+        }
+        if (!expected.isAssignableFrom(type))
+        {
+            throw new DsmRegistryException(what + " is not a " + expected.getName() + " as " +
+                field.getDeclaringClass().getName() + "'s class loader sees it; check that only one copy of dsmreg is on the class path");
+        }
+        return type;
     }
 
     /** A new instance of {@code type}, an init or codec class, by its constructor without parameters. */
@@ -232,5 +249,13 @@ public final class FieldResolver
             }
         }
         return null;
+    }
+
+    /** Loaded with the first map field, not with every field. */
+    private static final class BuiltIn
+    {
+        /** The codecs a map's type argument picks when the annotation names no codec class. */
+        static final Map<Class<?>, Codec<?>> CODECS = Map.of(
+            Long.class, Codec.LONG, Integer.class, Codec.INTEGER, String.class, Codec.STRING, byte[].class, Codec.BYTES);
     }
 }
