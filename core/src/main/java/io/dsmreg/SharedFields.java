@@ -66,7 +66,7 @@ public final class SharedFields
             {
                 if (Modifier.isFinal(field.getModifiers()))
                 {
-                    throw FieldResolver.problem(field, "it is final, and final fields are never written by reflection " +
+                    throw FieldResolver.problem(field, field.getAnnotation(SharedNamed.class).value(), "it is final, and final fields are never written by reflection " +
                         "(JEP 500 withdraws that); make it non-final, or run with -javaagent:dsmreg.jar, which sets final " +
                         "fields in the class's initializer or constructor", null);
                 }
@@ -88,7 +88,7 @@ public final class SharedFields
             }
             catch (final RuntimeException ex)
             {
-                throw FieldResolver.problem(field, "dsmreg may not set it: " + ex.getMessage() +
+                throw FieldResolver.problem(field, field.getAnnotation(SharedNamed.class).value(), "dsmreg may not set it: " + ex.getMessage() +
                     "; open its package to dsmreg's module, or run with -javaagent:dsmreg.jar", ex);
             }
         }
@@ -100,7 +100,7 @@ public final class SharedFields
             }
             catch (final IllegalAccessException ex)
             {
-                throw FieldResolver.problem(fields.get(i), ex.toString(), ex);
+                throw FieldResolver.problem(fields.get(i), fields.get(i).getAnnotation(SharedNamed.class).value(), ex.toString(), ex);
             }
         }
     }

@@ -26,11 +26,24 @@ import java.lang.annotation.Target;
  * <li>{@link org.agrona.concurrent.AtomicBuffer}: the memory of the named segment;</li>
  * <li>{@link NamedSegment}: the segment's handle;</li>
  * <li>{@link SharedArea}: the named area; a {@link #size()} there is the area's size limit (a new area
- * gets it, an existing one must have it), none joins the area as it is.</li>
+ * gets it, an existing one must have it), none joins the area as it is;</li>
+ * <li>{@link SharedHash}: the named hash table, whose {@link #keySize()} and {@link #entrySize()} are
+ * required, with {@link #stringKeys()} optional and {@link #size()} as its size limit;</li>
+ * <li>{@link SharedMap}{@code <K, V>}: the named map, with {@link #size()} as its size limit. Its
+ * codecs come from the field's type arguments ({@code Long}, {@code Integer}, {@code String} and
+ * {@code byte[]} have {@link Codec#LONG}, {@link Codec#INTEGER}, {@link Codec#STRING} and
+ * {@link Codec#BYTES}), or from {@link #keyCodec()} and {@link #valueCodec()} for other types:
+ * <pre>{@code
+ * @SharedNamed("requests.by-route")
+ * static SharedMap<String, Long> hits;
+ * @SharedNamed(value = "positions", valueCodec = PointCodec.class, size = 64 << 20)
+ * static SharedMap<Long, Point> positions;
+ * }</pre></li>
  * </ul>
- * A field that cannot be filled (another type, no size, an init class that cannot be created, an
- * existing entry of another type or size) makes its class fail to initialize, or its constructor
- * throw, with a {@link DsmRegistryException} naming the class, the field and the reason.
+ * A field that cannot be filled (another type, no size, no key or entry size for a hash, a map type
+ * without codecs, an init or codec class that cannot be created, an existing entry of another type
+ * or shape) makes its class fail to initialize, or its constructor throw, with a
+ * {@link DsmRegistryException} naming the class, the field and the reason.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
@@ -40,7 +53,10 @@ public @interface SharedNamed
     /** The entry's name in the registry: 1 to 63 bytes of UTF-8. */
     String value();
 
-    /** The segment's size in bytes, required for segments; for an area, its size limit (optional). */
+    /**
+     * The segment's size in bytes, required for segments; for an area, a hash or a map, its size
+     * limit (optional: none means unlimited).
+     */
     long size() default 0;
 
     /**
@@ -59,4 +75,24 @@ public @interface SharedNamed
      * else {@code default}.
      */
     String registry() default "";
+
+    /** A {@link SharedHash}'s key size in bytes: the first bytes of every entry (required for hashes). */
+    int keySize() default 0;
+
+    /** A {@link SharedHash}'s entry size in bytes, its key included (required for hashes). */
+    int entrySize() default 0;
+
+    /** A {@link SharedHash}'s keys are strings ({@link HashParams#stringKeys()}). */
+    boolean stringKeys() default false;
+
+    /**
+     * A {@link SharedMap}'s key codec: a {@code Codec<K>} class with a constructor without parameters;
+     * {@code Codec.class} (the default) takes the built-in codec of the field's key type.
+     */
+    @SuppressWarnings("rawtypes")
+    Class<? extends Codec> keyCodec() default Codec.class;
+
+    /** A {@link SharedMap}'s value codec, as {@link #keyCodec()}. */
+    @SuppressWarnings("rawtypes")
+    Class<? extends Codec> valueCodec() default Codec.class;
 }

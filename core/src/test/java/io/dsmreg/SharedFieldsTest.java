@@ -1,6 +1,8 @@
 package io.dsmreg;
 
 import io.dsmreg.inject.Injection;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.AtomicBuffer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -9,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -138,7 +141,8 @@ class SharedFieldsTest
     {
         final DsmRegistryException ex = assertThrows(DsmRegistryException.class, () -> SharedFields.inject(WrongType.class));
         assertMessage(ex, WrongType.class, "text", "its type java.lang.String is not one dsmreg can fill",
-            AtomicBuffer.class.getName(), NamedSegment.class.getName());
+            AtomicBuffer.class.getName(), NamedSegment.class.getName(), SharedArea.class.getName(), SharedHash.class.getName(),
+            SharedMap.class.getName());
     }
 
     static final class NoSize
@@ -328,6 +332,169 @@ class SharedFieldsTest
             assertSame(Areas.joined, registry.area("areas.joined"), "the field holds this JVM's one instance");
             assertEquals(5, registry.area("areas.joined").buffer(pointer, 100).getLong(0));
             assertEquals(1 << 20, registry.area("areas.limited").options().sizeLimit());
+        }
+    }
+
+    static final class Hashes
+    {
+        @SharedNamed(value = "hashes.ids", keySize = 8, entrySize = 24)
+        static SharedHash ids;
+        @SharedNamed(value = "hashes.users", keySize = 16, entrySize = 32, stringKeys = true, size = 1 << 20)
+        static SharedHash users;
+    }
+
+    @Test
+    void hashFieldsGetTheirKeyAndEntrySizesStringKeysAndSizeLimit()
+    {
+        SharedFields.inject(Hashes.class);
+        try (SharedHash.Entry entry = Hashes.ids.findOrInsert(42L))
+        {
+            entry.buffer().putLong(8, 7);
+        }
+        try (SharedHash.Entry entry = Hashes.users.findOrInsert("ada"))
+        {
+            entry.buffer().putLong(16, 9);
+        }
+        try (DsmRegistry registry = open(REGISTRY))
+        {
+            assertSame(Hashes.ids, registry.hash("hashes.ids", HashParams.of(8, 24)), "the field holds this JVM's one instance");
+            final SharedHash users = registry.hash("hashes.users", HashParams.of(16, 32).stringKeys().sizeLimit(1 << 20));
+            try (SharedHash.Entry entry = users.find("ada", false))
+            {
+                assertEquals(9, entry.buffer().getLong(16));
+            }
+        }
+    }
+
+    static final class NoHashSizes
+    {
+        @SharedNamed(value = "hashes.unsized", keySize = 8)
+        static SharedHash hash;
+    }
+
+    @Test
+    void hashWithoutKeyOrEntrySizeSaysWhatToAdd()
+    {
+        final DsmRegistryException ex = assertThrows(DsmRegistryException.class, () -> SharedFields.inject(NoHashSizes.class));
+        assertMessage(ex, NoHashSizes.class, "hash", "no entrySize given; a hash needs both",
+            "keySize = BYTES, entrySize = BYTES");
+    }
+
+    /** A Codec of its own, for a map of a type without a built-in one. */
+    public static final class UuidCodec implements Codec<UUID>
+    {
+        @Override
+        public String id()
+        {
+            return "test.uuid";
+        }
+
+        @Override
+        public int fixedSize()
+        {
+            return 16;
+        }
+
+        @Override
+        public void encode(final UUID value, final MutableDirectBuffer buffer, final int offset)
+        {
+            buffer.putLong(offset, value.getMostSignificantBits());
+            buffer.putLong(offset + 8, value.getLeastSignificantBits());
+        }
+
+        @Override
+        public UUID decode(final DirectBuffer buffer, final int offset, final int length)
+        {
+            return new UUID(buffer.getLong(offset), buffer.getLong(offset + 8));
+        }
+    }
+
+    static final class Maps
+    {
+        @SharedNamed("maps.hits")
+        static SharedMap<String, Long> hits;
+        @SharedNamed(value = "maps.blobs", size = 1 << 20)
+        static SharedMap<Integer, byte[]> blobs;
+        @SharedNamed(value = "maps.sessions", keyCodec = UuidCodec.class)
+        static SharedMap<UUID, String> sessions;
+        @SharedNamed(value = "maps.raw", keyCodec = UuidCodec.class, valueCodec = UuidCodec.class)
+        @SuppressWarnings("rawtypes")
+        static SharedMap raw;
+    }
+
+    @Test
+    void mapFieldsGetCodecsFromTheirTypeArgumentsOrTheirCodecClassesAndASizeLimit()
+    {
+        SharedFields.inject(Maps.class);
+        Maps.hits.merge("GET /", 1L, Long::sum);
+        Maps.blobs.put(1, new byte[]{1, 2, 3});
+        final UUID id = new UUID(1, 2);
+        Maps.sessions.put(id, "ada");
+        assertEquals(Codec.STRING, Maps.hits.keyCodec());
+        assertEquals(Codec.LONG, Maps.hits.valueCodec());
+        assertInstanceOf(UuidCodec.class, Maps.raw.keyCodec());
+        try (DsmRegistry registry = open(REGISTRY))
+        {
+            assertEquals(1L, registry.map("maps.hits", Codec.STRING, Codec.LONG).get("GET /"));
+            assertArrayEquals(new byte[]{1, 2, 3},
+                registry.map("maps.blobs", Codec.INTEGER, Codec.BYTES, MapOptions.defaults().sizeLimit(1 << 20)).get(1));
+            assertEquals("ada", registry.map("maps.sessions", new UuidCodec(), Codec.STRING).get(id));
+        }
+    }
+
+    static final class RawMap
+    {
+        @SharedNamed("maps.bad.raw")
+        @SuppressWarnings("rawtypes")
+        static SharedMap map;
+    }
+
+    static final class WildcardMap
+    {
+        @SharedNamed("maps.bad.wildcard")
+        static SharedMap<String, ?> map;
+    }
+
+    static final class UnsupportedKey
+    {
+        @SharedNamed("maps.bad.key")
+        static SharedMap<UUID, Long> map;
+    }
+
+    static final class WrongCodec
+    {
+        @SharedNamed(value = "maps.bad.codec", valueCodec = UuidCodec.class)
+        static SharedMap<String, Long> map;
+    }
+
+    /** Not a codec anyone can create. */
+    public abstract static class AbstractCodec implements Codec<Long>
+    {
+    }
+
+    static final class AbstractCodecMap
+    {
+        @SharedNamed(value = "maps.bad.abstract", keyCodec = AbstractCodec.class)
+        static SharedMap<Long, Long> map;
+    }
+
+    @Test
+    void mapsWhoseCodecsCannotBeChosenAreReported()
+    {
+        assertMessage(assertThrows(DsmRegistryException.class, () -> SharedFields.inject(RawMap.class)), RawMap.class, "map",
+            "its type is a raw SharedMap", "SharedMap<String, Long>", "keyCodec = ..., valueCodec = ...");
+        assertMessage(assertThrows(DsmRegistryException.class, () -> SharedFields.inject(WildcardMap.class)), WildcardMap.class,
+            "map", "its value type ? has no built-in codec", "valueCodec = YourCodec.class");
+        assertMessage(assertThrows(DsmRegistryException.class, () -> SharedFields.inject(UnsupportedKey.class)),
+            UnsupportedKey.class, "map", "its key type java.util.UUID has no built-in codec", "keyCodec = YourCodec.class");
+        assertMessage(assertThrows(DsmRegistryException.class, () -> SharedFields.inject(WrongCodec.class)), WrongCodec.class,
+            "map", "its valueCodec class " + UuidCodec.class.getName() + " is a Codec<java.util.UUID>, but the map's values " +
+            "are java.lang.Long");
+        assertMessage(assertThrows(DsmRegistryException.class, () -> SharedFields.inject(AbstractCodecMap.class)),
+            AbstractCodecMap.class, "map", "its keyCodec class " + AbstractCodec.class.getName() + " is abstract");
+        try (DsmRegistry registry = open(REGISTRY))
+        {
+            assertTrue(registry.entries().stream().noneMatch(entry -> entry.name().startsWith("maps.bad.")), "nothing created");
         }
     }
 }

@@ -134,4 +134,27 @@ class FieldInjectorTest
             return in.readAllBytes();
         }
     }
+
+    @Test
+    void theAttributesTheRewritingPassesAreTheAnnotationsAndWhatInjectionTakes() throws Exception
+    {
+        final java.util.Map<String, Class<?>> declared = new java.util.HashMap<>();
+        for (final java.lang.reflect.Method attribute : SharedNamed.class.getDeclaredMethods())
+        {
+            declared.put(attribute.getName(), attribute.getReturnType());
+        }
+        assertEquals(declared.size(), FieldFillingVisitor.ATTRIBUTES.length, "every attribute is passed: " + declared.keySet());
+        final Class<?>[] parameters = new Class<?>[FieldFillingVisitor.ATTRIBUTES.length + 2];
+        parameters[0] = Class.class;
+        parameters[1] = String.class;
+        for (int i = 0; i < FieldFillingVisitor.ATTRIBUTES.length; i++)
+        {
+            final Class<?> type = declared.get(FieldFillingVisitor.ATTRIBUTES[i][0]);
+            assertNotNull(type, FieldFillingVisitor.ATTRIBUTES[i][0]);
+            assertEquals(net.bytebuddy.jar.asm.Type.getDescriptor(type), FieldFillingVisitor.ATTRIBUTES[i][1]);
+            parameters[i + 2] = type == Class.class ? String.class : type;
+        }
+        final java.lang.reflect.Method resolve = Injection.class.getMethod("resolve", parameters);
+        assertEquals(net.bytebuddy.jar.asm.Type.getMethodDescriptor(resolve), FieldFillingVisitor.RESOLVE_DESCRIPTOR);
+    }
 }

@@ -1,23 +1,28 @@
 package io.dsmreg.inject;
 
-import io.dsmreg.DsmRegistry;
-import io.dsmreg.SharedNamed;
-
-import java.lang.reflect.Field;
+import io.dsmreg.NamedSegment;
+import io.dsmreg.SharedArea;
+import io.dsmreg.SharedHash;
+import io.dsmreg.SharedMap;
+import org.agrona.concurrent.AtomicBuffer;
 
 /**
- * What a {@link SharedNamed} field of one declared type is filled with: one entry of
- * {@link FieldResolver}'s table per supported type.
+ * The declared types of {@link io.dsmreg.SharedNamed} fields that dsmreg fills: {@link FieldResolver}
+ * picks one by the field's type and fills it. An enum rather than lambdas: each lambda costs a
+ * LambdaMetafactory spin in a cold JVM, on the way to a class's first field.
  */
-@FunctionalInterface
-interface FieldKind
+enum FieldKind
 {
-    /**
-     * @param registry the registry the annotation names (or the default one), open.
-     * @param named    the field's annotation.
-     * @param field    the field, for kinds that read its generic type.
-     * @return the value to store in the field, never null.
-     * @throws RuntimeException whose message is the reason, in words for the field's author.
-     */
-    Object resolve(DsmRegistry registry, SharedNamed named, Field field);
+    BUFFER(AtomicBuffer.class),
+    SEGMENT(NamedSegment.class),
+    AREA(SharedArea.class),
+    HASH(SharedHash.class),
+    MAP(SharedMap.class);
+
+    final Class<?> type;
+
+    FieldKind(final Class<?> type)
+    {
+        this.type = type;
+    }
 }

@@ -1,13 +1,16 @@
 package io.dsmreg.inject;
 
 import io.dsmreg.AreaOptions;
+import io.dsmreg.Codec;
 import io.dsmreg.DsmRegistry;
 import io.dsmreg.DsmRegistryException;
+import io.dsmreg.HashParams;
+import io.dsmreg.MapOptions;
 import io.dsmreg.NamedSegment;
 import io.dsmreg.SegmentInitializer;
-import io.dsmreg.SharedArea;
+import io.dsmreg.SharedHash;
+import io.dsmreg.SharedMap;
 import io.dsmreg.SharedNamed;
-import org.agrona.concurrent.AtomicBuffer;
 
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
@@ -15,109 +18,203 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeSet;
 
 /**
  * The one place that turns a {@link SharedNamed} field into its value: the field's declared type
- * picks a {@link FieldKind} from the table, which asks the registry. Every failure becomes a
- * {@link DsmRegistryException} that names the class, the field and the reason.
+ * picks a {@link FieldKind} from the table, and the kind's case below asks the registry. Every
+ * failure becomes a {@link DsmRegistryException} that names the class, the field and the reason.
  */
 public final class FieldResolver
 {
-    private static final Map<Class<?>, FieldKind> KINDS = Map.of(
-        AtomicBuffer.class, (registry, named, field) -> segment(registry, named).buffer(),
-        NamedSegment.class, (registry, named, field) -> segment(registry, named),
-        SharedArea.class, (registry, named, field) -> area(registry, named));
+    private static final Map<Class<?>, FieldKind> KINDS = new HashMap<>();
+
+    static
+    {
+        for (final FieldKind kind : FieldKind.values())
+        {
+            KINDS.put(kind.type, kind);
+        }
+    }
 
     private FieldResolver()
     {
     }
 
-    /** The value for {@code field}, freshly asked of the registry. */
-    static Object resolve(final Field field)
+    /** The value for {@code field}, whose annotation said {@code spec}, freshly asked of the registry. */
+    static Object resolve(final Field field, final FieldSpec spec)
     {
-        final SharedNamed named = field.getAnnotation(SharedNamed.class);
-        if (named == null)
-        {
-            throw problem(field, "it is not annotated with @" + SharedNamed.class.getName() +
-                " as this class's loader sees it; check that only one copy of dsmreg is on the class path", null);
-        }
         final FieldKind kind = KINDS.get(field.getType());
         if (kind == null)
         {
             final TreeSet<String> supported = new TreeSet<>();
-            KINDS.keySet().forEach(type -> supported.add(type.getName()));
-            throw problem(field, "its type " + field.getType().getName() +
+            for (final FieldKind known : FieldKind.values())
+            {
+                supported.add(known.type.getName());
+            }
+            throw problem(field, spec.name(), "its type " + field.getType().getName() +
                 " is not one dsmreg can fill; declare it as one of " + supported, null);
         }
         try
         {
-            return kind.resolve(Injection.registry(named.registry()), named, field);
+            final DsmRegistry registry = Injection.registry(spec.registry());
+            return switch (kind)
+            {
+                case BUFFER -> segment(registry, spec, field).buffer();
+                case SEGMENT -> segment(registry, spec, field);
+                case AREA -> registry.area(spec.name(), spec.size() == 0 ? null : AreaOptions.defaults().sizeLimit(spec.size()));
+                case HASH -> hash(registry, spec);
+                case MAP -> map(registry, spec, field);
+            };
         }
         catch (final DsmRegistryException ex)
         {
-            throw problem(field, ex.getMessage(), ex);
+            throw problem(field, spec.name(), ex.getMessage(), ex);
         }
         catch (final RuntimeException | Error ex)
         {
-            throw problem(field, ex.toString(), ex);
+            throw problem(field, spec.name(), ex.toString(), ex);
         }
     }
 
     /** The exception for a field that cannot be filled, with the class, the field and {@code reason}. */
-    public static DsmRegistryException problem(final Field field, final String reason, final Throwable cause)
+    public static DsmRegistryException problem(final Field field, final String entryName, final String reason, final Throwable cause)
     {
-        final SharedNamed named = field.getAnnotation(SharedNamed.class);
-        final String annotation = named == null ? "@SharedNamed" : "@SharedNamed(\"" + named.value() + "\")";
-        return new DsmRegistryException(
-            "cannot fill " + annotation + " field " + field.getDeclaringClass().getName() + "." + field.getName() + ": " + reason,
-            cause);
+        return new DsmRegistryException("cannot fill @SharedNamed(\"" + entryName + "\") field " +
+            field.getDeclaringClass().getName() + "." + field.getName() + ": " + reason, cause);
     }
 
-    private static NamedSegment segment(final DsmRegistry registry, final SharedNamed named)
+    private static NamedSegment segment(final DsmRegistry registry, final FieldSpec spec, final Field field)
     {
-        if (named.size() == 0)
+        if (spec.size() == 0)
         {
             throw new DsmRegistryException(
-                "no size given; a segment needs one: @SharedNamed(value = \"" + named.value() + "\", size = BYTES)");
+                "no size given; a segment needs one: @SharedNamed(value = \"" + spec.name() + "\", size = BYTES)");
         }
-        return registry.segment(named.value(), named.size(), initializer(named.init()), named.arg());
+        return registry.segment(spec.name(), spec.size(), initializer(spec.init(), field), spec.arg());
     }
 
-    /** An area joined as it is, or, with a size, created with (or checked against) that size limit. */
-    private static SharedArea area(final DsmRegistry registry, final SharedNamed named)
+    /** A hash of the annotation's key and entry sizes, with string keys and a size limit if it asks. */
+    private static SharedHash hash(final DsmRegistry registry, final FieldSpec spec)
     {
-        return registry.area(named.value(), named.size() == 0 ? null : AreaOptions.defaults().sizeLimit(named.size()));
+        if (spec.keySize() == 0 || spec.entrySize() == 0)
+        {
+            throw new DsmRegistryException("no " + (spec.keySize() == 0 ? "keySize" : "") +
+                (spec.keySize() == 0 && spec.entrySize() == 0 ? " and no " : "") + (spec.entrySize() == 0 ? "entrySize" : "") +
+                " given; a hash needs both: @SharedNamed(value = \"" + spec.name() + "\", keySize = BYTES, entrySize = BYTES)");
+        }
+        HashParams params = HashParams.of(spec.keySize(), spec.entrySize());
+        if (spec.stringKeys())
+        {
+            params = params.stringKeys();
+        }
+        return registry.hash(spec.name(), spec.size() == 0 ? params : params.sizeLimit(spec.size()));
     }
 
-    @SuppressWarnings({"rawtypes", "unchecked"})
-    private static SegmentInitializer<Object> initializer(final Class<? extends SegmentInitializer> type)
+    /** A map whose codecs are the annotation's codec classes, else the built-in ones of the field's type arguments. */
+    private static SharedMap<?, ?> map(final DsmRegistry registry, final FieldSpec spec, final Field field)
     {
-        if (type == SegmentInitializer.class)
+        final Type[] arguments = field.getGenericType() instanceof ParameterizedType parameterized ?
+            parameterized.getActualTypeArguments() : null;
+        final Codec<?> keys = codec("key", "keyCodec", spec.keyCodec(), arguments == null ? null : arguments[0], field);
+        final Codec<?> values = codec("value", "valueCodec", spec.valueCodec(), arguments == null ? null : arguments[1], field);
+        return registry.map(spec.name(), keys, values,
+            spec.size() == 0 ? MapOptions.defaults() : MapOptions.defaults().sizeLimit(spec.size()));
+    }
+
+    /**
+     * @param role      "key" or "value".
+     * @param attribute the annotation's attribute that names a codec class for it.
+     * @param className the codec class the annotation names, {@code ""} if none.
+     * @param argument  the field's type argument for it, null if the field's type is raw.
+     */
+    private static Codec<?> codec(
+        final String role, final String attribute, final String className, final Type argument, final Field field)
+    {
+        if (!className.isEmpty())
+        {
+            final String what = "its " + attribute + " class " + className;
+            final Class<?> type = namedClass(className, Codec.class, what, field);
+            final Type encodes = typeArgument(type, Codec.class);
+            if (encodes instanceof Class<?> encoded && argument instanceof Class<?> declared && encoded != declared)
+            {
+                throw new DsmRegistryException(what + " is a Codec<" + encoded.getTypeName() + ">, but the map's " + role +
+                    "s are " + declared.getTypeName() + "; name a Codec<" + declared.getTypeName() + "> or change the field's type");
+            }
+            return (Codec<?>)instantiate(type, what);
+        }
+        if (argument == null)
+        {
+            throw new DsmRegistryException("its type is a raw SharedMap, so dsmreg cannot choose its codecs; declare its " +
+                "types, e.g. SharedMap<String, Long>, or name codec classes: keyCodec = ..., valueCodec = ...");
+        }
+        final Codec<?> builtIn = argument instanceof Class<?> declared ? BuiltIn.CODECS.get(declared) : null;
+        if (builtIn == null)
+        {
+            throw new DsmRegistryException("its " + role + " type " + argument.getTypeName() + " has no built-in codec " +
+                "(Long, Integer, String and byte[] have); declare one of those, or name a codec class: " + attribute +
+                " = YourCodec.class (a Codec with a constructor without parameters)");
+        }
+        return builtIn;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static SegmentInitializer<Object> initializer(final String className, final Field field)
+    {
+        if (className.isEmpty())
         {
             return null;
         }
-        final String what = "its init class " + type.getName();
-        if (type.isInterface() || Modifier.isAbstract(type.getModifiers()))
-        {
-            throw new DsmRegistryException(what + " is abstract; name a concrete class with a constructor without parameters");
-        }
-        final Type argument = initializerArgument(type);
+        final String what = "its init class " + className;
+        final Class<?> type = namedClass(className, SegmentInitializer.class, what, field);
+        final Type argument = typeArgument(type, SegmentInitializer.class);
         if (argument instanceof Class<?> argumentClass && !argumentClass.isAssignableFrom(String.class))
         {
             throw new DsmRegistryException(what + " is a SegmentInitializer<" + argumentClass.getName() +
                 ">, but @SharedNamed passes its arg as a String; make it a SegmentInitializer<String>");
         }
-        final Constructor<? extends SegmentInitializer> constructor;
+        return (SegmentInitializer<Object>)instantiate(type, what);
+    }
+
+    /** The class an annotation attribute names, loaded as the annotation's own class values are: by the field's class's loader. */
+    private static Class<?> namedClass(final String className, final Class<?> expected, final String what, final Field field)
+    {
+        final Class<?> type;
+        try
+        {
+            type = Class.forName(className, false, field.getDeclaringClass().getClassLoader());
+        }
+        catch (final ClassNotFoundException | LinkageError ex)
+        {
+            throw new DsmRegistryException(what + " cannot be loaded by " + field.getDeclaringClass().getName() +
+                "'s class loader: " + ex, ex);
+        }
+        if (!expected.isAssignableFrom(type))
+        {
+            throw new DsmRegistryException(what + " is not a " + expected.getName() + " as " +
+                field.getDeclaringClass().getName() + "'s class loader sees it; check that only one copy of dsmreg is on the class path");
+        }
+        return type;
+    }
+
+    /** A new instance of {@code type}, an init or codec class, by its constructor without parameters. */
+    private static Object instantiate(final Class<?> type, final String what)
+    {
+        if (type.isInterface() || Modifier.isAbstract(type.getModifiers()))
+        {
+            throw new DsmRegistryException(what + " is abstract; name a concrete class with a constructor without parameters");
+        }
+        final Constructor<?> constructor;
         try
         {
             constructor = type.getDeclaredConstructor();
         }
         catch (final NoSuchMethodException ex)
         {
-            throw new DsmRegistryException(what + " has no constructor without parameters; add one (dsmreg creates the " +
-                "initializer itself" + (type.isMemberClass() && !Modifier.isStatic(type.getModifiers()) ?
+            throw new DsmRegistryException(what + " has no constructor without parameters; add one (dsmreg creates it " +
+                "itself" + (type.isMemberClass() && !Modifier.isStatic(type.getModifiers()) ?
                 "; an inner class must be declared static)" : ")"), ex);
         }
         try
@@ -135,19 +232,30 @@ public final class FieldResolver
         }
     }
 
-    /** The {@code A} of {@code SegmentInitializer<A>} as {@code type} declares it, or null if it is not a plain class. */
-    private static Type initializerArgument(final Class<?> type)
+    /**
+     * The {@code T} of {@code generic<T>} as {@code type} or a superclass declares it directly, or
+     * null if it is not declared there.
+     */
+    private static Type typeArgument(final Class<?> type, final Class<?> generic)
     {
         for (Class<?> c = type; c != null; c = c.getSuperclass())
         {
             for (final Type implemented : c.getGenericInterfaces())
             {
-                if (implemented instanceof ParameterizedType parameterized && parameterized.getRawType() == SegmentInitializer.class)
+                if (implemented instanceof ParameterizedType parameterized && parameterized.getRawType() == generic)
                 {
                     return parameterized.getActualTypeArguments()[0];
                 }
             }
         }
         return null;
+    }
+
+    /** Loaded with the first map field, not with every field. */
+    private static final class BuiltIn
+    {
+        /** The codecs a map's type argument picks when the annotation names no codec class. */
+        static final Map<Class<?>, Codec<?>> CODECS = Map.of(
+            Long.class, Codec.LONG, Integer.class, Codec.INTEGER, String.class, Codec.STRING, byte[].class, Codec.BYTES);
     }
 }

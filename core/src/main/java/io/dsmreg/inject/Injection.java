@@ -3,6 +3,7 @@ package io.dsmreg.inject;
 import io.dsmreg.DsmRegistry;
 import io.dsmreg.DsmRegistryException;
 import io.dsmreg.RegistryOptions;
+import io.dsmreg.SharedNamed;
 import io.dsmreg.file.Directories;
 
 import java.lang.reflect.Field;
@@ -55,30 +56,65 @@ public final class Injection
 
     /**
      * The value of the {@code SharedNamed} field {@code fieldName} declared by {@code owner}: the
-     * same object on every call for the same field.
+     * same object on every call for the same field. Reads the annotation.
      *
      * @throws DsmRegistryException naming the class, the field and the reason it cannot be filled.
      */
     public static Object resolve(final Class<?> owner, final String fieldName)
     {
-        final ConcurrentHashMap<String, Object> values = Caches.RESOLVED.get(owner);
-        final Object known = values.get(fieldName);
+        final Object known = Caches.RESOLVED.get(owner).get(fieldName);
         if (known != null)
         {
             return known;
         }
-        final Field field;
+        final Field field = field(owner, fieldName);
+        final SharedNamed named = field.getAnnotation(SharedNamed.class);
+        if (named == null)
+        {
+            throw new DsmRegistryException("cannot fill @SharedNamed field " + owner.getName() + "." + fieldName +
+                ": it is not annotated with @" + SharedNamed.class.getName() + " as this class's loader sees it; check " +
+                "that only one copy of dsmreg is on the class path");
+        }
+        return remember(owner, fieldName, FieldResolver.resolve(field, FieldSpec.of(named)));
+    }
+
+    /**
+     * What the agent's code calls: {@link #resolve(Class, String)} given the annotation's values,
+     * which the agent read from the class file, so that the annotation is never read through the
+     * JDK's proxy. An attribute the annotation leaves out is passed as its type's zero value; a
+     * class as its binary name, {@code ""} when left out. The parameters after the field's name
+     * are the annotation's attributes in the order the agent passes them.
+     */
+    public static Object resolve(
+        final Class<?> owner, final String fieldName, final String value, final long size, final String init, final String arg,
+        final String registry, final int keySize, final int entrySize, final boolean stringKeys, final String keyCodec,
+        final String valueCodec)
+    {
+        final Object known = Caches.RESOLVED.get(owner).get(fieldName);
+        if (known != null)
+        {
+            return known;
+        }
+        final FieldSpec spec = new FieldSpec(value, size, init, arg, registry, keySize, entrySize, stringKeys, keyCodec, valueCodec);
+        return remember(owner, fieldName, FieldResolver.resolve(field(owner, fieldName), spec));
+    }
+
+    private static Field field(final Class<?> owner, final String fieldName)
+    {
         try
         {
-            field = owner.getDeclaredField(fieldName);
+            return owner.getDeclaredField(fieldName);
         }
         catch (final NoSuchFieldException ex)
         {
             throw new DsmRegistryException(
                 "cannot fill @SharedNamed field " + owner.getName() + "." + fieldName + ": the class has no such field", ex);
         }
-        final Object value = FieldResolver.resolve(field);
-        final Object raced = values.putIfAbsent(fieldName, value);
+    }
+
+    private static Object remember(final Class<?> owner, final String fieldName, final Object value)
+    {
+        final Object raced = Caches.RESOLVED.get(owner).putIfAbsent(fieldName, value);
         return raced == null ? value : raced;
     }
 
@@ -113,18 +149,29 @@ public final class Injection
         final String name = registryName(explicit);
         final String configured = agentRoot;
         final Path root = Directories.root(configured == null ? null : Path.of(configured));
-        return Caches.REGISTRIES.computeIfAbsent(
-            name + '\n' + root, key -> announce(DsmRegistry.open(name, RegistryOptions.defaults().root(root))));
-    }
-
-    private static DsmRegistry announce(final DsmRegistry registry)
-    {
-        final Consumer<DsmRegistry> listener = opened;
-        if (listener != null)
+        final String key = name + '\n' + root;
+        final DsmRegistry known = Caches.REGISTRIES.get(key);
+        if (known != null)
         {
-            listener.accept(registry);
+            return known;
         }
-        return registry;
+        // Not computeIfAbsent: its lambda would cost a LambdaMetafactory spin on a cold JVM's first field.
+        synchronized (Caches.REGISTRIES)
+        {
+            final DsmRegistry raced = Caches.REGISTRIES.get(key);
+            if (raced != null)
+            {
+                return raced;
+            }
+            final DsmRegistry registry = DsmRegistry.open(name, RegistryOptions.defaults().root(root));
+            Caches.REGISTRIES.put(key, registry);
+            final Consumer<DsmRegistry> listener = opened;
+            if (listener != null)
+            {
+                listener.accept(registry);
+            }
+            return registry;
+        }
     }
 
     /** Created on first use, not in premain. */

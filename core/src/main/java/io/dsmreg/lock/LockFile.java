@@ -63,7 +63,9 @@ public final class LockFile implements AutoCloseable
     public Held acquire(final long position, final long timeoutNanos, final Supplier<String> describeTimeout)
     {
         final long deadline = System.nanoTime() + timeoutNanos;
-        final PositionLock lock = locks.computeIfAbsent(position, ignored -> new PositionLock());
+        // Not computeIfAbsent: its lambda would cost a LambdaMetafactory spin on a cold JVM's way to its first entry.
+        final PositionLock known = locks.get(position);
+        final PositionLock lock = known != null ? known : putIfAbsent(position);
         try
         {
             if (!lock.threadLock.tryLock(timeoutNanos, TimeUnit.NANOSECONDS))
@@ -90,6 +92,13 @@ public final class LockFile implements AutoCloseable
             lock.threadLock.unlock();
             throw ex;
         }
+    }
+
+    private PositionLock putIfAbsent(final long position)
+    {
+        final PositionLock created = new PositionLock();
+        final PositionLock raced = locks.putIfAbsent(position, created);
+        return raced != null ? raced : created;
     }
 
     private FileLock acquireOsLock(final long position, final long deadline, final Supplier<String> describeTimeout)

@@ -1,10 +1,16 @@
 package io.dsmreg.it;
 
+import io.dsmreg.Codec;
 import io.dsmreg.NamedSegment;
 import io.dsmreg.SegmentInitializer;
+import io.dsmreg.SharedArea;
+import io.dsmreg.SharedHash;
+import io.dsmreg.SharedMap;
 import io.dsmreg.SharedNamed;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.implementation.FixedValue;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.AtomicBuffer;
 
 import java.lang.reflect.InvocationTargetException;
@@ -12,6 +18,7 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 
 import static java.util.concurrent.TimeUnit.SECONDS;
@@ -36,21 +43,72 @@ public final class AgentApp
         }
     }
 
+    record Point(int x, int y)
+    {
+    }
+
+    /** The codec class the maps of points name in their annotations. */
+    static final class PointCodec implements Codec<Point>
+    {
+        @Override
+        public String id()
+        {
+            return "it.point";
+        }
+
+        @Override
+        public int fixedSize()
+        {
+            return 8;
+        }
+
+        @Override
+        public void encode(final Point value, final MutableDirectBuffer buffer, final int offset)
+        {
+            buffer.putInt(offset, value.x());
+            buffer.putInt(offset + 4, value.y());
+        }
+
+        @Override
+        public Point decode(final DirectBuffer buffer, final int offset, final int length)
+        {
+            return new Point(buffer.getInt(offset), buffer.getInt(offset + 4));
+        }
+    }
+
+    /** One field of every kind dsmreg fills. */
     static final class Statics
     {
         @SharedNamed(value = "it.static.buffer", size = 64, init = Counter.class, arg = "1000")
         static AtomicBuffer buffer;
         @SharedNamed(value = "it.static.segment", size = 128)
         static final NamedSegment SEGMENT = null;
-        static final String SEEN_BY_OWN_INITIALIZER = String.valueOf(buffer);
+        @SharedNamed("it.static.area")
+        static SharedArea area;
+        @SharedNamed(value = "it.static.hash", keySize = 8, entrySize = 16)
+        static final SharedHash HASH = null;
+        @SharedNamed("it.static.map")
+        static SharedMap<String, Long> map;
+        @SharedNamed(value = "it.static.points", valueCodec = PointCodec.class)
+        static SharedMap<Long, Point> points;
+        static final String SEEN_BY_OWN_INITIALIZER = String.valueOf(buffer) + "," + area + "," + map;
     }
 
+    /** One field of every kind dsmreg fills, final or not. */
     static final class Instances
     {
         @SharedNamed(value = "it.instance.buffer", size = 64)
         final AtomicBuffer buffer;
         @SharedNamed(value = "it.instance.segment", size = 256)
         NamedSegment segment;
+        @SharedNamed(value = "it.instance.area", size = 1 << 20)
+        final SharedArea area;
+        @SharedNamed(value = "it.instance.hash", keySize = 16, entrySize = 24, stringKeys = true)
+        SharedHash hash;
+        @SharedNamed("it.instance.map")
+        SharedMap<Integer, byte[]> map;
+        @SharedNamed(value = "it.instance.points", keyCodec = PointCodec.class)
+        final SharedMap<Point, String> points;
         final int constructed;
 
         Instances()
@@ -61,7 +119,15 @@ public final class AgentApp
         Instances(final int constructed)
         {
             this.buffer = null;
+            this.area = null;
+            this.points = null;
             this.constructed = constructed;
+        }
+
+        boolean sameHandles(final Instances other)
+        {
+            return buffer == other.buffer && segment == other.segment && area == other.area && hash == other.hash &&
+                map == other.map && points == other.points;
         }
     }
 
@@ -79,17 +145,42 @@ public final class AgentApp
         }
     }
 
-    /** Adds one to every field's word, signals {@code mine}, waits for {@code theirs}, prints the words. */
+    /**
+     * Adds one to every field's word or counter and writes its own entries (the JVM whose ready file
+     * is {@code a.ready} is number 1, the other number 2), signals {@code mine}, waits for
+     * {@code theirs}, prints what both wrote. Each writes a value into a block of each area and
+     * publishes the block's pointer through a hash or map, for the other to read.
+     */
     private static void share(final Path mine, final Path theirs) throws Exception
     {
+        final int me = mine.getFileName().toString().startsWith("a") ? 1 : 2;
         System.out.println("seenByOwnInitializer=" + Statics.SEEN_BY_OWN_INITIALIZER);
         final Instances first = new Instances();
         final Instances second = new Instances(2);
-        System.out.println("sameInstanceHandles=" + (first.buffer == second.buffer && first.segment == second.segment));
+        System.out.println("sameInstanceHandles=" + first.sameHandles(second));
         Statics.buffer.getAndAddLong(0, 1);
         Statics.SEGMENT.buffer().getAndAddLong(0, 1);
         first.buffer.getAndAddLong(0, 1);
         second.segment.buffer().getAndAddLong(0, 1);
+
+        final long staticBlock = Statics.area.allocate(8);
+        Statics.area.buffer(staticBlock, 8).putLongVolatile(0, me * 1000L);
+        Statics.map.put("block." + me, staticBlock);
+        Statics.map.merge("hits", 1L, Long::sum);
+        try (SharedHash.Entry entry = Statics.HASH.findOrInsert(7L))
+        {
+            entry.buffer().putLong(8, entry.buffer().getLong(8) + 1);
+        }
+        Statics.points.put((long)me, new Point(me, me * 10));
+
+        final long instanceBlock = first.area.allocate(8);
+        first.area.buffer(instanceBlock, 8).putLongVolatile(0, me * 100L);
+        try (SharedHash.Entry entry = second.hash.findOrInsert("block." + me))
+        {
+            entry.buffer().putLong(16, instanceBlock);
+        }
+        first.map.put(me, new byte[me]);
+        second.points.put(new Point(me, 0), mine.getFileName().toString());
         Files.createFile(mine);
         final long deadline = System.nanoTime() + SECONDS.toNanos(60);
         while (!Files.exists(theirs) && System.nanoTime() < deadline)
@@ -100,6 +191,32 @@ public final class AgentApp
         System.out.println("staticSegment=" + Statics.SEGMENT.buffer().getLong(0) + "," + Statics.SEGMENT.size());
         System.out.println("instanceBuffer=" + second.buffer.getLong(0) + "," + second.buffer.capacity());
         System.out.println("instanceSegment=" + first.segment.buffer().getLong(0) + "," + first.segment.name());
+        System.out.println("staticArea=" + (blockValue(Statics.area, Statics.map.get("block.1")) +
+            blockValue(Statics.area, Statics.map.get("block.2"))));
+        System.out.println("staticMap=" + Statics.map.get("hits"));
+        try (SharedHash.Entry entry = Statics.HASH.find(7L, false))
+        {
+            System.out.println("staticHash=" + entry.buffer().getLong(8));
+        }
+        System.out.println("staticPoints=" + Statics.points.get(1L) + " " + Statics.points.get(2L));
+        long instanceAreas = 0;
+        for (int jvm = 1; jvm <= 2; jvm++)
+        {
+            try (SharedHash.Entry entry = first.hash.find("block." + jvm, false))
+            {
+                instanceAreas += blockValue(second.area, entry.buffer().getLong(16));
+            }
+        }
+        System.out.println("instanceArea=" + instanceAreas);
+        final TreeSet<String> lengths = new TreeSet<>();
+        second.map.forEach((key, value) -> lengths.add(key + ":" + value.length));
+        System.out.println("instanceMap=" + lengths);
+        System.out.println("instancePoints=" + first.points.get(new Point(1, 0)) + " " + first.points.get(new Point(2, 0)));
+    }
+
+    private static long blockValue(final SharedArea area, final long pointer)
+    {
+        return area.buffer(pointer, 8).getLongVolatile(0);
     }
 
     /** The application's own Byte Buddy, another version than the agent's, next to injected fields. */

@@ -92,17 +92,26 @@ class AgentIT
             new Jvm.Result(first.exitValue(), Files.readString(outA)), new Jvm.Result(second.exitValue(), Files.readString(outB))))
         {
             assertEquals(0, result.exitCode(), result.output());
-            assertEquals("null", result.value("seenByOwnInitializer"), "the class's own initializer runs first");
+            assertEquals("null,null,null", result.value("seenByOwnInitializer"), "the class's own initializer runs first");
             assertEquals("true", result.value("sameInstanceHandles"));
             assertEquals("2,1000", result.value("staticBuffer"), "both JVMs added 1; init ran once with its arg");
             assertEquals("2,128", result.value("staticSegment"));
             assertEquals("2,64", result.value("instanceBuffer"));
             assertEquals("2,it.instance.segment", result.value("instanceSegment"));
+            assertEquals("3000", result.value("staticArea"), "each read the other's block through the map");
+            assertEquals("2", result.value("staticMap"));
+            assertEquals("2", result.value("staticHash"));
+            assertEquals("Point[x=1, y=10] Point[x=2, y=20]", result.value("staticPoints"), "the value codec class");
+            assertEquals("300", result.value("instanceArea"), "each read the other's block through the string-keyed hash");
+            assertEquals("[1:1, 2:2]", result.value("instanceMap"));
+            assertEquals("a.ready b.ready", result.value("instancePoints"), "the key codec class");
         }
         try (DsmRegistry registry = DsmRegistry.open(REGISTRY, RegistryOptions.defaults().root(root())))
         {
             final Set<String> names = registry.entries().stream().map(RegistryEntry::name).collect(Collectors.toSet());
-            assertEquals(Set.of("it.static.buffer", "it.static.segment", "it.instance.buffer", "it.instance.segment"), names);
+            assertEquals(Set.of("it.static.buffer", "it.static.segment", "it.static.area", "it.static.hash", "it.static.map",
+                "it.static.points", "it.instance.buffer", "it.instance.segment", "it.instance.area", "it.instance.hash",
+                "it.instance.map", "it.instance.points"), names);
             assertFalse(Files.exists(registry.directory().resolveSibling("not-this-one")));
         }
     }
@@ -157,7 +166,13 @@ class AgentIT
             Arguments.of("MissingSize", "buffer", "no size given; a segment needs one"),
             Arguments.of("InitWithoutNoArgumentConstructor", "buffer", "has no constructor without parameters"),
             Arguments.of("Mismatch", "buffer", "has size 64 but the existing one has 128"),
-            Arguments.of("InstanceMissingSize", "buffer", "no size given; a segment needs one"));
+            Arguments.of("InstanceMissingSize", "buffer", "no size given; a segment needs one"),
+            Arguments.of("HashWithoutSizes", "hash", "no keySize and no entrySize given; a hash needs both"),
+            Arguments.of("RawMap", "map", "its type is a raw SharedMap, so dsmreg cannot choose its codecs"),
+            Arguments.of("WildcardMap", "map", "its key type ? has no built-in codec"),
+            Arguments.of("UnsupportedMapType", "map", "its value type java.math.BigDecimal has no built-in codec"),
+            Arguments.of("CodecWithoutNoArgumentConstructor", "map", "has no constructor without parameters"),
+            Arguments.of("CodecOfAnotherType", "map", "is a Codec<java.lang.String>, but the map's keys are java.lang.Long"));
         return Jvm.homes().flatMap(jdk -> cases.stream().map(c -> Arguments.of(jdk, c.get()[0], c.get()[1], c.get()[2])));
     }
 

@@ -23,11 +23,9 @@ class MBeanIT
 {
     private static final String REGISTRY = "visible";
 
-    /**
-     * The entries two other processes create, as {@code kind:name:size} for {@link VisibilityChild};
-     * an area and a hash join this list when they exist.
-     */
-    private static final List<String> ENTRIES = List.of("segment:vis.state:4096", "segment:vis.log:65536");
+    /** The entries two other processes create, as {@code kind:name:size} for {@link VisibilityChild}. */
+    private static final List<String> ENTRIES = List.of(
+        "segment:vis.state:4096", "segment:vis.log:65536", "area:vis.blobs:4096", "hash:vis.index:100");
 
     @TempDir
     Path work;
@@ -100,6 +98,10 @@ class MBeanIT
                 if (spec[0].equals("segment"))
                 {
                     assertEquals(spec[2], row[2]);
+                }
+                if (spec[0].equals("hash"))
+                {
+                    assertEquals(spec[2], row[4], "entries of " + spec[1]);
                 }
             }
         }

@@ -1,8 +1,15 @@
 package io.dsmreg.it;
 
+import io.dsmreg.Codec;
 import io.dsmreg.SegmentInitializer;
+import io.dsmreg.SharedHash;
+import io.dsmreg.SharedMap;
 import io.dsmreg.SharedNamed;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.AtomicBuffer;
+
+import java.math.BigDecimal;
 
 /** Classes whose {@code @SharedNamed} fields cannot be filled, one reason each, for {@link AgentIT}. */
 final class Misconfigured
@@ -58,5 +65,73 @@ final class Misconfigured
     {
         @SharedNamed("bad.instance")
         AtomicBuffer buffer;
+    }
+
+    static final class HashWithoutSizes
+    {
+        @SharedNamed("bad.hash")
+        static SharedHash hash;
+    }
+
+    static final class RawMap
+    {
+        @SharedNamed("bad.raw")
+        @SuppressWarnings("rawtypes")
+        static SharedMap map;
+    }
+
+    static final class WildcardMap
+    {
+        @SharedNamed("bad.wildcard")
+        static SharedMap<?, Long> map;
+    }
+
+    static final class UnsupportedMapType
+    {
+        @SharedNamed("bad.decimal")
+        static SharedMap<String, BigDecimal> map;
+    }
+
+    /** A codec of Strings that dsmreg cannot create. */
+    static final class TextCodec implements Codec<String>
+    {
+        TextCodec(final int unused)
+        {
+        }
+
+        @Override
+        public String id()
+        {
+            return "bad.text";
+        }
+
+        @Override
+        public int fixedSize()
+        {
+            return 8;
+        }
+
+        @Override
+        public void encode(final String value, final MutableDirectBuffer buffer, final int offset)
+        {
+        }
+
+        @Override
+        public String decode(final DirectBuffer buffer, final int offset, final int length)
+        {
+            return "";
+        }
+    }
+
+    static final class CodecWithoutNoArgumentConstructor
+    {
+        @SharedNamed(value = "bad.codec", valueCodec = TextCodec.class)
+        static SharedMap<String, String> map;
+    }
+
+    static final class CodecOfAnotherType
+    {
+        @SharedNamed(value = "bad.codec.type", keyCodec = TextCodec.class)
+        SharedMap<Long, Long> map;
     }
 }

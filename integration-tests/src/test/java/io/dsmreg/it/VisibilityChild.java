@@ -1,7 +1,9 @@
 package io.dsmreg.it;
 
 import io.dsmreg.DsmRegistry;
+import io.dsmreg.HashParams;
 import io.dsmreg.RegistryOptions;
+import io.dsmreg.SharedHash;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,8 +19,10 @@ import java.time.Duration;
  * MBeans, writes the ready file, and stays attached until its standard input closes.</li>
  * <li>{@code remove <name>}: removes one entry.</li>
  * </ul>
- * Entries are given as {@code segment:orders.state:4096}; the area and hash kinds join the switch
- * in {@link #create} when they exist. Prints {@code key=value} lines; an exception is printed as
+ * Entries are given as {@code kind:name:size}: {@code segment:orders.state:4096} (the segment's
+ * size), {@code area:orders.blobs:4096} (an area with one block of that size allocated),
+ * {@code hash:orders.index:100} (a hash of 8-byte keys and 16-byte entries holding that many
+ * entries). Prints {@code key=value} lines; an exception is printed as
  * {@code error=...} with exit code 3.
  */
 public final class VisibilityChild
@@ -58,7 +62,20 @@ public final class VisibilityChild
             switch (spec[0])
             {
                 case "segment" -> registry.segment(spec[1], Long.parseLong(spec[2]));
+                case "area" -> registry.area(spec[1]).allocate(Long.parseLong(spec[2]));
+                case "hash" -> fill(registry.hash(spec[1], HashParams.of(8, 16)), Long.parseLong(spec[2]));
                 default -> throw new IllegalArgumentException("unknown entry kind " + spec[0]);
+            }
+        }
+    }
+
+    private static void fill(final SharedHash hash, final long entries)
+    {
+        for (long key = 0; key < entries; key++)
+        {
+            try (SharedHash.Entry entry = hash.findOrInsert(key))
+            {
+                entry.buffer().putLong(8, key);
             }
         }
     }

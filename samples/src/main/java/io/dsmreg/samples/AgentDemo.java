@@ -36,7 +36,7 @@ public final class AgentDemo
         wipe(root);
         final String javaAgent = "-javaagent:" + agent + "=registry=demo,dir=" + root;
 
-        System.out.println("== " + WORKERS + " worker JVMs count requests into one shared segment");
+        System.out.println("== " + WORKERS + " worker JVMs count requests into one shared map");
         run(javaAgent, classes, WORKERS, worker -> List.of("io.dsmreg.samples.RequestCounter", "serve", worker, "10000"));
         System.out.println("== a fresh JVM reads the counts they left (expect a total of " + WORKERS * 10000 + ")");
         run(javaAgent, classes, 1, worker -> List.of("io.dsmreg.samples.RequestCounter", "report"));

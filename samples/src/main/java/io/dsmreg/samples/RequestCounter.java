@@ -1,17 +1,17 @@
 package io.dsmreg.samples;
 
+import io.dsmreg.SharedMap;
 import io.dsmreg.SharedNamed;
-import org.agrona.concurrent.AtomicBuffer;
 
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Request counts per route, added up by every worker JVM on the host, with no dsmreg call in its
- * logic: the agent fills {@link #counters} with a shared segment named {@code requests.by-route}.
- * <p>
- * Each route owns one counter on its own 64-byte cache line (so workers counting different routes
- * do not slow each other down), incremented with an atomic add. A fixed set of named slots stands
- * in for a {@code SharedMap<String, Long>} until typed maps exist.
+ * logic: the agent fills {@link #hits} with a shared map named {@code requests.by-route}, whose
+ * codecs it takes from the field's type. It is a {@code ConcurrentMap}: {@code merge} adds one
+ * atomically, however many JVMs count the same route at once.
  * <pre>
  * java -javaagent:dsmreg.jar=registry=demo -cp samples.jar io.dsmreg.samples.RequestCounter serve worker-1 10000
  * java -javaagent:dsmreg.jar=registry=demo -cp samples.jar io.dsmreg.samples.RequestCounter report
@@ -20,26 +20,20 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class RequestCounter
 {
     static final String[] ROUTES = {"GET /", "GET /items", "GET /items/{id}", "POST /orders", "DELETE /orders/{id}"};
-    private static final int SLOT = 64;
 
-    @SharedNamed(value = "requests.by-route", size = 64 * 8)
-    static AtomicBuffer counters;
+    @SharedNamed("requests.by-route")
+    static SharedMap<String, Long> hits;
 
     private RequestCounter()
     {
     }
 
-    static void count(final int route)
-    {
-        counters.getAndAddLong(route * SLOT, 1);
-    }
-
     static long total()
     {
         long total = 0;
-        for (int route = 0; route < ROUTES.length; route++)
+        for (final long count : hits.values())
         {
-            total += counters.getLongVolatile(route * SLOT);
+            total += count;
         }
         return total;
     }
@@ -53,15 +47,15 @@ public final class RequestCounter
             final ThreadLocalRandom random = ThreadLocalRandom.current();
             for (int i = 0; i < requests; i++)
             {
-                count(random.nextInt(ROUTES.length));
+                hits.merge(ROUTES[random.nextInt(ROUTES.length)], 1L, Long::sum);
             }
             System.out.println(args[1] + ": handled " + requests + " requests; all workers so far: " + total());
         }
         else
         {
-            for (int route = 0; route < ROUTES.length; route++)
+            for (final Map.Entry<String, Long> route : new TreeMap<>(hits).entrySet())
             {
-                System.out.printf("%-22s %8d%n", ROUTES[route], counters.getLongVolatile(route * SLOT));
+                System.out.printf("%-22s %8d%n", route.getKey(), route.getValue());
             }
             System.out.printf("%-22s %8d%n", "total", total());
         }
