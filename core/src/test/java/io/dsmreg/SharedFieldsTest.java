@@ -497,4 +497,32 @@ class SharedFieldsTest
             assertTrue(registry.entries().stream().noneMatch(entry -> entry.name().startsWith("maps.bad.")), "nothing created");
         }
     }
+
+    static final class MisplacedAttribute
+    {
+        @SharedNamed(value = "misplaced.segment", size = 64, keySize = 8)
+        static AtomicBuffer buffer;
+    }
+
+    static final class MisplacedInit
+    {
+        @SharedNamed(value = "misplaced.area", init = Seven.class)
+        static SharedArea area;
+    }
+
+    @Test
+    void attributesThatDoNothingForTheFieldsKindAreRefused()
+    {
+        final DsmRegistryException segment = assertThrows(DsmRegistryException.class, () -> SharedFields.inject(MisplacedAttribute.class));
+        assertEquals("cannot fill @SharedNamed(\"misplaced.segment\") field " + MisplacedAttribute.class.getName() + ".buffer: " +
+            "the attribute keySize is only for SharedHash fields and does nothing for a field of type AtomicBuffer; remove it",
+            segment.getMessage());
+        final DsmRegistryException area = assertThrows(DsmRegistryException.class, () -> SharedFields.inject(MisplacedInit.class));
+        assertTrue(area.getMessage().endsWith("the attribute init is only for segment fields and does nothing for a field of " +
+            "type SharedArea; remove it"), area.getMessage());
+        try (DsmRegistry registry = open(REGISTRY))
+        {
+            assertTrue(registry.entries().stream().noneMatch(entry -> entry.name().startsWith("misplaced.")), "nothing was created");
+        }
+    }
 }

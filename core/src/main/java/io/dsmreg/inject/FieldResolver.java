@@ -57,6 +57,7 @@ public final class FieldResolver
             throw problem(field, spec.name(), "its type " + field.getType().getName() +
                 " is not one dsmreg can fill; declare it as one of " + supported, null);
         }
+        checkAttributesApply(field, spec, kind);
         try
         {
             final DsmRegistry registry = Injection.registry(spec.registry());
@@ -76,6 +77,33 @@ public final class FieldResolver
         catch (final RuntimeException | Error ex)
         {
             throw problem(field, spec.name(), ex.toString(), ex);
+        }
+    }
+
+    /**
+     * An attribute that does nothing for the field's kind is a mistake (a hash's sizes on a segment,
+     * an initializer on a map): say so rather than ignore it.
+     */
+    private static void checkAttributesApply(final Field field, final FieldSpec spec, final FieldKind kind)
+    {
+        final boolean segment = kind == FieldKind.BUFFER || kind == FieldKind.SEGMENT;
+        refuseUnless(field, spec, !spec.init().isEmpty(), "init", segment, "segment");
+        refuseUnless(field, spec, !spec.arg().isEmpty(), "arg", segment, "segment");
+        refuseUnless(field, spec, spec.keySize() != 0, "keySize", kind == FieldKind.HASH, "SharedHash");
+        refuseUnless(field, spec, spec.entrySize() != 0, "entrySize", kind == FieldKind.HASH, "SharedHash");
+        refuseUnless(field, spec, spec.stringKeys(), "stringKeys", kind == FieldKind.HASH, "SharedHash");
+        refuseUnless(field, spec, !spec.keyCodec().isEmpty(), "keyCodec", kind == FieldKind.MAP, "SharedMap");
+        refuseUnless(field, spec, !spec.valueCodec().isEmpty(), "valueCodec", kind == FieldKind.MAP, "SharedMap");
+    }
+
+    private static void refuseUnless(
+        final Field field, final FieldSpec spec, final boolean given, final String attribute, final boolean applies,
+        final String forWhat)
+    {
+        if (given && !applies)
+        {
+            throw problem(field, spec.name(), "the attribute " + attribute + " is only for " + forWhat + " fields and " +
+                "does nothing for a field of type " + field.getType().getSimpleName() + "; remove it", null);
         }
     }
 
