@@ -76,15 +76,10 @@ final class SegmentFiles
     private static void checkHeader(
         final Path file, final String name, final UnsafeBuffer header, final long fileId, final long size)
     {
-        final long magic = header.getLong(MAGIC_OFFSET);
-        if (magic != MAGIC)
+        final String problem = Magic.kindAndVersionProblem(header, MAGIC, MAJOR_VERSION);
+        if (problem != null)
         {
-            throw corrupt(file, name, "its magic number is " + Magic.describe(magic) + ", not " + Magic.describe(MAGIC));
-        }
-        if (header.getInt(MAJOR_VERSION_OFFSET) != MAJOR_VERSION)
-        {
-            throw corrupt(file, name, "it has layout version " + header.getInt(MAJOR_VERSION_OFFSET) +
-                " but this dsmreg reads version " + MAJOR_VERSION);
+            throw corrupt(file, name, problem);
         }
         if (header.getLong(DATA_LENGTH_OFFSET) != size || header.getLong(FILE_ID_OFFSET) != fileId ||
             header.getInt(HEADER_LENGTH_OFFSET) != HEADER_LENGTH)

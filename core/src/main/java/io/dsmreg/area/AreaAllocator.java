@@ -187,15 +187,10 @@ public final class AreaAllocator
     {
         final Path file = EntryFiles.path(directory, fileId, 0);
         final UnsafeBuffer control = new UnsafeBuffer(MappedFiles.mapExisting(file, CONTROL_LENGTH, describe(name)));
-        final long magic = control.getLong(MAGIC_OFFSET);
-        if (magic != MAGIC)
+        final String problem = Magic.kindAndVersionProblem(control, MAGIC, MAJOR_VERSION);
+        if (problem != null)
         {
-            throw corrupt(file, name, "its magic number is " + Magic.describe(magic) + ", not " + Magic.describe(MAGIC));
-        }
-        if (control.getInt(MAJOR_VERSION_OFFSET) != MAJOR_VERSION)
-        {
-            throw corrupt(file, name, "it has layout version " + control.getInt(MAJOR_VERSION_OFFSET) +
-                " but this dsmreg reads version " + MAJOR_VERSION);
+            throw corrupt(file, name, problem);
         }
         if (control.getLong(FILE_ID_OFFSET) != fileId || control.getLong(CONTROL_LENGTH_OFFSET) != CONTROL_LENGTH ||
             control.getInt(PAGE_SIZE_OFFSET) != PAGE_SIZE || control.getInt(HEADER_LENGTH_OFFSET) != HEADER_LENGTH)

@@ -5,8 +5,6 @@ import io.dsmreg.file.MappedFiles;
 import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static io.dsmreg.layout.AreaDescriptor.*;
@@ -53,17 +51,8 @@ public record AreaStatistics(long reservedBytes, long bytesInUse, long segmentCo
     public static AreaStatistics read(final Path directory, final long fileId)
     {
         final Path file = EntryFiles.path(directory, fileId, 0);
-        final byte[] bytes;
-        try
-        {
-            MappedFiles.checkRegularFileOfThisUser(file);
-            bytes = Files.readAllBytes(file);
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            return null;
-        }
-        if (bytes.length < CONTROL_LENGTH)
+        final byte[] bytes = MappedFiles.readQuietly(file, CONTROL_LENGTH);
+        if (bytes == null)
         {
             return null;
         }

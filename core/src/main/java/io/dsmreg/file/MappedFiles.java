@@ -145,6 +145,25 @@ public final class MappedFiles
         }
     }
 
+    /**
+     * The bytes of a small file, read rather than mapped, for listings that must never block or
+     * fail the processes using it: null when it is missing, not this user's regular file, shorter
+     * than {@code minimumLength} or unreadable.
+     */
+    public static byte[] readQuietly(final Path file, final int minimumLength)
+    {
+        try
+        {
+            checkRegularFileOfThisUser(file);
+            final byte[] bytes = Files.readAllBytes(file);
+            return bytes.length < minimumLength ? null : bytes;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return null;
+        }
+    }
+
     public static void checkRegularFileOfThisUser(final Path file)
     {
         if (Files.isSymbolicLink(file))

@@ -4,8 +4,6 @@ import io.dsmreg.file.EntryFiles;
 import io.dsmreg.file.MappedFiles;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static io.dsmreg.layout.HashDescriptor.*;
@@ -23,17 +21,8 @@ public record HashStatistics(long headerBytes, long entries)
     public static HashStatistics read(final Path directory, final long fileId)
     {
         final Path file = EntryFiles.path(directory, fileId, HEADER_PART);
-        final byte[] bytes;
-        try
-        {
-            MappedFiles.checkRegularFileOfThisUser(file);
-            bytes = Files.readAllBytes(file);
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            return null;
-        }
-        if (bytes.length < HEADER_LENGTH)
+        final byte[] bytes = MappedFiles.readQuietly(file, HEADER_LENGTH);
+        if (bytes == null)
         {
             return null;
         }

@@ -164,15 +164,10 @@ public final class HashTable
     {
         final Path file = EntryFiles.path(directory, fileId, HEADER_PART);
         final UnsafeBuffer header = new UnsafeBuffer(MappedFiles.mapExisting(file, HEADER_LENGTH, description));
-        final long magic = header.getLong(MAGIC_OFFSET);
-        if (magic != MAGIC)
+        final String problem = Magic.kindAndVersionProblem(header, MAGIC, MAJOR_VERSION);
+        if (problem != null)
         {
-            throw corrupt(file, description, "its magic number is " + Magic.describe(magic) + ", not " + Magic.describe(MAGIC));
-        }
-        if (header.getInt(MAJOR_VERSION_OFFSET) != MAJOR_VERSION)
-        {
-            throw corrupt(file, description, "it has layout version " + header.getInt(MAJOR_VERSION_OFFSET) +
-                " but this dsmreg reads version " + MAJOR_VERSION);
+            throw corrupt(file, description, problem);
         }
         final int partitions = header.getInt(PARTITION_COUNT_OFFSET);
         if (header.getLongVolatile(READY_OFFSET) != READY_VALUE || header.getLong(FILE_ID_OFFSET) != fileId ||

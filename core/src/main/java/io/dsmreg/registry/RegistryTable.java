@@ -86,16 +86,10 @@ public final class RegistryTable
         {
             return null;
         }
-        if (magic != MAGIC)
+        final String problem = Magic.kindAndVersionProblem(buffer, MAGIC, MAJOR_VERSION);
+        if (problem != null)
         {
-            throw corrupt(file, "its magic number is " + Magic.describe(magic) + ", not " + Magic.describe(MAGIC) +
-                ": it is not a dsmreg registry table");
-        }
-        final int major = buffer.getInt(MAJOR_VERSION_OFFSET);
-        if (major != MAJOR_VERSION)
-        {
-            throw corrupt(file, "it has layout version " + major + "." + buffer.getInt(MINOR_VERSION_OFFSET) +
-                " but this dsmreg reads version " + MAJOR_VERSION + ".x: use the dsmreg version that created it");
+            throw corrupt(file, problem + (magic == MAGIC ? "" : ": it is not a dsmreg registry table"));
         }
         if (ready != READY_VALUE)
         {
