@@ -5,7 +5,7 @@
 # BEFORE_JAR and AFTER_JAR: two builds of dsmreg.jar to compare (the same jar twice to measure one).
 set -euo pipefail
 runs=$1; before=$2; after=$3; classes=$4; root=$(mktemp -d); out=$(mktemp -d)
-P=io.dsmreg.benchmarks.startup.PlainApp; A=io.dsmreg.benchmarks.startup.AnnotatedApp
+P=io.dsmreg.bench.startup.PlainApp; A=io.dsmreg.bench.startup.AnnotatedApp
 variants=(
  "plain, no agent|-cp $classes $P"
  "plain, --add-modules java.instrument|--add-modules java.instrument -cp $classes $P"

@@ -1,4 +1,4 @@
-package io.dsmreg.benchmarks.startup;
+package io.dsmreg.bench.startup;
 
 /** The start-up benchmark's application without any annotated class. */
 public final class PlainApp

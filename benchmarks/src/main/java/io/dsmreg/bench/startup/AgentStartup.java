@@ -1,4 +1,4 @@
-package io.dsmreg.benchmarks.startup;
+package io.dsmreg.bench.startup;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
  * Wall time of whole JVM runs with and without {@code -javaagent:dsmreg.jar}, interleaved in one
  * run so that both see the same machine load; prints the median of each and the differences.
  * <pre>
- * java -cp benchmarks/target/classes io.dsmreg.benchmarks.startup.AgentStartup agent/target/dsmreg.jar 20
+ * java -cp benchmarks/target/classes io.dsmreg.bench.startup.AgentStartup agent/target/dsmreg.jar 20
  * </pre>
  * Variants: the plain application (no annotated class) without and with the agent, and without
  * it but with the module the agent brings ({@code -javaagent} adds {@code java.instrument} to the

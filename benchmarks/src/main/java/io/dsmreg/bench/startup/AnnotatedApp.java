@@ -1,4 +1,4 @@
-package io.dsmreg.benchmarks.startup;
+package io.dsmreg.bench.startup;
 
 import io.dsmreg.SharedFields;
 import io.dsmreg.SharedNamed;
