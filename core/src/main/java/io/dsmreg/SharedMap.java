@@ -176,7 +176,24 @@ public final class SharedMap<K, V> extends AbstractMap<K, V> implements Concurre
         requireLongs("getLong");
         final long hash = Hashing.hashLong(key);
         final int p = table.partition(hash);
-        for (int attempt = 0; attempt < HashTable.OPTIMISTIC_ATTEMPTS; attempt++)
+        // The first optimistic attempt, straight-line and small enough to inline into callers;
+        // retries and the locked read are out of line.
+        final long version = table.readVersion(p);
+        final HashTable.View view = table.optimisticView(p);
+        if ((version & 1) == 0 && view != null)
+        {
+            final long value = table.getLong(view, hash, key, valueOffset, defaultValue);
+            if (table.validate(p, version))
+            {
+                return value;
+            }
+        }
+        return getLongRetry(p, hash, key, defaultValue);
+    }
+
+    private long getLongRetry(final int p, final long hash, final long key, final long defaultValue)
+    {
+        for (int attempt = 1; attempt < HashTable.OPTIMISTIC_ATTEMPTS; attempt++)
         {
             final long version = table.readVersion(p);
             if ((version & 1) != 0)
@@ -189,8 +206,7 @@ public final class SharedMap<K, V> extends AbstractMap<K, V> implements Concurre
             {
                 break;
             }
-            final long position = table.findLong(view, hash, key);
-            final long value = position < 0 ? defaultValue : view.mapping().getLong(table.slotOffset(position) + valueOffset);
+            final long value = table.getLong(view, hash, key, valueOffset, defaultValue);
             if (table.validate(p, version))
             {
                 return value;
@@ -201,7 +217,7 @@ public final class SharedMap<K, V> extends AbstractMap<K, V> implements Concurre
         {
             final HashTable.View view = table.view(p);
             final long position = table.findLong(view, hash, key);
-            return position < 0 ? defaultValue : view.mapping().getLong(table.slotOffset(position) + valueOffset);
+            return position < 0 ? defaultValue : table.slotLong(view, position, valueOffset);
         }
         finally
         {
@@ -213,17 +229,20 @@ public final class SharedMap<K, V> extends AbstractMap<K, V> implements Concurre
     public boolean containsLong(final long key)
     {
         requireLongs("containsLong");
-        return getLong(key, Long.MIN_VALUE) != Long.MIN_VALUE || containsLocked(key);
+        return getLong(key, Long.MIN_VALUE) != Long.MIN_VALUE || getLocked(key) != null;
     }
 
-    private boolean containsLocked(final long key)
+    /** The value of {@code key} read under its partition's lock, or null. */
+    private Long getLocked(final long key)
     {
         final long hash = Hashing.hashLong(key);
         final int p = table.partition(hash);
         table.lock(p);
         try
         {
-            return table.findLong(table.view(p), hash, key) >= 0;
+            final HashTable.View view = table.view(p);
+            final long position = table.findLong(view, hash, key);
+            return position < 0 ? null : table.slotLong(view, position, valueOffset);
         }
         finally
         {
@@ -296,9 +315,14 @@ public final class SharedMap<K, V> extends AbstractMap<K, V> implements Concurre
     {
         if (!longs)
         {
-            throw new UnsupportedOperationException(method + " needs a map of Codec.LONG keys and values, but map \"" + name +
-                "\" has key codec \"" + keyCodec.id() + "\" and value codec \"" + valueCodec.id() + "\"");
+            throw notLongs(method);
         }
+    }
+
+    private UnsupportedOperationException notLongs(final String method)
+    {
+        return new UnsupportedOperationException(method + " needs a map of Codec.LONG keys and values, but map \"" + name +
+            "\" has key codec \"" + keyCodec.id() + "\" and value codec \"" + valueCodec.id() + "\"");
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -336,7 +360,8 @@ public final class SharedMap<K, V> extends AbstractMap<K, V> implements Concurre
             }
             final long k = (Long)key;
             final long value = getLong(k, Long.MIN_VALUE);
-            return value != Long.MIN_VALUE || containsLocked(k) ? (V)Long.valueOf(value) : null;
+            // MIN_VALUE is both a value and "absent": only a read under the lock tells them apart.
+            return (V)(value != Long.MIN_VALUE ? Long.valueOf(value) : getLocked(k));
         }
         final Scratch s = scratches.get();
         final long hash = encodeKey((K)key, s);
