@@ -176,7 +176,24 @@ public final class SharedMap<K, V> extends AbstractMap<K, V> implements Concurre
         requireLongs("getLong");
         final long hash = Hashing.hashLong(key);
         final int p = table.partition(hash);
-        for (int attempt = 0; attempt < HashTable.OPTIMISTIC_ATTEMPTS; attempt++)
+        // The first optimistic attempt, straight-line and small enough to inline into callers;
+        // retries and the locked read are out of line.
+        final long version = table.readVersion(p);
+        final HashTable.View view = table.optimisticView(p);
+        if ((version & 1) == 0 && view != null)
+        {
+            final long value = table.getLong(view, hash, key, valueOffset, defaultValue);
+            if (table.validate(p, version))
+            {
+                return value;
+            }
+        }
+        return getLongRetry(p, hash, key, defaultValue);
+    }
+
+    private long getLongRetry(final int p, final long hash, final long key, final long defaultValue)
+    {
+        for (int attempt = 1; attempt < HashTable.OPTIMISTIC_ATTEMPTS; attempt++)
         {
             final long version = table.readVersion(p);
             if ((version & 1) != 0)
@@ -189,8 +206,7 @@ public final class SharedMap<K, V> extends AbstractMap<K, V> implements Concurre
             {
                 break;
             }
-            final long position = table.findLong(view, hash, key);
-            final long value = position < 0 ? defaultValue : view.mapping().getLong(table.slotOffset(position) + valueOffset);
+            final long value = table.getLong(view, hash, key, valueOffset, defaultValue);
             if (table.validate(p, version))
             {
                 return value;
@@ -201,7 +217,7 @@ public final class SharedMap<K, V> extends AbstractMap<K, V> implements Concurre
         {
             final HashTable.View view = table.view(p);
             final long position = table.findLong(view, hash, key);
-            return position < 0 ? defaultValue : view.mapping().getLong(table.slotOffset(position) + valueOffset);
+            return position < 0 ? defaultValue : table.slotLong(view, position, valueOffset);
         }
         finally
         {
@@ -213,17 +229,20 @@ public final class SharedMap<K, V> extends AbstractMap<K, V> implements Concurre
     public boolean containsLong(final long key)
     {
         requireLongs("containsLong");
-        return getLong(key, Long.MIN_VALUE) != Long.MIN_VALUE || containsLocked(key);
+        return getLong(key, Long.MIN_VALUE) != Long.MIN_VALUE || getLocked(key) != null;
     }
 
-    private boolean containsLocked(final long key)
+    /** The value of {@code key} read under its partition's lock, or null. */
+    private Long getLocked(final long key)
     {
         final long hash = Hashing.hashLong(key);
         final int p = table.partition(hash);
         table.lock(p);
         try
         {
-            return table.findLong(table.view(p), hash, key) >= 0;
+            final HashTable.View view = table.view(p);
+            final long position = table.findLong(view, hash, key);
+            return position < 0 ? null : table.slotLong(view, position, valueOffset);
         }
         finally
         {
@@ -239,7 +258,7 @@ public final class SharedMap<K, V> extends AbstractMap<K, V> implements Concurre
     public void putLong(final long key, final long value)
     {
         requireLongs("putLong");
-        exchangeLong(key, value, false, null);
+        exchangeLong(key, value, false);
     }
 
     /**
@@ -249,42 +268,28 @@ public final class SharedMap<K, V> extends AbstractMap<K, V> implements Concurre
     public long addAndGet(final long key, final long delta)
     {
         requireLongs("addAndGet");
-        return exchangeLong(key, delta, true, null);
+        return exchangeLong(key, delta, true);
     }
 
-    /** Under the partition lock: sets (or adds to) the value of a long key; returns the new value, or the old one for a put. */
-    private long exchangeLong(final long key, final long value, final boolean add, final Scratch found)
+    /** Under the partition lock: sets (or adds to) the value of a long key; returns the new value, or the old one for a set. */
+    private long exchangeLong(final long key, final long value, final boolean add)
     {
         final long hash = Hashing.hashLong(key);
         final int p = table.partition(hash);
         table.lock(p);
         try
         {
-            HashTable.View view = table.view(p);
-            long position = table.findLong(view, hash, key);
-            if (found != null)
+            final HashTable.View view = table.view(p);
+            final long position = table.findLong(view, hash, key);
+            if (position < 0)
             {
-                found.found = position >= 0;
+                insertLong(p, hash, key, value);
+                return value;
             }
-            if (position >= 0)
-            {
-                final int at = table.slotOffset(position) + valueOffset;
-                final long old = view.mapping().getLong(at);
-                final long next = add ? old + value : value;
-                table.beginWrite(p);
-                view.mapping().putLong(at, next);
-                table.endWrite(p);
-                return add ? next : old;
-            }
-            position = table.claim(p, hash);
-            view = table.view(p);
-            final int slot = table.slotOffset(position);
-            table.beginWrite(p);
-            view.mapping().putLong(slot, key);
-            view.mapping().putLong(slot + valueOffset, value);
-            table.publish(p, view, position, hash);
-            table.endWrite(p);
-            return value;
+            final long old = table.slotLong(view, position, valueOffset);
+            final long next = add ? old + value : value;
+            storeLong(p, view, position, next);
+            return add ? next : old;
         }
         finally
         {
@@ -292,13 +297,66 @@ public final class SharedMap<K, V> extends AbstractMap<K, V> implements Concurre
         }
     }
 
+    /** {@link #put} of a Long map: {@link #exchangeLong} that tells an absent key (null) from any value, without a scratch. */
+    private Long putBoxed(final Long key, final Long value)
+    {
+        final long k = key;
+        final long v = value;
+        final long hash = Hashing.hashLong(k);
+        final int p = table.partition(hash);
+        table.lock(p);
+        try
+        {
+            final HashTable.View view = table.view(p);
+            final long position = table.findLong(view, hash, k);
+            if (position < 0)
+            {
+                insertLong(p, hash, k, v);
+                return null;
+            }
+            final long old = table.slotLong(view, position, valueOffset);
+            storeLong(p, view, position, v);
+            return old;
+        }
+        finally
+        {
+            table.unlock(p);
+        }
+    }
+
+    /** Under the lock: replaces the value of the entry at {@code position}, one 8-byte store inside a write. */
+    private void storeLong(final int p, final HashTable.View view, final long position, final long value)
+    {
+        table.beginWrite(p);
+        view.mapping().putLong(table.slotOffset(position) + valueOffset, value);
+        table.endWrite(p);
+    }
+
+    /** Under the lock, for an absent key: inserts it, growing the partition first if it is full. */
+    private void insertLong(final int p, final long hash, final long key, final long value)
+    {
+        final long position = table.claim(p, hash);
+        final HashTable.View view = table.view(p);
+        final int slot = table.slotOffset(position);
+        table.beginWrite(p);
+        view.mapping().putLong(slot, key);
+        view.mapping().putLong(slot + valueOffset, value);
+        table.publish(p, view, position, hash);
+        table.endWrite(p);
+    }
+
     private void requireLongs(final String method)
     {
         if (!longs)
         {
-            throw new UnsupportedOperationException(method + " needs a map of Codec.LONG keys and values, but map \"" + name +
-                "\" has key codec \"" + keyCodec.id() + "\" and value codec \"" + valueCodec.id() + "\"");
+            throw notLongs(method);
         }
+    }
+
+    private UnsupportedOperationException notLongs(final String method)
+    {
+        return new UnsupportedOperationException(method + " needs a map of Codec.LONG keys and values, but map \"" + name +
+            "\" has key codec \"" + keyCodec.id() + "\" and value codec \"" + valueCodec.id() + "\"");
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -336,7 +394,8 @@ public final class SharedMap<K, V> extends AbstractMap<K, V> implements Concurre
             }
             final long k = (Long)key;
             final long value = getLong(k, Long.MIN_VALUE);
-            return value != Long.MIN_VALUE || containsLocked(k) ? (V)Long.valueOf(value) : null;
+            // MIN_VALUE is both a value and "absent": only a read under the lock tells them apart.
+            return (V)(value != Long.MIN_VALUE ? Long.valueOf(value) : getLocked(k));
         }
         final Scratch s = scratches.get();
         final long hash = encodeKey((K)key, s);
@@ -366,9 +425,7 @@ public final class SharedMap<K, V> extends AbstractMap<K, V> implements Concurre
     {
         if (longs)
         {
-            final Scratch s = scratches.get();
-            final long old = exchangeLong((Long)Objects.requireNonNull(key), (Long)Objects.requireNonNull(value), false, s);
-            return s.found ? (V)Long.valueOf(old) : null;
+            return (V)putBoxed((Long)Objects.requireNonNull(key), (Long)Objects.requireNonNull(value));
         }
         final Scratch s = scratches.get();
         final long hash = encodeKey(key, s);

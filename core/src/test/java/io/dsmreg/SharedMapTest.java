@@ -220,6 +220,146 @@ class SharedMapTest
             "\"dsmreg.string-utf8\" and value codec \"dsmreg.long\"", ex.getMessage());
     }
 
+    /** Codec.LONG's encoding under another codec, so that a map of it takes the generic (codec) paths. */
+    private static final Codec<Long> GENERIC_LONG = new Codec<>()
+    {
+        public String id()
+        {
+            return "test.long";
+        }
+
+        public int fixedSize()
+        {
+            return Long.BYTES;
+        }
+
+        public void encode(final Long value, final MutableDirectBuffer buffer, final int offset)
+        {
+            buffer.putLong(offset, value);
+        }
+
+        public Long decode(final DirectBuffer buffer, final int offset, final int length)
+        {
+            return buffer.getLong(offset);
+        }
+    };
+
+    @Test
+    void theLongPathsAgreeWithTheGenericPathsOnRandomOperations()
+    {
+        // One partition and few keys: many growths, tombstones, probes past full groups and wrapping around.
+        final MapOptions options = MapOptions.defaults().partitions(1);
+        final SharedMap<Long, Long> longs = registry.map("fast", Codec.LONG, Codec.LONG, options);
+        final SharedMap<Long, Long> generic = registry.map("generic", GENERIC_LONG, GENERIC_LONG, options);
+        final Map<Long, Long> model = new HashMap<>();
+        final SplittableRandom random = new SplittableRandom(7);
+        for (int i = 0; i < 60_000; i++)
+        {
+            final long key = random.nextInt(3) == 0 ? random.nextLong() : random.nextLong(2_000) - 1_000;
+            final long value = random.nextInt(10) == 0 ? Long.MIN_VALUE : random.nextLong();
+            switch (random.nextInt(5))
+            {
+                case 0, 1 ->
+                {
+                    longs.putLong(key, value);
+                    generic.put(key, value);
+                    model.put(key, value);
+                }
+                case 2 ->
+                {
+                    assertEquals(model.remove(key), longs.remove(key));
+                    generic.remove(key);
+                }
+                case 3 ->
+                {
+                    final long sum = model.merge(key, value, Long::sum);
+                    assertEquals(sum, longs.addAndGet(key, value));
+                    generic.merge(key, value, Long::sum);
+                }
+                default ->
+                {
+                    final Long expected = model.get(key);
+                    assertEquals(expected == null ? 42 : expected, longs.getLong(key, 42), "getLong " + key);
+                    assertEquals(expected, longs.get(key), "get " + key);
+                    assertEquals(expected, generic.get(key), "generic get " + key);
+                    assertEquals(expected != null, longs.containsLong(key));
+                }
+            }
+        }
+        for (final Map.Entry<Long, Long> e : model.entrySet())
+        {
+            assertEquals(e.getValue(), longs.getLong(e.getKey(), 42));
+            assertEquals(e.getValue(), generic.get(e.getKey()));
+        }
+        assertEquals(model.size(), longs.size());
+        assertEquals(new HashMap<>(generic), new HashMap<>(longs));
+        longs.verify();
+    }
+
+    @Test
+    void lockFreeLongReadsDuringGrowthSeeOnlyWrittenValues() throws Exception
+    {
+        // Readers probe tables by address while a writer grows, replaces and frees them: every value
+        // read must be one the writer wrote for that key, never a torn or stale slot of a freed table.
+        final SharedMap<Long, Long> map = registry.map("growing", Codec.LONG, Codec.LONG, MapOptions.defaults().partitions(2));
+        final int keys = 150_000;
+        final ExecutorService pool = Executors.newFixedThreadPool(3);
+        try
+        {
+            final Future<?> writer = pool.submit(() ->
+            {
+                for (int k = 0; k < keys; k++)
+                {
+                    map.putLong(k, k * 3L);
+                    if (k % 3 == 0)
+                    {
+                        map.remove((long)(k / 2));
+                    }
+                }
+            });
+            final List<Future<Long>> readers = new ArrayList<>();
+            for (int r = 0; r < 2; r++)
+            {
+                final int seed = r;
+                readers.add(pool.submit(() ->
+                {
+                    final SplittableRandom random = new SplittableRandom(seed);
+                    long hits = 0;
+                    while (!writer.isDone())
+                    {
+                        final long k = random.nextInt(keys);
+                        final long v = map.getLong(k, -1);
+                        if (v != -1 && v != k * 3)
+                        {
+                            throw new AssertionError("key " + k + " read " + v);
+                        }
+                        final Long boxed = map.get(k);
+                        if (boxed != null && boxed != k * 3)
+                        {
+                            throw new AssertionError("key " + k + " read " + boxed);
+                        }
+                        hits += v == -1 ? 0 : 1;
+                    }
+                    return hits;
+                }));
+            }
+            writer.get();
+            for (final Future<Long> reader : readers)
+            {
+                reader.get();
+            }
+        }
+        finally
+        {
+            pool.shutdownNow();
+        }
+        for (long k = keys / 2; k < keys; k++)
+        {
+            assertEquals(k * 3, map.getLong(k, -1));
+        }
+        map.verify();
+    }
+
     @Test
     void variableSizeKeysAndValuesLiveInTheAreaAndAreFreedWhenReplacedOrRemoved()
     {

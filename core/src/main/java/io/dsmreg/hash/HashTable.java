@@ -10,9 +10,11 @@ import io.dsmreg.file.MappedFiles;
 import io.dsmreg.layout.Magic;
 import io.dsmreg.lock.SharedMutex;
 import org.agrona.DirectBuffer;
+import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.lang.invoke.VarHandle;
+import java.lang.ref.Reference;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -60,13 +62,20 @@ public final class HashTable
     private static final long MSB = 0x8080_8080_8080_8080L;
     private static final long ALL_EMPTY = 0x8080_8080_8080_8080L;
     private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
+    private static final boolean NATIVE_LITTLE_ENDIAN = ByteOrder.nativeOrder() == ORDER;
 
-    /** This process's view of one partition's bucket table: immutable, replaced when the table is. */
+    /**
+     * This process's view of one partition's bucket table: immutable, replaced when the table is.
+     * Its table was checked to lie inside {@link #mapping} when the view was made (resolve, grow),
+     * so probes read it by address without a bounds check per read; the view holds the mapping,
+     * and so keeps it mapped, for as long as a reader holds the view.
+     */
     public static final class View
     {
         final long resizeCount;
         final long pointer;
         final UnsafeBuffer mapping;
+        final long address;
         final int groupsOffset;
         final int groups;
 
@@ -75,6 +84,7 @@ public final class HashTable
             this.resizeCount = resizeCount;
             this.pointer = pointer;
             this.mapping = mapping;
+            this.address = mapping == null ? 0 : mapping.addressOffset();
             this.groupsOffset = groupsOffset;
             this.groups = groups;
         }
@@ -97,6 +107,8 @@ public final class HashTable
     private final HashShape shape;
     private final long timeoutNanos;
     private final int partitionBits;
+    private final int partitionMask;
+    private final long partitionsAddress;
     private final int slotSize;
     private final int groupLength;
     private final SharedMutex[] locks;
@@ -113,6 +125,9 @@ public final class HashTable
         this.shape = shape;
         this.timeoutNanos = timeoutNanos;
         this.partitionBits = Integer.numberOfTrailingZeros(shape.partitions());
+        this.partitionMask = shape.partitions() - 1;
+        // The header's length was checked against the partition count (create, attach).
+        this.partitionsAddress = header.addressOffset() + partitionOffset(0);
         this.slotSize = shape.slotSize();
         this.groupLength = groupLength(slotSize);
         this.locks = new SharedMutex[shape.partitions()];
@@ -300,7 +315,7 @@ public final class HashTable
     public long readVersion(final int p)
     {
         // Volatile: acquire, so the reads that follow see what the writer published before it.
-        return header.getLongVolatile(partitionOffset(p) + VERSION_OFFSET);
+        return UnsafeApi.getLongVolatile(null, partitionAddress(p) + VERSION_OFFSET);
     }
 
     /** Whether an optimistic read that started at {@code version} saw a consistent state. */
@@ -308,14 +323,20 @@ public final class HashTable
     {
         // Every read of the attempt completes before the version is read again.
         VarHandle.acquireFence();
-        return header.getLong(partitionOffset(p) + VERSION_OFFSET) == version;
+        return UnsafeApi.getLong(null, partitionAddress(p) + VERSION_OFFSET) == version;
     }
 
     /** In an optimistic read, after {@link #readVersion}: the cached view if it is current, else null (take the lock). */
     public View optimisticView(final int p)
     {
         final View view = views[p];
-        return view != null && view.resizeCount == header.getLong(partitionOffset(p) + RESIZE_COUNT_OFFSET) ? view : null;
+        return view != null && view.resizeCount == UnsafeApi.getLong(null, partitionAddress(p) + RESIZE_COUNT_OFFSET) ? view : null;
+    }
+
+    /** The address of partition {@code p}'s record; masked, so that no {@code p} can reach outside the header. */
+    private long partitionAddress(final int p)
+    {
+        return partitionsAddress + (long)(p & partitionMask) * PARTITION_LENGTH;
     }
 
     private void repair(final int p, final boolean tookOver)
@@ -486,26 +507,31 @@ public final class HashTable
         return ctrl & ~(ctrl << 6) & MSB;
     }
 
-    /** The position of the 8-byte inline key {@code key}, or -1. */
+    /**
+     * The position of the 8-byte inline key {@code key}, or -1. Reads by address: every group it
+     * reads is one of the view's {@code groups}, all inside its mapping.
+     */
     public long findLong(final View view, final long hash, final long key)
     {
         final int groups = view.groups;
-        final UnsafeBuffer mapping = view.mapping;
+        final long address = view.address;
         int g = homeGroup(hash, groups);
         for (int n = 0; n < groups; n++)
         {
             final int groupOffset = view.groupsOffset + g * groupLength;
-            final long ctrl = mapping.getLong(groupOffset, ORDER);
+            final long ctrl = controlWord(address + groupOffset);
             for (long match = matchTag(ctrl, hash); match != 0; match &= match - 1)
             {
                 final int j = Long.numberOfTrailingZeros(match) >>> 3;
-                if (mapping.getLong(groupOffset + GROUP_WIDTH + j * slotSize) == key)
+                if (UnsafeApi.getLong(null, address + groupOffset + GROUP_WIDTH + j * slotSize) == key)
                 {
+                    Reference.reachabilityFence(view);
                     return ((long)groupOffset << 3) | j;
                 }
             }
             if (matchEmpty(ctrl) != 0)
             {
+                Reference.reachabilityFence(view);
                 return -1;
             }
             if (++g == groups)
@@ -513,7 +539,64 @@ public final class HashTable
                 g = 0;
             }
         }
+        Reference.reachabilityFence(view);
         return -1;
+    }
+
+    /**
+     * The value at {@code valueOffset} of the slot holding the 8-byte inline key {@code key}, or
+     * {@code absent}: {@link #findLong} and {@link #slotLong} in one probe, for lock-free reads.
+     */
+    public long getLong(final View view, final long hash, final long key, final int valueOffset, final long absent)
+    {
+        final int groups = view.groups;
+        final long groupsAddress = view.address + view.groupsOffset;
+        final long tags = LSB * (hash & 0x7F);
+        int g = homeGroup(hash, groups);
+        for (int n = 0; n < groups; n++)
+        {
+            final long groupAddress = groupsAddress + (long)g * groupLength;
+            final long ctrl = controlWord(groupAddress);
+            final long x = ctrl ^ tags;
+            for (long match = (x - LSB) & ~x & MSB; match != 0; match &= match - 1)
+            {
+                final long slot = groupAddress + GROUP_WIDTH + (long)(Long.numberOfTrailingZeros(match) >>> 3) * slotSize;
+                if (UnsafeApi.getLong(null, slot) == key)
+                {
+                    final long value = UnsafeApi.getLong(null, slot + valueOffset);
+                    Reference.reachabilityFence(view);
+                    return value;
+                }
+            }
+            if (matchEmpty(ctrl) != 0)
+            {
+                break;
+            }
+            if (++g == groups)
+            {
+                g = 0;
+            }
+        }
+        Reference.reachabilityFence(view);
+        return absent;
+    }
+
+    /**
+     * The 8 bytes at {@code offset} of the slot at {@code position}, a position {@link #findLong}
+     * returned for this view (so inside its table): read by address.
+     */
+    public long slotLong(final View view, final long position, final int offset)
+    {
+        final long value = UnsafeApi.getLong(null, view.address + slotOffset(position) + offset);
+        Reference.reachabilityFence(view);
+        return value;
+    }
+
+    /** A group's control bytes as one long, byte 0 lowest, on any platform. */
+    private static long controlWord(final long address)
+    {
+        final long word = UnsafeApi.getLong(null, address);
+        return NATIVE_LITTLE_ENDIAN ? word : Long.reverseBytes(word);
     }
 
     /** The position of the key of {@code length} bytes at {@code offset} of {@code key}, or -1. */
