@@ -427,30 +427,28 @@ public final class SharedMap<K, V> extends AbstractMap<K, V> implements Concurre
         {
             return (V)putBoxed((Long)Objects.requireNonNull(key), (Long)Objects.requireNonNull(value));
         }
-        final Scratch s = scratches.get();
-        final long hash = encodeKey(key, s);
-        encodeValue(value, s.value, s);
-        write(hash, s, PUT);
-        return s.found ? decodeValue(s.current) : null;
+        return writeReturningPrevious(key, value, PUT);
     }
 
     @Override
     public V putIfAbsent(final K key, final V value)
     {
-        final Scratch s = scratches.get();
-        final long hash = encodeKey(key, s);
-        encodeValue(value, s.value, s);
-        write(hash, s, PUT_IF_ABSENT);
-        return s.found ? decodeValue(s.current) : null;
+        return writeReturningPrevious(key, value, PUT_IF_ABSENT);
     }
 
     @Override
     public V replace(final K key, final V value)
     {
+        return writeReturningPrevious(key, value, REPLACE);
+    }
+
+    /** put, putIfAbsent and replace: one write, returning the value it found (null if none). */
+    private V writeReturningPrevious(final K key, final V value, final int operation)
+    {
         final Scratch s = scratches.get();
         final long hash = encodeKey(key, s);
         encodeValue(value, s.value, s);
-        write(hash, s, REPLACE);
+        write(hash, s, operation);
         return s.found ? decodeValue(s.current) : null;
     }
 

@@ -17,7 +17,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
@@ -49,22 +48,12 @@ class AreaProcessesIT
 
     private Process child(final Path jdk, final String name, final String... args) throws Exception
     {
-        final String[] all = new String[args.length + 1];
-        all[0] = root().toString();
-        System.arraycopy(args, 0, all, 1, args.length);
-        return Jvm.start(jdk, work.resolve(name + ".out"), List.of(Jvm.AGRONA_FLAG), AreaChild.class, all);
+        return Jvm.startChild(jdk, work, name, AreaChild.class, root(), args);
     }
 
     private Jvm.Result finish(final Process process, final String name) throws Exception
     {
-        if (!process.waitFor(120, TimeUnit.SECONDS))
-        {
-            process.destroyForcibly().waitFor();
-            fail("child " + name + " did not finish in 120 s:\n" + Files.readString(work.resolve(name + ".out")));
-        }
-        final Jvm.Result result = new Jvm.Result(process.exitValue(), Files.readString(work.resolve(name + ".out")));
-        assertEquals(0, result.exitCode(), result.output());
-        return result;
+        return Jvm.finishChild(process, work, name, 120);
     }
 
     @ParameterizedTest(name = "on {0}")

@@ -43,22 +43,12 @@ class HashProcessesIT
 
     private Process child(final Path jdk, final String name, final String... args) throws Exception
     {
-        final String[] all = new String[args.length + 1];
-        all[0] = root().toString();
-        System.arraycopy(args, 0, all, 1, args.length);
-        return Jvm.start(jdk, work.resolve(name + ".out"), List.of(Jvm.AGRONA_FLAG), HashChild.class, all);
+        return Jvm.startChild(jdk, work, name, HashChild.class, root(), args);
     }
 
     private Jvm.Result finish(final Process process, final String name) throws Exception
     {
-        if (!process.waitFor(150, TimeUnit.SECONDS))
-        {
-            process.destroyForcibly().waitFor();
-            fail("child " + name + " did not finish in 150 s:\n" + Files.readString(work.resolve(name + ".out")));
-        }
-        final Jvm.Result result = new Jvm.Result(process.exitValue(), Files.readString(work.resolve(name + ".out")));
-        assertEquals(0, result.exitCode(), name + ": " + result.output());
-        return result;
+        return Jvm.finishChild(process, work, name, 150);
     }
 
     /** Every JDK there is, in turn, for {@code count} children. */

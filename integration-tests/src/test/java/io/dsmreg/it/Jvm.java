@@ -103,6 +103,35 @@ final class Jvm
         }
     }
 
+    /** A child running {@code mainClass} with the Agrona flag and {@code root} before {@code args}; output in {@code work/<name>.out}. */
+    static Process startChild(
+        final Path jdk, final Path work, final String name, final Class<?> mainClass, final Path root, final String... args)
+        throws IOException
+    {
+        final String[] all = new String[args.length + 1];
+        all[0] = root.toString();
+        System.arraycopy(args, 0, all, 1, args.length);
+        return start(jdk, work.resolve(name + ".out"), List.of(AGRONA_FLAG), mainClass, all);
+    }
+
+    /** Waits, bounded, for a child of {@link #startChild} and asserts that it exited with 0. */
+    static Result finishChild(final Process process, final Path work, final String name, final long timeoutSeconds)
+        throws IOException, InterruptedException
+    {
+        final Path output = work.resolve(name + ".out");
+        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS))
+        {
+            process.destroyForcibly().waitFor();
+            throw new AssertionError("child " + name + " did not finish in " + timeoutSeconds + " s:\n" + Files.readString(output));
+        }
+        final Result result = new Result(process.exitValue(), Files.readString(output));
+        if (result.exitCode() != 0)
+        {
+            throw new AssertionError(name + " exited with " + result.exitCode() + ": " + result.output());
+        }
+        return result;
+    }
+
     record Result(int exitCode, String output)
     {
         /** The value of the first {@code key=value} line of the output. */
