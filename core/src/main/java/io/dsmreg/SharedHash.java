@@ -216,11 +216,6 @@ public final class SharedHash extends CachedHandle
         return table;
     }
 
-    EntryGeneration generation()
-    {
-        return generation;
-    }
-
     @Override
     public String toString()
     {

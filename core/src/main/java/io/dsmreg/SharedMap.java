@@ -559,11 +559,6 @@ public final class SharedMap<K, V> extends AbstractMap<K, V> implements Concurre
         return table;
     }
 
-    EntryGeneration generation()
-    {
-        return generation;
-    }
-
     // ---------------------------------------------------------------------------------------------
     // Reads and writes of encoded keys and values
     // ---------------------------------------------------------------------------------------------
