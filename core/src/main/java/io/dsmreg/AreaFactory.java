@@ -30,18 +30,6 @@ final class AreaFactory implements EntryFactory<SharedArea>
     }
 
     @Override
-    public long size()
-    {
-        return 0;
-    }
-
-    @Override
-    public void checkCompatible(final SlotView existing)
-    {
-        // The options live in the area's control file: attach checks them.
-    }
-
-    @Override
     public SharedArea create(final int slot, final long fileId)
     {
         final AreaOptions created = options == null ? AreaOptions.defaults() : options;

@@ -16,11 +16,19 @@ interface EntryFactory<H extends CachedHandle>
     /** The class of the handles it makes: a cached handle of another class (a hash asked for as a map) is not reused. */
     Class<H> handleClass();
 
-    /** The size recorded in the registry (segments), or 0. */
-    long size();
+    /** The size recorded in the registry: a segment's; kinds whose size lives in their own files record 0. */
+    default long size()
+    {
+        return 0;
+    }
 
-    /** Throws {@link EntryMismatchException} when the existing entry does not fit the request. */
-    void checkCompatible(SlotView existing);
+    /**
+     * Throws {@link EntryMismatchException} when the existing entry, as the registry records it, does
+     * not fit the request; kinds whose parameters live in their own files check those on attach.
+     */
+    default void checkCompatible(final SlotView existing)
+    {
+    }
 
     /**
      * As {@link #checkCompatible(SlotView)}, for what only an attached handle knows (an area's

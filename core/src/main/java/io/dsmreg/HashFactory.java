@@ -57,18 +57,6 @@ final class HashFactory<H extends CachedHandle> implements EntryFactory<H>
     }
 
     @Override
-    public long size()
-    {
-        return 0;
-    }
-
-    @Override
-    public void checkCompatible(final SlotView existing)
-    {
-        // The shape lives in the table's header file: attach checks it.
-    }
-
-    @Override
     public H create(final int slot, final long fileId)
     {
         created = new EntryGeneration(registry.table(), slot, registry.table().generation(slot));
