@@ -1100,7 +1100,8 @@ public final class AreaAllocator
                 final int objects = flushAll(slot);
                 // Release: the emptied counts are visible before another process can claim the slot.
                 control.putLongRelease(slot + MAGAZINE_OWNER_OFFSET, 0);
-                LOG.log(System.Logger.Level.INFO, "area \"{0}\": reclaimed the magazine of dead process {1} ({2} free " +
+                // DEBUG: every process that exits, cleanly or not, leaves its magazines for the next one to reclaim.
+                LOG.log(System.Logger.Level.DEBUG, "area \"{0}\": reclaimed the magazine of exited process {1} ({2} free " +
                     "objects back to their superblocks)", name, Long.toString(owner >>> 32), objects);
             }
         }
