@@ -266,34 +266,11 @@ public final class SharedHash extends CachedHandle
     /** An optimistic copy, null if absent, or notDecided when writers kept intervening. */
     private Entry findCopy(final int p, final long hash, final UnsafeBuffer key)
     {
-        try
+        return table.readOptimistically(p, view ->
         {
-            for (int attempt = 0; attempt < HashTable.OPTIMISTIC_ATTEMPTS; attempt++)
-            {
-                final long version = table.readVersion(p);
-                if ((version & 1) != 0)
-                {
-                    Thread.onSpinWait();
-                    continue;
-                }
-                final HashTable.View view = table.optimisticView(p);
-                if (view == null)
-                {
-                    return notDecided;
-                }
-                final long position = table.find(view, hash, key, 0, keySize);
-                final Entry copy = position < 0 ? null : copyOf(view.mapping(), table.slotOffset(position));
-                if (table.validate(p, version))
-                {
-                    return copy;
-                }
-            }
-        }
-        catch (final RuntimeException ex)
-        {
-            // A torn read followed a stale pointer: the lock gives a consistent answer.
-        }
-        return notDecided;
+            final long position = table.find(view, hash, key, 0, keySize);
+            return position < 0 ? null : copyOf(view.mapping(), table.slotOffset(position));
+        }, notDecided);
     }
 
     private Entry copyOf(final UnsafeBuffer mapping, final int slot)

@@ -16,6 +16,7 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Function;
 
 import static io.dsmreg.layout.AreaDescriptor.pointerOffset;
 
@@ -61,6 +62,9 @@ public final class SharedMap<K, V> extends AbstractMap<K, V> implements Concurre
     private static final int INLINE_KEY_LIMIT = 32;
     private static final int INLINE_VALUE_LIMIT = 8;
     private static final int CODEC_ID_LIMIT = HashDescriptor.CODEC_ID_LENGTH - Integer.BYTES;
+
+    /** An optimistic read that could not decide: told apart from any value (and from null, absent) by identity. */
+    private static final Object UNDECIDED = new Object();
 
     private static final int PUT = 0;
     private static final int PUT_IF_ABSENT = 1;
@@ -193,36 +197,16 @@ public final class SharedMap<K, V> extends AbstractMap<K, V> implements Concurre
 
     private long getLongRetry(final int p, final long hash, final long key, final long defaultValue)
     {
-        for (int attempt = 1; attempt < HashTable.OPTIMISTIC_ATTEMPTS; attempt++)
-        {
-            final long version = table.readVersion(p);
-            if ((version & 1) != 0)
-            {
-                Thread.onSpinWait();
-                continue;
-            }
-            final HashTable.View view = table.optimisticView(p);
-            if (view == null)
-            {
-                break;
-            }
-            final long value = table.getLong(view, hash, key, valueOffset, defaultValue);
-            if (table.validate(p, version))
-            {
-                return value;
-            }
-        }
-        table.lock(p);
-        try
-        {
-            final HashTable.View view = table.view(p);
-            final long position = table.findLong(view, hash, key);
-            return position < 0 ? defaultValue : table.slotLong(view, position, valueOffset);
-        }
-        finally
-        {
-            table.unlock(p);
-        }
+        final Object read = table.<Object>readOptimistically(p, view -> longValue(view, hash, key), UNDECIDED);
+        final Long value = read != UNDECIDED ? (Long)read : getLocked(key);
+        return value == null ? defaultValue : value;
+    }
+
+    /** The value of the long key in {@code view}, or null. */
+    private Long longValue(final HashTable.View view, final long hash, final long key)
+    {
+        final long position = table.findLong(view, hash, key);
+        return position < 0 ? null : table.slotLong(view, position, valueOffset);
     }
 
     /** Whether {@code key} is present: {@link #containsKey} without boxing. */
@@ -240,9 +224,7 @@ public final class SharedMap<K, V> extends AbstractMap<K, V> implements Concurre
         table.lock(p);
         try
         {
-            final HashTable.View view = table.view(p);
-            final long position = table.findLong(view, hash, key);
-            return position < 0 ? null : table.slotLong(view, position, valueOffset);
+            return longValue(table.view(p), hash, key);
         }
         finally
         {
@@ -567,46 +549,24 @@ public final class SharedMap<K, V> extends AbstractMap<K, V> implements Concurre
     private boolean read(final long hash, final Scratch s)
     {
         final int p = table.partition(hash);
-        try
+        final Function<HashTable.View, Boolean> lookup = view ->
         {
-            for (int attempt = 0; attempt < HashTable.OPTIMISTIC_ATTEMPTS; attempt++)
-            {
-                final long version = table.readVersion(p);
-                if ((version & 1) != 0)
-                {
-                    Thread.onSpinWait();
-                    continue;
-                }
-                final HashTable.View view = table.optimisticView(p);
-                if (view == null)
-                {
-                    break;
-                }
-                final long position = table.find(view, hash, s.key.buffer, 0, s.key.length);
-                if (position >= 0)
-                {
-                    readValue(view.mapping(), table.slotOffset(position), s.current);
-                }
-                if (table.validate(p, version))
-                {
-                    return position >= 0;
-                }
-            }
-        }
-        catch (final RuntimeException ex)
-        {
-            // A torn read followed a stale pointer: the lock gives a consistent answer.
-        }
-        table.lock(p);
-        try
-        {
-            final HashTable.View view = table.view(p);
             final long position = table.find(view, hash, s.key.buffer, 0, s.key.length);
             if (position >= 0)
             {
                 readValue(view.mapping(), table.slotOffset(position), s.current);
             }
             return position >= 0;
+        };
+        final Boolean found = table.readOptimistically(p, lookup, null);
+        if (found != null)
+        {
+            return found;
+        }
+        table.lock(p);
+        try
+        {
+            return lookup.apply(table.view(p));
         }
         finally
         {

@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 import static io.dsmreg.layout.AreaDescriptor.pointerOffset;
 import static io.dsmreg.layout.HashDescriptor.*;
@@ -324,6 +325,44 @@ public final class HashTable
         // Every read of the attempt completes before the version is read again.
         VarHandle.acquireFence();
         return UnsafeApi.getLong(null, partitionAddress(p) + VERSION_OFFSET) == version;
+    }
+
+    /**
+     * Runs {@code read} on partition {@code p}'s table without its lock and returns the first result
+     * read under an unchanged even version, or {@code undecided} when writers kept intervening for
+     * {@link #OPTIMISTIC_ATTEMPTS} attempts, this process has not resolved the table yet, or a torn
+     * read failed: the caller then reads under the lock. {@code read} must only read, and must
+     * tolerate garbage (a torn read), since its result is discarded unless the version held.
+     */
+    public <T> T readOptimistically(final int p, final Function<View, T> read, final T undecided)
+    {
+        try
+        {
+            for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++)
+            {
+                final long version = readVersion(p);
+                if ((version & 1) != 0)
+                {
+                    Thread.onSpinWait();
+                    continue;
+                }
+                final View view = optimisticView(p);
+                if (view == null)
+                {
+                    return undecided;
+                }
+                final T result = read.apply(view);
+                if (validate(p, version))
+                {
+                    return result;
+                }
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            // A torn read followed a stale pointer: the lock gives a consistent answer.
+        }
+        return undecided;
     }
 
     /** In an optimistic read, after {@link #readVersion}: the cached view if it is current, else null (take the lock). */
