@@ -1,18 +1,12 @@
 package io.dsmreg;
 
-import io.dsmreg.file.MappedFiles;
 import io.dsmreg.layout.AreaDescriptor;
 import io.dsmreg.lock.ProcessIdentity;
 import io.dsmreg.lock.SharedMutex;
 import io.dsmreg.lock.UndoLog;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 
 import static io.dsmreg.layout.AreaDescriptor.*;
@@ -23,22 +17,11 @@ import static org.junit.jupiter.api.Assertions.*;
  * lock word names a dead process and its undo log holds the writes it made. (The integration tests
  * kill real processes.)
  */
-class AreaCrashRepairTest
+class AreaCrashRepairTest extends RegistryTestBase
 {
-    @TempDir
-    Path root;
-    DsmRegistry registry;
-
-    @BeforeEach
-    void open()
+    AreaCrashRepairTest()
     {
-        registry = DsmRegistry.open("test", RegistryOptions.defaults().root(root).timeout(Duration.ofSeconds(5)));
-    }
-
-    @AfterEach
-    void close()
-    {
-        registry.close();
+        super(Duration.ofSeconds(5));
     }
 
     @Test
@@ -167,21 +150,6 @@ class AreaCrashRepairTest
 
     private UnsafeBuffer control()
     {
-        try (var files = Files.list(registry.directory()))
-        {
-            final Path file = files.filter(f -> f.getFileName().toString().endsWith("_0.dsm")).findFirst().orElseThrow();
-            return new UnsafeBuffer(MappedFiles.mapExisting(file, CONTROL_LENGTH, "test"));
-        }
-        catch (final java.io.IOException ex)
-        {
-            throw new AssertionError(ex);
-        }
-    }
-
-    private static ProcessIdentity deadProcess() throws Exception
-    {
-        final Process process = new ProcessBuilder("true").start();
-        process.waitFor();
-        return new ProcessIdentity(process.pid(), 12345);
+        return mapPart(0, CONTROL_LENGTH);
     }
 }

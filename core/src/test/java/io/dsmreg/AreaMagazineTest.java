@@ -1,17 +1,11 @@
 package io.dsmreg;
 
-import io.dsmreg.file.MappedFiles;
 import io.dsmreg.lock.ProcessIdentity;
 import io.dsmreg.lock.SharedMutex;
 import io.dsmreg.lock.UndoLog;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -21,25 +15,9 @@ import static io.dsmreg.layout.AreaDescriptor.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** The per-thread magazines of free small blocks, in one process (AreaProcessesIT kills real ones). */
-class AreaMagazineTest
+class AreaMagazineTest extends RegistryTestBase
 {
     private static final String NOT_ALLOCATED = "it is not an allocated block (freed already, a double free, or never allocated)";
-
-    @TempDir
-    Path root;
-    DsmRegistry registry;
-
-    @BeforeEach
-    void open()
-    {
-        registry = DsmRegistry.open("test", RegistryOptions.defaults().root(root));
-    }
-
-    @AfterEach
-    void close()
-    {
-        registry.close();
-    }
 
     @Test
     void freedSmallBlocksStayInTheThreadsMagazineAndAreNotInUse()
@@ -330,21 +308,6 @@ class AreaMagazineTest
 
     private UnsafeBuffer control()
     {
-        try (var files = Files.list(registry.directory()))
-        {
-            final Path file = files.filter(f -> f.getFileName().toString().endsWith("_0.dsm")).findFirst().orElseThrow();
-            return new UnsafeBuffer(MappedFiles.mapExisting(file, CONTROL_LENGTH, "test"));
-        }
-        catch (final java.io.IOException ex)
-        {
-            throw new AssertionError(ex);
-        }
-    }
-
-    private static ProcessIdentity deadProcess() throws Exception
-    {
-        final Process process = new ProcessBuilder("true").start();
-        process.waitFor();
-        return new ProcessIdentity(process.pid(), 12345);
+        return mapPart(0, CONTROL_LENGTH);
     }
 }

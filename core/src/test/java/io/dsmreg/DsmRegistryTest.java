@@ -1,12 +1,8 @@
 package io.dsmreg;
 
 import org.agrona.concurrent.AtomicBuffer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -18,24 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-class DsmRegistryTest
+class DsmRegistryTest extends RegistryTestBase
 {
-    @TempDir
-    Path root;
-    DsmRegistry registry;
-
-    @BeforeEach
-    void open()
-    {
-        registry = DsmRegistry.open("test", RegistryOptions.defaults().root(root));
-    }
-
-    @AfterEach
-    void close()
-    {
-        registry.close();
-    }
-
     @Test
     void firstRequestInitializesAndLaterRequestsFindIt()
     {

@@ -2,10 +2,7 @@ package io.dsmreg;
 
 import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,24 +19,8 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-class SharedAreaTest
+class SharedAreaTest extends RegistryTestBase
 {
-    @TempDir
-    Path root;
-    DsmRegistry registry;
-
-    @BeforeEach
-    void open()
-    {
-        registry = DsmRegistry.open("test", RegistryOptions.defaults().root(root));
-    }
-
-    @AfterEach
-    void close()
-    {
-        registry.close();
-    }
-
     @Test
     void allocatesWritesFreesAndReusesSmallAndLargeBlocks()
     {

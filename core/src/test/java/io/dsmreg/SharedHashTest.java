@@ -1,17 +1,11 @@
 package io.dsmreg;
 
-import io.dsmreg.file.MappedFiles;
 import io.dsmreg.layout.HashDescriptor;
-import io.dsmreg.lock.ProcessIdentity;
 import io.dsmreg.lock.SharedMutex;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -24,22 +18,11 @@ import java.util.concurrent.Future;
 import static io.dsmreg.layout.HashDescriptor.*;
 import static org.junit.jupiter.api.Assertions.*;
 
-class SharedHashTest
+class SharedHashTest extends RegistryTestBase
 {
-    @TempDir
-    Path root;
-    DsmRegistry registry;
-
-    @BeforeEach
-    void open()
+    SharedHashTest()
     {
-        registry = DsmRegistry.open("test", RegistryOptions.defaults().root(root).timeout(Duration.ofSeconds(5)));
-    }
-
-    @AfterEach
-    void close()
-    {
-        registry.close();
+        super(Duration.ofSeconds(5));
     }
 
     @Test
@@ -372,21 +355,6 @@ class SharedHashTest
 
     private UnsafeBuffer header(final int partitions)
     {
-        try (var files = Files.list(registry.directory()))
-        {
-            final Path file = files.filter(f -> f.getFileName().toString().endsWith("_" + HEADER_PART + ".dsm")).findFirst().orElseThrow();
-            return new UnsafeBuffer(MappedFiles.mapExisting(file, HashDescriptor.fileLength(partitions), "test"));
-        }
-        catch (final java.io.IOException ex)
-        {
-            throw new AssertionError(ex);
-        }
-    }
-
-    static ProcessIdentity deadProcess() throws Exception
-    {
-        final Process process = new ProcessBuilder("true").start();
-        process.waitFor();
-        return new ProcessIdentity(process.pid(), 12345);
+        return mapPart(HEADER_PART, HashDescriptor.fileLength(partitions));
     }
 }

@@ -2,12 +2,8 @@ package io.dsmreg;
 
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,22 +20,11 @@ import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-class SharedMapTest
+class SharedMapTest extends RegistryTestBase
 {
-    @TempDir
-    Path root;
-    DsmRegistry registry;
-
-    @BeforeEach
-    void open()
+    SharedMapTest()
     {
-        registry = DsmRegistry.open("test", RegistryOptions.defaults().root(root).timeout(Duration.ofSeconds(5)));
-    }
-
-    @AfterEach
-    void close()
-    {
-        registry.close();
+        super(Duration.ofSeconds(5));
     }
 
     // ---------------------------------------------------------------------------------------------
