@@ -33,47 +33,28 @@ class AgentIT
     @TempDir
     Path work;
 
-    static Stream<Path> jdks()
-    {
-        return Jvm.homes();
-    }
-
     private Path root()
     {
         return work.resolve("root");
     }
 
-    private static Path agentJar()
-    {
-        final Path jar = Path.of(System.getProperty("dsmreg.agent.jar", "../agent/target/dsmreg.jar"));
-        assertTrue(Files.isRegularFile(jar), "build the agent first (mvn -pl integration-tests -am verify): " + jar);
-        return jar;
-    }
-
     private List<String> agent(final String... more)
     {
         final List<String> options = new ArrayList<>();
-        options.add("-javaagent:" + agentJar() + "=registry=" + REGISTRY + ",dir=" + root());
+        options.add("-javaagent:" + Jvm.agentJar() + "=registry=" + REGISTRY + ",dir=" + root());
         options.addAll(List.of(more));
         return options;
     }
 
     private Jvm.Result run(final Path jdk, final List<String> options, final String... args) throws Exception
     {
-        final Path output = Files.createTempFile(work, "app", ".out");
-        final Process process = Jvm.start(jdk, output, options, AgentApp.class, args);
-        if (!process.waitFor(120, TimeUnit.SECONDS))
-        {
-            process.destroyForcibly().waitFor();
-            fail("child did not finish in 120 s:\n" + Files.readString(output));
-        }
-        final Jvm.Result result = new Jvm.Result(process.exitValue(), Files.readString(output));
+        final Jvm.Result result = Jvm.run(jdk, work, options, AgentApp.class, args);
         assertEquals(0, result.exitCode(), result.output());
         return result;
     }
 
     @ParameterizedTest(name = "on {0}")
-    @MethodSource("jdks")
+    @MethodSource("io.dsmreg.it.Jvm#homes")
     void twoJvmsShareInjectedStaticAndInstanceFields(final Path jdk) throws Exception
     {
         final Path a = work.resolve("a.ready");
@@ -117,7 +98,7 @@ class AgentIT
     }
 
     @ParameterizedTest(name = "on {0}")
-    @MethodSource("jdks")
+    @MethodSource("io.dsmreg.it.Jvm#homes")
     void applicationWithItsOwnByteBuddyVersionKeepsIt(final Path jdk) throws Exception
     {
         final Jvm.Result result = run(jdk, agent(), "bytebuddy");
@@ -129,7 +110,7 @@ class AgentIT
     @Test
     void agentJarHidesItsByteBuddy() throws IOException
     {
-        try (ZipFile jar = new ZipFile(agentJar().toFile()))
+        try (ZipFile jar = new ZipFile(Jvm.agentJar().toFile()))
         {
             final List<String> visible = jar.stream().map(entry -> entry.getName())
                 .filter(name -> name.contains("net/bytebuddy/")).collect(Collectors.toList());
@@ -140,7 +121,7 @@ class AgentIT
     }
 
     @ParameterizedTest(name = "on {0}")
-    @MethodSource("jdks")
+    @MethodSource("io.dsmreg.it.Jvm#homes")
     void classesOfAChildClassLoaderAreInjected(final Path jdk) throws Exception
     {
         final Jvm.Result result = run(jdk, agent(), "loader", compileChildClasses(jdk).toString(), "false");
@@ -149,7 +130,7 @@ class AgentIT
     }
 
     @ParameterizedTest(name = "on {0}")
-    @MethodSource("jdks")
+    @MethodSource("io.dsmreg.it.Jvm#homes")
     void classLoaderThatCannotSeeDsmregIsLeftAloneAndTheApplicationRuns(final Path jdk) throws Exception
     {
         final Jvm.Result result = run(jdk, agent(), "loader", compileChildClasses(jdk).toString(), "true");
@@ -194,10 +175,10 @@ class AgentIT
     }
 
     @ParameterizedTest(name = "on {0}")
-    @MethodSource("jdks")
+    @MethodSource("io.dsmreg.it.Jvm#homes")
     void withoutAnnotatedClassesTheRewritingIsNeverLoaded(final Path jdk) throws Exception
     {
-        final Jvm.Result result = run(jdk, List.of("-javaagent:" + agentJar() + "=log=debug", "-Xlog:class+load=info"), "plain");
+        final Jvm.Result result = run(jdk, List.of("-javaagent:" + Jvm.agentJar() + "=log=debug", "-Xlog:class+load=info"), "plain");
         assertEquals("ok", result.value("plain"));
         assertTrue(result.output().contains("dsmreg agent: started with"), result.output());
         assertTrue(result.output().contains(" io.dsmreg.agent.SharedNamedTransformer "), result.output());
@@ -206,18 +187,18 @@ class AgentIT
     }
 
     @ParameterizedTest(name = "on {0}")
-    @MethodSource("jdks")
+    @MethodSource("io.dsmreg.it.Jvm#homes")
     void unknownAgentArgumentIsReportedAndTheApplicationRuns(final Path jdk) throws Exception
     {
         final Jvm.Result result = run(jdk, agent(), "plain");
         assertEquals("ok", result.value("plain"));
-        final Jvm.Result odd = run(jdk, List.of("-javaagent:" + agentJar() + "=registry=" + REGISTRY + ",colour=blue"), "plain");
+        final Jvm.Result odd = run(jdk, List.of("-javaagent:" + Jvm.agentJar() + "=registry=" + REGISTRY + ",colour=blue"), "plain");
         assertEquals("ok", odd.value("plain"));
         assertTrue(odd.output().contains("ignoring the argument \"colour=blue\""), odd.output());
     }
 
     @ParameterizedTest(name = "on {0}")
-    @MethodSource("jdks")
+    @MethodSource("io.dsmreg.it.Jvm#homes")
     void classesCompiledForThisJdkWithFramesSeveralReturnsAndDelegationAreFilledAndVerified(final Path jdk) throws Exception
     {
         final Jvm.Result result = run(jdk, agent(), "shapes", compileChildClasses(jdk).toString());

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -23,11 +22,6 @@ class AgentJmxIT
     @TempDir
     Path work;
 
-    static Stream<Path> jdks()
-    {
-        return Jvm.homes();
-    }
-
     private Path root()
     {
         return work.resolve("root");
@@ -35,11 +29,9 @@ class AgentJmxIT
 
     private Process host(final Path jdk, final String jmx, final String... args) throws Exception
     {
-        final Path jar = Path.of(System.getProperty("dsmreg.agent.jar", "../agent/target/dsmreg.jar"));
-        assertTrue(Files.isRegularFile(jar), "build the agent first (mvn -pl integration-tests -am verify): " + jar);
         final Path output = work.resolve("host.out");
         final Process host = Jvm.start(jdk, output,
-            List.of("-javaagent:" + jar + "=registry=" + REGISTRY + ",dir=" + root() + ",jmx=" + jmx), AgentJmxApp.class, args);
+            List.of("-javaagent:" + Jvm.agentJar() + "=registry=" + REGISTRY + ",dir=" + root() + ",jmx=" + jmx), AgentJmxApp.class, args);
         Children.awaitLine(output, "ready", host);
         return host;
     }
@@ -50,7 +42,7 @@ class AgentJmxIT
     }
 
     @ParameterizedTest(name = "on {0}")
-    @MethodSource("jdks")
+    @MethodSource("io.dsmreg.it.Jvm#homes")
     void anApplicationWithTheAgentAloneShowsItsRegistryWithAnotherProcessesEntryAndTheRegistriesOfItsFields(
         final Path jdk) throws Exception
     {
@@ -83,7 +75,7 @@ class AgentJmxIT
     }
 
     @ParameterizedTest(name = "on {0}")
-    @MethodSource("jdks")
+    @MethodSource("io.dsmreg.it.Jvm#homes")
     void jmxOffStartsNoThreadAndRegistersNoMBean(final Path jdk) throws Exception
     {
         final Process host = host(jdk, "off", "annotated");

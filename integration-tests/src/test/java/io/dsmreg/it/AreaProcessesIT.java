@@ -21,7 +21,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -30,11 +29,6 @@ class AreaProcessesIT
 {
     @TempDir
     Path work;
-
-    static Stream<Path> jdks()
-    {
-        return Jvm.homes();
-    }
 
     private Path root()
     {
@@ -57,7 +51,7 @@ class AreaProcessesIT
     }
 
     @ParameterizedTest(name = "on {0}")
-    @MethodSource("jdks")
+    @MethodSource("io.dsmreg.it.Jvm#homes")
     void anotherProcessReadsByPointerAndFreesAndThisOneReusesTheSpace(final Path jdk) throws Exception
     {
         try (DsmRegistry registry = open())

@@ -18,8 +18,7 @@ final class Children
     /** Runs {@code mainClass} in a child JVM (with the test class path and the Agrona flag) to completion, bounded. */
     static Jvm.Result run(final Path jdk, final Path work, final Class<?> mainClass, final String... args) throws Exception
     {
-        final Path output = Files.createTempFile(work, mainClass.getSimpleName(), ".out");
-        return finish(Jvm.start(jdk, output, List.of(Jvm.AGRONA_FLAG), mainClass, args), output, List.of(args));
+        return Jvm.run(jdk, work, List.of(Jvm.AGRONA_FLAG), mainClass, args);
     }
 
     /** Starts {@link VisibilityChild} {@code hold}: attached to the registry, MBeans registered, until {@link #stop}. */
@@ -83,7 +82,7 @@ final class Children
     static Jvm.Result runClient(final Path jdk, final Path work, final String... args) throws Exception
     {
         final Path output = Files.createTempFile(work, "jmx-client", ".out");
-        return finish(startClient(jdk, work, output, args), output, List.of(args));
+        return Jvm.await(startClient(jdk, work, output, args), output, "JmxClient " + List.of(args), 120);
     }
 
     /** Waits, bounded, until a line of the child's output starts with {@code prefix}. */
@@ -98,15 +97,5 @@ final class Children
             }
             Thread.sleep(20);
         }
-    }
-
-    static Jvm.Result finish(final Process process, final Path output, final List<String> args) throws Exception
-    {
-        if (!process.waitFor(120, TimeUnit.SECONDS))
-        {
-            process.destroyForcibly().waitFor();
-            throw new AssertionError("child " + args + " did not finish in 120 s; output:\n" + Files.readString(output));
-        }
-        return new Jvm.Result(process.exitValue(), Files.readString(output));
     }
 }

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -21,11 +20,6 @@ class CliIT
 
     @TempDir
     Path work;
-
-    static Stream<Path> jdks()
-    {
-        return Jvm.homes();
-    }
 
     private Path root()
     {
@@ -46,7 +40,7 @@ class CliIT
     }
 
     @ParameterizedTest(name = "on {0}")
-    @MethodSource("jdks")
+    @MethodSource("io.dsmreg.it.Jvm#homes")
     void listShowsEveryProcessesEntriesAsATableAndAsJsonWithoutAttaching(final Path jdk) throws Exception
     {
         final Process holder = Children.hold(jdk, work, List.of(), root(), REGISTRY, "holder", "segment:shop.state:4096");
@@ -109,15 +103,12 @@ class CliIT
     }
 
     @ParameterizedTest(name = "on {0}")
-    @MethodSource("jdks")
+    @MethodSource("io.dsmreg.it.Jvm#homes")
     void listShowsAnEntryStillInitializingWithoutASizeAndWithoutWaitingForIt(final Path jdk) throws Exception
     {
-        final Path marker = work.resolve("initializing");
-        final Path output = work.resolve("hang.out");
-        final Process hanging = Jvm.start(jdk, output, root().toString(), "hang-in-init", "stuck", marker.toString());
+        final Process hanging = Jvm.startHangingInInit(jdk, work, root(), "stuck");
         try
         {
-            Jvm.awaitFile(marker, hanging, output);
             final Jvm.Result table = cli(jdk, "list", "crash");
             assertEquals(0, table.exitCode(), table.output());
             assertLines(table.output(),
@@ -133,7 +124,7 @@ class CliIT
     }
 
     @ParameterizedTest(name = "on {0}")
-    @MethodSource("jdks")
+    @MethodSource("io.dsmreg.it.Jvm#homes")
     void removeRefusesWhileProcessesAreAttachedNamesThemAndWorksForcedOrOnceTheyExit(final Path jdk) throws Exception
     {
         final Process first = Children.hold(jdk, work, List.of(), root(), REGISTRY, "first", "segment:shop.a:64", "segment:shop.b:64");
@@ -174,7 +165,7 @@ class CliIT
     }
 
     @ParameterizedTest(name = "on {0}")
-    @MethodSource("jdks")
+    @MethodSource("io.dsmreg.it.Jvm#homes")
     void aForcedRemovalLeavesAttachedProcessesRunningWithTheirMemory(final Path jdk) throws Exception
     {
         final Process holder = Children.hold(jdk, work, List.of(), root(), "doomed", "holder", "segment:kept:64");

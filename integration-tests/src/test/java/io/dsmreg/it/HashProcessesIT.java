@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -25,11 +24,6 @@ class HashProcessesIT
 {
     @TempDir
     Path work;
-
-    static Stream<Path> jdks()
-    {
-        return Jvm.homes();
-    }
 
     private Path root()
     {
@@ -121,7 +115,7 @@ class HashProcessesIT
     }
 
     @ParameterizedTest(name = "victim on {0}")
-    @MethodSource("jdks")
+    @MethodSource("io.dsmreg.it.Jvm#homes")
     void aProcessKilledInTheMiddleOfUpdatesLeavesTheOthersRunningAndTheMapsConsistent(final Path victimJdk) throws Exception
     {
         final Process victim = child(victimJdk, "victim", "churn", Long.toString(Long.MAX_VALUE), "9", work.resolve("victim.report").toString());

@@ -69,24 +69,40 @@ final class Jvm
         return start(javaHome, output, List.of(AGRONA_FLAG), args);
     }
 
-    /** Runs a child to completion (bounded) and returns its output. */
+    /** Runs a {@link Child} to completion (bounded) and returns its output. */
     static Result run(final Path javaHome, final Path workDirectory, final List<String> jvmOptions, final String... args)
         throws IOException, InterruptedException
     {
-        final Path output = Files.createTempFile(workDirectory, "child", ".out");
-        final Process process = start(javaHome, output, jvmOptions, args);
-        if (!process.waitFor(120, TimeUnit.SECONDS))
-        {
-            process.destroyForcibly().waitFor();
-            throw new AssertionError("child " + List.of(args) + " did not finish in 120 s; output:\n" + Files.readString(output));
-        }
-        return new Result(process.exitValue(), Files.readString(output));
+        return run(javaHome, workDirectory, jvmOptions, Child.class, args);
     }
 
     static Result run(final Path javaHome, final Path workDirectory, final String... args)
         throws IOException, InterruptedException
     {
         return run(javaHome, workDirectory, List.of(AGRONA_FLAG), args);
+    }
+
+    /** Runs {@code mainClass} in a child JVM to completion (bounded) and returns its output. */
+    static Result run(
+        final Path javaHome, final Path workDirectory, final List<String> jvmOptions, final Class<?> mainClass, final String... args)
+        throws IOException, InterruptedException
+    {
+        final Path output = Files.createTempFile(workDirectory, mainClass.getSimpleName(), ".out");
+        final Process process = start(javaHome, output, jvmOptions, mainClass, args);
+        return await(process, output, mainClass.getSimpleName() + " " + List.of(args), 120);
+    }
+
+    /** Waits, bounded, for a child to exit and returns its exit code and output; one that overruns is killed. */
+    static Result await(final Process process, final Path output, final String child, final long timeoutSeconds)
+        throws IOException, InterruptedException
+    {
+        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS))
+        {
+            process.destroyForcibly().waitFor();
+            throw new AssertionError(
+                "child " + child + " did not finish in " + timeoutSeconds + " s; output:\n" + Files.readString(output));
+        }
+        return new Result(process.exitValue(), Files.readString(output));
     }
 
     /** Waits, bounded, until a file appears. */
@@ -101,6 +117,38 @@ final class Jvm
             }
             Thread.sleep(10);
         }
+    }
+
+    /**
+     * Starts a {@link Child} that creates {@code name} and stops inside its initializer, and returns
+     * once it is there: the entry is left mid-initialization until the test kills the child.
+     */
+    static Process startHangingInInit(final Path javaHome, final Path work, final Path root, final String name) throws Exception
+    {
+        final Path marker = work.resolve(name + ".in-init");
+        final Path output = work.resolve(name + "-hang.out");
+        final Process hanging = start(javaHome, output, root.toString(), "hang-in-init", name, marker.toString());
+        try
+        {
+            awaitFile(marker, hanging, output);
+        }
+        catch (final Exception | AssertionError ex)
+        {
+            hanging.destroyForcibly().waitFor();
+            throw ex;
+        }
+        return hanging;
+    }
+
+    /** The built agent jar, {@code dsmreg.jar}, that integration tests pass as {@code -javaagent}. */
+    static Path agentJar()
+    {
+        final Path jar = Path.of(System.getProperty("dsmreg.agent.jar", "../agent/target/dsmreg.jar"));
+        if (!Files.isRegularFile(jar))
+        {
+            throw new AssertionError("build the agent first (mvn -pl integration-tests -am verify): " + jar);
+        }
+        return jar;
     }
 
     /** A child running {@code mainClass} with the Agrona flag and {@code root} before {@code args}; output in {@code work/<name>.out}. */
@@ -118,13 +166,7 @@ final class Jvm
     static Result finishChild(final Process process, final Path work, final String name, final long timeoutSeconds)
         throws IOException, InterruptedException
     {
-        final Path output = work.resolve(name + ".out");
-        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS))
-        {
-            process.destroyForcibly().waitFor();
-            throw new AssertionError("child " + name + " did not finish in " + timeoutSeconds + " s:\n" + Files.readString(output));
-        }
-        final Result result = new Result(process.exitValue(), Files.readString(output));
+        final Result result = await(process, work.resolve(name + ".out"), name, timeoutSeconds);
         if (result.exitCode() != 0)
         {
             throw new AssertionError(name + " exited with " + result.exitCode() + ": " + result.output());

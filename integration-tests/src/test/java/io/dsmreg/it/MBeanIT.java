@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -30,25 +29,20 @@ class MBeanIT
     @TempDir
     Path work;
 
-    static Stream<Path> jdks()
-    {
-        return Jvm.homes();
-    }
-
     private Path root()
     {
         return work.resolve("root");
     }
 
     @ParameterizedTest(name = "on {0}")
-    @MethodSource("jdks")
+    @MethodSource("io.dsmreg.it.Jvm#homes")
     void aClientWithoutDsmregAttachingLikeJConsoleReadsEntriesOfTwoOtherProcesses(final Path jdk) throws Exception
     {
         readEntriesOfTwoOtherProcesses(jdk, List.of(), host -> "attach:" + host.pid());
     }
 
     @ParameterizedTest(name = "on {0}")
-    @MethodSource("jdks")
+    @MethodSource("io.dsmreg.it.Jvm#homes")
     void aClientWithoutDsmregReadsTheSameOverARemoteJmxPort(final Path jdk) throws Exception
     {
         final int port = freePort();
@@ -112,7 +106,7 @@ class MBeanIT
     }
 
     @ParameterizedTest(name = "on {0}")
-    @MethodSource("jdks")
+    @MethodSource("io.dsmreg.it.Jvm#homes")
     void allocationMBeansAppearAndDisappearWithAnotherProcessesEntryAndANotificationAnnouncesIt(final Path jdk)
         throws Exception
     {
@@ -139,7 +133,7 @@ class MBeanIT
             assertEquals("true", removal.value("removed"), removal.output());
             Files.createFile(removed);
 
-            final Jvm.Result result = Children.finish(client, clientOutput, List.of("client"));
+            final Jvm.Result result = Jvm.await(client, clientOutput, "client", 120);
             assertEquals(0, result.exitCode(), result.output());
             assertTrue(result.value("notification").startsWith("io.dsmreg.allocation.created vis.new"), result.output());
             assertEquals("segment", result.value("Type"));

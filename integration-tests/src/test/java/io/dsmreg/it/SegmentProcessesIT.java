@@ -15,7 +15,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -25,18 +24,13 @@ class SegmentProcessesIT
     @TempDir
     Path work;
 
-    static Stream<Path> jdks()
-    {
-        return Jvm.homes();
-    }
-
     private Path root()
     {
         return work.resolve("root");
     }
 
     @ParameterizedTest(name = "on {0}")
-    @MethodSource("jdks")
+    @MethodSource("io.dsmreg.it.Jvm#homes")
     void eightProcessesRacingOnTwentyNamesInitializeEachOnce(final Path jdk) throws Exception
     {
         final int processes = 8;
@@ -77,13 +71,10 @@ class SegmentProcessesIT
     }
 
     @ParameterizedTest(name = "on {0}")
-    @MethodSource("jdks")
+    @MethodSource("io.dsmreg.it.Jvm#homes")
     void initializerKilledMidwayIsCompletedByTheNextCaller(final Path jdk) throws Exception
     {
-        final Path marker = work.resolve("in-init");
-        final Path output = work.resolve("hang.out");
-        final Process hanging = Jvm.start(jdk, output, root().toString(), "hang-in-init", "victim", marker.toString());
-        Jvm.awaitFile(marker, hanging, output);
+        final Process hanging = Jvm.startHangingInInit(jdk, work, root(), "victim");
         hanging.destroyForcibly();
         assertTrue(hanging.waitFor(30, TimeUnit.SECONDS));
 
@@ -103,7 +94,7 @@ class SegmentProcessesIT
     }
 
     @ParameterizedTest(name = "on {0}")
-    @MethodSource("jdks")
+    @MethodSource("io.dsmreg.it.Jvm#homes")
     void initializerThatThrowsLetsTheNextCallerInitialize(final Path jdk) throws Exception
     {
         final Jvm.Result failed = Jvm.run(jdk, work, root().toString(), "get", "flaky", "64", "fail", "30000");
@@ -121,15 +112,12 @@ class SegmentProcessesIT
     }
 
     @ParameterizedTest(name = "on {0}")
-    @MethodSource("jdks")
+    @MethodSource("io.dsmreg.it.Jvm#homes")
     void waitingForAStuckInitializerTimesOutNamingItsPid(final Path jdk) throws Exception
     {
-        final Path marker = work.resolve("in-init");
-        final Path output = work.resolve("hang.out");
-        final Process hanging = Jvm.start(jdk, output, root().toString(), "hang-in-init", "stuck", marker.toString());
+        final Process hanging = Jvm.startHangingInInit(jdk, work, root(), "stuck");
         try
         {
-            Jvm.awaitFile(marker, hanging, output);
             final Jvm.Result waiter = Jvm.run(jdk, work, root().toString(), "get", "stuck", "4096", "value:1", "500");
             assertEquals(3, waiter.exitCode(), waiter.output());
             final String error = waiter.value("error");
@@ -146,7 +134,7 @@ class SegmentProcessesIT
     }
 
     @ParameterizedTest(name = "on {0}")
-    @MethodSource("jdks")
+    @MethodSource("io.dsmreg.it.Jvm#homes")
     void sizeMismatchAcrossProcessesNamesBothSizes(final Path jdk) throws Exception
     {
         try (DsmRegistry registry = DsmRegistry.open("crash", RegistryOptions.defaults().root(root())))
@@ -159,7 +147,7 @@ class SegmentProcessesIT
     }
 
     @ParameterizedTest(name = "on {0}")
-    @MethodSource("jdks")
+    @MethodSource("io.dsmreg.it.Jvm#homes")
     void removedInAnotherProcessOldHandleStaysValid(final Path jdk) throws Exception
     {
         try (DsmRegistry registry = DsmRegistry.open("crash", RegistryOptions.defaults().root(root())))
@@ -180,7 +168,7 @@ class SegmentProcessesIT
     }
 
     @ParameterizedTest(name = "on {0}")
-    @MethodSource("jdks")
+    @MethodSource("io.dsmreg.it.Jvm#homes")
     void corruptRegistryFileIsRefusedWithoutACrash(final Path jdk) throws Exception
     {
         final Path table = registryDirectory("crash").resolve("registry.dat");
@@ -198,7 +186,7 @@ class SegmentProcessesIT
     }
 
     @ParameterizedTest(name = "on {0}")
-    @MethodSource("jdks")
+    @MethodSource("io.dsmreg.it.Jvm#homes")
     void missingAgronaFlagNamesTheFlagToAdd(final Path jdk) throws Exception
     {
         final Jvm.Result child = Jvm.run(jdk, work, List.of(), root().toString(), "get", "any", "64", "value:1", "30000");
