@@ -266,9 +266,9 @@ public final class SharedHash extends CachedHandle
     /** An optimistic copy, null if absent, or notDecided when writers kept intervening. */
     private Entry findCopy(final int p, final long hash, final UnsafeBuffer key)
     {
-        return table.readOptimistically(p, view ->
+        return table.readOptimistically(p, key, (view, k) ->
         {
-            final long position = table.find(view, hash, key, 0, keySize);
+            final long position = table.find(view, hash, k, 0, keySize);
             return position < 0 ? null : copyOf(view.mapping(), table.slotOffset(position));
         }, notDecided);
     }

@@ -16,7 +16,7 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentMap;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 import static io.dsmreg.layout.AreaDescriptor.pointerOffset;
 
@@ -86,6 +86,8 @@ public final class SharedMap<K, V> extends AbstractMap<K, V> implements Concurre
     private final int keySize;
     private final int valueOffset;
     private final ThreadLocal<Scratch> scratches = ThreadLocal.withInitial(Scratch::new);
+    /** {@link #lookup} as a function made once, for lock-free reads that allocate nothing for it. */
+    private final BiFunction<HashTable.View, Scratch, Boolean> lookup = this::lookup;
     private Set<Map.Entry<K, V>> entrySet;
 
     SharedMap(
@@ -197,7 +199,7 @@ public final class SharedMap<K, V> extends AbstractMap<K, V> implements Concurre
 
     private long getLongRetry(final int p, final long hash, final long key, final long defaultValue)
     {
-        final Object read = table.<Object>readOptimistically(p, view -> longValue(view, hash, key), UNDECIDED);
+        final Object read = table.<Long, Object>readOptimistically(p, key, (view, k) -> longValue(view, hash, k), UNDECIDED);
         final Long value = read != UNDECIDED ? (Long)read : getLocked(key);
         return value == null ? defaultValue : value;
     }
@@ -549,16 +551,8 @@ public final class SharedMap<K, V> extends AbstractMap<K, V> implements Concurre
     private boolean read(final long hash, final Scratch s)
     {
         final int p = table.partition(hash);
-        final Function<HashTable.View, Boolean> lookup = view ->
-        {
-            final long position = table.find(view, hash, s.key.buffer, 0, s.key.length);
-            if (position >= 0)
-            {
-                readValue(view.mapping(), table.slotOffset(position), s.current);
-            }
-            return position >= 0;
-        };
-        final Boolean found = table.readOptimistically(p, lookup, null);
+        s.hash = hash;
+        final Boolean found = table.readOptimistically(p, s, lookup, null);
         if (found != null)
         {
             return found;
@@ -566,12 +560,23 @@ public final class SharedMap<K, V> extends AbstractMap<K, V> implements Concurre
         table.lock(p);
         try
         {
-            return lookup.apply(table.view(p));
+            return lookup(table.view(p), s);
         }
         finally
         {
             table.unlock(p);
         }
+    }
+
+    /** Reads the value of the key in {@code s.key} (hash {@code s.hash}) in {@code view} into {@code s.current}; false if absent. */
+    private boolean lookup(final HashTable.View view, final Scratch s)
+    {
+        final long position = table.find(view, s.hash, s.key.buffer, 0, s.key.length);
+        if (position >= 0)
+        {
+            readValue(view.mapping(), table.slotOffset(position), s.current);
+        }
+        return position >= 0;
     }
 
     /** One write under the partition lock; {@code s.found} and {@code s.current} tell the value it found. */
@@ -957,6 +962,7 @@ public final class SharedMap<K, V> extends AbstractMap<K, V> implements Concurre
         final Bytes expected = new Bytes();
         final Bytes current = new Bytes();
         boolean found;
+        long hash;
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 import static io.dsmreg.layout.AreaDescriptor.pointerOffset;
 import static io.dsmreg.layout.HashDescriptor.*;
@@ -332,9 +332,11 @@ public final class HashTable
      * read under an unchanged even version, or {@code undecided} when writers kept intervening for
      * {@link #OPTIMISTIC_ATTEMPTS} attempts, this process has not resolved the table yet, or a torn
      * read failed: the caller then reads under the lock. {@code read} must only read, and must
-     * tolerate garbage (a torn read), since its result is discarded unless the version held.
+     * tolerate garbage (a torn read), since its result is discarded unless the version held. It is
+     * given {@code context}, so that a hot caller can pass one function made once instead of
+     * allocating a capturing one per call.
      */
-    public <T> T readOptimistically(final int p, final Function<View, T> read, final T undecided)
+    public <C, T> T readOptimistically(final int p, final C context, final BiFunction<View, C, T> read, final T undecided)
     {
         try
         {
@@ -351,7 +353,7 @@ public final class HashTable
                 {
                     return undecided;
                 }
-                final T result = read.apply(view);
+                final T result = read.apply(view, context);
                 if (validate(p, version))
                 {
                     return result;
