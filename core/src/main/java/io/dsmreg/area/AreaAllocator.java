@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
 import static io.dsmreg.layout.AreaDescriptor.*;
 import static io.dsmreg.layout.AreaSegmentDescriptor.DATA_OFFSET_OFFSET;
@@ -369,8 +370,7 @@ public final class AreaAllocator
     /** A new superblock at the head of the class's partial list, as one area operation; 0 with NO_OOM if out of space. */
     private int newSuperblock(final int sizeClass, final int flags, final long size)
     {
-        lockArea();
-        try
+        return (int)inAreaOperation(() ->
         {
             final int span = takePages(SUPERBLOCK_PAGES, KIND_SUPERBLOCK, flags, size);
             if (span != 0)
@@ -386,47 +386,25 @@ public final class AreaAllocator
                 buffer.setMemory(segment.pageOffset(spanPage(span)), SizeClasses.bitmapLength(sizeClass), (byte)0);
                 push(areaLog, classBlockOffset(sizeClass) + CLASS_PARTIAL_HEAD_OFFSET, span);
             }
-            commitArea();
             return span;
-        }
-        catch (final RuntimeException | Error ex)
-        {
-            rollbackArea();
-            throw ex;
-        }
-        finally
-        {
-            areaLock.unlock();
-        }
+        });
     }
 
     private long allocateLarge(final long size, final int flags)
     {
         final int pages = (int)pagesOf(size);
-        lockArea();
-        try
+        return inAreaOperation(() ->
         {
             final int span = takePages(pages, KIND_LARGE, flags, size);
             if (span == 0)
             {
-                commitArea();
-                return 0;
+                return 0L;
             }
             areaLog.putLong(0, control, LARGE_BYTES_IN_USE_OFFSET,
                 control.getLong(LARGE_BYTES_IN_USE_OFFSET) + ((long)pages << PAGE_SHIFT));
-            commitArea();
             final AreaSegment segment = metadataSegment(spanSegment(span));
             return pointer(segment.number, segment.pageOffset(spanPage(span)));
-        }
-        catch (final RuntimeException | Error ex)
-        {
-            rollbackArea();
-            throw ex;
-        }
-        finally
-        {
-            areaLock.unlock();
-        }
+        });
     }
 
     private static long pagesOf(final long size)
@@ -739,28 +717,17 @@ public final class AreaAllocator
     /** Under the class lock, with its log committed: unlinks an empty superblock and frees its pages, as one area operation. */
     private void releaseSuperblock(final int sizeClass, final int span)
     {
-        lockArea();
-        try
+        inAreaOperation(() ->
         {
             unlink(areaLog, classBlockOffset(sizeClass) + CLASS_PARTIAL_HEAD_OFFSET, span);
             freePages(span);
-            commitArea();
-        }
-        catch (final RuntimeException | Error ex)
-        {
-            rollbackArea();
-            throw ex;
-        }
-        finally
-        {
-            areaLock.unlock();
-        }
+            return 0L;
+        });
     }
 
     private void freeLarge(final long pointer, final AreaSegment segment, final int page)
     {
-        lockArea();
-        try
+        inAreaOperation(() ->
         {
             final AtomicBuffer buffer = segment.buffer;
             final int start = buffer.getInt(segment.pageMap(page));
@@ -779,17 +746,8 @@ public final class AreaAllocator
             areaLog.putLong(0, control, LARGE_BYTES_IN_USE_OFFSET,
                 control.getLong(LARGE_BYTES_IN_USE_OFFSET) - ((long)buffer.getInt(entry + SPAN_PAGES_OFFSET) << PAGE_SHIFT));
             freePages(span(segment.number, start));
-            commitArea();
-        }
-        catch (final RuntimeException | Error ex)
-        {
-            rollbackArea();
-            throw ex;
-        }
-        finally
-        {
-            areaLock.unlock();
-        }
+            return 0L;
+        });
     }
 
     /** Under the area lock: turns an allocated span into a free run, coalesced with its free neighbours. */
@@ -1172,8 +1130,7 @@ public final class AreaAllocator
                 classLocks[sizeClass].unlock();
             }
         }
-        lockArea();
-        try
+        inAreaOperation(() ->
         {
             if (control.getLong(segmentEntryOffset(1) + SEGMENT_FILE_LENGTH_OFFSET) != 0)
             {
@@ -1186,17 +1143,8 @@ public final class AreaAllocator
                     emptySegment(first);
                 }
             }
-            commitArea();
-        }
-        catch (final RuntimeException | Error ex)
-        {
-            rollbackArea();
-            throw ex;
-        }
-        finally
-        {
-            areaLock.unlock();
-        }
+            return 0L;
+        });
     }
 
     public long bytesInUse()
@@ -1473,6 +1421,31 @@ public final class AreaAllocator
                 classLocks[sizeClass].unlock();
                 throw ex;
             }
+        }
+    }
+
+    /**
+     * Runs {@code operation} as one area operation: under the area lock, its writes through the
+     * area's undo log committed if it returns and undone if it throws, so that no failure (or death,
+     * see {@link #lockArea}) leaves it half done.
+     */
+    private long inAreaOperation(final LongSupplier operation)
+    {
+        lockArea();
+        try
+        {
+            final long result = operation.getAsLong();
+            commitArea();
+            return result;
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            rollbackArea();
+            throw ex;
+        }
+        finally
+        {
+            areaLock.unlock();
         }
     }
 
