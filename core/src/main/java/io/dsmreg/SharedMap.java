@@ -181,25 +181,15 @@ public final class SharedMap<K, V> extends AbstractMap<K, V> implements Concurre
     {
         requireLongs("getLong");
         final long hash = Hashing.hashLong(key);
-        final int p = table.partition(hash);
-        // The first optimistic attempt, straight-line and small enough to inline into callers;
-        // retries and the locked read are out of line.
-        final long version = table.readVersion(p);
-        final HashTable.View view = table.optimisticView(p);
-        if ((version & 1) == 0 && view != null)
-        {
-            final long value = table.getLong(view, hash, key, valueOffset, defaultValue);
-            if (table.validate(p, version))
-            {
-                return value;
-            }
-        }
-        return getLongRetry(p, hash, key, defaultValue);
+        // The first attempt inlines into callers; retries and the locked read are out of line.
+        final long value = table.tryGetLong(hash, key, defaultValue);
+        return value != HashTable.UNDECIDED ? value : getLongRetry(hash, key, defaultValue);
     }
 
-    private long getLongRetry(final int p, final long hash, final long key, final long defaultValue)
+    private long getLongRetry(final long hash, final long key, final long defaultValue)
     {
-        final Object read = table.<Long, Object>readOptimistically(p, key, (view, k) -> longValue(view, hash, k), UNDECIDED);
+        final Object read = table.<Long, Object>readOptimistically(
+            table.partition(hash), key, (view, k) -> longValue(view, hash, k), UNDECIDED);
         final Long value = read != UNDECIDED ? (Long)read : getLocked(key);
         return value == null ? defaultValue : value;
     }

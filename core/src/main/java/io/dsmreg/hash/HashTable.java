@@ -15,6 +15,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.lang.invoke.VarHandle;
 import java.lang.ref.Reference;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -64,12 +65,26 @@ public final class HashTable
     private static final long ALL_EMPTY = 0x8080_8080_8080_8080L;
     private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
     private static final boolean NATIVE_LITTLE_ENDIAN = ByteOrder.nativeOrder() == ORDER;
+    /** A resize count no partition has: the view of a partition this process has not resolved yet. */
+    private static final long UNRESOLVED = -1;
+    /** One group of empty slots, probed instead of a table by views of partitions that have none. */
+    private static final UnsafeBuffer NO_TABLE = emptyGroup();
+    /** Slot and group lengths of tables of 8-byte keys and 8-byte values (SharedMap's Long -> Long). */
+    private static final int LONG_SLOT_LENGTH = 2 * Long.BYTES;
+    private static final int LONG_GROUP_LENGTH = groupLength(LONG_SLOT_LENGTH);
+
+    /**
+     * What {@link #tryGetLong} returns when it cannot tell. The caller then takes the exact path, so a
+     * value equal to this costs speed, never correctness.
+     */
+    public static final long UNDECIDED = 0x7F4A_7C15_9E37_79B9L;
 
     /**
      * This process's view of one partition's bucket table: immutable, replaced when the table is.
      * Its table was checked to lie inside {@link #mapping} when the view was made (resolve, grow),
      * so probes read it by address without a bounds check per read; the view holds the mapping,
-     * and so keeps it mapped, for as long as a reader holds the view.
+     * and so keeps it mapped, for as long as a reader holds the view. A view stays safe to probe
+     * after its table was replaced: it then reads stale bytes, which validation rejects.
      */
     public static final class View
     {
@@ -79,8 +94,15 @@ public final class HashTable
         final long address;
         final int groupsOffset;
         final int groups;
+        /** The partition's record in the header: its version and resize count. */
+        final long record;
+        /** Where {@link #tryGetLong} probes: the table's groups or, for a partition without a table, one empty group. */
+        final long probeAddress;
+        final int probeGroups;
 
-        View(final long resizeCount, final long pointer, final UnsafeBuffer mapping, final int groupsOffset, final int groups)
+        View(
+            final long resizeCount, final long pointer, final UnsafeBuffer mapping, final int groupsOffset, final int groups,
+            final long record)
         {
             this.resizeCount = resizeCount;
             this.pointer = pointer;
@@ -88,6 +110,9 @@ public final class HashTable
             this.address = mapping == null ? 0 : mapping.addressOffset();
             this.groupsOffset = groupsOffset;
             this.groups = groups;
+            this.record = record;
+            this.probeAddress = groups == 0 ? NO_TABLE.addressOffset() : address + groupsOffset;
+            this.probeGroups = groups == 0 ? 1 : groups;
         }
 
         /** The mapping slot positions refer to. */
@@ -136,8 +161,16 @@ public final class HashTable
         this.holders = new Thread[shape.partitions()];
         for (int p = 0; p < locks.length; p++)
         {
+            views[p] = new View(UNRESOLVED, 0, null, 0, 0, partitionAddress(p));
             locks[p] = new SharedMutex(header, partitionOffset(p) + LOCK_OFFSET, "partition " + p + " of " + description);
         }
+    }
+
+    private static UnsafeBuffer emptyGroup()
+    {
+        final UnsafeBuffer group = new UnsafeBuffer(ByteBuffer.allocateDirect(GROUP_WIDTH));
+        group.putLong(0, ALL_EMPTY);
+        return group;
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -371,7 +404,7 @@ public final class HashTable
     public View optimisticView(final int p)
     {
         final View view = views[p];
-        return view != null && view.resizeCount == UnsafeApi.getLong(null, partitionAddress(p) + RESIZE_COUNT_OFFSET) ? view : null;
+        return view.resizeCount == UnsafeApi.getLong(null, partitionAddress(p) + RESIZE_COUNT_OFFSET) ? view : null;
     }
 
     /** The address of partition {@code p}'s record; masked, so that no {@code p} can reach outside the header. */
@@ -481,7 +514,7 @@ public final class HashTable
         final long resizeCount = header.getLong(po + RESIZE_COUNT_OFFSET);
         final long pointer = header.getLong(po + TABLE_OFFSET);
         final View cached = views[p];
-        if (cached != null && cached.resizeCount == resizeCount && cached.pointer == pointer)
+        if (cached.resizeCount == resizeCount && cached.pointer == pointer)
         {
             return cached;
         }
@@ -494,7 +527,7 @@ public final class HashTable
     {
         if (pointer == 0)
         {
-            return new View(resizeCount, 0, null, 0, 0);
+            return new View(resizeCount, 0, null, 0, 0, partitionAddress(p));
         }
         final UnsafeBuffer mapping;
         try
@@ -515,7 +548,7 @@ public final class HashTable
                 mapping.getInt(offset + TABLE_SLOT_SIZE_OFFSET) + ", partition " + mapping.getInt(offset + TABLE_PARTITION_OFFSET) +
                 ") does not fit");
         }
-        return new View(resizeCount, pointer, mapping, offset + TABLE_HEADER_LENGTH, capacity / GROUP_WIDTH);
+        return new View(resizeCount, pointer, mapping, offset + TABLE_HEADER_LENGTH, capacity / GROUP_WIDTH, partitionAddress(p));
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -620,6 +653,44 @@ public final class HashTable
         }
         Reference.reachabilityFence(view);
         return absent;
+    }
+
+    /**
+     * The lock-free read of a Long -> Long map (tables of 8-byte keys followed by 8-byte values) in
+     * one attempt: the value of {@code key}, {@code absent} if the table does not hold it, or
+     * {@link #UNDECIDED} if this attempt cannot tell (a writer intervened, this process's view of the
+     * table is stale or unresolved): the caller then retries or takes the lock.
+     *
+     * <p>Kept short because every instruction here limits how many reads a core overlaps: the view
+     * is read before the version, since a stale view is still safe to probe (it holds its mapping and
+     * was bounds-checked when made) and is rejected afterwards by the resize count, and a key that is
+     * the first tag match of its home group, the common case, needs no loop.
+     */
+    public long tryGetLong(final long hash, final long key, final long absent)
+    {
+        final View view = views[partition(hash)];
+        final long record = view.record;
+        final long groupAddress = view.probeAddress + (long)homeGroup(hash, view.probeGroups) * LONG_GROUP_LENGTH;
+        // Acquire: the table reads below see what the writer published before this version.
+        final long version = UnsafeApi.getLongVolatile(null, record + VERSION_OFFSET);
+        final long ctrl = controlWord(groupAddress);
+        final long match = matchTag(ctrl, hash);
+        final long slot = groupAddress + GROUP_WIDTH + (long)(Long.numberOfTrailingZeros(match) >>> 3) * LONG_SLOT_LENGTH;
+        final long value;
+        if (match != 0 && UnsafeApi.getLong(null, slot) == key)
+        {
+            value = UnsafeApi.getLong(null, slot + Long.BYTES);
+        }
+        else
+        {
+            value = matchEmpty(ctrl) != 0 && match == 0 ? absent : getLong(view, hash, key, Long.BYTES, absent);
+        }
+        final long resizeCount = UnsafeApi.getLong(null, record + RESIZE_COUNT_OFFSET);
+        // Every read of the attempt completes before the version is read again.
+        VarHandle.acquireFence();
+        final boolean unchanged = UnsafeApi.getLong(null, record + VERSION_OFFSET) == version;
+        Reference.reachabilityFence(view);
+        return unchanged && (version & 1) == 0 && resizeCount == view.resizeCount ? value : UNDECIDED;
     }
 
     /**
@@ -821,7 +892,8 @@ public final class HashTable
         mapping.putInt(base + TABLE_SLOT_SIZE_OFFSET, slotSize);
         mapping.putInt(base + TABLE_MAGIC_OFFSET, TABLE_MAGIC);
         mapping.putInt(base + TABLE_PARTITION_OFFSET, p);
-        final View grown = new View(old.resizeCount + 1, pointer, mapping, base + TABLE_HEADER_LENGTH, capacity / GROUP_WIDTH);
+        final View grown = new View(
+            old.resizeCount + 1, pointer, mapping, base + TABLE_HEADER_LENGTH, capacity / GROUP_WIDTH, partitionAddress(p));
         for (int g = 0; g < grown.groups; g++)
         {
             mapping.putLong(grown.groupsOffset + g * groupLength, ALL_EMPTY);

@@ -62,7 +62,8 @@ package io.dsmreg.layout;
 public final class HashDescriptor
 {
     public static final long MAGIC = Magic.of("dsmregHT");
-    public static final int MAJOR_VERSION = 1;
+    /** 2: keys hashed by Hashing's folded multiply (1: MurmurHash3's finalizer); a table of 1 cannot be read by 2. */
+    public static final int MAJOR_VERSION = 2;
     public static final int MINOR_VERSION = 0;
     public static final long READY_VALUE = 1;
     /** The header file's part number: past the area's segment numbers. */
