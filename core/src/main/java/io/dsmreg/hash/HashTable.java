@@ -132,7 +132,6 @@ public final class HashTable
     private final UnsafeBuffer header;
     private final HashShape shape;
     private final long timeoutNanos;
-    private final int partitionBits;
     private final int partitionMask;
     private final long partitionsAddress;
     private final int slotSize;
@@ -150,7 +149,6 @@ public final class HashTable
         this.header = header;
         this.shape = shape;
         this.timeoutNanos = timeoutNanos;
-        this.partitionBits = Integer.numberOfTrailingZeros(shape.partitions());
         this.partitionMask = shape.partitions() - 1;
         // The header's length was checked against the partition count (create, attach).
         this.partitionsAddress = header.addressOffset() + partitionOffset(0);
@@ -283,7 +281,22 @@ public final class HashTable
 
     public int partition(final long hash)
     {
-        return (int)((hash >>> 32) >>> (32 - partitionBits));
+        return partition(hash, locks.length);
+    }
+
+    /** The hash's top log2(partitions) bits; two shifts, so that a single partition works too. */
+    private static int partition(final long hash, final int partitions)
+    {
+        return (int)((hash >>> 1) >>> (63 - Integer.numberOfTrailingZeros(partitions)));
+    }
+
+    /**
+     * This process's views, one per partition: the array is the table's for its whole life (its
+     * elements are replaced), so a map may hold it for {@link #tryGetLong}.
+     */
+    public View[] views()
+    {
+        return views;
     }
 
     public String description()
@@ -565,7 +578,7 @@ public final class HashTable
         return (int)(position >>> 3) + (int)(position & 7);
     }
 
-    private int homeGroup(final long hash, final int groups)
+    private static int homeGroup(final long hash, final int groups)
     {
         return (int)((((hash >>> 7) & 0xFFFF_FFFFL) * groups) >>> 32);
     }
@@ -618,26 +631,25 @@ public final class HashTable
     }
 
     /**
-     * The value at {@code valueOffset} of the slot holding the 8-byte inline key {@code key}, or
-     * {@code absent}: {@link #findLong} and {@link #slotLong} in one probe, for lock-free reads.
+     * The value of the 8-byte key {@code key} in a table of 16-byte slots (8-byte key, 8-byte value),
+     * or {@code absent}: the full probe behind {@link #tryGetLong}'s first tag match.
      */
-    public long getLong(final View view, final long hash, final long key, final int valueOffset, final long absent)
+    private static long probeLong(final View view, final long hash, final long key, final long absent)
     {
-        final int groups = view.groups;
-        final long groupsAddress = view.address + view.groupsOffset;
+        final int groups = view.probeGroups;
         final long tags = LSB * (hash & 0x7F);
         int g = homeGroup(hash, groups);
         for (int n = 0; n < groups; n++)
         {
-            final long groupAddress = groupsAddress + (long)g * groupLength;
+            final long groupAddress = view.probeAddress + (long)g * LONG_GROUP_LENGTH;
             final long ctrl = controlWord(groupAddress);
             final long x = ctrl ^ tags;
             for (long match = (x - LSB) & ~x & MSB; match != 0; match &= match - 1)
             {
-                final long slot = groupAddress + GROUP_WIDTH + (long)(Long.numberOfTrailingZeros(match) >>> 3) * slotSize;
+                final long slot = groupAddress + GROUP_WIDTH + (long)(Long.numberOfTrailingZeros(match) >>> 3) * LONG_SLOT_LENGTH;
                 if (UnsafeApi.getLong(null, slot) == key)
                 {
-                    final long value = UnsafeApi.getLong(null, slot + valueOffset);
+                    final long value = UnsafeApi.getLong(null, slot + Long.BYTES);
                     Reference.reachabilityFence(view);
                     return value;
                 }
@@ -661,14 +673,16 @@ public final class HashTable
      * {@link #UNDECIDED} if this attempt cannot tell (a writer intervened, this process's view of the
      * table is stale or unresolved): the caller then retries or takes the lock.
      *
-     * <p>Kept short because every instruction here limits how many reads a core overlaps: the view
-     * is read before the version, since a stale view is still safe to probe (it holds its mapping and
-     * was bounds-checked when made) and is rejected afterwards by the resize count, and a key that is
-     * the first tag match of its home group, the common case, needs no loop.
+     * <p>Kept short because every instruction and every dependent load here limits how many reads a
+     * core overlaps. Static, over the {@link #views()} array the caller holds, which saves the
+     * dereference of the table on the hottest path. The view is read before the version, since a
+     * stale view is still safe to probe (it holds its mapping and was bounds-checked when made) and
+     * is rejected afterwards by the resize count. A key that is the first tag match of its home group,
+     * the common case, needs no loop.
      */
-    public long tryGetLong(final long hash, final long key, final long absent)
+    public static long tryGetLong(final View[] views, final long hash, final long key, final long absent)
     {
-        final View view = views[partition(hash)];
+        final View view = views[partition(hash, views.length)];
         final long record = view.record;
         final long groupAddress = view.probeAddress + (long)homeGroup(hash, view.probeGroups) * LONG_GROUP_LENGTH;
         // Acquire: the table reads below see what the writer published before this version.
@@ -683,7 +697,7 @@ public final class HashTable
         }
         else
         {
-            value = matchEmpty(ctrl) != 0 && match == 0 ? absent : getLong(view, hash, key, Long.BYTES, absent);
+            value = matchEmpty(ctrl) != 0 && match == 0 ? absent : probeLong(view, hash, key, absent);
         }
         final long resizeCount = UnsafeApi.getLong(null, record + RESIZE_COUNT_OFFSET);
         // Every read of the attempt completes before the version is read again.
