@@ -284,10 +284,14 @@ public final class HashTable
         return partition(hash, locks.length);
     }
 
-    /** The hash's top log2(partitions) bits; two shifts, so that a single partition works too. */
+    /**
+     * The hash's top log2(partitions) bits. The mask does nothing for two partitions or more (for one,
+     * the shift is 0 and the mask makes it partition 0); given an array's length, it spares the JIT
+     * the bounds check.
+     */
     private static int partition(final long hash, final int partitions)
     {
-        return (int)((hash >>> 1) >>> (63 - Integer.numberOfTrailingZeros(partitions)));
+        return (int)(hash >>> -Integer.numberOfTrailingZeros(partitions)) & (partitions - 1);
     }
 
     /**
@@ -684,12 +688,13 @@ public final class HashTable
     {
         final View view = views[partition(hash, views.length)];
         final long record = view.record;
-        final long groupAddress = view.probeAddress + (long)homeGroup(hash, view.probeGroups) * LONG_GROUP_LENGTH;
+        final long groupAddress = view.probeAddress + ((((hash >>> 7) & 0xFFFF_FFFFL) * view.probeGroups) >>> 32) * LONG_GROUP_LENGTH;
         // Acquire: the table reads below see what the writer published before this version.
         final long version = UnsafeApi.getLongVolatile(null, record + VERSION_OFFSET);
         final long ctrl = controlWord(groupAddress);
         final long match = matchTag(ctrl, hash);
-        final long slot = groupAddress + GROUP_WIDTH + (long)(Long.numberOfTrailingZeros(match) >>> 3) * LONG_SLOT_LENGTH;
+        // The lowest match is bit 8j + 7 for slot j, whose key is at GROUP_WIDTH + 16j: 2 * bit - 14.
+        final long slot = groupAddress + GROUP_WIDTH - 14 + 2L * Long.numberOfTrailingZeros(match);
         final long value;
         if (match != 0 && UnsafeApi.getLong(null, slot) == key)
         {
@@ -700,11 +705,12 @@ public final class HashTable
             value = matchEmpty(ctrl) != 0 && match == 0 ? absent : probeLong(view, hash, key, absent);
         }
         final long resizeCount = UnsafeApi.getLong(null, record + RESIZE_COUNT_OFFSET);
+        final long expectedResizeCount = view.resizeCount;
         // Every read of the attempt completes before the version is read again.
         VarHandle.acquireFence();
         final boolean unchanged = UnsafeApi.getLong(null, record + VERSION_OFFSET) == version;
         Reference.reachabilityFence(view);
-        return unchanged && (version & 1) == 0 && resizeCount == view.resizeCount ? value : UNDECIDED;
+        return unchanged && (version & 1) == 0 && resizeCount == expectedResizeCount ? value : UNDECIDED;
     }
 
     /**
