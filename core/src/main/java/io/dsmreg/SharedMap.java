@@ -83,7 +83,7 @@ public final class SharedMap<K, V> extends AbstractMap<K, V> implements Concurre
     private final boolean pointerKeys;
     private final boolean pointerValues;
     private final boolean longs;
-    /** The table's views, held here for getLong: one dereference less on the hottest path. */
+    /** The table's views for getLong (maps of longs only), held here: one dereference less on the hottest path. */
     private final HashTable.View[] views;
     private final int keySize;
     private final int valueOffset;
@@ -109,7 +109,7 @@ public final class SharedMap<K, V> extends AbstractMap<K, V> implements Concurre
         this.keySize = shape.keySize();
         this.valueOffset = shape.valueOffset();
         this.longs = keyCodec == Codec.LONG && valueCodec == Codec.LONG;
-        this.views = table.views();
+        this.views = longs ? table.longViews() : null;
     }
 
     /** The shape a map of these codecs and options has: what its header records and attach compares. */

@@ -65,7 +65,10 @@ public final class HashTable
     private static final long ALL_EMPTY = 0x8080_8080_8080_8080L;
     private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
     private static final boolean NATIVE_LITTLE_ENDIAN = ByteOrder.nativeOrder() == ORDER;
-    /** A resize count no partition has: the view of a partition this process has not resolved yet. */
+    /**
+     * A resize count no partition has (counts start at 0 and only grow): the view of a partition this
+     * process has not resolved yet, which every lock-free read rejects.
+     */
     private static final long UNRESOLVED = -1;
     /** One group of empty slots, probed instead of a table by views of partitions that have none. */
     private static final UnsafeBuffer NO_TABLE = emptyGroup();
@@ -94,16 +97,18 @@ public final class HashTable
         final long address;
         final int groupsOffset;
         final int groups;
-        /** The partition's record in the header: its version and resize count. */
+        /** The partition's record (version, resize count) and the header mapping it lies in, kept mapped by this reference. */
         final long record;
+        final UnsafeBuffer header;
         /** Where {@link #tryGetLong} probes: the table's groups or, for a partition without a table, one empty group. */
         final long probeAddress;
         final int probeGroups;
 
         View(
-            final long resizeCount, final long pointer, final UnsafeBuffer mapping, final int groupsOffset, final int groups,
-            final long record)
+            final UnsafeBuffer header, final long record,
+            final long resizeCount, final long pointer, final UnsafeBuffer mapping, final int groupsOffset, final int groups)
         {
+            this.header = header;
             this.resizeCount = resizeCount;
             this.pointer = pointer;
             this.mapping = mapping;
@@ -159,7 +164,7 @@ public final class HashTable
         this.holders = new Thread[shape.partitions()];
         for (int p = 0; p < locks.length; p++)
         {
-            views[p] = new View(UNRESOLVED, 0, null, 0, 0, partitionAddress(p));
+            views[p] = newView(p, UNRESOLVED, 0, null, 0, 0);
             locks[p] = new SharedMutex(header, partitionOffset(p) + LOCK_OFFSET, "partition " + p + " of " + description);
         }
     }
@@ -295,11 +300,19 @@ public final class HashTable
     }
 
     /**
-     * This process's views, one per partition: the array is the table's for its whole life (its
-     * elements are replaced), so a map may hold it for {@link #tryGetLong}.
+     * This process's views, one per partition, for {@link #tryGetLong}, which needs tables of 16-byte
+     * slots (8-byte keys, 8-byte values): the array is the table's for its whole life (its elements
+     * are replaced), so a map may hold it.
+     *
+     * @throws IllegalStateException if this table's slots are not 16 bytes.
      */
-    public View[] views()
+    public View[] longViews()
     {
+        if (slotSize != LONG_SLOT_LENGTH || shape.valueOffset() != Long.BYTES)
+        {
+            throw new IllegalStateException(description + " has " + slotSize + "-byte slots with the value at byte " +
+                shape.valueOffset() + ", not 8-byte keys and values");
+        }
         return views;
     }
 
@@ -544,7 +557,7 @@ public final class HashTable
     {
         if (pointer == 0)
         {
-            return new View(resizeCount, 0, null, 0, 0, partitionAddress(p));
+            return newView(p, resizeCount, 0, null, 0, 0);
         }
         final UnsafeBuffer mapping;
         try
@@ -565,7 +578,13 @@ public final class HashTable
                 mapping.getInt(offset + TABLE_SLOT_SIZE_OFFSET) + ", partition " + mapping.getInt(offset + TABLE_PARTITION_OFFSET) +
                 ") does not fit");
         }
-        return new View(resizeCount, pointer, mapping, offset + TABLE_HEADER_LENGTH, capacity / GROUP_WIDTH, partitionAddress(p));
+        return newView(p, resizeCount, pointer, mapping, offset + TABLE_HEADER_LENGTH, capacity / GROUP_WIDTH);
+    }
+
+    private View newView(
+        final int p, final long resizeCount, final long pointer, final UnsafeBuffer mapping, final int groupsOffset, final int groups)
+    {
+        return new View(header, partitionAddress(p), resizeCount, pointer, mapping, groupsOffset, groups);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -693,7 +712,8 @@ public final class HashTable
         final long version = UnsafeApi.getLongVolatile(null, record + VERSION_OFFSET);
         final long ctrl = controlWord(groupAddress);
         final long match = matchTag(ctrl, hash);
-        // The lowest match is bit 8j + 7 for slot j, whose key is at GROUP_WIDTH + 16j: 2 * bit - 14.
+        // The lowest match is bit 8j + 7 for slot j, whose key is at GROUP_WIDTH + 16j: 2 * bit - 14. Read
+        // only when there is a match (with none, this points past the group, and past NO_TABLE).
         final long slot = groupAddress + GROUP_WIDTH - 14 + 2L * Long.numberOfTrailingZeros(match);
         final long value;
         if (match != 0 && UnsafeApi.getLong(null, slot) == key)
@@ -702,7 +722,8 @@ public final class HashTable
         }
         else
         {
-            value = matchEmpty(ctrl) != 0 && match == 0 ? absent : probeLong(view, hash, key, absent);
+            // No tag match and a group that never overflowed: absent (the only case NO_TABLE reaches).
+            value = match == 0 && matchEmpty(ctrl) != 0 ? absent : probeLong(view, hash, key, absent);
         }
         final long resizeCount = UnsafeApi.getLong(null, record + RESIZE_COUNT_OFFSET);
         final long expectedResizeCount = view.resizeCount;
@@ -912,8 +933,7 @@ public final class HashTable
         mapping.putInt(base + TABLE_SLOT_SIZE_OFFSET, slotSize);
         mapping.putInt(base + TABLE_MAGIC_OFFSET, TABLE_MAGIC);
         mapping.putInt(base + TABLE_PARTITION_OFFSET, p);
-        final View grown = new View(
-            old.resizeCount + 1, pointer, mapping, base + TABLE_HEADER_LENGTH, capacity / GROUP_WIDTH, partitionAddress(p));
+        final View grown = newView(p, old.resizeCount + 1, pointer, mapping, base + TABLE_HEADER_LENGTH, capacity / GROUP_WIDTH);
         for (int g = 0; g < grown.groups; g++)
         {
             mapping.putLong(grown.groupsOffset + g * groupLength, ALL_EMPTY);

@@ -4,12 +4,15 @@ import org.agrona.DirectBuffer;
 
 /**
  * The key hash every process computes alike: 8-byte words (in the platform's order, as stored),
- * each mixed into the hash by a folded 128-bit multiply (the high and low halves of the product
- * with an odd constant, xored, as wyhash's "mum"): every bit of the word reaches the bits the table
+ * each mixed into the hash by a folded 128-bit multiply: the signed high half of the product with
+ * an odd constant xored with its low half, like wyhash's "mum" (which multiplies unsigned;
+ * {@code Math.unsignedMultiplyHigh} needs Java 18). Every bit of the word reaches the bits the table
  * uses (partition from the top, home group from the middle, tag from the bottom) in three
- * instructions, where MurmurHash3's finalizer, used before, took nine. {@link #hashLong(long)}
- * equals {@link #hashBytes} of the key's 8 bytes, so a map of long keys needs no buffer to hash one.
- * Changing this function changes where every key lives: bump {@code HashDescriptor.MAJOR_VERSION}.
+ * instructions, where MurmurHash3's finalizer, used before, took nine; the lookup's critical path
+ * starts with it. Unlike that finalizer it is not a bijection, so two long keys may share a hash:
+ * harmless, since keys are always compared. {@link #hashLong(long)} equals {@link #hashBytes} of
+ * the key's 8 bytes, so a map of long keys needs no buffer to hash one. Changing this function
+ * changes where every key lives: bump {@code HashDescriptor.MAJOR_VERSION}.
  */
 public final class Hashing
 {

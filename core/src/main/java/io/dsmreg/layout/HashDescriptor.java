@@ -56,8 +56,8 @@ package io.dsmreg.layout;
  * </pre>
  * A slot's contents are written before its control byte, and a control byte is one store, so an
  * insert is invisible until it is complete. Groups are probed linearly from the key's home group,
- * {@code (hash bits 7..38 x groups) >>> 32}, until one holds an empty slot; the partition is
- * {@code hash >>> (64 - log2(partition count))}.
+ * {@code (hash bits 7..38 x groups) >>> 32}, until one holds an empty slot; the partition is the
+ * hash's top log2(partition count) bits (partition 0 when there is one).
  */
 public final class HashDescriptor
 {
