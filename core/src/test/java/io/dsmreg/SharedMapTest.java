@@ -1,5 +1,6 @@
 package io.dsmreg;
 
+import io.dsmreg.hash.HashTable;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.junit.jupiter.api.Test;
@@ -199,6 +200,13 @@ class SharedMapTest extends RegistryTestBase
         assertEquals(Long.MIN_VALUE, map.put(6L, 1L));
         assertEquals(1L, map.merge(6L, 5L, Long::sum) - 5);
         assertEquals(2, map.size());
+        // The lock-free read's "cannot tell" marker, as a value and as a default: the exact path answers.
+        map.putLong(8, HashTable.UNDECIDED);
+        assertEquals(HashTable.UNDECIDED, map.getLong(8, 0));
+        assertEquals(HashTable.UNDECIDED, map.get(8L));
+        assertEquals(HashTable.UNDECIDED, map.getLong(9, HashTable.UNDECIDED));
+        assertEquals(-1, map.getLong(9, -1));
+        assertTrue(map.remove(8L, HashTable.UNDECIDED));
         final SharedMap<String, Long> strings = registry.map("strings", Codec.STRING, Codec.LONG);
         final UnsupportedOperationException ex = assertThrows(UnsupportedOperationException.class, () -> strings.addAndGet(1, 1));
         assertEquals("addAndGet needs a map of Codec.LONG keys and values, but map \"strings\" has key codec " +
@@ -241,7 +249,8 @@ class SharedMapTest extends RegistryTestBase
         for (int i = 0; i < 60_000; i++)
         {
             final long key = random.nextInt(3) == 0 ? random.nextLong() : random.nextLong(2_000) - 1_000;
-            final long value = random.nextInt(10) == 0 ? Long.MIN_VALUE : random.nextLong();
+            final int kind = random.nextInt(20);
+            final long value = kind == 0 ? Long.MIN_VALUE : kind == 1 ? HashTable.UNDECIDED : random.nextLong();
             switch (random.nextInt(5))
             {
                 case 0, 1 ->
@@ -265,6 +274,7 @@ class SharedMapTest extends RegistryTestBase
                 {
                     final Long expected = model.get(key);
                     assertEquals(expected == null ? 42 : expected, longs.getLong(key, 42), "getLong " + key);
+                    assertEquals(expected == null ? HashTable.UNDECIDED : expected, longs.getLong(key, HashTable.UNDECIDED));
                     assertEquals(expected, longs.get(key), "get " + key);
                     assertEquals(expected, generic.get(key), "generic get " + key);
                     assertEquals(expected != null, longs.containsLong(key));

@@ -15,6 +15,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.lang.invoke.VarHandle;
 import java.lang.ref.Reference;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -64,12 +65,29 @@ public final class HashTable
     private static final long ALL_EMPTY = 0x8080_8080_8080_8080L;
     private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
     private static final boolean NATIVE_LITTLE_ENDIAN = ByteOrder.nativeOrder() == ORDER;
+    /**
+     * A resize count no partition has (counts start at 0 and only grow): the view of a partition this
+     * process has not resolved yet, which every lock-free read rejects.
+     */
+    private static final long UNRESOLVED = -1;
+    /** One group of empty slots, probed instead of a table by views of partitions that have none. */
+    private static final UnsafeBuffer NO_TABLE = emptyGroup();
+    /** Slot and group lengths of tables of 8-byte keys and 8-byte values (SharedMap's Long -> Long). */
+    private static final int LONG_SLOT_LENGTH = 2 * Long.BYTES;
+    private static final int LONG_GROUP_LENGTH = groupLength(LONG_SLOT_LENGTH);
+
+    /**
+     * What {@link #tryGetLong} returns when it cannot tell. The caller then takes the exact path, so a
+     * value equal to this costs speed, never correctness.
+     */
+    public static final long UNDECIDED = 0x7F4A_7C15_9E37_79B9L;
 
     /**
      * This process's view of one partition's bucket table: immutable, replaced when the table is.
      * Its table was checked to lie inside {@link #mapping} when the view was made (resolve, grow),
      * so probes read it by address without a bounds check per read; the view holds the mapping,
-     * and so keeps it mapped, for as long as a reader holds the view.
+     * and so keeps it mapped, for as long as a reader holds the view. A view stays safe to probe
+     * after its table was replaced: it then reads stale bytes, which validation rejects.
      */
     public static final class View
     {
@@ -79,15 +97,27 @@ public final class HashTable
         final long address;
         final int groupsOffset;
         final int groups;
+        /** The partition's record (version, resize count) and the header mapping it lies in, kept mapped by this reference. */
+        final long record;
+        final UnsafeBuffer header;
+        /** Where {@link #tryGetLong} probes: the table's groups or, for a partition without a table, one empty group. */
+        final long probeAddress;
+        final int probeGroups;
 
-        View(final long resizeCount, final long pointer, final UnsafeBuffer mapping, final int groupsOffset, final int groups)
+        View(
+            final UnsafeBuffer header, final long record,
+            final long resizeCount, final long pointer, final UnsafeBuffer mapping, final int groupsOffset, final int groups)
         {
+            this.header = header;
             this.resizeCount = resizeCount;
             this.pointer = pointer;
             this.mapping = mapping;
             this.address = mapping == null ? 0 : mapping.addressOffset();
             this.groupsOffset = groupsOffset;
             this.groups = groups;
+            this.record = record;
+            this.probeAddress = groups == 0 ? NO_TABLE.addressOffset() : address + groupsOffset;
+            this.probeGroups = groups == 0 ? 1 : groups;
         }
 
         /** The mapping slot positions refer to. */
@@ -107,7 +137,6 @@ public final class HashTable
     private final UnsafeBuffer header;
     private final HashShape shape;
     private final long timeoutNanos;
-    private final int partitionBits;
     private final int partitionMask;
     private final long partitionsAddress;
     private final int slotSize;
@@ -125,7 +154,6 @@ public final class HashTable
         this.header = header;
         this.shape = shape;
         this.timeoutNanos = timeoutNanos;
-        this.partitionBits = Integer.numberOfTrailingZeros(shape.partitions());
         this.partitionMask = shape.partitions() - 1;
         // The header's length was checked against the partition count (create, attach).
         this.partitionsAddress = header.addressOffset() + partitionOffset(0);
@@ -136,8 +164,16 @@ public final class HashTable
         this.holders = new Thread[shape.partitions()];
         for (int p = 0; p < locks.length; p++)
         {
+            views[p] = newView(p, UNRESOLVED, 0, null, 0, 0);
             locks[p] = new SharedMutex(header, partitionOffset(p) + LOCK_OFFSET, "partition " + p + " of " + description);
         }
+    }
+
+    private static UnsafeBuffer emptyGroup()
+    {
+        final UnsafeBuffer group = new UnsafeBuffer(ByteBuffer.allocateDirect(GROUP_WIDTH));
+        group.putLong(0, ALL_EMPTY);
+        return group;
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -250,7 +286,34 @@ public final class HashTable
 
     public int partition(final long hash)
     {
-        return (int)((hash >>> 32) >>> (32 - partitionBits));
+        return partition(hash, locks.length);
+    }
+
+    /**
+     * The hash's top log2(partitions) bits. The mask does nothing for two partitions or more (for one,
+     * the shift is 0 and the mask makes it partition 0); given an array's length, it spares the JIT
+     * the bounds check.
+     */
+    private static int partition(final long hash, final int partitions)
+    {
+        return (int)(hash >>> -Integer.numberOfTrailingZeros(partitions)) & (partitions - 1);
+    }
+
+    /**
+     * This process's views, one per partition, for {@link #tryGetLong}, which needs tables of 16-byte
+     * slots (8-byte keys, 8-byte values): the array is the table's for its whole life (its elements
+     * are replaced), so a map may hold it.
+     *
+     * @throws IllegalStateException if this table's slots are not 16 bytes.
+     */
+    public View[] longViews()
+    {
+        if (slotSize != LONG_SLOT_LENGTH || shape.valueOffset() != Long.BYTES)
+        {
+            throw new IllegalStateException(description + " has " + slotSize + "-byte slots with the value at byte " +
+                shape.valueOffset() + ", not 8-byte keys and values");
+        }
+        return views;
     }
 
     public String description()
@@ -371,7 +434,7 @@ public final class HashTable
     public View optimisticView(final int p)
     {
         final View view = views[p];
-        return view != null && view.resizeCount == UnsafeApi.getLong(null, partitionAddress(p) + RESIZE_COUNT_OFFSET) ? view : null;
+        return view.resizeCount == UnsafeApi.getLong(null, partitionAddress(p) + RESIZE_COUNT_OFFSET) ? view : null;
     }
 
     /** The address of partition {@code p}'s record; masked, so that no {@code p} can reach outside the header. */
@@ -481,7 +544,7 @@ public final class HashTable
         final long resizeCount = header.getLong(po + RESIZE_COUNT_OFFSET);
         final long pointer = header.getLong(po + TABLE_OFFSET);
         final View cached = views[p];
-        if (cached != null && cached.resizeCount == resizeCount && cached.pointer == pointer)
+        if (cached.resizeCount == resizeCount && cached.pointer == pointer)
         {
             return cached;
         }
@@ -494,7 +557,7 @@ public final class HashTable
     {
         if (pointer == 0)
         {
-            return new View(resizeCount, 0, null, 0, 0);
+            return newView(p, resizeCount, 0, null, 0, 0);
         }
         final UnsafeBuffer mapping;
         try
@@ -515,7 +578,13 @@ public final class HashTable
                 mapping.getInt(offset + TABLE_SLOT_SIZE_OFFSET) + ", partition " + mapping.getInt(offset + TABLE_PARTITION_OFFSET) +
                 ") does not fit");
         }
-        return new View(resizeCount, pointer, mapping, offset + TABLE_HEADER_LENGTH, capacity / GROUP_WIDTH);
+        return newView(p, resizeCount, pointer, mapping, offset + TABLE_HEADER_LENGTH, capacity / GROUP_WIDTH);
+    }
+
+    private View newView(
+        final int p, final long resizeCount, final long pointer, final UnsafeBuffer mapping, final int groupsOffset, final int groups)
+    {
+        return new View(header, partitionAddress(p), resizeCount, pointer, mapping, groupsOffset, groups);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -532,7 +601,7 @@ public final class HashTable
         return (int)(position >>> 3) + (int)(position & 7);
     }
 
-    private int homeGroup(final long hash, final int groups)
+    private static int homeGroup(final long hash, final int groups)
     {
         return (int)((((hash >>> 7) & 0xFFFF_FFFFL) * groups) >>> 32);
     }
@@ -585,26 +654,25 @@ public final class HashTable
     }
 
     /**
-     * The value at {@code valueOffset} of the slot holding the 8-byte inline key {@code key}, or
-     * {@code absent}: {@link #findLong} and {@link #slotLong} in one probe, for lock-free reads.
+     * The value of the 8-byte key {@code key} in a table of 16-byte slots (8-byte key, 8-byte value),
+     * or {@code absent}: the full probe behind {@link #tryGetLong}'s first tag match.
      */
-    public long getLong(final View view, final long hash, final long key, final int valueOffset, final long absent)
+    private static long probeLong(final View view, final long hash, final long key, final long absent)
     {
-        final int groups = view.groups;
-        final long groupsAddress = view.address + view.groupsOffset;
+        final int groups = view.probeGroups;
         final long tags = LSB * (hash & 0x7F);
         int g = homeGroup(hash, groups);
         for (int n = 0; n < groups; n++)
         {
-            final long groupAddress = groupsAddress + (long)g * groupLength;
+            final long groupAddress = view.probeAddress + (long)g * LONG_GROUP_LENGTH;
             final long ctrl = controlWord(groupAddress);
             final long x = ctrl ^ tags;
             for (long match = (x - LSB) & ~x & MSB; match != 0; match &= match - 1)
             {
-                final long slot = groupAddress + GROUP_WIDTH + (long)(Long.numberOfTrailingZeros(match) >>> 3) * slotSize;
+                final long slot = groupAddress + GROUP_WIDTH + (long)(Long.numberOfTrailingZeros(match) >>> 3) * LONG_SLOT_LENGTH;
                 if (UnsafeApi.getLong(null, slot) == key)
                 {
-                    final long value = UnsafeApi.getLong(null, slot + valueOffset);
+                    final long value = UnsafeApi.getLong(null, slot + Long.BYTES);
                     Reference.reachabilityFence(view);
                     return value;
                 }
@@ -620,6 +688,50 @@ public final class HashTable
         }
         Reference.reachabilityFence(view);
         return absent;
+    }
+
+    /**
+     * The lock-free read of a Long -> Long map (tables of 8-byte keys followed by 8-byte values) in
+     * one attempt: the value of {@code key}, {@code absent} if the table does not hold it, or
+     * {@link #UNDECIDED} if this attempt cannot tell (a writer intervened, this process's view of the
+     * table is stale or unresolved): the caller then retries or takes the lock.
+     *
+     * <p>Kept short because every instruction and every dependent load here limits how many reads a
+     * core overlaps. Static, over the {@link #views()} array the caller holds, which saves the
+     * dereference of the table on the hottest path. The view is read before the version, since a
+     * stale view is still safe to probe (it holds its mapping and was bounds-checked when made) and
+     * is rejected afterwards by the resize count. A key that is the first tag match of its home group,
+     * the common case, needs no loop.
+     */
+    public static long tryGetLong(final View[] views, final long hash, final long key, final long absent)
+    {
+        final View view = views[partition(hash, views.length)];
+        final long record = view.record;
+        final long groupAddress = view.probeAddress + ((((hash >>> 7) & 0xFFFF_FFFFL) * view.probeGroups) >>> 32) * LONG_GROUP_LENGTH;
+        // Acquire: the table reads below see what the writer published before this version.
+        final long version = UnsafeApi.getLongVolatile(null, record + VERSION_OFFSET);
+        final long ctrl = controlWord(groupAddress);
+        final long match = matchTag(ctrl, hash);
+        // The lowest match is bit 8j + 7 for slot j, whose key is at GROUP_WIDTH + 16j: 2 * bit - 14. Read
+        // only when there is a match (with none, this points past the group, and past NO_TABLE).
+        final long slot = groupAddress + GROUP_WIDTH - 14 + 2L * Long.numberOfTrailingZeros(match);
+        final long value;
+        if (match != 0 && UnsafeApi.getLong(null, slot) == key)
+        {
+            value = UnsafeApi.getLong(null, slot + Long.BYTES);
+        }
+        else
+        {
+            // No tag match and a group that never overflowed: absent (the only case NO_TABLE reaches).
+            value = match == 0 && matchEmpty(ctrl) != 0 ? absent : probeLong(view, hash, key, absent);
+        }
+        final long resizeCount = UnsafeApi.getLong(null, record + RESIZE_COUNT_OFFSET);
+        final long expectedResizeCount = view.resizeCount;
+        // Every read of the attempt completes before the version is read again.
+        VarHandle.acquireFence();
+        final boolean unchanged = UnsafeApi.getLong(null, record + VERSION_OFFSET) == version;
+        Reference.reachabilityFence(view);
+        return unchanged && (version & 1) == 0 && resizeCount == expectedResizeCount ? value : UNDECIDED;
     }
 
     /**
@@ -821,7 +933,7 @@ public final class HashTable
         mapping.putInt(base + TABLE_SLOT_SIZE_OFFSET, slotSize);
         mapping.putInt(base + TABLE_MAGIC_OFFSET, TABLE_MAGIC);
         mapping.putInt(base + TABLE_PARTITION_OFFSET, p);
-        final View grown = new View(old.resizeCount + 1, pointer, mapping, base + TABLE_HEADER_LENGTH, capacity / GROUP_WIDTH);
+        final View grown = newView(p, old.resizeCount + 1, pointer, mapping, base + TABLE_HEADER_LENGTH, capacity / GROUP_WIDTH);
         for (int g = 0; g < grown.groups; g++)
         {
             mapping.putLong(grown.groupsOffset + g * groupLength, ALL_EMPTY);

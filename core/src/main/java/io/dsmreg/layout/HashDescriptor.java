@@ -56,13 +56,14 @@ package io.dsmreg.layout;
  * </pre>
  * A slot's contents are written before its control byte, and a control byte is one store, so an
  * insert is invisible until it is complete. Groups are probed linearly from the key's home group,
- * {@code (hash bits 7..38 x groups) >>> 32}, until one holds an empty slot; the partition is
- * {@code hash >>> (64 - log2(partition count))}.
+ * {@code (hash bits 7..38 x groups) >>> 32}, until one holds an empty slot; the partition is the
+ * hash's top log2(partition count) bits (partition 0 when there is one).
  */
 public final class HashDescriptor
 {
     public static final long MAGIC = Magic.of("dsmregHT");
-    public static final int MAJOR_VERSION = 1;
+    /** 2: keys hashed by Hashing's folded multiply (1: MurmurHash3's finalizer); a table of 1 cannot be read by 2. */
+    public static final int MAJOR_VERSION = 2;
     public static final int MINOR_VERSION = 0;
     public static final long READY_VALUE = 1;
     /** The header file's part number: past the area's segment numbers. */
