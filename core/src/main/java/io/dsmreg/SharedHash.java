@@ -237,20 +237,20 @@ public final class SharedHash extends CachedHandle
                 return copy;
             }
         }
-        table.lock(p);
+        table.lockForCaller(p);
         try
         {
             final HashTable.View view = table.view(p);
             final long position = table.find(view, hash, key, 0, keySize);
             if (position < 0)
             {
-                table.unlock(p);
+                table.unlockForCaller(p);
                 return null;
             }
             if (!exclusive)
             {
                 final Entry copy = copyOf(view.mapping(), table.slotOffset(position));
-                table.unlock(p);
+                table.unlockForCaller(p);
                 return copy;
             }
             table.beginWrite(p);
@@ -258,7 +258,7 @@ public final class SharedHash extends CachedHandle
         }
         catch (final RuntimeException | Error ex)
         {
-            table.unlock(p);
+            table.unlockForCaller(p);
             throw ex;
         }
     }
@@ -283,7 +283,7 @@ public final class SharedHash extends CachedHandle
     private Entry findOrInsert(final long hash, final UnsafeBuffer key)
     {
         final int p = table.partition(hash);
-        table.lock(p);
+        table.lockForCaller(p);
         try
         {
             HashTable.View view = table.view(p);
@@ -304,7 +304,7 @@ public final class SharedHash extends CachedHandle
         }
         catch (final RuntimeException | Error ex)
         {
-            table.unlock(p);
+            table.unlockForCaller(p);
             throw ex;
         }
     }
@@ -312,7 +312,7 @@ public final class SharedHash extends CachedHandle
     private boolean delete(final long hash, final UnsafeBuffer key)
     {
         final int p = table.partition(hash);
-        table.lock(p);
+        table.lockForCaller(p);
         try
         {
             final HashTable.View view = table.view(p);
@@ -328,7 +328,7 @@ public final class SharedHash extends CachedHandle
         }
         finally
         {
-            table.unlock(p);
+            table.unlockForCaller(p);
         }
     }
 
@@ -471,7 +471,7 @@ public final class SharedHash extends CachedHandle
             {
                 buffer.wrap(CLOSED);
                 table.endWrite(partition);
-                table.unlock(partition);
+                table.unlockForCaller(partition);
             }
         }
     }
@@ -524,7 +524,7 @@ public final class SharedHash extends CachedHandle
                     return false;
                 }
                 partition++;
-                table.lock(partition);
+                table.lockForCaller(partition);
                 holding = true;
                 if (exclusive)
                 {
@@ -572,7 +572,7 @@ public final class SharedHash extends CachedHandle
             {
                 table.endWrite(partition);
             }
-            table.unlock(partition);
+            table.unlockForCaller(partition);
         }
     }
 }

@@ -51,8 +51,10 @@ import static io.dsmreg.layout.HashDescriptor.*;
  * after the change that unlinked it (an old table, a replaced value) when the process dies between
  * the two. Nothing half-written ever becomes reachable.
  *
- * Holders: the lock does not tell threads of one process apart, so this process also records which
- * thread holds each partition, to refuse a thread that would wait for itself.
+ * Holders: the lock does not tell threads of one process apart, so for callers that keep a partition
+ * while their own code runs (lockForCaller: SharedHash's entries and scans) this process also records
+ * which thread holds it, to refuse a thread that would wait for itself. SharedMap runs no caller code
+ * under a lock and skips that bookkeeping.
  */
 public final class HashTable
 {
@@ -329,16 +331,14 @@ public final class HashTable
      * Takes partition {@code p}'s lock, repairing it first if its last owner died holding it (or
      * left its version odd). Bounded by the registry's timeout.
      */
+    /**
+     * Takes partition {@code p}'s lock (repairing the partition first if its last holder died), for
+     * an operation that runs no caller code while it holds it, so that the same thread cannot ask for
+     * it again: SharedMap, whose codecs and functions run outside its locks.
+     */
     public void lock(final int p)
     {
-        final Thread self = Thread.currentThread();
-        if (holders[p] == self)
-        {
-            throw new IllegalStateException("this thread already holds partition " + p + " of " + description +
-                " (an entry or scan it did not close); close it before working on the same partition again");
-        }
         final boolean tookOver = locks[p].lock(timeoutNanos);
-        holders[p] = self;
         if (tookOver || (header.getLongVolatile(partitionOffset(p) + VERSION_OFFSET) & 1) != 0)
         {
             try
@@ -355,8 +355,32 @@ public final class HashTable
 
     public void unlock(final int p)
     {
-        holders[p] = null;
         locks[p].unlock();
+    }
+
+    /**
+     * {@link #lock} for a caller that keeps the partition while its own code runs (SharedHash's entries
+     * and scans): records the holding thread, so that the same thread asking again gets an
+     * IllegalStateException at once instead of waiting for itself until the timeout. Only these calls
+     * write the holder array: two threads updating different partitions of a SharedMap would otherwise
+     * write to the same cache lines of it on every operation.
+     */
+    public void lockForCaller(final int p)
+    {
+        final Thread self = Thread.currentThread();
+        if (holders[p] == self)
+        {
+            throw new IllegalStateException("this thread already holds partition " + p + " of " + description +
+                " (an entry or scan it did not close); close it before working on the same partition again");
+        }
+        lock(p);
+        holders[p] = self;
+    }
+
+    public void unlockForCaller(final int p)
+    {
+        holders[p] = null;
+        unlock(p);
     }
 
     /** Under the lock: makes the version odd before changes lock-free readers could see. */
