@@ -38,7 +38,9 @@ import java.util.concurrent.TimeUnit;
     "--add-opens=java.base/java.lang=ALL-UNNAMED",
     "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
     "-Dchronicle.analytics.disable=true",
-    "-Xmx2g"})
+    // The heap committed and touched before measuring: boxed gets and puts allocate the Long they
+    // return, and without this their first iterations page-faulted while G1 grew the heap.
+    "-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
 public class HashBenchmark
 {
     @State(Scope.Benchmark)

@@ -24,6 +24,8 @@ public final class AreaChild
 {
     static final String REGISTRY = "it";
     static final String AREA = "shared";
+    /** Operations each stress thread does at least, whatever its time limit. */
+    static final int MIN_OPERATIONS = 2_000;
 
     private AreaChild()
     {
@@ -181,7 +183,9 @@ public final class AreaChild
         int live = 0;
         long operations = 0;
         final UnsafeBuffer view = new UnsafeBuffer(0, 0);
-        while (System.nanoTime() < deadline)
+        // At least MIN_OPERATIONS, however slow the machine: a deadline alone let a loaded host's run end
+        // after a few hundred operations.
+        while (System.nanoTime() < deadline || (ready == null && operations < MIN_OPERATIONS))
         {
             if (live < maxLive && (live == 0 || random.nextBoolean()))
             {
