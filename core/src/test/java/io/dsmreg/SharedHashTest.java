@@ -353,6 +353,20 @@ class SharedHashTest extends RegistryTestBase
         hash.verify();
     }
 
+    @Test
+    void aTableOfAnotherHashFormatIsRefusedWithItsVersion()
+    {
+        registry.map("old", Codec.LONG, Codec.LONG, MapOptions.defaults().partitions(1)).putLong(1, 2);
+        registry.close();
+        // A table written by a dsmreg whose keys hashed elsewhere (format 1: MurmurHash3's finalizer).
+        header(1).putInt(MAJOR_VERSION_OFFSET, 1);
+        registry = DsmRegistry.open("test", RegistryOptions.defaults().root(root));
+        final CorruptFileException ex = assertThrows(
+            CorruptFileException.class, () -> registry.map("old", Codec.LONG, Codec.LONG, MapOptions.defaults().partitions(1)));
+        assertTrue(ex.getMessage().contains("it has layout version 1.0 but this dsmreg reads version " + MAJOR_VERSION + ".x"),
+            ex.getMessage());
+    }
+
     private UnsafeBuffer header(final int partitions)
     {
         return mapPart(HEADER_PART, HashDescriptor.fileLength(partitions));
