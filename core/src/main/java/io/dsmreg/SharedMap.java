@@ -200,7 +200,7 @@ public final class SharedMap<K, V> extends AbstractMap<K, V> implements Concurre
     /** The value of the long key in {@code view}, or null. */
     private Long longValue(final HashTable.View view, final long hash, final long key)
     {
-        final long position = table.findLong(view, hash, key);
+        final long position = HashTable.findLong(view, hash, key);
         return position < 0 ? null : table.slotLong(view, position, valueOffset);
     }
 
@@ -257,7 +257,7 @@ public final class SharedMap<K, V> extends AbstractMap<K, V> implements Concurre
         try
         {
             final HashTable.View view = table.view(p);
-            final long position = table.findLong(view, hash, key);
+            final long position = HashTable.findLong(view, hash, key);
             if (position < 0)
             {
                 insertLong(p, hash, key, value);
@@ -285,7 +285,7 @@ public final class SharedMap<K, V> extends AbstractMap<K, V> implements Concurre
         try
         {
             final HashTable.View view = table.view(p);
-            final long position = table.findLong(view, hash, k);
+            final long position = HashTable.findLong(view, hash, k);
             if (position < 0)
             {
                 insertLong(p, hash, k, v);

@@ -642,63 +642,26 @@ public final class HashTable
     }
 
     /**
-     * The position of the 8-byte inline key {@code key}, or -1. Reads by address: every group it
-     * reads is one of the view's {@code groups}, all inside its mapping.
+     * The position of the 8-byte key {@code key} in a table of 16-byte slots (8-byte key, 8-byte
+     * value: SharedMap's Long -> Long), or -1. Reads by address: every group it reads is one of the
+     * view's {@code groups}, all inside its mapping.
      */
-    public long findLong(final View view, final long hash, final long key)
+    public static long findLong(final View view, final long hash, final long key)
     {
         final int groups = view.groups;
         final long address = view.address;
         int g = homeGroup(hash, groups);
         for (int n = 0; n < groups; n++)
         {
-            final int groupOffset = view.groupsOffset + g * groupLength;
+            final int groupOffset = view.groupsOffset + g * LONG_GROUP_LENGTH;
             final long ctrl = controlWord(address + groupOffset);
             for (long match = matchTag(ctrl, hash); match != 0; match &= match - 1)
             {
                 final int j = Long.numberOfTrailingZeros(match) >>> 3;
-                if (UnsafeApi.getLong(null, address + groupOffset + GROUP_WIDTH + j * slotSize) == key)
+                if (UnsafeApi.getLong(null, address + groupOffset + GROUP_WIDTH + j * LONG_SLOT_LENGTH) == key)
                 {
                     Reference.reachabilityFence(view);
                     return ((long)groupOffset << 3) | j;
-                }
-            }
-            if (matchEmpty(ctrl) != 0)
-            {
-                Reference.reachabilityFence(view);
-                return -1;
-            }
-            if (++g == groups)
-            {
-                g = 0;
-            }
-        }
-        Reference.reachabilityFence(view);
-        return -1;
-    }
-
-    /**
-     * The value of the 8-byte key {@code key} in a table of 16-byte slots (8-byte key, 8-byte value),
-     * or {@code absent}: the full probe behind {@link #tryGetLong}'s first tag match.
-     */
-    private static long probeLong(final View view, final long hash, final long key, final long absent)
-    {
-        final int groups = view.probeGroups;
-        final long tags = LSB * (hash & 0x7F);
-        int g = homeGroup(hash, groups);
-        for (int n = 0; n < groups; n++)
-        {
-            final long groupAddress = view.probeAddress + (long)g * LONG_GROUP_LENGTH;
-            final long ctrl = controlWord(groupAddress);
-            final long x = ctrl ^ tags;
-            for (long match = (x - LSB) & ~x & MSB; match != 0; match &= match - 1)
-            {
-                final long slot = groupAddress + GROUP_WIDTH + (long)(Long.numberOfTrailingZeros(match) >>> 3) * LONG_SLOT_LENGTH;
-                if (UnsafeApi.getLong(null, slot) == key)
-                {
-                    final long value = UnsafeApi.getLong(null, slot + Long.BYTES);
-                    Reference.reachabilityFence(view);
-                    return value;
                 }
             }
             if (matchEmpty(ctrl) != 0)
@@ -711,7 +674,21 @@ public final class HashTable
             }
         }
         Reference.reachabilityFence(view);
-        return absent;
+        return -1;
+    }
+
+    /** The value of {@code key} in a table of 16-byte slots, or {@code absent}: the full probe behind {@link #tryGetLong}. */
+    private static long probeLong(final View view, final long hash, final long key, final long absent)
+    {
+        final long position = findLong(view, hash, key);
+        if (position < 0)
+        {
+            return absent;
+        }
+        final long value = UnsafeApi.getLong(
+            null, view.address + (position >>> 3) + GROUP_WIDTH + (position & 7) * LONG_SLOT_LENGTH + Long.BYTES);
+        Reference.reachabilityFence(view);
+        return value;
     }
 
     /**
