@@ -1,7 +1,6 @@
 package io.dsmreg;
 
-import io.dsmreg.area.AreaAllocator;
-import io.dsmreg.layout.AreaSegmentDescriptor;
+import io.dsmreg.internal.layout.AreaSegmentDescriptor;
 
 /**
  * How to create an area. Immutable; every wither returns a new instance:
@@ -83,12 +82,6 @@ public final class AreaOptions
     public long sizeLimit()
     {
         return sizeLimit;
-    }
-
-    /** The options an existing area was created with. */
-    static AreaOptions of(final AreaAllocator allocator)
-    {
-        return new AreaOptions(allocator.initialSegmentLength(), allocator.maxSegmentLength(), allocator.sizeLimit());
     }
 
     private static void checkSegmentSize(final String what, final long bytes)

@@ -1,5 +1,6 @@
 package io.dsmreg;
 
+import io.dsmreg.internal.map.BuiltInCodecs;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 

@@ -1,8 +1,10 @@
 package io.dsmreg;
 
-import io.dsmreg.hash.HashShape;
-import io.dsmreg.hash.HashTable;
-import io.dsmreg.layout.SegmentDescriptor;
+import io.dsmreg.internal.area.AreaFactory;
+import io.dsmreg.internal.hash.HashFactory;
+import io.dsmreg.internal.layout.SegmentDescriptor;
+import io.dsmreg.internal.registry.OpenRegistry;
+import io.dsmreg.internal.segment.SegmentFactory;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -96,26 +98,7 @@ public final class DsmRegistry implements AutoCloseable
      */
     public <A> NamedSegment segment(final String name, final long size, final SegmentInitializer<? super A> init, final A arg)
     {
-        final OpenRegistry open = open();
-        // Hot path, kept small enough to inline: a segment this process already attached.
-        if (name != null && open.cached(name) instanceof NamedSegment cached && cached.size() == size)
-        {
-            return cached;
-        }
-        return createOrAttachSegment(open, name, size, init, arg);
-    }
-
-    private static <A> NamedSegment createOrAttachSegment(
-        final OpenRegistry open, final String name, final long size, final SegmentInitializer<? super A> init, final A arg)
-    {
-        final byte[] nameBytes = EntryNames.encode("segment", name);
-        if (size <= 0 || size > SegmentDescriptor.MAX_DATA_LENGTH)
-        {
-            throw new InvalidSizeException(
-                "requested segment \"" + name + "\" has size " + size + "; a segment's size must be between 1 and " +
-                SegmentDescriptor.MAX_DATA_LENGTH + " bytes (2 GiB - 4 KiB). For more, use several segments or an area");
-        }
-        return open.getOrCreate(name, nameBytes, new SegmentFactory<>(open, name, size, init, arg));
+        return SegmentFactory.segment(open(), name, size, init, arg);
     }
 
     /** {@link #area(String, AreaOptions)} without options: joins the area as it is, or creates it with the defaults. */
@@ -139,12 +122,7 @@ public final class DsmRegistry implements AutoCloseable
      */
     public SharedArea area(final String name, final AreaOptions options)
     {
-        final OpenRegistry open = open();
-        if (name != null && open.cached(name) instanceof SharedArea cached && (options == null || options.equals(cached.options())))
-        {
-            return cached;
-        }
-        return open.getOrCreate(name, EntryNames.encode("area", name), new AreaFactory(open, name, options));
+        return AreaFactory.area(open(), name, options);
     }
 
     /**
@@ -162,32 +140,7 @@ public final class DsmRegistry implements AutoCloseable
     public SharedHash hash(final String name, final HashParams params)
     {
         Objects.requireNonNull(params, "params");
-        final OpenRegistry open = open();
-        if (name != null && open.cached(name) instanceof SharedHash cached && cached.params().equals(params))
-        {
-            return cached;
-        }
-        return open.getOrCreate(name, EntryNames.encode("hash", name), new HashFactory<>(open, name, "hash", params.shape(),
-            new HashFactory.Handle<SharedHash>()
-            {
-                @Override
-                public SharedHash of(final HashTable table, final EntryGeneration generation, final int slot, final long published)
-                {
-                    return new SharedHash(name, params, table, generation, slot, published);
-                }
-
-                @Override
-                public HashTable tableOf(final SharedHash hash)
-                {
-                    return hash.table();
-                }
-
-                @Override
-                public Class<SharedHash> handleClass()
-                {
-                    return SharedHash.class;
-                }
-            }));
+        return HashFactory.hash(open(), name, params);
     }
 
     /** {@link #map(String, Codec, Codec, MapOptions)} with {@link MapOptions#defaults()}. */
@@ -208,50 +161,11 @@ public final class DsmRegistry implements AutoCloseable
      * @throws OutOfSpaceException    if the file system or the registry is full.
      * @throws LockTimeoutException   if another process held the entry longer than the timeout.
      */
-    @SuppressWarnings("unchecked")
     public <K, V> SharedMap<K, V> map(
         final String name, final Codec<K> keyCodec, final Codec<V> valueCodec, final MapOptions options)
     {
         Objects.requireNonNull(options, "options");
-        final HashShape shape = SharedMap.shapeOf(keyCodec, valueCodec, options);
-        final OpenRegistry open = open();
-        if (name != null && open.cached(name) instanceof CachedMap cached && cached.map.matches(keyCodec, valueCodec, options))
-        {
-            return (SharedMap<K, V>)cached.map;
-        }
-        return (SharedMap<K, V>)open.getOrCreate(name, EntryNames.encode("map", name), new HashFactory<>(open, name, "map", shape,
-            new HashFactory.Handle<CachedMap>()
-            {
-                @Override
-                public CachedMap of(final HashTable table, final EntryGeneration generation, final int slot, final long published)
-                {
-                    return new CachedMap(name, slot, published, new SharedMap<>(name, keyCodec, valueCodec, options, table, generation));
-                }
-
-                @Override
-                public HashTable tableOf(final CachedMap cached)
-                {
-                    return cached.map.table();
-                }
-
-                @Override
-                public Class<CachedMap> handleClass()
-                {
-                    return CachedMap.class;
-                }
-            })).map;
-    }
-
-    /** A map in the handle cache: maps extend AbstractMap, so the cache holds them rather than being them. */
-    private static final class CachedMap extends CachedHandle
-    {
-        private final SharedMap<?, ?> map;
-
-        CachedMap(final String name, final int slot, final long generation, final SharedMap<?, ?> map)
-        {
-            super(name, slot, generation);
-            this.map = map;
-        }
+        return HashFactory.map(open(), name, keyCodec, valueCodec, options);
     }
 
     /**
@@ -263,7 +177,7 @@ public final class DsmRegistry implements AutoCloseable
      */
     public boolean remove(final String name)
     {
-        return open().remove(name, EntryNames.encode("entry", name));
+        return open().remove(name);
     }
 
     /**
@@ -347,7 +261,4 @@ public final class DsmRegistry implements AutoCloseable
         @Override
         void close();
     }
-
-
-
 }

@@ -1,7 +1,5 @@
 package io.dsmreg;
 
-import io.dsmreg.hash.HashShape;
-import io.dsmreg.layout.HashDescriptor;
 
 /**
  * What a {@link SharedHash} holds: fixed-size entries whose first {@code keySize} bytes are the key,
@@ -121,13 +119,6 @@ public final class HashParams
         return sizeLimit;
     }
 
-    HashShape shape()
-    {
-        return new HashShape(HashDescriptor.KIND_HASH, partitions, keySize, entrySize,
-            stringKeys ? HashDescriptor.KEY_STRING : HashDescriptor.KEY_INLINE, HashDescriptor.VALUE_NONE, keySize,
-            "", 0, "", 0, sizeLimit);
-    }
-
     @Override
     public boolean equals(final Object other)
     {
@@ -144,6 +135,8 @@ public final class HashParams
     @Override
     public String toString()
     {
-        return "HashParams{" + shape().describe() + '}';
+        final String limit = sizeLimit == AreaOptions.UNLIMITED ? "no size limit" : "size limit " + sizeLimit + " bytes";
+        return "HashParams{" + (stringKeys ? "string keys of " : "keys of ") + keySize + " bytes, entries of " + entrySize +
+            " bytes, " + partitions + " partitions, " + limit + '}';
     }
 }

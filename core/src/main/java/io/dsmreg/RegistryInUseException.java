@@ -1,7 +1,6 @@
 package io.dsmreg;
 
 import java.util.List;
-import java.util.stream.Collectors;
 
 /** A registry could not be removed because live processes have it open; {@link #pids()} names them. */
 public class RegistryInUseException extends DsmRegistryException
@@ -20,10 +19,5 @@ public class RegistryInUseException extends DsmRegistryException
     public List<Long> pids()
     {
         return pids;
-    }
-
-    static String join(final List<Long> pids)
-    {
-        return pids.stream().map(String::valueOf).collect(Collectors.joining(", "));
     }
 }

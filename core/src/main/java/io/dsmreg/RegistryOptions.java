@@ -1,6 +1,6 @@
 package io.dsmreg;
 
-import io.dsmreg.layout.RegistryDescriptor;
+import io.dsmreg.internal.layout.RegistryDescriptor;
 
 import java.nio.file.Path;
 import java.time.Duration;

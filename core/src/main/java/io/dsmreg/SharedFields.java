@@ -1,7 +1,7 @@
 package io.dsmreg;
 
-import io.dsmreg.inject.FieldResolver;
 import io.dsmreg.inject.Injection;
+import io.dsmreg.internal.inject.FieldResolver;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;

@@ -1,8 +1,8 @@
 package io.dsmreg;
 
-import io.dsmreg.lock.ProcessIdentity;
-import io.dsmreg.lock.SharedMutex;
-import io.dsmreg.lock.UndoLog;
+import io.dsmreg.internal.lock.ProcessIdentity;
+import io.dsmreg.internal.lock.SharedMutex;
+import io.dsmreg.internal.lock.UndoLog;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
-import static io.dsmreg.layout.AreaDescriptor.*;
+import static io.dsmreg.internal.layout.AreaDescriptor.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** The per-thread magazines of free small blocks, in one process (AreaProcessesIT kills real ones). */

@@ -1,6 +1,6 @@
 package io.dsmreg;
 
-import io.dsmreg.layout.RegistryDescriptor;
+import io.dsmreg.internal.layout.RegistryDescriptor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -4,7 +4,9 @@ import io.dsmreg.DsmRegistry;
 import io.dsmreg.DsmRegistryException;
 import io.dsmreg.RegistryOptions;
 import io.dsmreg.SharedNamed;
-import io.dsmreg.file.Directories;
+import io.dsmreg.internal.file.Directories;
+import io.dsmreg.internal.inject.FieldResolver;
+import io.dsmreg.internal.inject.FieldSpec;
 
 import java.lang.reflect.Field;
 import java.nio.file.Path;
@@ -144,7 +146,7 @@ public final class Injection
     }
 
     /** The open registry for a {@code SharedNamed#registry()} value; kept open for the life of the JVM. */
-    static DsmRegistry registry(final String explicit)
+    public static DsmRegistry registry(final String explicit)
     {
         final String name = registryName(explicit);
         final String configured = agentRoot;

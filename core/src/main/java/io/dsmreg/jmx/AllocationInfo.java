@@ -1,6 +1,7 @@
 package io.dsmreg.jmx;
 
 import io.dsmreg.RegistryEntry;
+import io.dsmreg.internal.jmx.RegistryMBeans;
 
 import java.util.Date;
 
@@ -9,7 +10,7 @@ public final class AllocationInfo
 {
     private final RegistryEntry entry;
 
-    AllocationInfo(final RegistryEntry entry)
+    public AllocationInfo(final RegistryEntry entry)
     {
         this.entry = entry;
     }

@@ -9,7 +9,7 @@ public final class ProcessInfo
 {
     private final RegistryProcess process;
 
-    ProcessInfo(final RegistryProcess process)
+    public ProcessInfo(final RegistryProcess process)
     {
         this.process = process;
     }

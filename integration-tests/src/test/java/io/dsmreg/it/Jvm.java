@@ -92,6 +92,19 @@ final class Jvm
         return await(process, output, mainClass.getSimpleName() + " " + List.of(args), 120);
     }
 
+    /** Runs {@code java -jar jar args} to completion (bounded), as users start the CLI, and returns its output. */
+    static Result runJar(final Path javaHome, final Path workDirectory, final Path jar, final String... args)
+        throws IOException, InterruptedException
+    {
+        final Path output = Files.createTempFile(workDirectory, "jar", ".out");
+        final List<String> command = new ArrayList<>(List.of(
+            javaHome.resolve("bin").resolve("java").toString(), "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+            "-jar", jar.toString()));
+        command.addAll(List.of(args));
+        final Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        return await(process, output, "java -jar " + jar.getFileName() + " " + List.of(args), 120);
+    }
+
     /** Waits, bounded, for a child to exit and returns its exit code and output; one that overruns is killed. */
     static Result await(final Process process, final Path output, final String child, final long timeoutSeconds)
         throws IOException, InterruptedException
