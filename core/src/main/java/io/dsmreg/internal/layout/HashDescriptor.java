@@ -68,14 +68,14 @@ public final class HashDescriptor
     /** 2: keys hashed by Hashing's folded multiply (1: MurmurHash3's finalizer); a table of 1 cannot be read by 2. */
     public static final int MAJOR_VERSION = 2;
     public static final int MINOR_VERSION = 0;
-    public static final long READY_VALUE = 1;
+    public static final long READY_VALUE = FileHeaderDescriptor.READY_VALUE;
     /** The header file's part number: past the area's segment numbers. */
     public static final int HEADER_PART = AreaDescriptor.MAX_SEGMENTS;
 
-    public static final int MAGIC_OFFSET = 0;
-    public static final int MAJOR_VERSION_OFFSET = 8;
-    public static final int MINOR_VERSION_OFFSET = 12;
-    public static final int HEADER_LENGTH_OFFSET = 16;
+    public static final int MAGIC_OFFSET = FileHeaderDescriptor.MAGIC_OFFSET;
+    public static final int MAJOR_VERSION_OFFSET = FileHeaderDescriptor.MAJOR_VERSION_OFFSET;
+    public static final int MINOR_VERSION_OFFSET = FileHeaderDescriptor.MINOR_VERSION_OFFSET;
+    public static final int HEADER_LENGTH_OFFSET = FileHeaderDescriptor.HEADER_LENGTH_OFFSET;
     public static final int PARTITION_COUNT_OFFSET = 20;
     public static final int FILE_ID_OFFSET = 24;
     public static final int KIND_OFFSET = 32;

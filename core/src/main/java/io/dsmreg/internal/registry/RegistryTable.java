@@ -1,14 +1,12 @@
 package io.dsmreg.internal.registry;
 
 import io.dsmreg.CorruptFileException;
-import io.dsmreg.internal.file.MappedFiles;
-import io.dsmreg.internal.layout.Magic;
+import io.dsmreg.internal.file.HeaderedFile;
 import io.dsmreg.internal.lock.ProcessIdentity;
+import io.dsmreg.internal.lock.SeqLock;
 import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.lang.invoke.VarHandle;
-import java.nio.MappedByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,6 +26,9 @@ public final class RegistryTable
 {
     /** Copy attempts before a reader gives up on a slot that a crashed writer left odd. */
     private static final int MAX_READ_ATTEMPTS = 10_000;
+    private static final String OWNER = "registry";
+    private static final HeaderedFile FILE = new HeaderedFile("registry table", MAGIC, MAJOR_VERSION, MINOR_VERSION,
+        HEADER_LENGTH, READY_OFFSET, "Nothing was changed; move the registry directory away, or delete it if its contents are expendable");
 
     private final Path file;
     private final AtomicBuffer buffer;
@@ -48,12 +49,7 @@ public final class RegistryTable
     public static RegistryTable create(final Path file, final int slotCapacity, final ProcessIdentity creator)
     {
         final long length = fileLength(slotCapacity, DEFAULT_PROCESS_CAPACITY);
-        final MappedByteBuffer mapping = MappedFiles.createAndMap(file, length, "registry table");
-        final UnsafeBuffer buffer = new UnsafeBuffer(mapping);
-        buffer.putLong(MAGIC_OFFSET, MAGIC);
-        buffer.putInt(MAJOR_VERSION_OFFSET, MAJOR_VERSION);
-        buffer.putInt(MINOR_VERSION_OFFSET, MINOR_VERSION);
-        buffer.putInt(HEADER_LENGTH_OFFSET, HEADER_LENGTH);
+        final UnsafeBuffer buffer = FILE.create(file, length, OWNER);
         buffer.putInt(SLOT_LENGTH_OFFSET, SLOT_LENGTH);
         buffer.putInt(SLOT_CAPACITY_OFFSET, slotCapacity);
         buffer.putInt(PROCESS_CAPACITY_OFFSET, DEFAULT_PROCESS_CAPACITY);
@@ -62,8 +58,7 @@ public final class RegistryTable
         buffer.putLong(CREATED_AT_OFFSET, System.currentTimeMillis());
         buffer.putLong(NEXT_FILE_ID_OFFSET, 1);
         buffer.putLong(DIRTY_SLOT_OFFSET, -1);
-        // Release: a reader that sees ready sees the whole header.
-        buffer.putLongRelease(READY_OFFSET, READY_VALUE);
+        FILE.publish(buffer);
         return new RegistryTable(file, buffer);
     }
 
@@ -76,49 +71,28 @@ public final class RegistryTable
      */
     public static RegistryTable attach(final Path file, final boolean readOnly)
     {
-        final MappedByteBuffer mapping = readOnly ?
-            MappedFiles.mapExistingReadOnly(file, HEADER_LENGTH, "registry table") :
-            MappedFiles.mapExisting(file, HEADER_LENGTH, "registry table");
-        final UnsafeBuffer buffer = new UnsafeBuffer(mapping);
-        final long magic = buffer.getLong(MAGIC_OFFSET);
-        final long ready = buffer.getLongVolatile(READY_OFFSET);
-        if (ready == 0 && (magic == 0 || magic == MAGIC))
+        final UnsafeBuffer buffer = FILE.attachIfPublished(file, HEADER_LENGTH, OWNER, readOnly);
+        if (buffer == null)
         {
             return null;
         }
-        final String problem = Magic.kindAndVersionProblem(buffer, MAGIC, MAJOR_VERSION);
-        if (problem != null)
-        {
-            throw corrupt(file, problem + (magic == MAGIC ? "" : ": it is not a dsmreg registry table"));
-        }
-        if (ready != READY_VALUE)
-        {
-            throw corrupt(file, "its ready word is " + ready + ", not " + READY_VALUE);
-        }
         final int slotCapacity = buffer.getInt(SLOT_CAPACITY_OFFSET);
         final int processCapacity = buffer.getInt(PROCESS_CAPACITY_OFFSET);
-        if (buffer.getInt(HEADER_LENGTH_OFFSET) != HEADER_LENGTH || buffer.getInt(SLOT_LENGTH_OFFSET) != SLOT_LENGTH ||
+        if (buffer.getInt(SLOT_LENGTH_OFFSET) != SLOT_LENGTH ||
             slotCapacity <= 0 || Integer.bitCount(slotCapacity) != 1 || slotCapacity > MAX_SLOT_CAPACITY ||
             processCapacity <= 0 || processCapacity > 1 << 16)
         {
-            throw corrupt(file, "its header lengths are inconsistent (slot capacity " + slotCapacity +
+            throw FILE.corrupt(file, OWNER, "its header lengths are inconsistent (slot capacity " + slotCapacity +
                 ", process capacity " + processCapacity + ")");
         }
         final long expectedLength = fileLength(slotCapacity, processCapacity);
         final long recordedLength = buffer.getLong(FILE_LENGTH_OFFSET);
         if (recordedLength != expectedLength || buffer.capacity() < expectedLength)
         {
-            throw corrupt(file, "it is " + buffer.capacity() + " bytes and records " + recordedLength +
+            throw FILE.corrupt(file, OWNER, "it is " + buffer.capacity() + " bytes and records " + recordedLength +
                 " but its capacities need " + expectedLength + ": it was truncated or damaged");
         }
         return new RegistryTable(file, buffer);
-    }
-
-    private static CorruptFileException corrupt(final Path file, final String problem)
-    {
-        return new CorruptFileException(
-            "registry file " + file + " cannot be used: " + problem + ". Nothing was changed; move the registry " +
-            "directory away, or delete it if its contents are expendable");
     }
 
     public Path file()
@@ -147,11 +121,7 @@ public final class RegistryTable
         if (dirty >= 0 && dirty < slotCapacity)
         {
             final int offset = slotOffset((int)dirty);
-            final long generation = buffer.getLong(offset + SLOT_GENERATION_OFFSET);
-            if ((generation & 1) != 0)
-            {
-                buffer.putLongRelease(offset + SLOT_GENERATION_OFFSET, generation + 1);
-            }
+            SeqLock.repair(generationAddress((int)dirty));
         }
         buffer.putLong(DIRTY_SLOT_OFFSET, -1);
     }
@@ -226,7 +196,7 @@ public final class RegistryTable
         buffer.setMemory(offset + SLOT_NAME_OFFSET, MAX_NAME_LENGTH + 1, (byte)0);
         buffer.putBytes(offset + SLOT_NAME_OFFSET, name);
         buffer.putInt(offset + SLOT_STATE_OFFSET, STATE_INITIALIZING);
-        endWrite(index, offset);
+        endWrite(index);
     }
 
     /** Hands an unpublished entry to a new initializer, which may ask for another type or size. */
@@ -237,7 +207,7 @@ public final class RegistryTable
         buffer.putLong(offset + SLOT_SIZE_OFFSET, size);
         buffer.putLong(offset + SLOT_OWNER_PID_OFFSET, owner.pid());
         buffer.putLong(offset + SLOT_OWNER_START_OFFSET, owner.startTime());
-        endWrite(index, offset);
+        endWrite(index);
     }
 
     public void publish(final int index)
@@ -245,7 +215,7 @@ public final class RegistryTable
         final int offset = beginWrite(index);
         buffer.putLong(offset + SLOT_CREATED_AT_OFFSET, System.currentTimeMillis());
         buffer.putInt(offset + SLOT_STATE_OFFSET, STATE_READY);
-        endWrite(index, offset);
+        endWrite(index);
     }
 
     /** Frees a slot; it stays a tombstone so that probes for other names continue past it. */
@@ -254,7 +224,7 @@ public final class RegistryTable
         final int offset = beginWrite(index);
         final boolean wasPublished = buffer.getInt(offset + SLOT_STATE_OFFSET) == STATE_READY;
         buffer.putInt(offset + SLOT_STATE_OFFSET, STATE_REMOVED);
-        endWrite(index, offset);
+        endWrite(index);
         if (wasPublished)
         {
             // Release: a process that sees the new epoch also sees the slot's new generation.
@@ -266,17 +236,13 @@ public final class RegistryTable
     {
         final int offset = slotOffset(index);
         buffer.putLong(DIRTY_SLOT_OFFSET, index);
-        final long generation = buffer.getLong(offset + SLOT_GENERATION_OFFSET);
-        // Volatile: the odd generation must be visible before any field of the slot changes.
-        buffer.putLongVolatile(offset + SLOT_GENERATION_OFFSET, generation + 1);
+        SeqLock.beginWrite(generationAddress(index));
         return offset;
     }
 
-    private void endWrite(final int index, final int offset)
+    private void endWrite(final int index)
     {
-        final long generation = buffer.getLong(offset + SLOT_GENERATION_OFFSET);
-        // Release: a reader that sees the even generation sees every field written before it.
-        buffer.putLongRelease(offset + SLOT_GENERATION_OFFSET, generation + 1);
+        SeqLock.endWrite(generationAddress(index));
         buffer.putLong(DIRTY_SLOT_OFFSET, -1);
     }
 
@@ -293,7 +259,7 @@ public final class RegistryTable
     /** The slot's generation, for validating a cached handle after the removal epoch moved. */
     public long generation(final int index)
     {
-        return buffer.getLongVolatile(slotOffset(index) + SLOT_GENERATION_OFFSET);
+        return SeqLock.version(generationAddress(index));
     }
 
     /**
@@ -305,8 +271,8 @@ public final class RegistryTable
         final int offset = slotOffset(index);
         for (int attempt = 0; attempt < MAX_READ_ATTEMPTS; attempt++)
         {
-            final long before = buffer.getLongAcquire(offset + SLOT_GENERATION_OFFSET);
-            if ((before & 1) != 0)
+            final long before = SeqLock.beginRead(generationAddress(index));
+            if (SeqLock.isWriting(before))
             {
                 Thread.onSpinWait();
                 continue;
@@ -321,9 +287,7 @@ public final class RegistryTable
             final int nameLength = Math.min(Math.max(buffer.getInt(offset + SLOT_NAME_LENGTH_OFFSET), 0), MAX_NAME_LENGTH);
             final byte[] name = new byte[nameLength];
             buffer.getBytes(offset + SLOT_NAME_OFFSET, name);
-            // Acquire fence: the field reads above complete before the generation is re-read.
-            VarHandle.acquireFence();
-            if (buffer.getLongVolatile(offset + SLOT_GENERATION_OFFSET) == before)
+            if (SeqLock.validate(generationAddress(index), before))
             {
                 return new SlotView(index, before, state, type, size, fileId, ownerPid, ownerStart, createdAt,
                     new String(name, StandardCharsets.UTF_8));
@@ -343,7 +307,7 @@ public final class RegistryTable
         for (int index = 0; index < slotCapacity; index++)
         {
             // Acquire: a watcher that sees a new count and then lists the entries sees the writes behind it.
-            sum += buffer.getLongAcquire(slotOffset(index) + SLOT_GENERATION_OFFSET);
+            sum += SeqLock.beginRead(generationAddress(index));
         }
         return sum;
     }
@@ -440,6 +404,12 @@ public final class RegistryTable
     private int slotOffset(final int index)
     {
         return slotTableOffset + index * SLOT_LENGTH;
+    }
+
+    /** The address of a slot's generation, its seqlock ({@link SeqLock}). */
+    private long generationAddress(final int index)
+    {
+        return buffer.addressOffset() + slotOffset(index) + SLOT_GENERATION_OFFSET;
     }
 
     private boolean nameEquals(final int offset, final byte[] name, final int hash)

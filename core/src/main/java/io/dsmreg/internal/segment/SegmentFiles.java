@@ -1,18 +1,15 @@
 package io.dsmreg.internal.segment;
 
-import io.dsmreg.CorruptFileException;
 import io.dsmreg.EntryType;
 import io.dsmreg.RegistryEntry;
 import io.dsmreg.SegmentInitializer;
 import io.dsmreg.internal.file.EntryFiles;
-import io.dsmreg.internal.file.MappedFiles;
+import io.dsmreg.internal.file.HeaderedFile;
 import io.dsmreg.internal.kind.EntryInspector;
-import io.dsmreg.internal.layout.Magic;
 import io.dsmreg.internal.registry.SlotView;
 import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.nio.MappedByteBuffer;
 import java.nio.file.Path;
 import java.time.Instant;
 
@@ -21,6 +18,9 @@ import static io.dsmreg.internal.layout.SegmentDescriptor.*;
 /** Creates, initializes and attaches the file behind a named segment. */
 public final class SegmentFiles
 {
+    private static final HeaderedFile FILE = new HeaderedFile("segment file", MAGIC, MAJOR_VERSION, MINOR_VERSION,
+        HEADER_LENGTH, READY_OFFSET, "Remove the entry (DsmRegistry.remove) to start it afresh");
+
     private SegmentFiles()
     {
     }
@@ -31,21 +31,16 @@ public final class SegmentFiles
         final SegmentInitializer<? super A> init, final A arg)
     {
         final Path file = EntryFiles.path(directory, fileId, 0);
-        final MappedByteBuffer mapping = MappedFiles.createAndMap(file, HEADER_LENGTH + size, describe(name));
-        final UnsafeBuffer header = new UnsafeBuffer(mapping, 0, HEADER_LENGTH);
-        header.putLong(MAGIC_OFFSET, MAGIC);
-        header.putInt(MAJOR_VERSION_OFFSET, MAJOR_VERSION);
-        header.putInt(MINOR_VERSION_OFFSET, MINOR_VERSION);
-        header.putInt(HEADER_LENGTH_OFFSET, HEADER_LENGTH);
-        header.putLong(DATA_LENGTH_OFFSET, size);
-        header.putLong(FILE_ID_OFFSET, fileId);
-        final AtomicBuffer data = new UnsafeBuffer(mapping, HEADER_LENGTH, (int)size);
+        final UnsafeBuffer mapped = FILE.create(file, HEADER_LENGTH + size, describe(name));
+        mapped.putLong(DATA_LENGTH_OFFSET, size);
+        mapped.putLong(FILE_ID_OFFSET, fileId);
+        final AtomicBuffer data = new UnsafeBuffer(mapped, HEADER_LENGTH, (int)size);
         if (init != null)
         {
             init.initialize(data, arg);
         }
-        // Release: whoever sees the segment ready sees everything the initializer wrote.
-        header.putLongRelease(READY_OFFSET, READY_VALUE);
+        // Published after the initializer: whoever sees the segment ready sees everything it wrote.
+        FILE.publish(mapped);
         return data;
     }
 
@@ -53,9 +48,9 @@ public final class SegmentFiles
     public static AtomicBuffer attach(final Path directory, final long fileId, final String name, final long size)
     {
         final Path file = EntryFiles.path(directory, fileId, 0);
-        final MappedByteBuffer mapping = MappedFiles.mapExisting(file, HEADER_LENGTH + size, describe(name));
-        checkHeader(file, name, new UnsafeBuffer(mapping, 0, HEADER_LENGTH), fileId, size);
-        return new UnsafeBuffer(mapping, HEADER_LENGTH, (int)size);
+        final UnsafeBuffer mapped = FILE.attach(file, HEADER_LENGTH + size, describe(name), false);
+        checkHeader(file, name, mapped, fileId, size);
+        return new UnsafeBuffer(mapped, HEADER_LENGTH, (int)size);
     }
 
     /** What listings and {@code verify} read of a segment: everything is in its registry slot. */
@@ -72,41 +67,25 @@ public final class SegmentFiles
         public void verify(final Path directory, final SlotView ready)
         {
             final Path file = EntryFiles.path(directory, ready.fileId(), 0);
-            final MappedByteBuffer mapping =
-                MappedFiles.mapExistingReadOnly(file, HEADER_LENGTH + ready.size(), SegmentFiles.describe(ready.name()));
-            checkHeader(file, ready.name(), new UnsafeBuffer(mapping, 0, HEADER_LENGTH), ready.fileId(), ready.size());
+            final UnsafeBuffer mapped = FILE.attach(file, HEADER_LENGTH + ready.size(), SegmentFiles.describe(ready.name()), true);
+            checkHeader(file, ready.name(), mapped, ready.fileId(), ready.size());
         }
     };
 
+    /** Checks what the registry records against the header, whose prefix and ready word {@link HeaderedFile} checked. */
     private static void checkHeader(
         final Path file, final String name, final UnsafeBuffer header, final long fileId, final long size)
     {
-        final String problem = Magic.kindAndVersionProblem(header, MAGIC, MAJOR_VERSION);
-        if (problem != null)
+        if (header.getLong(DATA_LENGTH_OFFSET) != size || header.getLong(FILE_ID_OFFSET) != fileId)
         {
-            throw corrupt(file, name, problem);
-        }
-        if (header.getLong(DATA_LENGTH_OFFSET) != size || header.getLong(FILE_ID_OFFSET) != fileId ||
-            header.getInt(HEADER_LENGTH_OFFSET) != HEADER_LENGTH)
-        {
-            throw corrupt(file, name, "its header records " + header.getLong(DATA_LENGTH_OFFSET) + " bytes for file id " +
-                header.getLong(FILE_ID_OFFSET) + " but the registry records " + size + " bytes for file id " + fileId);
-        }
-        if (header.getLongVolatile(READY_OFFSET) != READY_VALUE)
-        {
-            throw corrupt(file, name, "the registry says it is initialized but its header was never published");
+            throw FILE.corrupt(file, describe(name), "its header records " + header.getLong(DATA_LENGTH_OFFSET) +
+                " bytes for file id " + header.getLong(FILE_ID_OFFSET) + " but the registry records " + size +
+                " bytes for file id " + fileId);
         }
     }
 
     private static String describe(final String name)
     {
         return "segment \"" + name + "\"";
-    }
-
-    private static CorruptFileException corrupt(final Path file, final String name, final String problem)
-    {
-        return new CorruptFileException(
-            "file " + file + " of segment \"" + name + "\" cannot be used: " + problem +
-            ". Remove the entry (DsmRegistry.remove) to start it afresh");
     }
 }
