@@ -1,10 +1,10 @@
 package io.dsmreg;
 
-import io.dsmreg.internal.area.AreaFactory;
-import io.dsmreg.internal.hash.HashFactory;
+import io.dsmreg.internal.area.AreaKind;
+import io.dsmreg.internal.hash.HashKind;
 import io.dsmreg.internal.layout.SegmentDescriptor;
 import io.dsmreg.internal.registry.OpenRegistry;
-import io.dsmreg.internal.segment.SegmentFactory;
+import io.dsmreg.internal.segment.SegmentKind;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -98,7 +98,7 @@ public final class DsmRegistry implements AutoCloseable
      */
     public <A> NamedSegment segment(final String name, final long size, final SegmentInitializer<? super A> init, final A arg)
     {
-        return SegmentFactory.segment(open(), name, size, init, arg);
+        return SegmentKind.segment(open(), name, size, init, arg);
     }
 
     /** {@link #area(String, AreaOptions)} without options: joins the area as it is, or creates it with the defaults. */
@@ -122,7 +122,7 @@ public final class DsmRegistry implements AutoCloseable
      */
     public SharedArea area(final String name, final AreaOptions options)
     {
-        return AreaFactory.area(open(), name, options);
+        return AreaKind.area(open(), name, options);
     }
 
     /**
@@ -140,7 +140,7 @@ public final class DsmRegistry implements AutoCloseable
     public SharedHash hash(final String name, final HashParams params)
     {
         Objects.requireNonNull(params, "params");
-        return HashFactory.hash(open(), name, params);
+        return HashKind.hash(open(), name, params);
     }
 
     /** {@link #map(String, Codec, Codec, MapOptions)} with {@link MapOptions#defaults()}. */
@@ -165,7 +165,7 @@ public final class DsmRegistry implements AutoCloseable
         final String name, final Codec<K> keyCodec, final Codec<V> valueCodec, final MapOptions options)
     {
         Objects.requireNonNull(options, "options");
-        return HashFactory.map(open(), name, keyCodec, valueCodec, options);
+        return HashKind.map(open(), name, keyCodec, valueCodec, options);
     }
 
     /**

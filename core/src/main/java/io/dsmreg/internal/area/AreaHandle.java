@@ -46,15 +46,11 @@ public final class AreaHandle extends CachedHandle implements SharedArea
     public static final long MAX_ALLOCATION = AreaAllocator.MAX_ALLOCATION;
 
     private final AreaAllocator allocator;
-    private final EntryGeneration generation;
 
-    public AreaHandle(
-        final String name, final AreaAllocator allocator, final EntryGeneration generation, final int slot,
-        final long publishedGeneration)
+    AreaHandle(final String name, final AreaAllocator allocator, final EntryGeneration entry)
     {
-        super(name, slot, publishedGeneration);
+        super(name, entry);
         this.allocator = allocator;
-        this.generation = generation;
     }
 
     public String name()
@@ -171,25 +167,6 @@ public final class AreaHandle extends CachedHandle implements SharedArea
             throw new CorruptFileException("area \"" + entryName + "\" is inconsistent: " + String.join("; ", problems) +
                 ". Remove the area (DsmRegistry.remove) to start it afresh");
         }
-    }
-
-    /**
-     * Whether the area has been removed from the registry since this handle was returned. A removed
-     * area's memory stays valid for this process, but the area can no longer grow.
-     */
-    public boolean isRemoved()
-    {
-        return generation.getAsBoolean();
-    }
-
-    AreaAllocator allocator()
-    {
-        return allocator;
-    }
-
-    EntryGeneration generation()
-    {
-        return generation;
     }
 
     @Override

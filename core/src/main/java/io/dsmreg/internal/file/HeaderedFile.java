@@ -15,7 +15,8 @@ import static io.dsmreg.internal.layout.FileHeaderDescriptor.READY_VALUE;
 
 /**
  * One kind of dsmreg file (registry table, segment, area control file, area segment, hash header):
- * its create, publish and attach, and the one wording of its corrupt-file errors.
+ * its create, publish and attach, and the one wording of its corrupt-file errors:
+ * {@code file <path> of <owner> cannot be used: <problem>. <remedy>}.
  * <p>
  * Every kind begins with the prefix of {@link io.dsmreg.internal.layout.FileHeaderDescriptor}
  * (magic, major and minor layout version, header length) and has a ready word, at an offset of its
@@ -143,11 +144,11 @@ public final class HeaderedFile
 
     /**
      * The one error for a file of this kind that cannot be used:
-     * {@code <owner> file <path> cannot be used: <problem>. <remedy>}.
+     * {@code file <path> of <owner> cannot be used: <problem>. <remedy>}.
      */
     public CorruptFileException corrupt(final Path file, final String owner, final String problem)
     {
-        return new CorruptFileException(owner + " file " + file + " cannot be used: " + problem + ". " + remedy);
+        return new CorruptFileException("file " + file + " of " + owner + " cannot be used: " + problem + ". " + remedy);
     }
 
     private UnsafeBuffer map(final Path file, final long minimumLength, final String owner, final boolean readOnly)

@@ -40,27 +40,23 @@ import java.util.List;
  * bytes the dead process was writing keeps what it wrote). One instance per hash per process:
  * asking the registry again returns this instance.
  */
-public final class HashHandle extends CachedHandle implements SharedHash
+public final class HashHandle extends CachedHandle implements SharedHash, HashKind.TableHandle
 {
     private static final UnsafeBuffer CLOSED = new UnsafeBuffer(new byte[0]);
 
     private final HashParams params;
     private final HashTable table;
-    private final EntryGeneration generation;
     private final int keySize;
     private final int entrySize;
     private final ThreadLocal<UnsafeBuffer> keys;
     /** What an optimistic find returns when writers kept intervening: take the lock. */
     private final Entry notDecided = new Entry();
 
-    public HashHandle(
-        final String name, final HashParams params, final HashTable table, final EntryGeneration generation, final int slot,
-        final long publishedGeneration)
+    HashHandle(final String name, final HashParams params, final HashTable table, final EntryGeneration entry)
     {
-        super(name, slot, publishedGeneration);
+        super(name, entry);
         this.params = params;
         this.table = table;
-        this.generation = generation;
         this.keySize = params.keySize();
         this.entrySize = params.entrySize();
         this.keys = ThreadLocal.withInitial(() -> new UnsafeBuffer(new byte[(keySize + 7) & -8]));
@@ -211,12 +207,7 @@ public final class HashHandle extends CachedHandle implements SharedHash
         }
     }
 
-    /** Whether the hash has been removed from the registry since this handle was returned; it can no longer grow. */
-    public boolean isRemoved()
-    {
-        return generation.getAsBoolean();
-    }
-
+    @Override
     public HashTable table()
     {
         return table;
@@ -225,7 +216,7 @@ public final class HashHandle extends CachedHandle implements SharedHash
     @Override
     public String toString()
     {
-        return "SharedHash{name=\"" + entryName + "\", " + HashFactory.shapeOf(params).describe() + ", size=" + size() + '}';
+        return "SharedHash{name=\"" + entryName + "\", " + HashKind.shapeOf(params).describe() + ", size=" + size() + '}';
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -3,9 +3,11 @@ package io.dsmreg.internal.registry;
 import java.util.function.BooleanSupplier;
 
 /**
- * The registry slot generation a handle was published with: the entry was removed (or removed and
- * created again) once the slot's generation differs. Known only after publication for a handle
- * this process created, hence set once then.
+ * Which incarnation of a registry slot a handle belongs to: the slot and its generation at
+ * publication. The entry was removed (or removed and created again) once the slot's generation
+ * differs. Made by the registry for every create and attach; for an entry this process creates,
+ * the generation is known only after publication, and the registry sets it then, before the
+ * handle is cached or returned.
  */
 public final class EntryGeneration implements BooleanSupplier
 {
@@ -13,16 +15,26 @@ public final class EntryGeneration implements BooleanSupplier
     private final int slot;
     private volatile long generation;
 
-    public EntryGeneration(final RegistryTable table, final int slot, final long generation)
+    EntryGeneration(final RegistryTable table, final int slot, final long generation)
     {
         this.table = table;
         this.slot = slot;
         this.generation = generation;
     }
 
-    public void published(final long generation)
+    void published(final long generation)
     {
         this.generation = generation;
+    }
+
+    int slot()
+    {
+        return slot;
+    }
+
+    long generation()
+    {
+        return generation;
     }
 
     /** Whether the entry is no longer the registry's. */

@@ -14,7 +14,7 @@ import io.dsmreg.internal.file.Directories;
 import io.dsmreg.internal.file.EntryFiles;
 import io.dsmreg.internal.file.MappedFiles;
 import io.dsmreg.internal.jmx.RegistryMBeans;
-import io.dsmreg.internal.kind.EntryFactory;
+import io.dsmreg.internal.kind.EntryKind;
 import io.dsmreg.internal.kind.EntryTypes;
 import io.dsmreg.internal.layout.RegistryDescriptor;
 import io.dsmreg.internal.lock.LockFile;
@@ -233,7 +233,7 @@ public final class OpenRegistry
     private CachedHandle revalidate(final String entryName, final CachedHandle cached)
     {
         final long epoch = table.removalEpoch();
-        if (table.generation(cached.slot) != cached.generation)
+        if (cached.isRemoved())
         {
             cache.remove(entryName, cached);
             return null;
@@ -247,14 +247,19 @@ public final class OpenRegistry
         // Epoch first, generation second: a removal that lands between them either leaves an old
         // epoch (re-validated on the next lookup) or shows in the generation (not cached).
         final long epoch = table.removalEpoch();
-        if (table.generation(handle.slot) == handle.generation)
+        if (!handle.isRemoved())
         {
             handle.removalEpoch = epoch;
             cache.put(handle);
         }
     }
 
-    public <H extends CachedHandle> H getOrCreate(final String entryName, final byte[] nameBytes, final EntryFactory<H> factory)
+    /**
+     * The create-or-attach protocol of the class comment, for an entry of any kind: returns the
+     * handle {@code kind} makes for {@code request}, attached or created and initialized.
+     */
+    public <R, H extends CachedHandle> H getOrCreate(
+        final String entryName, final byte[] nameBytes, final EntryKind<R, H> kind, final R request)
     {
         final int hash = RegistryTable.hash(nameBytes);
         final long deadline = System.nanoTime() + timeoutNanos;
@@ -270,7 +275,7 @@ public final class OpenRegistry
                     final SlotView view = table.read(existing);
                     if (view.state() == STATE_READY)
                     {
-                        return attach(entryName, view, factory);
+                        return attach(entryName, view, kind, request);
                     }
                     slot = existing;
                 }
@@ -280,15 +285,15 @@ public final class OpenRegistry
                     if (slot < 0)
                     {
                         throw new OutOfSpaceException(
-                            "cannot create " + factory.type().label() + " \"" + entryName + "\": registry \"" + name +
+                            "cannot create " + kind.type().label() + " \"" + entryName + "\": registry \"" + name +
                             "\" is full, it holds " + table.slotCapacity() + " entries, its capacity. Remove entries " +
                             "that are no longer needed, or create the registry with a larger RegistryOptions.capacity");
                     }
-                    table.claim(slot, nameBytes, hash, EntryTypes.code(factory.type()), factory.size(), table.takeFileId(), self);
+                    table.claim(slot, nameBytes, hash, EntryTypes.code(kind.type()), kind.recordedSize(request), table.takeFileId(), self);
                     claimedGeneration = table.generation(slot);
                 }
             }
-            final H handle = initializeOrAttach(entryName, nameBytes, slot, claimedGeneration, factory, deadline);
+            final H handle = initializeOrAttach(entryName, nameBytes, slot, claimedGeneration, kind, request, deadline);
             if (handle != null)
             {
                 return handle;
@@ -297,15 +302,15 @@ public final class OpenRegistry
     }
 
     /** Step 2 of the protocol; null when the slot no longer holds the entry and the caller must start again. */
-    private <H extends CachedHandle> H initializeOrAttach(
+    private <R, H extends CachedHandle> H initializeOrAttach(
         final String entryName, final byte[] nameBytes, final int slot, final long claimedGeneration,
-        final EntryFactory<H> factory, final long deadline)
+        final EntryKind<R, H> kind, final R request, final long deadline)
     {
         final long entryLock = RegistryDescriptor.entryLockPosition(slot);
         if (locks.isHeldByCurrentThread(entryLock))
         {
             throw new DsmRegistryException(
-                factory.type().label() + " \"" + entryName + "\" was requested from inside its own initializer, which " +
+                kind.type().label() + " \"" + entryName + "\" was requested from inside its own initializer, which " +
                 "would wait for itself; pass the buffer the initializer receives instead");
         }
         try (LockFile.Held ignored = locks.acquire(entryLock, remaining(deadline), () -> entryTimeout(entryName, slot)))
@@ -320,9 +325,9 @@ public final class OpenRegistry
                 }
                 if (current.state() == STATE_READY)
                 {
-                    return attach(entryName, current, factory);
+                    return attach(entryName, current, kind, request);
                 }
-                table.takeOver(slot, EntryTypes.code(factory.type()), factory.size(), self);
+                table.takeOver(slot, EntryTypes.code(kind.type()), kind.recordedSize(request), self);
                 view = current;
             }
             if (view.generation() != claimedGeneration)
@@ -330,10 +335,11 @@ public final class OpenRegistry
                 // Not our untouched claim: an initializer before us may have died leaving files behind.
                 EntryFiles.deleteAll(directory, view.fileId());
             }
+            final EntryGeneration entry = new EntryGeneration(table, slot, table.generation(slot));
             final H created;
             try
             {
-                created = factory.create(slot, view.fileId());
+                created = kind.create(this, request, entry, view.fileId());
             }
             catch (final RuntimeException | Error ex)
             {
@@ -344,40 +350,42 @@ public final class OpenRegistry
                 }
                 throw ex;
             }
-            final long generation;
             try (LockFile.Held tableLock = lockTable())
             {
                 table.publish(slot);
-                generation = table.generation(slot);
+                // Before the handle is cached or returned: it belongs to the published generation.
+                entry.published(table.generation(slot));
             }
-            final H handle = factory.published(created, generation);
-            cache(entryName, factory.asFound(handle));
-            return handle;
+            cache(entryName, kind.asFound(created));
+            return created;
         }
     }
 
-    private <H extends CachedHandle> H attach(final String entryName, final SlotView view, final EntryFactory<H> factory)
+    private <R, H extends CachedHandle> H attach(
+        final String entryName, final SlotView view, final EntryKind<R, H> kind, final R request)
     {
         final EntryType existingType = EntryTypes.ofCode(view.type());
-        if (existingType != factory.type())
+        if (existingType != kind.type())
         {
             throw new EntryMismatchException(
-                "requested " + factory.type().label() + " \"" + entryName + "\" does not match the type of the existing " +
+                "requested " + kind.type().label() + " \"" + entryName + "\" does not match the type of the existing " +
                 "entry, which is " + (existingType == null ? "of unknown type " + view.type() : EntryTypes.withArticle(existingType)) +
                 "; use another name, or remove the existing entry first");
         }
-        factory.checkCompatible(view);
+        kind.checkCompatible(request, view);
         final CachedHandle cached = cache.get(entryName);
-        if (cached != null && cached.slot == view.index() && cached.generation == view.generation() &&
-            factory.handleClass().isInstance(cached))
+        if (cached != null && cached.entry().slot() == view.index() && cached.entry().generation() == view.generation() &&
+            kind.isHandleOf(request, cached))
         {
             // Attached before (by a thread that raced this one to the entry): one instance per entry per JVM.
-            final H same = factory.handleClass().cast(cached);
-            factory.checkCompatible(same);
+            @SuppressWarnings("unchecked")
+            final H same = (H)cached;
+            kind.checkCompatible(request, same);
             return same;
         }
-        final H handle = factory.attach(view);
-        cache(entryName, factory.asFound(handle));
+        final H handle = kind.attach(this, request, new EntryGeneration(table, view.index(), view.generation()), view.fileId());
+        kind.checkCompatible(request, handle);
+        cache(entryName, kind.asFound(handle));
         return handle;
     }
 

@@ -10,7 +10,7 @@ import io.dsmreg.RegistryOptions;
 import io.dsmreg.RegistryProcess;
 import io.dsmreg.internal.file.Directories;
 import io.dsmreg.internal.file.EntryFiles;
-import io.dsmreg.internal.kind.EntryInspector;
+import io.dsmreg.internal.kind.EntryKinds;
 import io.dsmreg.internal.kind.EntryTypes;
 
 import java.io.IOException;
@@ -152,7 +152,7 @@ public final class RegistryReader
         {
             final EntryType type = EntryTypes.ofCode(view.type());
             entries.add(view.state() == STATE_READY ?
-                EntryInspector.of(type).describe(directory, view) :
+                EntryKinds.inspect(directory, view) :
                 new RegistryEntry(view.name(), type, null, null, null, view.ownerPid(), null));
         }
         entries.sort(Comparator.comparing(RegistryEntry::name));
@@ -261,7 +261,7 @@ public final class RegistryReader
         }
         try
         {
-            EntryInspector.of(type).verify(directory, view);
+            EntryKinds.verify(directory, view);
             return null;
         }
         catch (final DsmRegistryException ex)

@@ -26,7 +26,6 @@ public final class RegistryTable
 {
     /** Copy attempts before a reader gives up on a slot that a crashed writer left odd. */
     private static final int MAX_READ_ATTEMPTS = 10_000;
-    private static final String OWNER = "registry";
     private static final HeaderedFile FILE = new HeaderedFile("registry table", MAGIC, MAJOR_VERSION, MINOR_VERSION,
         HEADER_LENGTH, READY_OFFSET, "Nothing was changed; move the registry directory away, or delete it if its contents are expendable");
 
@@ -49,7 +48,7 @@ public final class RegistryTable
     public static RegistryTable create(final Path file, final int slotCapacity, final ProcessIdentity creator)
     {
         final long length = fileLength(slotCapacity, DEFAULT_PROCESS_CAPACITY);
-        final UnsafeBuffer buffer = FILE.create(file, length, OWNER);
+        final UnsafeBuffer buffer = FILE.create(file, length, owner(file));
         buffer.putInt(SLOT_LENGTH_OFFSET, SLOT_LENGTH);
         buffer.putInt(SLOT_CAPACITY_OFFSET, slotCapacity);
         buffer.putInt(PROCESS_CAPACITY_OFFSET, DEFAULT_PROCESS_CAPACITY);
@@ -71,7 +70,7 @@ public final class RegistryTable
      */
     public static RegistryTable attach(final Path file, final boolean readOnly)
     {
-        final UnsafeBuffer buffer = FILE.attachIfPublished(file, HEADER_LENGTH, OWNER, readOnly);
+        final UnsafeBuffer buffer = FILE.attachIfPublished(file, HEADER_LENGTH, owner(file), readOnly);
         if (buffer == null)
         {
             return null;
@@ -82,17 +81,24 @@ public final class RegistryTable
             slotCapacity <= 0 || Integer.bitCount(slotCapacity) != 1 || slotCapacity > MAX_SLOT_CAPACITY ||
             processCapacity <= 0 || processCapacity > 1 << 16)
         {
-            throw FILE.corrupt(file, OWNER, "its header lengths are inconsistent (slot capacity " + slotCapacity +
+            throw FILE.corrupt(file, owner(file), "its header lengths are inconsistent (slot capacity " + slotCapacity +
                 ", process capacity " + processCapacity + ")");
         }
         final long expectedLength = fileLength(slotCapacity, processCapacity);
         final long recordedLength = buffer.getLong(FILE_LENGTH_OFFSET);
         if (recordedLength != expectedLength || buffer.capacity() < expectedLength)
         {
-            throw FILE.corrupt(file, OWNER, "it is " + buffer.capacity() + " bytes and records " + recordedLength +
+            throw FILE.corrupt(file, owner(file), "it is " + buffer.capacity() + " bytes and records " + recordedLength +
                 " but its capacities need " + expectedLength + ": it was truncated or damaged");
         }
         return new RegistryTable(file, buffer);
+    }
+
+    /** The registry a table file belongs to, for messages: {@code registry "orders"}. */
+    private static String owner(final Path file)
+    {
+        final Path directory = file.toAbsolutePath().getParent();
+        return "registry \"" + (directory == null ? "" : directory.getFileName()) + "\"";
     }
 
     public Path file()

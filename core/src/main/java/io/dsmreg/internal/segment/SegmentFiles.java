@@ -1,17 +1,12 @@
 package io.dsmreg.internal.segment;
 
-import io.dsmreg.EntryType;
-import io.dsmreg.RegistryEntry;
 import io.dsmreg.SegmentInitializer;
 import io.dsmreg.internal.file.EntryFiles;
 import io.dsmreg.internal.file.HeaderedFile;
-import io.dsmreg.internal.kind.EntryInspector;
-import io.dsmreg.internal.registry.SlotView;
 import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.file.Path;
-import java.time.Instant;
 
 import static io.dsmreg.internal.layout.SegmentDescriptor.*;
 
@@ -53,24 +48,11 @@ public final class SegmentFiles
         return new UnsafeBuffer(mapped, HEADER_LENGTH, (int)size);
     }
 
-    /** What listings and {@code verify} read of a segment: everything is in its registry slot. */
-    public static final EntryInspector INSPECTOR = new EntryInspector()
+    /** Checks a published segment's file read-only, for {@code verify}. */
+    public static void verify(final Path file, final String name, final long fileId, final long size)
     {
-        @Override
-        public RegistryEntry describe(final Path directory, final SlotView ready)
-        {
-            return new RegistryEntry(ready.name(), EntryType.SEGMENT, ready.size(), ready.size(), null, ready.ownerPid(),
-                Instant.ofEpochMilli(ready.createdAtMs()));
-        }
-
-        @Override
-        public void verify(final Path directory, final SlotView ready)
-        {
-            final Path file = EntryFiles.path(directory, ready.fileId(), 0);
-            final UnsafeBuffer mapped = FILE.attach(file, HEADER_LENGTH + ready.size(), SegmentFiles.describe(ready.name()), true);
-            checkHeader(file, ready.name(), mapped, ready.fileId(), ready.size());
-        }
-    };
+        checkHeader(file, name, FILE.attach(file, HEADER_LENGTH + size, describe(name), true), fileId, size);
+    }
 
     /** Checks what the registry records against the header, whose prefix and ready word {@link HeaderedFile} checked. */
     private static void checkHeader(

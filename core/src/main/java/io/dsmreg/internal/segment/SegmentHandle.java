@@ -2,7 +2,7 @@ package io.dsmreg.internal.segment;
 
 import io.dsmreg.NamedSegment;
 import io.dsmreg.internal.registry.CachedHandle;
-import io.dsmreg.internal.registry.RegistryTable;
+import io.dsmreg.internal.registry.EntryGeneration;
 import org.agrona.concurrent.AtomicBuffer;
 
 /** A {@link NamedSegment} of this host: one mapped file, with the slot and generation the registry cache checks. */
@@ -11,23 +11,19 @@ public final class SegmentHandle extends CachedHandle implements NamedSegment
     private final long size;
     private final boolean found;
     private final AtomicBuffer buffer;
-    private final RegistryTable table;
 
-    public SegmentHandle(
-        final String name, final long size, final boolean found, final AtomicBuffer buffer,
-        final RegistryTable table, final int slot, final long generation)
+    SegmentHandle(final String name, final long size, final boolean found, final AtomicBuffer buffer, final EntryGeneration entry)
     {
-        super(name, slot, generation);
+        super(name, entry);
         this.size = size;
         this.found = found;
         this.buffer = buffer;
-        this.table = table;
     }
 
     /** The same mapping, as seen by a later request that found it initialized. */
     SegmentHandle asFound()
     {
-        return found ? this : new SegmentHandle(entryName, size, true, buffer, table, slot, generation);
+        return found ? this : new SegmentHandle(entryName, size, true, buffer, entry());
     }
 
     @Override
@@ -54,11 +50,6 @@ public final class SegmentHandle extends CachedHandle implements NamedSegment
         return buffer;
     }
 
-    @Override
-    public boolean isRemoved()
-    {
-        return table.generation(slot) != generation;
-    }
 
     @Override
     public String toString()

@@ -13,7 +13,7 @@ class HandleCacheTest
     {
         Handle(final String name, final int slot)
         {
-            super(name, slot, 0);
+            super(name, new EntryGeneration(null, slot, 0));
         }
     }
 
@@ -30,7 +30,7 @@ class HandleCacheTest
         {
             final CachedHandle found = cache.get(new String("orders-" + i));
             assertNotNull(found, "orders-" + i);
-            assertEquals(i, found.slot);
+            assertEquals(i, found.entry().slot());
         }
         assertNull(cache.get("orders-" + count));
 

@@ -2,10 +2,14 @@ package io.dsmreg.internal.kind;
 
 import io.dsmreg.CorruptFileException;
 import io.dsmreg.DsmRegistryException;
+import io.dsmreg.EntryType;
 import io.dsmreg.RegistryEntry;
+import io.dsmreg.internal.area.AreaKind;
 import io.dsmreg.internal.file.EntryFiles;
 import io.dsmreg.internal.file.MappedFiles;
+import io.dsmreg.internal.hash.HashKind;
 import io.dsmreg.internal.registry.SlotView;
+import io.dsmreg.internal.segment.SegmentKind;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -18,22 +22,39 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The inspector for entry types that have none of their own: the size is what the entry's files
- * reserve on disk, as PostgreSQL reports for areas and hashes; bytes in use and entry counts need
- * the type's own header and stay unknown (null). {@code verify} checks that the files exist and
- * are this user's regular files.
+ * Every kind of entry by its type, for what the registry does with entries of any kind: list and
+ * verify them. An entry of a type this code does not know (written by a newer minor version) is
+ * shown and checked by its files alone: their total size, that they exist and belong to this user.
  */
-public final class FilesOnlyInspector implements EntryInspector
+public final class EntryKinds
 {
-    static final FilesOnlyInspector INSTANCE = new FilesOnlyInspector();
-
-    private FilesOnlyInspector()
+    private EntryKinds()
     {
     }
 
-    @Override
-    public RegistryEntry describe(final Path directory, final SlotView ready)
+    /** The kind of entries of {@code type}, or null for an unknown type. */
+    public static EntryKind<?, ?> of(final EntryType type)
     {
+        if (type == null)
+        {
+            return null;
+        }
+        return switch (type)
+        {
+            case SEGMENT -> SegmentKind.INSTANCE;
+            case AREA -> AreaKind.INSTANCE;
+            case HASH -> HashKind.INSTANCE;
+        };
+    }
+
+    /** The listing row of a published entry of any type. */
+    public static RegistryEntry inspect(final Path directory, final SlotView ready)
+    {
+        final EntryKind<?, ?> kind = of(EntryTypes.ofCode(ready.type()));
+        if (kind != null)
+        {
+            return kind.inspect(directory, ready);
+        }
         long reserved = 0;
         for (final Path file : files(directory, ready))
         {
@@ -50,13 +71,22 @@ public final class FilesOnlyInspector implements EntryInspector
                 throw new DsmRegistryException("cannot read the size of " + file + ": " + ex, ex);
             }
         }
-        return new RegistryEntry(ready.name(), EntryTypes.ofCode(ready.type()), reserved, null, null, ready.ownerPid(),
-            Instant.ofEpochMilli(ready.createdAtMs()));
+        return new RegistryEntry(ready.name(), null, reserved, null, null, ready.ownerPid(), Instant.ofEpochMilli(ready.createdAtMs()));
     }
 
-    @Override
-    public void verify(final Path directory, final SlotView ready)
+    /**
+     * Checks a published entry of any type.
+     *
+     * @throws DsmRegistryException (usually {@link CorruptFileException}) naming the file and the problem.
+     */
+    public static void verify(final Path directory, final SlotView ready)
     {
+        final EntryKind<?, ?> kind = of(EntryTypes.ofCode(ready.type()));
+        if (kind != null)
+        {
+            kind.verify(directory, ready);
+            return;
+        }
         final Path first = EntryFiles.path(directory, ready.fileId(), 0);
         if (!Files.exists(first, LinkOption.NOFOLLOW_LINKS))
         {
