@@ -12,7 +12,11 @@ public enum EntryType
     /** A shared hash table in an area of its own. */
     HASH;
 
-    /** The lower-case name used in listings and messages: {@code segment}, {@code area}, {@code hash}. */
+    /**
+     * The lower-case name used in listings and messages: {@code segment}, {@code area}, {@code hash}.
+     *
+     * @return the constant's name in lower case.
+     */
     public String label()
     {
         return name().toLowerCase(Locale.ROOT);

@@ -28,6 +28,8 @@ public final class RegistryView
     /**
      * Looks at the registry {@code name} under {@code options}' root, if it exists.
      *
+     * @param name    the registry's name.
+     * @param options where the registry lives (only the root is used); not null.
      * @return empty when there is no such registry (or its creator died before finishing its table).
      * @throws InvalidNameException for a name that cannot name a registry.
      * @throws PermissionException  if its directory is not this user's alone, or is a link.
@@ -42,6 +44,8 @@ public final class RegistryView
      * The names of the registries under {@code options}' root that belong to this user, sorted;
      * empty when there are none. Creates nothing.
      *
+     * @param options where to look (only the root is used); not null.
+     * @return the registries' names.
      * @throws PermissionException if the user's directory is not this user's alone, or is a link.
      */
     public static List<String> registries(final RegistryOptions options)
@@ -49,25 +53,41 @@ public final class RegistryView
         return RegistryReader.registries(options);
     }
 
-    /** The registry's name. */
+    /**
+     * The registry's name.
+     *
+     * @return the name it was opened with.
+     */
     public String name()
     {
         return reader.name();
     }
 
-    /** The registry's directory. */
+    /**
+     * The registry's directory.
+     *
+     * @return its real path, as {@link DsmRegistry#directory()}.
+     */
     public Path directory()
     {
         return reader.directory();
     }
 
-    /** How many entries the registry can hold. */
+    /**
+     * How many entries the registry can hold.
+     *
+     * @return the capacity it was created with, a power of two.
+     */
     public int capacity()
     {
         return reader.capacity();
     }
 
-    /** When the registry was created. */
+    /**
+     * When the registry was created.
+     *
+     * @return the creation time of its table, to the millisecond.
+     */
     public Instant createdAt()
     {
         return reader.createdAt();
@@ -76,13 +96,19 @@ public final class RegistryView
     /**
      * Every entry, created by any process, sorted by name. Entries whose initialization has not
      * completed have a null size, as in PostgreSQL.
+     *
+     * @return a new list; later changes to the registry do not show in it.
      */
     public List<RegistryEntry> entries()
     {
         return reader.entries();
     }
 
-    /** The processes that have the registry open right now; records of processes that died are left out. */
+    /**
+     * The processes that have the registry open right now; records of processes that died are left out.
+     *
+     * @return a new list, in no particular order.
+     */
     public List<RegistryProcess> attachedProcesses()
     {
         return reader.attachedProcesses();
@@ -92,6 +118,8 @@ public final class RegistryView
      * A number that changes whenever an entry is created, finishes its initialization or is
      * removed, by any process: a watcher that sees it unchanged need not list the entries again.
      * It does not change when an area's or hash's contents change.
+     *
+     * @return the current count; compare it for equality only.
      */
     public long changeCount()
     {
@@ -111,6 +139,11 @@ public final class RegistryView
         return reader.verify();
     }
 
+    /**
+     * The registry's name and directory, for messages and logs.
+     *
+     * @return a description of this view.
+     */
     @Override
     public String toString()
     {

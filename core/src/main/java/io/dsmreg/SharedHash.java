@@ -31,51 +31,130 @@ import org.agrona.concurrent.AtomicBuffer;
  */
 public interface SharedHash
 {
-    /** The entry's name in the registry. */
+    /**
+     * The entry's name in the registry.
+     *
+     * @return the name it is registered under.
+     */
     String name();
 
-    /** The parameters the hash was created with. */
+    /**
+     * The parameters the hash was created with.
+     *
+     * @return the hash's parameters, whoever created it.
+     */
     HashParams params();
 
     /**
      * The entry whose key is the first {@code keySize} bytes of {@code key}: dshash_find.
      *
+     * @param key       holds the key at index 0; for string keys, the bytes up to the first NUL count.
      * @param exclusive true: the entry stays locked, and writable, until closed. false: a copy read
      *                  without locks, consistent at one instant; writing it changes nothing shared.
      * @return the entry, or null if there is none.
+     * @throws InvalidSizeException  if {@code key} has fewer than {@code keySize} bytes.
+     * @throws IllegalStateException if this thread holds an entry or scan in the key's partition.
+     * @throws LockTimeoutException  if another process held the key's partition longer than the registry's timeout.
      */
     Entry find(DirectBuffer key, boolean exclusive);
 
-    /** {@link #find(DirectBuffer, boolean)} with a string key: UTF-8, NUL-padded to the key size. */
+    /**
+     * {@link #find(DirectBuffer, boolean)} with a string key: UTF-8, NUL-padded to the key size.
+     *
+     * @param key       the key; at most {@code keySize} bytes of UTF-8, without NUL characters.
+     * @param exclusive as {@link #find(DirectBuffer, boolean)}.
+     * @return the entry, or null if there is none.
+     * @throws InvalidSizeException     if the key has more than {@code keySize} bytes of UTF-8.
+     * @throws IllegalArgumentException if the key holds a NUL character.
+     * @throws IllegalStateException    if this thread holds an entry or scan in the key's partition.
+     * @throws LockTimeoutException     if another process held the key's partition longer than the registry's
+     *                                  timeout.
+     */
     Entry find(String key, boolean exclusive);
 
-    /** {@link #find(DirectBuffer, boolean)} with an 8-byte key, for tables whose keys have 8 bytes. */
+    /**
+     * {@link #find(DirectBuffer, boolean)} with an 8-byte key, for tables whose keys have 8 bytes.
+     *
+     * @param key       the key, stored in the platform's byte order.
+     * @param exclusive as {@link #find(DirectBuffer, boolean)}.
+     * @return the entry, or null if there is none.
+     * @throws InvalidSizeException  if the hash's keys do not have 8 bytes.
+     * @throws IllegalStateException if this thread holds an entry or scan in the key's partition.
+     * @throws LockTimeoutException  if another process held the key's partition longer than the registry's timeout.
+     */
     Entry find(long key, boolean exclusive);
 
     /**
      * The entry with this key, inserted if absent (zeroed after the key; {@link Entry#found()} is
      * false): dshash_find_or_insert. The entry stays locked until closed.
      *
-     * @throws OutOfSpaceException if the table must grow and its size limit or the file system leaves no room.
+     * @param key holds the key at index 0, as for {@link #find(DirectBuffer, boolean)}.
+     * @return the exclusive entry, never null.
+     * @throws OutOfSpaceException   if the table must grow and its size limit or the file system leaves no room.
+     * @throws InvalidSizeException  if {@code key} has fewer than {@code keySize} bytes.
+     * @throws IllegalStateException if this thread holds an entry or scan in the key's partition.
+     * @throws LockTimeoutException  if another process held the key's partition longer than the registry's timeout.
      */
     Entry findOrInsert(DirectBuffer key);
 
-    /** {@link #findOrInsert(DirectBuffer)} with a string key. */
+    /**
+     * {@link #findOrInsert(DirectBuffer)} with a string key.
+     *
+     * @param key the key, as for {@link #find(String, boolean)}.
+     * @return the exclusive entry, never null.
+     * @throws InvalidSizeException     if the key has more than {@code keySize} bytes of UTF-8.
+     * @throws IllegalArgumentException if the key holds a NUL character.
+     * @throws DsmRegistryException     as {@link #findOrInsert(DirectBuffer)}.
+     */
     Entry findOrInsert(String key);
 
-    /** {@link #findOrInsert(DirectBuffer)} with an 8-byte key. */
+    /**
+     * {@link #findOrInsert(DirectBuffer)} with an 8-byte key.
+     *
+     * @param key the key, as for {@link #find(long, boolean)}.
+     * @return the exclusive entry, never null.
+     * @throws InvalidSizeException if the hash's keys do not have 8 bytes.
+     * @throws DsmRegistryException as {@link #findOrInsert(DirectBuffer)}.
+     */
     Entry findOrInsert(long key);
 
-    /** Deletes the entry with this key: dshash_delete_key. @return whether there was one. */
+    /**
+     * Deletes the entry with this key: dshash_delete_key.
+     *
+     * @param key holds the key at index 0, as for {@link #find(DirectBuffer, boolean)}.
+     * @return whether there was one.
+     * @throws InvalidSizeException  if {@code key} has fewer than {@code keySize} bytes.
+     * @throws IllegalStateException if this thread holds an entry or scan in the key's partition.
+     * @throws LockTimeoutException  if another process held the key's partition longer than the registry's timeout.
+     */
     boolean delete(DirectBuffer key);
 
-    /** {@link #delete(DirectBuffer)} with a string key. */
+    /**
+     * {@link #delete(DirectBuffer)} with a string key.
+     *
+     * @param key the key, as for {@link #find(String, boolean)}.
+     * @return whether there was one.
+     * @throws InvalidSizeException     if the key has more than {@code keySize} bytes of UTF-8.
+     * @throws IllegalArgumentException if the key holds a NUL character.
+     * @throws DsmRegistryException     as {@link #delete(DirectBuffer)}.
+     */
     boolean delete(String key);
 
-    /** {@link #delete(DirectBuffer)} with an 8-byte key. */
+    /**
+     * {@link #delete(DirectBuffer)} with an 8-byte key.
+     *
+     * @param key the key, as for {@link #find(long, boolean)}.
+     * @return whether there was one.
+     * @throws InvalidSizeException if the hash's keys do not have 8 bytes.
+     * @throws DsmRegistryException as {@link #delete(DirectBuffer)}.
+     */
     boolean delete(long key);
 
-    /** Entries in the table, read without locks: exact when no one is changing it. */
+    /**
+     * Entries in the table, read without locks: exact when no one is changing it.
+     *
+     * @return the number of entries.
+     */
     long size();
 
     /**
@@ -85,13 +164,22 @@ public interface SharedHash
      * @param exclusive true: each partition is locked while the scan is in it, its entries are
      *                  writable and {@link Scan#deleteCurrent()} is allowed. false: other writers of the
      *                  partition wait too, but readers do not, and {@link Scan#buffer()} is a copy.
+     * @return a scan before its first entry; close it when done.
      */
     Scan scan(boolean exclusive);
 
-    /** Bytes of all of the hash's files (its area and its header file); read without locks. */
+    /**
+     * Bytes of all of the hash's files (its area and its header file); read without locks.
+     *
+     * @return the files' total length in bytes.
+     */
     long reservedBytes();
 
-    /** Bytes of the area in use by the bucket tables; read without locks. */
+    /**
+     * Bytes of the area in use by the bucket tables; read without locks.
+     *
+     * @return bytes in use, by every process.
+     */
     long bytesInUse();
 
     /**
@@ -101,7 +189,11 @@ public interface SharedHash
      */
     void verify();
 
-    /** Whether the hash has been removed from the registry since this handle was returned; it can no longer grow. */
+    /**
+     * Whether the hash has been removed from the registry since this handle was returned; it can no longer grow.
+     *
+     * @return true once any process has removed the entry, even if the name has been created again since.
+     */
     boolean isRemoved();
 
     /**
@@ -110,19 +202,33 @@ public interface SharedHash
      */
     interface Entry extends AutoCloseable
     {
-        /** False only for an entry {@link SharedHash#findOrInsert} just inserted. */
+        /**
+         * False only for an entry {@link SharedHash#findOrInsert} just inserted.
+         *
+         * @return whether the entry existed before the call that returned it.
+         */
         boolean found();
 
-        /** Whether this entry holds its partition's lock (until closed). */
+        /**
+         * Whether this entry holds its partition's lock (until closed).
+         *
+         * @return true for an entry from {@code findOrInsert} or an exclusive {@code find}.
+         */
         boolean isExclusive();
 
         /**
          * The entry's bytes, key first: shared memory for an exclusive entry (8-aligned, so atomic
          * operations work at aligned offsets), a copy for a shared one. Do not change the key.
+         *
+         * @return {@code entrySize} bytes; the same instance on every call, empty once an exclusive entry is closed.
          */
         AtomicBuffer buffer();
 
-        /** Deletes this exclusive entry (dshash_delete_entry); the entry is closed. */
+        /**
+         * Deletes this exclusive entry (dshash_delete_entry); the entry is closed.
+         *
+         * @throws IllegalStateException for a shared entry, or one already closed.
+         */
         void delete();
 
         /** Releases the partition's lock of an exclusive entry; the buffer is then empty. */
@@ -133,13 +239,29 @@ public interface SharedHash
     /** A scan over all entries: {@code while (scan.next()) { scan.buffer()... }}; close it to release its lock. */
     interface Scan extends AutoCloseable
     {
-        /** Moves to the next entry; false when there are no more (the scan then holds no lock). */
+        /**
+         * Moves to the next entry; false when there are no more (the scan then holds no lock).
+         *
+         * @return true if the scan is on an entry.
+         * @throws LockTimeoutException if another process held the next partition longer than the registry's
+         *                              timeout.
+         */
         boolean next();
 
-        /** The current entry: shared memory in an exclusive scan, a copy otherwise. */
+        /**
+         * The current entry: shared memory in an exclusive scan, a copy otherwise.
+         *
+         * @return {@code entrySize} bytes, key first; the same instance on every call, moved by {@link #next()},
+         *         empty when the scan is on no entry.
+         */
         AtomicBuffer buffer();
 
-        /** Deletes the current entry (exclusive scans only): dshash_delete_current. */
+        /**
+         * Deletes the current entry (exclusive scans only): dshash_delete_current.
+         *
+         * @throws IllegalStateException for a shared scan, or one that is on no entry (before {@link #next()},
+         *                               after it returned false, or after a delete).
+         */
         void deleteCurrent();
 
         /** Ends the scan and releases the lock it holds, if any. */

@@ -24,8 +24,11 @@ import java.util.function.Consumer;
  */
 public final class Injection
 {
+    /** The system property that names the registry of fields that name none, when the agent was given none. */
     public static final String REGISTRY_PROPERTY = "dsmreg.registry";
+    /** The environment variable that names that registry, when neither the agent nor the property does. */
     public static final String REGISTRY_ENVIRONMENT = "DSMREG_REGISTRY";
+    /** The registry of fields that name none, when nothing else names one. */
     public static final String DEFAULT_REGISTRY = "default";
 
     private static volatile String agentRegistry;
@@ -40,6 +43,8 @@ public final class Injection
      * The agent's arguments, each null when not given; they take precedence over properties and
      * environment. Only stores them: it runs in premain, where every millisecond counts.
      *
+     * @param registry the registry of fields that name none; null when not given.
+     * @param root     the directory registries live under, as a path string; null when not given.
      * @param onOpen told of every registry opened here, once, on the opening thread; must not
      *               throw, nor take long (class initialization waits). Null: nobody is told.
      */
@@ -50,7 +55,12 @@ public final class Injection
         opened = onOpen;
     }
 
-    /** The registry of fields that name none, opened as for a field and, like it, kept open for the life of the JVM. */
+    /**
+     * The registry of fields that name none, opened as for a field and, like it, kept open for the life of the JVM.
+     *
+     * @return the open registry, shared with every field that uses it: never close it.
+     * @throws DsmRegistryException as {@link DsmRegistry#open(String, RegistryOptions)}.
+     */
     public static DsmRegistry defaultRegistry()
     {
         return registry(null);
@@ -60,6 +70,9 @@ public final class Injection
      * The value of the {@code SharedNamed} field {@code fieldName} declared by {@code owner}: the
      * same object on every call for the same field. Reads the annotation.
      *
+     * @param owner     the class that declares the field.
+     * @param fieldName the field's name.
+     * @return the entry, handle or buffer the field's type asks for.
      * @throws DsmRegistryException naming the class, the field and the reason it cannot be filled.
      */
     public static Object resolve(final Class<?> owner, final String fieldName)
@@ -86,6 +99,22 @@ public final class Injection
      * JDK's proxy. An attribute the annotation leaves out is passed as its type's zero value; a
      * class as its binary name, {@code ""} when left out. The parameters after the field's name
      * are the annotation's attributes in the order the agent passes them.
+     *
+     * @param owner      the class that declares the field.
+     * @param fieldName  the field's name.
+     * @param value      {@link SharedNamed#value()}.
+     * @param size       {@link SharedNamed#size()}.
+     * @param init       {@link SharedNamed#init()}, as a binary class name.
+     * @param arg        {@link SharedNamed#arg()}.
+     * @param registry   {@link SharedNamed#registry()}.
+     * @param keySize    {@link SharedNamed#keySize()}.
+     * @param entrySize  {@link SharedNamed#entrySize()}.
+     * @param stringKeys {@link SharedNamed#stringKeys()}.
+     * @param keyCodec   {@link SharedNamed#keyCodec()}, as a binary class name.
+     * @param valueCodec {@link SharedNamed#valueCodec()}, as a binary class name.
+     * @return the entry, handle or buffer the field's type asks for; the same object on every call for the
+     *         same field.
+     * @throws DsmRegistryException naming the class, the field and the reason it cannot be filled.
      */
     public static Object resolve(
         final Class<?> owner, final String fieldName, final String value, final long size, final String init, final String arg,
@@ -120,7 +149,12 @@ public final class Injection
         return raced == null ? value : raced;
     }
 
-    /** The registry name {@code explicit} if not empty, else the default one as the class comment says. */
+    /**
+     * The registry name {@code explicit} if not empty, else the default one as the class comment says.
+     *
+     * @param explicit a field's {@link SharedNamed#registry()}; null or empty for none.
+     * @return the name of the registry to open.
+     */
     public static String registryName(final String explicit)
     {
         if (explicit != null && !explicit.isEmpty())
@@ -145,7 +179,14 @@ public final class Injection
         return DEFAULT_REGISTRY;
     }
 
-    /** The open registry for a {@code SharedNamed#registry()} value; kept open for the life of the JVM. */
+    /**
+     * The open registry for a {@code SharedNamed#registry()} value; kept open for the life of the JVM.
+     *
+     * @param explicit a field's {@link SharedNamed#registry()}; null or empty for the default one.
+     * @return the open registry, the same instance on every call for the same name and root, shared with every
+     *         field that uses it: never close it.
+     * @throws DsmRegistryException as {@link DsmRegistry#open(String, RegistryOptions)}.
+     */
     public static DsmRegistry registry(final String explicit)
     {
         final String name = registryName(explicit);
