@@ -147,6 +147,6 @@ public final class RegistryView
     @Override
     public String toString()
     {
-        return reader.toString();
+        return "RegistryView{name=\"" + name() + "\", directory=" + directory() + '}';
     }
 }

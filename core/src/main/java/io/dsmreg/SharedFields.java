@@ -1,7 +1,7 @@
 package io.dsmreg;
 
-import io.dsmreg.inject.Injection;
 import io.dsmreg.internal.inject.FieldResolver;
+import io.dsmreg.internal.inject.FieldValues;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -84,7 +84,7 @@ public final class SharedFields
         for (int i = 0; i < values.length; i++)
         {
             final Field field = fields.get(i);
-            values[i] = Injection.resolve(field.getDeclaringClass(), field.getName());
+            values[i] = FieldValues.resolve(field.getDeclaringClass(), field.getName());
             try
             {
                 field.setAccessible(true);

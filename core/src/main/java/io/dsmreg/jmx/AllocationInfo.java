@@ -1,14 +1,20 @@
 package io.dsmreg.jmx;
 
 import io.dsmreg.RegistryEntry;
-import io.dsmreg.internal.jmx.RegistryMBeans;
 
 import java.util.Date;
+import javax.management.openmbean.CompositeData;
 
 /** One row of {@link RegistryMXBean#getAllocations()}; clients receive it as {@code CompositeData}. */
 public final class AllocationInfo
 {
-    private final RegistryEntry entry;
+    private final String name;
+    private final String type;
+    private final Long sizeBytes;
+    private final Long usedBytes;
+    private final Long entryCount;
+    private final long creatorPid;
+    private final Date createdAt;
 
     /**
      * The row of one entry, as the registry MBean lists it.
@@ -17,7 +23,34 @@ public final class AllocationInfo
      */
     public AllocationInfo(final RegistryEntry entry)
     {
-        this.entry = entry;
+        this(entry.name(), entry.type() == null ? "unknown" : entry.type().label(), entry.sizeBytes(), entry.usedBytes(),
+            entry.entryCount(), entry.creatorPid(), entry.createdAt() == null ? null : Date.from(entry.createdAt()));
+    }
+
+    private AllocationInfo(
+        final String name, final String type, final Long sizeBytes, final Long usedBytes, final Long entryCount,
+        final long creatorPid, final Date createdAt)
+    {
+        this.name = name;
+        this.type = type;
+        this.sizeBytes = sizeBytes;
+        this.usedBytes = usedBytes;
+        this.entryCount = entryCount;
+        this.creatorPid = creatorPid;
+        this.createdAt = createdAt;
+    }
+
+    /**
+     * A row as a JMX client received it, for {@link javax.management.JMX#newMXBeanProxy}: the MXBean
+     * framework calls this to turn the open data back into this type.
+     *
+     * @param data the composite data of one row of {@link RegistryMXBean#getAllocations()}.
+     * @return the row.
+     */
+    public static AllocationInfo from(final CompositeData data)
+    {
+        return new AllocationInfo((String)data.get("name"), (String)data.get("type"), (Long)data.get("sizeBytes"),
+            (Long)data.get("usedBytes"), (Long)data.get("entryCount"), (Long)data.get("creatorPid"), (Date)data.get("createdAt"));
     }
 
     /**
@@ -27,7 +60,7 @@ public final class AllocationInfo
      */
     public String getName()
     {
-        return entry.name();
+        return name;
     }
 
     /**
@@ -38,7 +71,7 @@ public final class AllocationInfo
      */
     public String getType()
     {
-        return RegistryMBeans.typeLabel(entry);
+        return type;
     }
 
     /**
@@ -48,7 +81,7 @@ public final class AllocationInfo
      */
     public Long getSizeBytes()
     {
-        return entry.sizeBytes();
+        return sizeBytes;
     }
 
     /**
@@ -58,7 +91,7 @@ public final class AllocationInfo
      */
     public Long getUsedBytes()
     {
-        return entry.usedBytes();
+        return usedBytes;
     }
 
     /**
@@ -68,7 +101,7 @@ public final class AllocationInfo
      */
     public Long getEntryCount()
     {
-        return entry.entryCount();
+        return entryCount;
     }
 
     /**
@@ -78,7 +111,7 @@ public final class AllocationInfo
      */
     public long getCreatorPid()
     {
-        return entry.creatorPid();
+        return creatorPid;
     }
 
     /**
@@ -88,6 +121,6 @@ public final class AllocationInfo
      */
     public Date getCreatedAt()
     {
-        return entry.createdAt() == null ? null : Date.from(entry.createdAt());
+        return createdAt == null ? null : (Date)createdAt.clone();
     }
 }

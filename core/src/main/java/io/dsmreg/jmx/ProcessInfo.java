@@ -3,11 +3,14 @@ package io.dsmreg.jmx;
 import io.dsmreg.RegistryProcess;
 
 import java.util.Date;
+import javax.management.openmbean.CompositeData;
 
 /** One row of {@link RegistryMXBean#getAttachedProcesses()}; clients receive it as {@code CompositeData}. */
 public final class ProcessInfo
 {
-    private final RegistryProcess process;
+    private final long pid;
+    private final Date startedAt;
+    private final Date attachedAt;
 
     /**
      * The row of one attached process, as the registry MBean lists it.
@@ -16,7 +19,26 @@ public final class ProcessInfo
      */
     public ProcessInfo(final RegistryProcess process)
     {
-        this.process = process;
+        this(process.pid(), process.startedAt() == null ? null : Date.from(process.startedAt()), Date.from(process.attachedAt()));
+    }
+
+    private ProcessInfo(final long pid, final Date startedAt, final Date attachedAt)
+    {
+        this.pid = pid;
+        this.startedAt = startedAt;
+        this.attachedAt = attachedAt;
+    }
+
+    /**
+     * A row as a JMX client received it, for {@link javax.management.JMX#newMXBeanProxy}: the MXBean
+     * framework calls this to turn the open data back into this type.
+     *
+     * @param data the composite data of one row of {@link RegistryMXBean#getAttachedProcesses()}.
+     * @return the row.
+     */
+    public static ProcessInfo from(final CompositeData data)
+    {
+        return new ProcessInfo((Long)data.get("pid"), (Date)data.get("startedAt"), (Date)data.get("attachedAt"));
     }
 
     /**
@@ -26,7 +48,7 @@ public final class ProcessInfo
      */
     public long getPid()
     {
-        return process.pid();
+        return pid;
     }
 
     /**
@@ -36,7 +58,7 @@ public final class ProcessInfo
      */
     public Date getStartedAt()
     {
-        return process.startedAt() == null ? null : Date.from(process.startedAt());
+        return startedAt == null ? null : (Date)startedAt.clone();
     }
 
     /**
@@ -46,6 +68,6 @@ public final class ProcessInfo
      */
     public Date getAttachedAt()
     {
-        return Date.from(process.attachedAt());
+        return (Date)attachedAt.clone();
     }
 }

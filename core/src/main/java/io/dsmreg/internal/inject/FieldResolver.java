@@ -11,7 +11,6 @@ import io.dsmreg.SegmentInitializer;
 import io.dsmreg.SharedHash;
 import io.dsmreg.SharedMap;
 import io.dsmreg.SharedNamed;
-import io.dsmreg.inject.Injection;
 
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
@@ -61,7 +60,7 @@ public final class FieldResolver
         checkAttributesApply(field, spec, kind);
         try
         {
-            final DsmRegistry registry = Injection.registry(spec.registry());
+            final DsmRegistry registry = FieldValues.registry(spec.registry());
             return switch (kind)
             {
                 case BUFFER -> segment(registry, spec, field).buffer();

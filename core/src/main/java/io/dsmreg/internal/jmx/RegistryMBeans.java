@@ -248,7 +248,7 @@ public final class RegistryMBeans implements DsmRegistry.MBeans
         return objectName("type=Registry,name=" + registry);
     }
 
-    public static String typeLabel(final RegistryEntry entry)
+    static String typeLabel(final RegistryEntry entry)
     {
         return entry.type() == null ? "unknown" : entry.type().label();
     }

@@ -1,5 +1,6 @@
 package io.dsmreg.internal.kind;
 
+import io.dsmreg.CorruptFileException;
 import io.dsmreg.EntryMismatchException;
 import io.dsmreg.EntryType;
 import io.dsmreg.RegistryEntry;

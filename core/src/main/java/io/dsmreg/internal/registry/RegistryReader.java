@@ -308,10 +308,4 @@ public final class RegistryReader
             throw new DsmRegistryException("cannot list the files of registry \"" + name + "\" in " + directory + ": " + ex, ex);
         }
     }
-
-    @Override
-    public String toString()
-    {
-        return "RegistryReader{name=\"" + name + "\", directory=" + directory + '}';
-    }
 }

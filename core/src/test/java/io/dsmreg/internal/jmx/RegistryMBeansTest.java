@@ -3,6 +3,9 @@ package io.dsmreg.internal.jmx;
 import io.dsmreg.DsmRegistry;
 import io.dsmreg.DsmRegistryException;
 import io.dsmreg.RegistryOptions;
+import io.dsmreg.jmx.AllocationInfo;
+import io.dsmreg.jmx.ProcessInfo;
+import io.dsmreg.jmx.RegistryMXBean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -11,11 +14,13 @@ import org.junit.jupiter.api.io.TempDir;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.Date;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import javax.management.JMX;
 import javax.management.MBeanServer;
 import javax.management.Notification;
 import javax.management.NotificationListener;
@@ -46,6 +51,26 @@ class RegistryMBeansTest
         registry.close();
         assertFalse(SERVER.isRegistered(registryName), "the last handle's close unregisters the MBeans");
         assertTrue(SERVER.queryNames(pattern("io.dsmreg:type=Allocation,registry=mbeans,*"), null).isEmpty());
+    }
+
+    @Test
+    void aTypedProxyReadsTheRowsBackAsTheirOwnTypes()
+    {
+        registry.segment("orders.state", 4096);
+        registry.registerMBeans();
+
+        final RegistryMXBean proxy = JMX.newMXBeanProxy(SERVER, registryName, RegistryMXBean.class);
+        final List<AllocationInfo> rows = proxy.getAllocations();
+        assertEquals(1, rows.size());
+        assertEquals("orders.state", rows.get(0).getName());
+        assertEquals("segment", rows.get(0).getType());
+        assertEquals(4096L, rows.get(0).getSizeBytes());
+        assertEquals(ProcessHandle.current().pid(), rows.get(0).getCreatorPid());
+        assertNotNull(rows.get(0).getCreatedAt());
+        final List<ProcessInfo> processes = proxy.getAttachedProcesses();
+        assertEquals(1, processes.size());
+        assertEquals(ProcessHandle.current().pid(), processes.get(0).getPid());
+        assertNotNull(processes.get(0).getAttachedAt());
     }
 
     @Test
