@@ -12,7 +12,6 @@ import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 
 /**
  * A named shared hash table: PostgreSQL's dshash for JVM processes.
@@ -196,19 +195,7 @@ public final class HashHandle extends CachedHandle implements SharedHash
      */
     public void verify()
     {
-        verify(table);
-    }
-
-    /** Checks a table and its area: the one verify of hashes and maps. */
-    public static void verify(final HashTable table)
-    {
-        final List<String> problems = table.verify();
-        problems.addAll(table.area().verify());
-        if (!problems.isEmpty())
-        {
-            throw new CorruptFileException(table.description() + " is inconsistent: " + String.join("; ", problems) +
-                ". Remove it (DsmRegistry.remove) to start it afresh");
-        }
+        table.verify();
     }
 
     /** Whether the hash has been removed from the registry since this handle was returned; it can no longer grow. */
@@ -259,7 +246,7 @@ public final class HashHandle extends CachedHandle implements SharedHash
                 table.unlockForCaller(p);
                 return copy;
             }
-            table.beginWrite(p);
+            table.beginEntryWrite(p);
             return new Entry(p, view, position, true);
         }
         catch (final RuntimeException | Error ex)
@@ -292,21 +279,15 @@ public final class HashHandle extends CachedHandle implements SharedHash
         table.lockForCaller(p);
         try
         {
-            HashTable.View view = table.view(p);
-            long position = table.find(view, hash, key, 0, keySize);
+            final HashTable.View view = table.view(p);
+            final long position = table.find(view, hash, key, 0, keySize);
             if (position >= 0)
             {
-                table.beginWrite(p);
+                table.beginEntryWrite(p);
                 return new Entry(p, view, position, true);
             }
-            position = table.claim(p, hash);
-            view = table.view(p);
-            final int slot = table.slotOffset(position);
-            table.beginWrite(p);
-            view.mapping().setMemory(slot, (entrySize + 7) & -8, (byte)0);
-            view.mapping().putBytes(slot, key, 0, keySize);
-            table.publish(p, view, position, hash);
-            return new Entry(p, view, position, false);
+            final long inserted = table.insertEntry(p, hash, key, keySize);
+            return new Entry(p, table.view(p), inserted, false);
         }
         catch (final RuntimeException | Error ex)
         {
@@ -327,9 +308,7 @@ public final class HashHandle extends CachedHandle implements SharedHash
             {
                 return false;
             }
-            table.beginWrite(p);
-            table.remove(p, view, position);
-            table.endWrite(p);
+            table.delete(p, view, position);
             return true;
         }
         finally
@@ -460,7 +439,7 @@ public final class HashHandle extends CachedHandle implements SharedHash
             {
                 throw new IllegalStateException("only an open exclusive entry can be deleted");
             }
-            table.remove(partition, view, position);
+            table.deleteInEntryWrite(partition, view, position);
             close();
         }
 
@@ -476,7 +455,7 @@ public final class HashHandle extends CachedHandle implements SharedHash
             if (isExclusive())
             {
                 buffer.wrap(CLOSED);
-                table.endWrite(partition);
+                table.endEntryWrite(partition);
                 table.unlockForCaller(partition);
             }
         }
@@ -534,7 +513,7 @@ public final class HashHandle extends CachedHandle implements SharedHash
                 holding = true;
                 if (exclusive)
                 {
-                    table.beginWrite(partition);
+                    table.beginEntryWrite(partition);
                 }
                 view = table.view(partition);
                 nextIndex = 0;
@@ -554,7 +533,7 @@ public final class HashHandle extends CachedHandle implements SharedHash
             {
                 throw new IllegalStateException("deleteCurrent needs an exclusive scan positioned on an entry");
             }
-            table.remove(partition, view, position);
+            table.deleteInEntryWrite(partition, view, position);
             position = -1;
             buffer.wrap(CLOSED);
         }
@@ -576,7 +555,7 @@ public final class HashHandle extends CachedHandle implements SharedHash
             buffer.wrap(CLOSED);
             if (exclusive)
             {
-                table.endWrite(partition);
+                table.endEntryWrite(partition);
             }
             table.unlockForCaller(partition);
         }

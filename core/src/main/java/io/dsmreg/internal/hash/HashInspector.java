@@ -44,6 +44,6 @@ public final class HashInspector implements EntryInspector
     public void verify(final Path directory, final SlotView ready)
     {
         final AreaAllocator area = AreaAllocator.attach(directory, ready.fileId(), ready.name(), VERIFY_TIMEOUT_NANOS, () -> false);
-        HashHandle.verify(HashTable.attach(directory, ready.fileId(), "hash \"" + ready.name() + "\"", area, VERIFY_TIMEOUT_NANOS));
+        HashTable.attach(directory, ready.fileId(), "hash \"" + ready.name() + "\"", area, VERIFY_TIMEOUT_NANOS).verify();
     }
 }
