@@ -179,13 +179,13 @@ public final class HashHandle extends CachedHandle implements SharedHash
     /** Bytes of all of the hash's files (its area and its header file); read without locks. */
     public long reservedBytes()
     {
-        return table.area().statistics().reservedBytes() + table.headerLength();
+        return table.reservedBytes();
     }
 
     /** Bytes of the area in use by the bucket tables; read without locks. */
     public long bytesInUse()
     {
-        return table.area().bytesInUse();
+        return table.bytesInUse();
     }
 
     /**

@@ -314,10 +314,16 @@ public final class HashTable
         return size;
     }
 
-    /** The header file's length. */
-    public long headerLength()
+    /** Bytes of all of the table's files (its area and its header file); read without locks. */
+    public long reservedBytes()
     {
-        return header.capacity();
+        return area.statistics().reservedBytes() + header.capacity();
+    }
+
+    /** Bytes of the table's area in use by bucket tables and blocks; read without locks. */
+    public long bytesInUse()
+    {
+        return area.bytesInUse();
     }
 
     public int partitions()
@@ -1060,7 +1066,8 @@ public final class HashTable
     /** Forgets the pending key and value blocks of partition {@code po}: linked, or about to be freed. */
     private void clearPendingBlocks(final int po)
     {
-        // Release: forgotten only after the write that linked them, or before they are freed.
+        // Release: forgotten only after the write that linked them. (A failed insert forgets them before
+        // it frees them: a crash in between leaks them rather than leave them to be freed twice.)
         header.putLongRelease(po + PENDING_KEY_OFFSET, 0);
         header.putLongRelease(po + PENDING_VALUE_OFFSET, 0);
     }
@@ -1172,6 +1179,7 @@ public final class HashTable
         final int groupOffset = (int)(position >>> 3);
         // A group that still has an empty slot never made a probe go past it: no tombstone needed.
         final boolean empty = matchEmpty(view.mapping.getLong(groupOffset, ORDER)) != 0;
+        // Volatile: one store removes the entry, before its blocks may be freed.
         view.mapping.putByteVolatile(ctrlOffset(position), empty ? CTRL_EMPTY : CTRL_DELETED);
         if (!empty)
         {

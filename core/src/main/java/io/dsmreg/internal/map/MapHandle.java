@@ -7,7 +7,6 @@ import io.dsmreg.InvalidSizeException;
 import io.dsmreg.MapOptions;
 import io.dsmreg.OutOfSpaceException;
 import io.dsmreg.SharedMap;
-import io.dsmreg.internal.area.AreaAllocator;
 import io.dsmreg.internal.hash.HashShape;
 import io.dsmreg.internal.hash.HashTable;
 import io.dsmreg.internal.hash.Hashing;
@@ -85,7 +84,6 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
     private final Codec<V> valueCodec;
     private final MapOptions options;
     private final HashTable table;
-    private final AreaAllocator area;
     private final EntryGeneration generation;
     private final boolean longs;
     /** The table's views for getLong (maps of longs only), held here: one dereference less on the hottest path. */
@@ -104,7 +102,6 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
         this.valueCodec = valueCodec;
         this.options = options;
         this.table = table;
-        this.area = table.area();
         this.generation = generation;
         this.longs = keyCodec == Codec.LONG && valueCodec == Codec.LONG;
         this.views = longs ? table.longViews() : null;
@@ -483,13 +480,13 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
     /** Bytes of all of the map's files (its area and its header file); read without locks. */
     public long reservedBytes()
     {
-        return area.statistics().reservedBytes() + table.headerLength();
+        return table.reservedBytes();
     }
 
     /** Bytes of the map's area in use by tables, keys and values; read without locks. */
     public long bytesInUse()
     {
-        return area.bytesInUse();
+        return table.bytesInUse();
     }
 
     /**
