@@ -7,9 +7,9 @@ package io.dsmreg.internal.layout;
  * values that do not fit a slot. {@code io.dsmreg.internal.hash.HashTable} is the only writer of
  * all of it, and the one reader of slots and blocks.
  * <pre>
- *   header file (the prefix is {@link FileHeaderDescriptor}'s)
- *   offset  field                      type  written
- *  +-------+--------------------------+-----+--------------------------------------------------+
+ *   header file (the prefix is FileHeaderDescriptor's)
+ *   offset  field                      type   written
+ *  +-------+---------------------------+------+--------------------------------------------------+
  *  |     0 | magic "dsmregHT"          | long | at creation                                      |
  *  |     8 | major version             | int  | at creation; a reader refuses another one        |
  *  |    12 | minor version             | int  | at creation                                      |
@@ -17,77 +17,78 @@ package io.dsmreg.internal.layout;
  *  |    20 | partition count           | int  | at creation: a power of two                      |
  *  |    24 | file id                   | long | at creation: ties the file to its registry slot  |
  *  |    32 | kind                      | int  | at creation: 1 SharedHash, 2 SharedMap           |
- *  |    36 | key size                  | int  | at creation: bytes of the key field of a slot    |
- *  |    40 | entry size                | int  | at creation: bytes of an entry (hash) / of a     |
- *  |       |                           |      |   slot's fields (map)                            |
+ *  |    36 | key size                  | int  | at creation: bytes of a slot's key field         |
+ *  |    40 | entry size                | int  | at creation: bytes of an entry (hash) or of      |
+ *  |       |                           |      |   a slot's two fields (map)                      |
  *  |    44 | slot size                 | int  | at creation: entry size rounded up to 8          |
- *  |    48 | key mode                  | int  | at creation: 0 bytes inline, 1 NUL-padded string |
- *  |       |                           |      |   inline, 2 pointer to a key block               |
- *  |    52 | value mode                | int  | at creation: 0 none (hash), 1 inline, 2 pointer  |
- *  |       |                           |      |   to a value block                               |
- *  |    56 | value offset              | int  | at creation: of the value field in the slot      |
- *  |    60 | key codec fixed size      | int  | at creation: maps: the codec's fixed size, or -1 |
+ *  |    48 | key mode                  | int  | at creation: 0 bytes inline, 1 NUL-padded        |
+ *  |       |                           |      |   string inline, 2 pointer to a key block        |
+ *  |    52 | value mode                | int  | at creation: 0 none (hash), 1 inline,            |
+ *  |       |                           |      |   2 pointer to a value block                     |
+ *  |    56 | value offset              | int  | at creation: of the value field in a slot        |
+ *  |    60 | key codec fixed size      | int  | at creation: maps: its fixed size, or -1         |
  *  |    64 | value codec fixed size    | int  | at creation                                      |
  *  |    68 | (unused)                  | int  | 0                                                |
  *  |    72 | key codec id              | 64 B | at creation: maps: int length + UTF-8            |
  *  |   136 | value codec id            | 64 B | at creation                                      |
- *  |   200 | ready                     | long | LAST, with release                               |
- *  +-------+--------------------------+-----+--------------------------------------------------+
- *  |   256 | partitions                | partition count x 64 bytes, each on its own line:    |
- *  |       |  +0  LOCK word            | long | {@link io.dsmreg.internal.lock.SharedMutex}: CAS by its taker     |
- *  |       |  +8  version              | long | {@link io.dsmreg.internal.lock.SeqLock}, under the lock: odd    |
- *  |       |                           |      |   (release fence) before a change lock-free      |
- *  |       |                           |      |   readers could see, even (release) after it      |
- *  |       |  +16 table                | long | inside an odd version: relative pointer to the   |
- *  |       |                           |      |   bucket table, 0 = none yet                     |
- *  |       |  +24 resize count         | long | inside an odd version, +1 whenever the table is  |
- *  |       |                           |      |   replaced or repaired: processes re-resolve     |
- *  |       |                           |      |   their cached view of the table                 |
- *  |       |  +32 live entries         | int  | under the lock, release (after the control byte) |
- *  |       |                           |      |   read without it by size() and listings         |
- *  |       |  +36 tombstones           | int  | under the lock, plain: recounted by a repair     |
- *  |       |  +40 pending table        | long | under the lock, release: growth names the new    |
- *  |       |                           |      |   table before filling it, clears it after the   |
- *  |       |                           |      |   swap; a repair frees it unless it is the table |
- *  |       |  +48 pending key block    | long | under the lock, release: an insert names its     |
- *  |       |  +56 pending value block  | long |   blocks before claiming a slot (a replace its   |
- *  |       |                           |      |   new value block before linking it) and clears  |
- *  |       |                           |      |   them after the write; a repair frees them      |
- *  |       |                           |      |   unless a full slot links them                  |
- *  +-------+--------------------------+-----+--------------------------------------------------+
+ *  |   200 | ready                     | long | LAST, with release (HeaderedFile.publish)        |
+ *  +-------+---------------------------+------+--------------------------------------------------+
+ *  |   256 | partitions                | partition count x 64 bytes, each on its own line:       |
+ *  |       | +0  LOCK word             | long | SharedMutex: a CAS by its taker                  |
+ *  |       | +8  version               | long | SeqLock, under the lock: odd (then a release     |
+ *  |       |                           |      |   fence) before a change lock-free readers       |
+ *  |       |                           |      |   could see, even (release) after it             |
+ *  |       | +16 table                 | long | inside an odd version: relative pointer to       |
+ *  |       |                           |      |   the bucket table, 0 = none yet                 |
+ *  |       | +24 resize count          | long | inside an odd version, +1 whenever the table     |
+ *  |       |                           |      |   is replaced or repaired: processes then        |
+ *  |       |                           |      |   re-resolve their cached view of the table      |
+ *  |       | +32 live entries          | int  | under the lock, release (after the control       |
+ *  |       |                           |      |   byte); read without it by size(), listings     |
+ *  |       | +36 tombstones            | int  | under the lock, plain; recounted by a repair     |
+ *  |       | +40 pending table         | long | under the lock, release: growth names the new    |
+ *  |       |                           |      |   table before filling it and clears the name    |
+ *  |       |                           |      |   after the swap; a repair frees it unless it    |
+ *  |       |                           |      |   is the table                                   |
+ *  |       | +48 pending key block     | long | under the lock, release: an insert names its     |
+ *  |       | +56 pending value block   | long |   blocks before claiming a slot (a replace       |
+ *  |       |                           |      |   its new value block before linking it) and     |
+ *  |       |                           |      |   clears them after the write; a repair frees    |
+ *  |       |                           |      |   them unless a full slot links them             |
+ *  +-------+---------------------------+------+--------------------------------------------------+
  *
  *   bucket table (an allocation of the area)
- *  +-------+--------------------------+-----+--------------------------------------------------+
- *  |     0 | capacity                  | int  | before the table is linked: slots, a multiple    |
- *  |       |                           |      |   of 8                                           |
- *  |     4 | slot size                 | int  | before the table is linked: as the header's      |
+ *  +-------+---------------------------+------+--------------------------------------------------+
+ *  |     0 | capacity                  | int  | before the table is linked: slots, a             |
+ *  |       |                           |      |   multiple of 8                                  |
+ *  |     4 | slot size                 | int  | before the table is linked: the header's         |
  *  |     8 | magic                     | int  | before the table is linked: "HTBL"               |
  *  |    12 | partition                 | int  | before the table is linked                       |
- *  |    16 | groups                    | capacity / 8 x (8 + 8 x slot size) bytes:            |
- *  |       |   +0 control bytes        | 8 B  | per slot: 0x80 empty, 0xFE deleted, 0..0x7F the  |
- *  |       |                           |      |   low 7 bits of the key's hash (a full slot);    |
- *  |       |                           |      |   one volatile store each, inside an odd version |
- *  |       |   +8 slots                | 8 x slot size                                        |
- *  +-------+--------------------------+-----+--------------------------------------------------+
+ *  |    16 | groups                    | capacity / 8 x (8 + 8 x slot size) bytes:               |
+ *  |       |   +0 control bytes        | 8 B  | per slot: 0x80 empty, 0xFE deleted, 0..0x7F      |
+ *  |       |                           |      |   the low 7 bits of the key's hash (full);       |
+ *  |       |                           |      |   one volatile store, inside an odd version      |
+ *  |       |   +8 slots                | 8 x slot size bytes                                     |
+ *  +-------+---------------------------+------+--------------------------------------------------+
  *
- *   slot: the entry (SharedHash: key first, then the caller's bytes) or a map's two fields
- *  +-------+--------------------------+-----+--------------------------------------------------+
- *  |     0 | key field                 | key size bytes: the encoded key inline (padded with   |
- *  |       |                           |   zeros), or in pointer mode the relative pointer to |
- *  |       |                           |   its key block; plain, before the control byte      |
- *  |  value| value field               | long | maps: the value's encoding inline (up to 8 bytes,|
- *  | offset|                           |      |   padded with zeros, platform order), or in      |
- *  |       |                           |      |   pointer mode the relative pointer to its value |
- *  |       |                           |      |   block; plain, before the control byte, and a   |
- *  |       |                           |      |   value update is this one 8-byte store, inside  |
- *  |       |                           |      |   an odd version                                 |
- *  +-------+--------------------------+-----+--------------------------------------------------+
+ *   slot: the entry (SharedHash: key first, then the caller's bytes), or a map's two fields
+ *  +-------+---------------------------+------+--------------------------------------------------+
+ *  |     0 | key field                 | key size bytes: the encoded key inline (padded          |
+ *  |       |                           | with zeros), or in pointer mode the relative            |
+ *  |       |                           | pointer to its key block; plain, before the             |
+ *  |       |                           | control byte                                            |
+ *  | value | value field               | long | maps: the encoded value inline (up to 8          |
+ *  |offset |                           |      |   bytes, padded with zeros), or in pointer       |
+ *  |       |                           |      |   mode the relative pointer to its value block;  |
+ *  |       |                           |      |   plain, before the control byte; a value        |
+ *  |       |                           |      |   update is this one store, in an odd version    |
+ *  +-------+---------------------------+------+--------------------------------------------------+
  *
  *   key or value block (an allocation of the area, for a field in pointer mode)
- *  +-------+--------------------------+-----+--------------------------------------------------+
+ *  +-------+---------------------------+------+--------------------------------------------------+
  *  |     0 | length                    | int  | before the block is named pending                |
- *  |     4 | bytes                     | length bytes: the encoding; before it is named       |
- *  +-------+--------------------------+-----+--------------------------------------------------+
+ *  |     4 | bytes                     | length bytes, the encoding: before it is named          |
+ *  +-------+---------------------------+------+--------------------------------------------------+
  * </pre>
  * A slot's contents are written before its control byte, and a control byte is one store, so an
  * insert is invisible until it is complete. Groups are probed linearly from the key's home group,
@@ -95,6 +96,9 @@ package io.dsmreg.internal.layout;
  * hash's top log2(partition count) bits (partition 0 when there is one). A map's key is inline when
  * its codec has a fixed size of up to {@link #MAX_INLINE_KEY} bytes, its value when its codec has a
  * fixed size of up to {@link #VALUE_FIELD_LENGTH} bytes; every other field is a pointer to a block.
+ * Partition locks are {@link io.dsmreg.internal.lock.SharedMutex}es and versions
+ * {@link io.dsmreg.internal.lock.SeqLock}s; the header file is created, published and attached
+ * through {@link io.dsmreg.internal.file.HeaderedFile}.
  */
 public final class HashDescriptor
 {
