@@ -485,9 +485,9 @@ public final class HashTable
      * <ol>
      *   <li>Makes the version odd (a dead writer may have left it so) and bumps the resize count, so
      *       that no process keeps using a stale view.</li>
-     *   <li>Frees a pending table unless the swap had happened.</li>
+     *   <li>Forgets a pending table, and frees it unless the swap had happened.</li>
      *   <li>Recounts live entries and tombstones from the control bytes.</li>
-     *   <li>Frees pending key and value blocks unless a full slot links them.</li>
+     *   <li>Forgets pending key and value blocks, and frees them unless a full slot links them.</li>
      *   <li>Makes the version even ({@link SeqLock#repair}).</li>
      * </ol>
      */
@@ -503,13 +503,14 @@ public final class HashTable
         header.putLongVolatile(po + RESIZE_COUNT_OFFSET, header.getLong(po + RESIZE_COUNT_OFFSET) + 1);
         final long table = header.getLong(po + TABLE_OFFSET);
         final long pendingTable = header.getLong(po + PENDING_TABLE_OFFSET);
+        // Release: forgotten before it is freed, so that a repair that dies in between leaks it rather
+        // than leave the next one to free memory the area may have handed out again.
+        header.putLongRelease(po + PENDING_TABLE_OFFSET, 0);
         int freed = 0;
         if (pendingTable != 0 && pendingTable != table)
         {
             freed += freeUnlinked(pendingTable);
         }
-        // Release: the pending table is forgotten only after it was freed.
-        header.putLongRelease(po + PENDING_TABLE_OFFSET, 0);
         final View view = view(p);
         int live = 0;
         int tombstones = 0;
@@ -536,6 +537,8 @@ public final class HashTable
                 }
             }
         }
+        // Forgotten before they are freed, as the pending table.
+        clearPendingBlocks(po);
         if (pendingKey != 0 && !keyLinked)
         {
             freed += freeUnlinked(pendingKey);
@@ -544,8 +547,6 @@ public final class HashTable
         {
             freed += freeUnlinked(pendingValue);
         }
-        header.putLong(po + PENDING_KEY_OFFSET, 0);
-        header.putLong(po + PENDING_VALUE_OFFSET, 0);
         header.putInt(po + LIVE_OFFSET, live);
         header.putInt(po + TOMBSTONES_OFFSET, tombstones);
         SeqLock.repair(version);
@@ -562,7 +563,7 @@ public final class HashTable
         }
         catch (final DsmRegistryException ex)
         {
-            // Only possible if the dead owner freed it itself after all: nothing is lost by leaving it.
+            // Not expected (every writer forgets a block before it frees it): leaving it loses nothing.
             LOG.log(System.Logger.Level.WARNING, "{0}: block 0x{1} named pending was not freed: {2}",
                 description, Long.toHexString(pointer), ex.getMessage());
             return 0;
@@ -1066,8 +1067,8 @@ public final class HashTable
     /** Forgets the pending key and value blocks of partition {@code po}: linked, or about to be freed. */
     private void clearPendingBlocks(final int po)
     {
-        // Release: forgotten only after the write that linked them. (A failed insert forgets them before
-        // it frees them: a crash in between leaks them rather than leave them to be freed twice.)
+        // Release: forgotten only after the write that linked them. (A failed insert and a repair forget
+        // them before they free them: a crash in between leaks them rather than leave them to be freed twice.)
         header.putLongRelease(po + PENDING_KEY_OFFSET, 0);
         header.putLongRelease(po + PENDING_VALUE_OFFSET, 0);
     }
