@@ -38,6 +38,11 @@ import java.nio.charset.StandardCharsets;
  * the next one that needs it, which takes the lock over and repairs the partition (an entry whose
  * bytes the dead process was writing keeps what it wrote). One instance per hash per process:
  * asking the registry again returns this instance.
+ * <p>
+ * This class is dshash's semantics; the {@link HashTable} runs every write: an exclusive entry or
+ * scan holds one of its entry writes open ({@link HashTable#beginEntryWrite},
+ * {@link HashTable#insertEntry} ... {@link HashTable#endEntryWrite}), and a delete by key is one
+ * {@link HashTable#delete}.
  */
 public final class HashHandle extends CachedHandle implements SharedHash
 {
