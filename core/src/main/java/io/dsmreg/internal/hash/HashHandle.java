@@ -12,7 +12,6 @@ import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 
 /**
  * A named shared hash table: PostgreSQL's dshash for JVM processes.
@@ -39,6 +38,11 @@ import java.util.List;
  * the next one that needs it, which takes the lock over and repairs the partition (an entry whose
  * bytes the dead process was writing keeps what it wrote). One instance per hash per process:
  * asking the registry again returns this instance.
+ * <p>
+ * This class is dshash's semantics; the {@link HashTable} runs every write: an exclusive entry or
+ * scan holds one of its entry writes open ({@link HashTable#beginEntryWrite},
+ * {@link HashTable#insertEntry} ... {@link HashTable#endEntryWrite}), and a delete by key is one
+ * {@link HashTable#delete}.
  */
 public final class HashHandle extends CachedHandle implements SharedHash, HashKind.TableHandle
 {
@@ -176,13 +180,13 @@ public final class HashHandle extends CachedHandle implements SharedHash, HashKi
     /** Bytes of all of the hash's files (its area and its header file); read without locks. */
     public long reservedBytes()
     {
-        return table.area().statistics().reservedBytes() + table.headerLength();
+        return table.reservedBytes();
     }
 
     /** Bytes of the area in use by the bucket tables; read without locks. */
     public long bytesInUse()
     {
-        return table.area().bytesInUse();
+        return table.bytesInUse();
     }
 
     /**
@@ -192,19 +196,7 @@ public final class HashHandle extends CachedHandle implements SharedHash, HashKi
      */
     public void verify()
     {
-        verify(table);
-    }
-
-    /** Checks a table and its area: the one verify of hashes and maps. */
-    public static void verify(final HashTable table)
-    {
-        final List<String> problems = table.verify();
-        problems.addAll(table.area().verify());
-        if (!problems.isEmpty())
-        {
-            throw new CorruptFileException(table.description() + " is inconsistent: " + String.join("; ", problems) +
-                ". Remove it (DsmRegistry.remove) to start it afresh");
-        }
+        table.verify();
     }
 
     @Override
@@ -250,7 +242,7 @@ public final class HashHandle extends CachedHandle implements SharedHash, HashKi
                 table.unlockForCaller(p);
                 return copy;
             }
-            table.beginWrite(p);
+            table.beginEntryWrite(p);
             return new Entry(p, view, position, true);
         }
         catch (final RuntimeException | Error ex)
@@ -283,21 +275,15 @@ public final class HashHandle extends CachedHandle implements SharedHash, HashKi
         table.lockForCaller(p);
         try
         {
-            HashTable.View view = table.view(p);
-            long position = table.find(view, hash, key, 0, keySize);
+            final HashTable.View view = table.view(p);
+            final long position = table.find(view, hash, key, 0, keySize);
             if (position >= 0)
             {
-                table.beginWrite(p);
+                table.beginEntryWrite(p);
                 return new Entry(p, view, position, true);
             }
-            position = table.claim(p, hash);
-            view = table.view(p);
-            final int slot = table.slotOffset(position);
-            table.beginWrite(p);
-            view.mapping().setMemory(slot, (entrySize + 7) & -8, (byte)0);
-            view.mapping().putBytes(slot, key, 0, keySize);
-            table.publish(p, view, position, hash);
-            return new Entry(p, view, position, false);
+            final long inserted = table.insertEntry(p, hash, key, keySize);
+            return new Entry(p, table.view(p), inserted, false);
         }
         catch (final RuntimeException | Error ex)
         {
@@ -318,9 +304,7 @@ public final class HashHandle extends CachedHandle implements SharedHash, HashKi
             {
                 return false;
             }
-            table.beginWrite(p);
-            table.remove(p, view, position);
-            table.endWrite(p);
+            table.delete(p, view, position);
             return true;
         }
         finally
@@ -451,7 +435,7 @@ public final class HashHandle extends CachedHandle implements SharedHash, HashKi
             {
                 throw new IllegalStateException("only an open exclusive entry can be deleted");
             }
-            table.remove(partition, view, position);
+            table.deleteInEntryWrite(partition, view, position);
             close();
         }
 
@@ -467,7 +451,7 @@ public final class HashHandle extends CachedHandle implements SharedHash, HashKi
             if (isExclusive())
             {
                 buffer.wrap(CLOSED);
-                table.endWrite(partition);
+                table.endEntryWrite(partition);
                 table.unlockForCaller(partition);
             }
         }
@@ -525,7 +509,7 @@ public final class HashHandle extends CachedHandle implements SharedHash, HashKi
                 holding = true;
                 if (exclusive)
                 {
-                    table.beginWrite(partition);
+                    table.beginEntryWrite(partition);
                 }
                 view = table.view(partition);
                 nextIndex = 0;
@@ -545,7 +529,7 @@ public final class HashHandle extends CachedHandle implements SharedHash, HashKi
             {
                 throw new IllegalStateException("deleteCurrent needs an exclusive scan positioned on an entry");
             }
-            table.remove(partition, view, position);
+            table.deleteInEntryWrite(partition, view, position);
             position = -1;
             buffer.wrap(CLOSED);
         }
@@ -567,7 +551,7 @@ public final class HashHandle extends CachedHandle implements SharedHash, HashKi
             buffer.wrap(CLOSED);
             if (exclusive)
             {
-                table.endWrite(partition);
+                table.endEntryWrite(partition);
             }
             table.unlockForCaller(partition);
         }

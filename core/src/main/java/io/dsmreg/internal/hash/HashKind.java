@@ -174,7 +174,7 @@ public final class HashKind implements EntryKind<HashKind.Request, CachedHandle>
     public void verify(final Path directory, final SlotView ready)
     {
         final AreaAllocator area = AreaAllocator.attach(directory, ready.fileId(), ready.name(), VERIFY_TIMEOUT_NANOS, () -> false);
-        HashHandle.verify(HashTable.attach(directory, ready.fileId(), "hash \"" + ready.name() + "\"", area, VERIFY_TIMEOUT_NANOS));
+        HashTable.attach(directory, ready.fileId(), "hash \"" + ready.name() + "\"", area, VERIFY_TIMEOUT_NANOS).verify();
     }
 
     private static String describe(final Request request)

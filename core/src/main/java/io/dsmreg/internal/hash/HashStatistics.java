@@ -17,7 +17,7 @@ import static io.dsmreg.internal.layout.HashDescriptor.*;
  */
 public record HashStatistics(long headerBytes, long entries)
 {
-    /** From the header file of the table with {@code fileId}; null if it is missing, unreadable or unpublished. */
+    /** From the header file of the table with {@code fileId}; null if it is missing, unreadable, unpublished or of another version. */
     public static HashStatistics read(final Path directory, final long fileId)
     {
         final Path file = EntryFiles.path(directory, fileId, HEADER_PART);
@@ -28,8 +28,8 @@ public record HashStatistics(long headerBytes, long entries)
         }
         final UnsafeBuffer header = new UnsafeBuffer(bytes);
         final int partitions = header.getInt(PARTITION_COUNT_OFFSET);
-        if (header.getLong(MAGIC_OFFSET) != MAGIC || header.getInt(MAJOR_VERSION_OFFSET) != MAJOR_VERSION ||
-            header.getLong(READY_OFFSET) != READY_VALUE || partitions <= 0 || bytes.length < fileLength(partitions))
+        if (!HashTable.FILE.isPublished(header) || header.getInt(MAJOR_VERSION_OFFSET) != MAJOR_VERSION ||
+            partitions <= 0 || partitions > (bytes.length - HEADER_LENGTH) / PARTITION_LENGTH)
         {
             return null;
         }

@@ -4,18 +4,15 @@ import io.dsmreg.CorruptFileException;
 import io.dsmreg.DsmRegistryException;
 import io.dsmreg.InvalidSizeException;
 import io.dsmreg.OutOfSpaceException;
-import io.dsmreg.SharedHash;
-import io.dsmreg.SharedMap;
 import io.dsmreg.internal.area.AreaAllocator;
 import io.dsmreg.internal.file.EntryFiles;
-import io.dsmreg.internal.file.MappedFiles;
-import io.dsmreg.internal.layout.Magic;
+import io.dsmreg.internal.file.HeaderedFile;
+import io.dsmreg.internal.lock.SeqLock;
 import io.dsmreg.internal.lock.SharedMutex;
 import org.agrona.DirectBuffer;
 import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.lang.invoke.VarHandle;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -30,27 +27,50 @@ import static io.dsmreg.internal.layout.HashDescriptor.*;
 
 /*
  * The partitioned open-addressing hash table behind SharedHash and SharedMap, as one process sees it.
+ * It owns its layout (HashDescriptor) and every write to it: its callers find, read and ask for
+ * changes, and never write a slot, a block, a count or a version themselves.
  *
- * Each partition has a lock word, a seqlock version and a bucket table of its own in the table's
- * area (HashDescriptor). Writers hold the partition's SharedMutex; lock-free readers read the
- * version, probe the table through a mapping this process cached for it, and accept what they read
- * only if the version is unchanged and even. A writer makes the version odd around every change a
- * reader could see, so a reader never trusts a half-made change; the number of optimistic attempts
- * is bounded, after which a reader takes the lock.
+ * Each partition has a lock word, a seqlock version (SeqLock) and a bucket table of its own in the
+ * table's area. Writers hold the partition's SharedMutex; lock-free readers read the version, probe
+ * the table through a mapping this process cached for it, and accept what they read only if the
+ * version is unchanged and even. A writer makes the version odd around every change a reader could
+ * see, so a reader never trusts a half-made change; the number of optimistic attempts is bounded,
+ * after which a reader takes the lock.
  *
- * Growth builds the new table (1.5x, range reduction instead of powers of two) while the old one
- * stays readable, then swaps the pointer under one odd version: readers are never held up by a
- * rehash, and growing one partition does not touch the others.
+ * Write protocols, each run whole by one method under the partition's lock:
+ *   1. Insert (insert, insertLong): allocate and fill the blocks the key and value fields need and
+ *      name them pending (release); claim a free slot, growing the table first if it is full; make
+ *      the version odd; write the slot's fields; publish its control byte (one store) and count it;
+ *      make the version even; clear the pending names.
+ *   2. Replace a value (replaceValue, replaceLong): an inline value is one 8-byte store inside an odd
+ *      version. A value block: allocate and fill the new block and name it pending; store its pointer
+ *      inside an odd version; clear the pending name; free the old block.
+ *   3. Delete (delete): inside an odd version, mark the control byte empty or deleted and count it;
+ *      then free the entry's blocks (unlinked first: a crash between the two leaks them, never leaves
+ *      a slot pointing at freed memory).
+ *   4. Entry writes (SharedHash, whose callers change an entry's bytes themselves): beginEntryWrite,
+ *      or insertEntry (claim, then inside the odd version zero the slot, write the key, publish),
+ *      keeps the version odd while the caller works; deleteInEntryWrite unlinks inside it;
+ *      endEntryWrite makes the version even.
+ *   5. Growth (inside 1 and 4): allocate the new table (1.5x, range reduction instead of powers of
+ *      two) and name it pending; fill it while the old one stays readable; inside an odd version bump
+ *      the resize count and swap the pointer; clear the pending name; free the old table. Readers are
+ *      never held up by a rehash, and growing one partition does not touch the others.
  *
  * Crash safety. An insert writes the slot, then its control byte in one store, so it is invisible
  * until complete. Entry counts are recounted by whoever takes a lock over from a dead owner (lock()
  * returned true, or the version was left odd). Memory a writer allocated but has not linked yet is
- * named in the partition (pending table / key block / value block) before it is filled, and the
+ * named in the partition (pending table / key block / value block) before it is linked, and the
  * taker frees it unless the table already links it. The resize count is bumped by every swap and
  * every repair, before anything else changes, so no process keeps using a mapping of a table that
  * was replaced. What a dead writer can still leave behind is a leak of one block: memory freed
- * after the change that unlinked it (an old table, a replaced value) when the process dies between
- * the two. Nothing half-written ever becomes reachable.
+ * after the change that unlinked it (an old table, a replaced value), or allocated in the instant
+ * before it was named pending, when the process dies between the two. Nothing half-written ever
+ * becomes reachable.
+ *
+ * Keys and values (maps) are inline in the slot or in blocks [int length][bytes] of the area
+ * (HashDescriptor); field() is the one decoder of both, checked, since an optimistic read may see
+ * anything.
  *
  * Holders: the lock does not tell threads of one process apart, so for callers that keep a partition
  * while their own code runs (lockForCaller: SharedHash's entries and scans) this process also records
@@ -63,6 +83,9 @@ public final class HashTable
     public static final int OPTIMISTIC_ATTEMPTS = 16;
 
     private static final System.Logger LOG = System.getLogger(HashTable.class.getName());
+    /** The header file of every table: create, publish, attach and the one wording of its errors. */
+    static final HeaderedFile FILE = new HeaderedFile("hash table header", MAGIC, MAJOR_VERSION, MINOR_VERSION,
+        HEADER_LENGTH, READY_OFFSET, "Remove the entry (DsmRegistry.remove) to start it afresh");
     private static final long LSB = 0x0101_0101_0101_0101L;
     private static final long MSB = 0x8080_8080_8080_8080L;
     private static final long ALL_EMPTY = 0x8080_8080_8080_8080L;
@@ -144,9 +167,16 @@ public final class HashTable
     private final long partitionsAddress;
     private final int slotSize;
     private final int groupLength;
+    private final boolean pointerKeys;
+    private final boolean pointerValues;
+    private final int valueOffset;
+    /** Bytes of an inline value: the value codec's fixed size (maps of inline values only). */
+    private final int inlineValueLength;
     private final SharedMutex[] locks;
     private final View[] views;
     private final Thread[] holders;
+    /** Each thread's flyweight for {@link #field}: what a decoded key or value is read through. */
+    private final ThreadLocal<UnsafeBuffer> fields = ThreadLocal.withInitial(() -> new UnsafeBuffer(new byte[0]));
 
     private HashTable(
         final String description, final AreaAllocator area, final UnsafeBuffer header, final HashShape shape,
@@ -162,6 +192,10 @@ public final class HashTable
         this.partitionsAddress = header.addressOffset() + partitionOffset(0);
         this.slotSize = shape.slotSize();
         this.groupLength = groupLength(slotSize);
+        this.pointerKeys = shape.pointerKeys();
+        this.pointerValues = shape.pointerValues();
+        this.valueOffset = shape.valueOffset();
+        this.inlineValueLength = shape.valueMode() == VALUE_INLINE ? shape.valueCodecSize() : 0;
         this.locks = new SharedMutex[shape.partitions()];
         this.views = new View[shape.partitions()];
         this.holders = new Thread[shape.partitions()];
@@ -188,13 +222,8 @@ public final class HashTable
         final Path directory, final long fileId, final String description, final AreaAllocator area,
         final HashShape shape, final long timeoutNanos)
     {
-        final int length = fileLength(shape.partitions());
-        final UnsafeBuffer header = new UnsafeBuffer(
-            MappedFiles.createAndMap(EntryFiles.path(directory, fileId, HEADER_PART), length, description));
-        header.putLong(MAGIC_OFFSET, MAGIC);
-        header.putInt(MAJOR_VERSION_OFFSET, MAJOR_VERSION);
-        header.putInt(MINOR_VERSION_OFFSET, MINOR_VERSION);
-        header.putInt(HEADER_LENGTH_OFFSET, HEADER_LENGTH);
+        final UnsafeBuffer header = FILE.create(
+            EntryFiles.path(directory, fileId, HEADER_PART), fileLength(shape.partitions()), description);
         header.putInt(PARTITION_COUNT_OFFSET, shape.partitions());
         header.putLong(FILE_ID_OFFSET, fileId);
         header.putInt(KIND_OFFSET, shape.kind());
@@ -208,34 +237,43 @@ public final class HashTable
         header.putInt(VALUE_CODEC_SIZE_OFFSET, shape.valueCodecSize());
         putId(header, KEY_CODEC_ID_OFFSET, shape.keyCodecId());
         putId(header, VALUE_CODEC_ID_OFFSET, shape.valueCodecId());
-        // Release: whoever sees the header ready sees all of it.
-        header.putLongRelease(READY_OFFSET, READY_VALUE);
+        FILE.publish(header);
         return new HashTable(description, area, header, shape, timeoutNanos);
     }
 
-    /** Maps the header file of a published table, checking it; the caller compares {@link #shape()} with its request. */
+    /**
+     * Maps the header file of a published table, checking it; the caller compares {@link #shape()} with its request.
+     *
+     * @throws CorruptFileException naming the file, if it is not a published hash table header of this
+     *                              layout version, of this file id and of a consistent shape.
+     */
     public static HashTable attach(
         final Path directory, final long fileId, final String description, final AreaAllocator area, final long timeoutNanos)
     {
         final Path file = EntryFiles.path(directory, fileId, HEADER_PART);
-        final UnsafeBuffer header = new UnsafeBuffer(MappedFiles.mapExisting(file, HEADER_LENGTH, description));
-        final String problem = Magic.kindAndVersionProblem(header, MAGIC, MAJOR_VERSION);
-        if (problem != null)
+        final UnsafeBuffer header = FILE.attach(file, HEADER_LENGTH, description, false);
+        final long recordedFileId = header.getLong(FILE_ID_OFFSET);
+        if (recordedFileId != fileId)
         {
-            throw corrupt(file, description, problem);
+            throw FILE.corrupt(file, description, "its header records file id " + recordedFileId +
+                " but the registry records " + fileId + " for it");
         }
         final int partitions = header.getInt(PARTITION_COUNT_OFFSET);
-        if (header.getLongVolatile(READY_OFFSET) != READY_VALUE || header.getLong(FILE_ID_OFFSET) != fileId ||
-            partitions <= 0 || Integer.bitCount(partitions) != 1 || header.capacity() < fileLength(partitions) ||
-            header.getInt(SLOT_SIZE_OFFSET) != ((header.getInt(ENTRY_SIZE_OFFSET) + 7) & -8) ||
-            header.getInt(SLOT_SIZE_OFFSET) <= 0)
+        if (partitions <= 0 || Integer.bitCount(partitions) != 1 ||
+            partitions > (header.capacity() - HEADER_LENGTH) / PARTITION_LENGTH)
         {
-            throw corrupt(file, description, "its header (file id " + header.getLong(FILE_ID_OFFSET) + ", " + partitions +
-                " partitions, " + header.capacity() + " bytes) does not match the registry's file id " + fileId +
-                " or was never published");
+            throw FILE.corrupt(file, description, "it records " + partitions + " partitions but has " + header.capacity() +
+                " bytes: the count is not a power of two, or the file was truncated");
+        }
+        final int entrySize = header.getInt(ENTRY_SIZE_OFFSET);
+        final int slotSize = header.getInt(SLOT_SIZE_OFFSET);
+        if (slotSize <= 0 || slotSize != ((entrySize + 7) & -8))
+        {
+            throw FILE.corrupt(file, description, "it records slots of " + slotSize + " bytes for entries of " + entrySize +
+                " bytes, not the entry size rounded up to 8");
         }
         final HashShape shape = new HashShape(
-            header.getInt(KIND_OFFSET), partitions, header.getInt(KEY_SIZE_OFFSET), header.getInt(ENTRY_SIZE_OFFSET),
+            header.getInt(KIND_OFFSET), partitions, header.getInt(KEY_SIZE_OFFSET), entrySize,
             header.getInt(KEY_MODE_OFFSET), header.getInt(VALUE_MODE_OFFSET), header.getInt(VALUE_OFFSET_OFFSET),
             getId(header, KEY_CODEC_ID_OFFSET), header.getInt(KEY_CODEC_SIZE_OFFSET),
             getId(header, VALUE_CODEC_ID_OFFSET), header.getInt(VALUE_CODEC_SIZE_OFFSET), area.sizeLimit());
@@ -276,10 +314,16 @@ public final class HashTable
         return size;
     }
 
-    /** The header file's length. */
-    public long headerLength()
+    /** Bytes of all of the table's files (its area and its header file); read without locks. */
+    public long reservedBytes()
     {
-        return header.capacity();
+        return area.statistics().reservedBytes() + header.capacity();
+    }
+
+    /** Bytes of the table's area in use by bucket tables and blocks; read without locks. */
+    public long bytesInUse()
+    {
+        return area.bytesInUse();
     }
 
     public int partitions()
@@ -311,10 +355,10 @@ public final class HashTable
      */
     public View[] longViews()
     {
-        if (slotSize != LONG_SLOT_LENGTH || shape.valueOffset() != Long.BYTES)
+        if (slotSize != LONG_SLOT_LENGTH || valueOffset != Long.BYTES)
         {
             throw new IllegalStateException(description + " has " + slotSize + "-byte slots with the value at byte " +
-                shape.valueOffset() + ", not 8-byte keys and values");
+                valueOffset + ", not 8-byte keys and values");
         }
         return views;
     }
@@ -329,18 +373,15 @@ public final class HashTable
     // ---------------------------------------------------------------------------------------------
 
     /**
-     * Takes partition {@code p}'s lock, repairing it first if its last owner died holding it (or
-     * left its version odd). Bounded by the registry's timeout.
-     */
-    /**
-     * Takes partition {@code p}'s lock (repairing the partition first if its last holder died), for
-     * an operation that runs no caller code while it holds it, so that the same thread cannot ask for
-     * it again: SharedMap, whose codecs and functions run outside its locks.
+     * Takes partition {@code p}'s lock (repairing the partition first if its last holder died, or left
+     * its version odd), for an operation that runs no caller code while it holds it, so that the same
+     * thread cannot ask for it again: SharedMap, whose codecs and functions run outside its locks.
+     * Bounded by the registry's timeout.
      */
     public void lock(final int p)
     {
         final boolean tookOver = locks[p].lock(timeoutNanos);
-        if (tookOver || (header.getLongVolatile(partitionOffset(p) + VERSION_OFFSET) & 1) != 0)
+        if (tookOver || SeqLock.isWriting(SeqLock.version(versionAddress(p))))
         {
             try
             {
@@ -384,37 +425,6 @@ public final class HashTable
         unlock(p);
     }
 
-    /** Under the lock: makes the version odd before changes lock-free readers could see. */
-    public void beginWrite(final int p)
-    {
-        final int offset = partitionOffset(p) + VERSION_OFFSET;
-        header.putLong(offset, header.getLong(offset) + 1);
-        // The odd version is visible before any of the changes that follow.
-        VarHandle.releaseFence();
-    }
-
-    /** Under the lock: makes the version even again; release, so the changes are visible before it. */
-    public void endWrite(final int p)
-    {
-        final int offset = partitionOffset(p) + VERSION_OFFSET;
-        header.putLongRelease(offset, header.getLong(offset) + 1);
-    }
-
-    /** The version to start an optimistic read with; odd means a writer is at work. */
-    public long readVersion(final int p)
-    {
-        // Volatile: acquire, so the reads that follow see what the writer published before it.
-        return UnsafeApi.getLongVolatile(null, partitionAddress(p) + VERSION_OFFSET);
-    }
-
-    /** Whether an optimistic read that started at {@code version} saw a consistent state. */
-    public boolean validate(final int p, final long version)
-    {
-        // Every read of the attempt completes before the version is read again.
-        VarHandle.acquireFence();
-        return UnsafeApi.getLong(null, partitionAddress(p) + VERSION_OFFSET) == version;
-    }
-
     /**
      * Runs {@code read} on partition {@code p}'s table without its lock and returns the first result
      * read under an unchanged even version, or {@code undecided} when writers kept intervening for
@@ -426,23 +436,25 @@ public final class HashTable
      */
     public <C, T> T readOptimistically(final int p, final C context, final BiFunction<View, C, T> read, final T undecided)
     {
+        final long version = versionAddress(p);
         try
         {
             for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++)
             {
-                final long version = readVersion(p);
-                if ((version & 1) != 0)
+                final long before = SeqLock.beginRead(version);
+                if (SeqLock.isWriting(before))
                 {
                     Thread.onSpinWait();
                     continue;
                 }
-                final View view = optimisticView(p);
-                if (view == null)
+                final View view = views[p];
+                if (view.resizeCount != UnsafeApi.getLong(null, partitionAddress(p) + RESIZE_COUNT_OFFSET))
                 {
+                    // A table this process has not resolved (or a stale one): only the lock may resolve it.
                     return undecided;
                 }
                 final T result = read.apply(view, context);
-                if (validate(p, version))
+                if (SeqLock.validate(version, before))
                 {
                     return result;
                 }
@@ -455,37 +467,50 @@ public final class HashTable
         return undecided;
     }
 
-    /** In an optimistic read, after {@link #readVersion}: the cached view if it is current, else null (take the lock). */
-    public View optimisticView(final int p)
-    {
-        final View view = views[p];
-        return view.resizeCount == UnsafeApi.getLong(null, partitionAddress(p) + RESIZE_COUNT_OFFSET) ? view : null;
-    }
-
     /** The address of partition {@code p}'s record; masked, so that no {@code p} can reach outside the header. */
     private long partitionAddress(final int p)
     {
         return partitionsAddress + (long)(p & partitionMask) * PARTITION_LENGTH;
     }
 
+    /** The address of partition {@code p}'s version, its {@link SeqLock}. */
+    private long versionAddress(final int p)
+    {
+        return partitionAddress(p) + VERSION_OFFSET;
+    }
+
+    /**
+     * Under the lock taken over from a dead holder, or found with an odd version: puts the partition
+     * back in order before anyone uses it.
+     * <ol>
+     *   <li>Makes the version odd (a dead writer may have left it so) and bumps the resize count, so
+     *       that no process keeps using a stale view.</li>
+     *   <li>Forgets a pending table, and frees it unless the swap had happened.</li>
+     *   <li>Recounts live entries and tombstones from the control bytes.</li>
+     *   <li>Forgets pending key and value blocks, and frees them unless a full slot links them.</li>
+     *   <li>Makes the version even ({@link SeqLock#repair}).</li>
+     * </ol>
+     */
     private void repair(final int p, final boolean tookOver)
     {
         final int po = partitionOffset(p);
-        final long version = header.getLong(po + VERSION_OFFSET);
-        if ((version & 1) == 0)
+        final long version = versionAddress(p);
+        if (!SeqLock.isWriting(SeqLock.version(version)))
         {
-            header.putLong(po + VERSION_OFFSET, version + 1);
+            SeqLock.beginWrite(version);
         }
-        // First: every process re-resolves the table before it could use a stale mapping.
+        // Volatile, first: every process re-resolves the table before it could use a stale mapping.
         header.putLongVolatile(po + RESIZE_COUNT_OFFSET, header.getLong(po + RESIZE_COUNT_OFFSET) + 1);
         final long table = header.getLong(po + TABLE_OFFSET);
         final long pendingTable = header.getLong(po + PENDING_TABLE_OFFSET);
+        // Release: forgotten before it is freed, so that a repair that dies in between leaks it rather
+        // than leave the next one to free memory the area may have handed out again.
+        header.putLongRelease(po + PENDING_TABLE_OFFSET, 0);
         int freed = 0;
         if (pendingTable != 0 && pendingTable != table)
         {
             freed += freeUnlinked(pendingTable);
         }
-        header.putLongRelease(po + PENDING_TABLE_OFFSET, 0);
         final View view = view(p);
         int live = 0;
         int tombstones = 0;
@@ -503,8 +528,8 @@ public final class HashTable
                 {
                     live++;
                     final int slot = groupOffset + GROUP_WIDTH + j * slotSize;
-                    keyLinked |= shape.pointerKeys() && view.mapping.getLong(slot) == pendingKey;
-                    valueLinked |= shape.pointerValues() && view.mapping.getLong(slot + shape.valueOffset()) == pendingValue;
+                    keyLinked |= pointerKeys && view.mapping.getLong(slot + KEY_FIELD_OFFSET) == pendingKey;
+                    valueLinked |= pointerValues && view.mapping.getLong(slot + valueOffset) == pendingValue;
                 }
                 else if (ctrl == CTRL_DELETED)
                 {
@@ -512,6 +537,8 @@ public final class HashTable
                 }
             }
         }
+        // Forgotten before they are freed, as the pending table.
+        clearPendingBlocks(po);
         if (pendingKey != 0 && !keyLinked)
         {
             freed += freeUnlinked(pendingKey);
@@ -520,11 +547,9 @@ public final class HashTable
         {
             freed += freeUnlinked(pendingValue);
         }
-        header.putLong(po + PENDING_KEY_OFFSET, 0);
-        header.putLong(po + PENDING_VALUE_OFFSET, 0);
         header.putInt(po + LIVE_OFFSET, live);
         header.putInt(po + TOMBSTONES_OFFSET, tombstones);
-        header.putLongRelease(po + VERSION_OFFSET, (header.getLong(po + VERSION_OFFSET) | 1) + 1);
+        SeqLock.repair(version);
         LOG.log(System.Logger.Level.WARNING, "{0}: {1} partition {2} (recounted {3} entries, freed {4} unlinked blocks)",
             description, tookOver ? "took over the lock of a dead process and repaired" : "repaired", p, live, freed);
     }
@@ -538,24 +563,11 @@ public final class HashTable
         }
         catch (final DsmRegistryException ex)
         {
-            // Only possible if the dead owner freed it itself after all: nothing is lost by leaving it.
+            // Not expected (every writer forgets a block before it frees it): leaving it loses nothing.
             LOG.log(System.Logger.Level.WARNING, "{0}: block 0x{1} named pending was not freed: {2}",
                 description, Long.toHexString(pointer), ex.getMessage());
             return 0;
         }
-    }
-
-    /** Names a block allocated under the lock that a slot will link, so a taker can free it if this process dies first. */
-    public void setPendingKey(final int p, final long pointer)
-    {
-        // Release: named before it is filled.
-        header.putLongRelease(partitionOffset(p) + PENDING_KEY_OFFSET, pointer);
-    }
-
-    /** See {@link #setPendingKey}. */
-    public void setPendingValue(final int p, final long pointer)
-    {
-        header.putLongRelease(partitionOffset(p) + PENDING_VALUE_OFFSET, pointer);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -678,18 +690,23 @@ public final class HashTable
         return -1;
     }
 
-    /** The value of {@code key} in a table of 16-byte slots, or {@code absent}: the full probe behind {@link #tryGetLong}. */
-    private static long probeLong(final View view, final long hash, final long key, final long absent)
+    /**
+     * The value of the entry at {@code position} of a table of 16-byte slots, a position
+     * {@link #findLong} returned for this view (so inside its table): read by address.
+     */
+    public static long longValue(final View view, final long position)
     {
-        final long position = findLong(view, hash, key);
-        if (position < 0)
-        {
-            return absent;
-        }
         final long value = UnsafeApi.getLong(
             null, view.address + (position >>> 3) + GROUP_WIDTH + (position & 7) * LONG_SLOT_LENGTH + Long.BYTES);
         Reference.reachabilityFence(view);
         return value;
+    }
+
+    /** The value of {@code key} in a table of 16-byte slots, or {@code absent}: the full probe behind {@link #tryGetLong}. */
+    private static long probeLong(final View view, final long hash, final long key, final long absent)
+    {
+        final long position = findLong(view, hash, key);
+        return position < 0 ? absent : longValue(view, position);
     }
 
     /**
@@ -699,7 +716,7 @@ public final class HashTable
      * table is stale or unresolved): the caller then retries or takes the lock.
      *
      * <p>Kept short because every instruction and every dependent load here limits how many reads a
-     * core overlaps. Static, over the {@link #views()} array the caller holds, which saves the
+     * core overlaps. Static, over the {@link #longViews()} array the caller holds, which saves the
      * dereference of the table on the hottest path. The view is read before the version, since a
      * stale view is still safe to probe (it holds its mapping and was bounds-checked when made) and
      * is rejected afterwards by the resize count. A key that is the first tag match of its home group,
@@ -710,8 +727,7 @@ public final class HashTable
         final View view = views[partition(hash, views.length)];
         final long record = view.record;
         final long groupAddress = view.probeAddress + ((((hash >>> 7) & 0xFFFF_FFFFL) * view.probeGroups) >>> 32) * LONG_GROUP_LENGTH;
-        // Acquire: the table reads below see what the writer published before this version.
-        final long version = UnsafeApi.getLongVolatile(null, record + VERSION_OFFSET);
+        final long version = SeqLock.beginRead(record + VERSION_OFFSET);
         final long ctrl = controlWord(groupAddress);
         final long match = matchTag(ctrl, hash);
         // The lowest match is bit 8j + 7 for slot j, whose key is at GROUP_WIDTH + 16j: 2 * bit - 14. Read
@@ -729,22 +745,9 @@ public final class HashTable
         }
         final long resizeCount = UnsafeApi.getLong(null, record + RESIZE_COUNT_OFFSET);
         final long expectedResizeCount = view.resizeCount;
-        // Every read of the attempt completes before the version is read again.
-        VarHandle.acquireFence();
-        final boolean unchanged = UnsafeApi.getLong(null, record + VERSION_OFFSET) == version;
+        final boolean unchanged = SeqLock.validate(record + VERSION_OFFSET, version);
         Reference.reachabilityFence(view);
-        return unchanged && (version & 1) == 0 && resizeCount == expectedResizeCount ? value : UNDECIDED;
-    }
-
-    /**
-     * The 8 bytes at {@code offset} of the slot at {@code position}, a position {@link #findLong}
-     * returned for this view (so inside its table): read by address.
-     */
-    public long slotLong(final View view, final long position, final int offset)
-    {
-        final long value = UnsafeApi.getLong(null, view.address + slotOffset(position) + offset);
-        Reference.reachabilityFence(view);
-        return value;
+        return unchanged && resizeCount == expectedResizeCount ? value : UNDECIDED;
     }
 
     /** A group's control bytes as one long, byte 0 lowest, on any platform. */
@@ -786,15 +789,12 @@ public final class HashTable
 
     private boolean keyEquals(final UnsafeBuffer mapping, final int slot, final DirectBuffer key, final int offset, final int length)
     {
-        if (!shape.pointerKeys())
+        if (!pointerKeys)
         {
-            return bytesEqual(mapping, slot, key, offset, length);
+            return bytesEqual(mapping, slot + KEY_FIELD_OFFSET, key, offset, length);
         }
-        final long pointer = mapping.getLong(slot);
-        final UnsafeBuffer block = area.mapping(pointer, Integer.BYTES);
-        final int at = (int)pointerOffset(pointer);
-        return block.getInt(at) == length && at + Integer.BYTES + length <= block.capacity() &&
-            bytesEqual(block, at + Integer.BYTES, key, offset, length);
+        final DirectBuffer stored = field(mapping, slot + KEY_FIELD_OFFSET, true, 0);
+        return stored.capacity() == length && bytesEqual(stored, 0, key, offset, length);
     }
 
     private static boolean bytesEqual(final DirectBuffer a, final int aOffset, final DirectBuffer b, final int bOffset, final int length)
@@ -818,31 +818,314 @@ public final class HashTable
     }
 
     /** The hash of the key held by the slot at {@code slot} of {@code mapping}. */
-    public long slotHash(final UnsafeBuffer mapping, final int slot)
+    private long slotHash(final UnsafeBuffer mapping, final int slot)
     {
-        if (!shape.pointerKeys())
+        if (!pointerKeys)
         {
-            return Hashing.hashBytes(mapping, slot, shape.keySize());
+            return Hashing.hashBytes(mapping, slot + KEY_FIELD_OFFSET, shape.keySize());
         }
-        final long pointer = mapping.getLong(slot);
-        final UnsafeBuffer block = area.mapping(pointer, Integer.BYTES);
-        final int at = (int)pointerOffset(pointer);
-        final int length = block.getInt(at);
-        area.mapping(pointer, Integer.BYTES + length);
-        return Hashing.hashBytes(block, at + Integer.BYTES, length);
+        final DirectBuffer key = field(mapping, slot + KEY_FIELD_OFFSET, true, 0);
+        return Hashing.hashBytes(key, 0, key.capacity());
     }
 
     // ---------------------------------------------------------------------------------------------
-    // Insert and delete, under the lock
+    // Keys and values of maps: the one decoder of fields and blocks
+    // ---------------------------------------------------------------------------------------------
+
+    /**
+     * The encoded key of the entry at {@code position} of {@code view}: through this thread's flyweight,
+     * valid until this thread decodes another key or value of this table. Checked, so that a torn
+     * optimistic read throws rather than reads outside its mappings.
+     */
+    public DirectBuffer key(final View view, final long position)
+    {
+        return field(view.mapping, slotOffset(position) + KEY_FIELD_OFFSET, pointerKeys, shape.keySize());
+    }
+
+    /** The encoded value of the entry at {@code position}: as {@link #key}. */
+    public DirectBuffer value(final View view, final long position)
+    {
+        return field(view.mapping, slotOffset(position) + valueOffset, pointerValues, inlineValueLength);
+    }
+
+    /**
+     * The one decoder of a slot's field (HashDescriptor): this thread's flyweight pointed at the
+     * field's bytes, {@code inlineLength} bytes of the slot itself, or in pointer mode the bytes of
+     * the block the field names, whose recorded length is checked against the block's mapping.
+     */
+    private DirectBuffer field(final UnsafeBuffer mapping, final int fieldOffset, final boolean pointer, final int inlineLength)
+    {
+        final UnsafeBuffer field = fields.get();
+        if (!pointer)
+        {
+            field.wrap(mapping, fieldOffset, inlineLength);
+            return field;
+        }
+        final long block = mapping.getLong(fieldOffset);
+        final UnsafeBuffer blockMapping = area.mapping(block, BLOCK_DATA_OFFSET);
+        final int at = (int)pointerOffset(block);
+        final int length = blockMapping.getInt(at + BLOCK_LENGTH_OFFSET);
+        if (length < 0 || at + blockLength(length) > blockMapping.capacity())
+        {
+            throw corruptTable(-1, "a block at 0x" + Long.toHexString(block) + " records " + length +
+                " bytes, past the end of its segment of " + blockMapping.capacity() + " bytes");
+        }
+        field.wrap(blockMapping, at + BLOCK_DATA_OFFSET, length);
+        return field;
+    }
+
+    /** Allocates a block holding the first {@code length} bytes of {@code bytes}; not yet named pending. */
+    private long allocateBlock(final DirectBuffer bytes, final int length)
+    {
+        final long size = blockLength(length);
+        final long block;
+        try
+        {
+            block = area.allocate(size, AreaAllocator.NO_OOM);
+        }
+        catch (final InvalidSizeException ex)
+        {
+            throw blockOutOfSpace(size, ex);
+        }
+        if (block == 0)
+        {
+            throw blockOutOfSpace(size, null);
+        }
+        final UnsafeBuffer mapping = area.mapping(block, (int)size);
+        final int at = (int)pointerOffset(block);
+        mapping.putInt(at + BLOCK_LENGTH_OFFSET, length);
+        mapping.putBytes(at + BLOCK_DATA_OFFSET, bytes, 0, length);
+        return block;
+    }
+
+    private void freeBlock(final long block)
+    {
+        if (block != 0)
+        {
+            area.free(block);
+        }
+    }
+
+    private OutOfSpaceException blockOutOfSpace(final long size, final Throwable cause)
+    {
+        final OutOfSpaceException ex = new OutOfSpaceException("cannot insert into " + description + ": a block of " + size +
+            " bytes does not fit its size limit of " + area.sizeLimit() + " bytes (" + area.statistics().reservedBytes() +
+            " reserved) or the file system. Remove entries, or create the map with a larger MapOptions.sizeLimit");
+        if (cause != null)
+        {
+            ex.initCause(cause);
+        }
+        return ex;
+    }
+
+    /** An inline value field: the first {@code length} (up to 8) bytes of {@code value}, zero-padded, in platform order. */
+    private static long inlineValue(final DirectBuffer value, final int length)
+    {
+        if (length == Long.BYTES)
+        {
+            return value.getLong(0);
+        }
+        long littleEndian = 0;
+        for (int i = length - 1; i >= 0; i--)
+        {
+            littleEndian = (littleEndian << 8) | (value.getByte(i) & 0xFF);
+        }
+        return NATIVE_LITTLE_ENDIAN ? littleEndian : Long.reverseBytes(littleEndian);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Writes of maps, under the lock: write protocols 1 to 3
+    // ---------------------------------------------------------------------------------------------
+
+    /**
+     * Under the lock, for a key {@link #find} did not find: inserts it with its value (write protocol 1),
+     * the fields being the first {@code keyLength} bytes of {@code key} and {@code valueLength} bytes of
+     * {@code value}, encoded.
+     *
+     * @throws OutOfSpaceException if a block or the table's growth needs memory past the size limit or the
+     *                             file system's; the table is unchanged.
+     */
+    public void insert(
+        final int p, final long hash, final DirectBuffer key, final int keyLength, final DirectBuffer value, final int valueLength)
+    {
+        final int po = partitionOffset(p);
+        long keyBlock = 0;
+        long valueBlock = 0;
+        final long position;
+        try
+        {
+            if (pointerKeys)
+            {
+                keyBlock = allocateBlock(key, keyLength);
+                // Release: named before a slot can link it, so that a taker frees it unless one does.
+                header.putLongRelease(po + PENDING_KEY_OFFSET, keyBlock);
+            }
+            if (pointerValues)
+            {
+                valueBlock = allocateBlock(value, valueLength);
+                // Release: as the key block.
+                header.putLongRelease(po + PENDING_VALUE_OFFSET, valueBlock);
+            }
+            position = claim(p, hash);
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            clearPendingBlocks(po);
+            freeBlock(keyBlock);
+            freeBlock(valueBlock);
+            throw ex;
+        }
+        final View view = views[p];
+        final int slot = slotOffset(position);
+        final long version = versionAddress(p);
+        SeqLock.beginWrite(version);
+        if (pointerKeys)
+        {
+            view.mapping.putLong(slot + KEY_FIELD_OFFSET, keyBlock);
+        }
+        else
+        {
+            view.mapping.putBytes(slot + KEY_FIELD_OFFSET, key, 0, keyLength);
+        }
+        view.mapping.putLong(slot + valueOffset, pointerValues ? valueBlock : inlineValue(value, valueLength));
+        publish(p, view, position, hash);
+        SeqLock.endWrite(version);
+        if (pointerKeys || pointerValues)
+        {
+            clearPendingBlocks(po);
+        }
+    }
+
+    /** {@link #insert} into a table of 16-byte slots (Long -> Long): no blocks, no buffers. */
+    public void insertLong(final int p, final long hash, final long key, final long value)
+    {
+        final long position = claim(p, hash);
+        final View view = views[p];
+        final int slot = slotOffset(position);
+        final long version = versionAddress(p);
+        SeqLock.beginWrite(version);
+        view.mapping.putLong(slot + KEY_FIELD_OFFSET, key);
+        view.mapping.putLong(slot + valueOffset, value);
+        publish(p, view, position, hash);
+        SeqLock.endWrite(version);
+    }
+
+    /**
+     * Under the lock: replaces the value of the entry at {@code position} with {@code valueLength} bytes
+     * of {@code value}, encoded (write protocol 2).
+     *
+     * @throws OutOfSpaceException if a new value block needs memory past the size limit; the entry is unchanged.
+     */
+    public void replaceValue(final int p, final View view, final long position, final DirectBuffer value, final int valueLength)
+    {
+        final int field = slotOffset(position) + valueOffset;
+        if (!pointerValues)
+        {
+            replaceField(p, view, field, inlineValue(value, valueLength));
+            return;
+        }
+        final int po = partitionOffset(p);
+        final long block = allocateBlock(value, valueLength);
+        // Release: named before the slot links it.
+        header.putLongRelease(po + PENDING_VALUE_OFFSET, block);
+        final long old = view.mapping.getLong(field);
+        replaceField(p, view, field, block);
+        clearPendingBlocks(po);
+        area.free(old);
+    }
+
+    /** {@link #replaceValue} in a table of 16-byte slots (Long -> Long), at a position {@link #findLong} returned. */
+    public void replaceLong(final int p, final View view, final long position, final long value)
+    {
+        replaceField(p, view, slotOffset(position) + valueOffset, value);
+    }
+
+    /** A value field's one 8-byte store, inside an odd version. */
+    private void replaceField(final int p, final View view, final int field, final long bits)
+    {
+        final long version = versionAddress(p);
+        SeqLock.beginWrite(version);
+        view.mapping.putLong(field, bits);
+        SeqLock.endWrite(version);
+    }
+
+    /** Under the lock: deletes the entry at {@code position} and frees its blocks (write protocol 3). */
+    public void delete(final int p, final View view, final long position)
+    {
+        final int slot = slotOffset(position);
+        final long keyBlock = pointerKeys ? view.mapping.getLong(slot + KEY_FIELD_OFFSET) : 0;
+        final long valueBlock = pointerValues ? view.mapping.getLong(slot + valueOffset) : 0;
+        final long version = versionAddress(p);
+        SeqLock.beginWrite(version);
+        unlink(p, view, position);
+        SeqLock.endWrite(version);
+        // Unlinked first: a crash between the two leaks these blocks, never leaves a slot pointing at freed memory.
+        freeBlock(keyBlock);
+        freeBlock(valueBlock);
+    }
+
+    /** Forgets the pending key and value blocks of partition {@code po}: linked, or about to be freed. */
+    private void clearPendingBlocks(final int po)
+    {
+        // Release: forgotten only after the write that linked them. (A failed insert and a repair forget
+        // them before they free them: a crash in between leaks them rather than leave them to be freed twice.)
+        header.putLongRelease(po + PENDING_KEY_OFFSET, 0);
+        header.putLongRelease(po + PENDING_VALUE_OFFSET, 0);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Entry writes of SharedHash, under the lock: write protocol 4
+    // ---------------------------------------------------------------------------------------------
+
+    /** Under the lock: opens a write in which the caller changes entries' bytes itself; lock-free readers wait for its end. */
+    public void beginEntryWrite(final int p)
+    {
+        SeqLock.beginWrite(versionAddress(p));
+    }
+
+    /**
+     * Under the lock, for a key {@link #find} did not find: inserts a zeroed entry whose key is the first
+     * {@code keyLength} bytes of {@code key}, and opens an entry write, which the caller ends with
+     * {@link #endEntryWrite}.
+     *
+     * @return the entry's position in {@link #view}{@code (p)}.
+     * @throws OutOfSpaceException if the table must grow and has no room; the table is unchanged and no write is open.
+     */
+    public long insertEntry(final int p, final long hash, final DirectBuffer key, final int keyLength)
+    {
+        final long position = claim(p, hash);
+        final View view = views[p];
+        final int slot = slotOffset(position);
+        beginEntryWrite(p);
+        view.mapping.setMemory(slot, slotSize, (byte)0);
+        view.mapping.putBytes(slot + KEY_FIELD_OFFSET, key, 0, keyLength);
+        publish(p, view, position, hash);
+        return position;
+    }
+
+    /** Inside an entry write: deletes the entry at {@code position} (entries of SharedHash have no blocks). */
+    public void deleteInEntryWrite(final int p, final View view, final long position)
+    {
+        unlink(p, view, position);
+    }
+
+    /** Ends the entry write {@link #beginEntryWrite} or {@link #insertEntry} opened. */
+    public void endEntryWrite(final int p)
+    {
+        SeqLock.endWrite(versionAddress(p));
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Slots: claim, publish, unlink, growth
     // ---------------------------------------------------------------------------------------------
 
     /**
      * Under the lock, for a key that is absent: the position of a free slot for it, growing the
-     * partition's table first if it is full (which may replace {@link #view}).
+     * partition's table first if it is full (which replaces {@code views[p]}).
      *
      * @throws OutOfSpaceException if growth needs memory past the size limit or the file system's.
      */
-    public long claim(final int p, final long hash)
+    private long claim(final int p, final long hash)
     {
         final int po = partitionOffset(p);
         View view = view(p);
@@ -875,8 +1158,8 @@ public final class HashTable
         throw corruptTable(-1, "a table of " + view.capacity() + " slots has no free slot although its load is below 80%");
     }
 
-    /** Under the lock and inside a write: makes the filled slot at {@code position} an entry (its control byte last). */
-    public void publish(final int p, final View view, final long position, final long hash)
+    /** Inside a write: makes the filled slot at {@code position} an entry (its control byte last) and counts it. */
+    private void publish(final int p, final View view, final long position, final long hash)
     {
         final int po = partitionOffset(p);
         final int ctrl = ctrlOffset(position);
@@ -884,22 +1167,26 @@ public final class HashTable
         {
             header.putInt(po + TOMBSTONES_OFFSET, header.getInt(po + TOMBSTONES_OFFSET) - 1);
         }
+        // Volatile: the slot's fields, written before, are complete when the entry appears.
         view.mapping.putByteVolatile(ctrl, (byte)(hash & 0x7F));
+        // Release: size() never counts an entry before its control byte.
         header.putIntRelease(po + LIVE_OFFSET, header.getInt(po + LIVE_OFFSET) + 1);
     }
 
-    /** Under the lock and inside a write: deletes the entry at {@code position}. */
-    public void remove(final int p, final View view, final long position)
+    /** Inside a write: removes the entry at {@code position} from its table and counts it. */
+    private void unlink(final int p, final View view, final long position)
     {
         final int po = partitionOffset(p);
         final int groupOffset = (int)(position >>> 3);
         // A group that still has an empty slot never made a probe go past it: no tombstone needed.
         final boolean empty = matchEmpty(view.mapping.getLong(groupOffset, ORDER)) != 0;
+        // Volatile: one store removes the entry, before its blocks may be freed.
         view.mapping.putByteVolatile(ctrlOffset(position), empty ? CTRL_EMPTY : CTRL_DELETED);
         if (!empty)
         {
             header.putInt(po + TOMBSTONES_OFFSET, header.getInt(po + TOMBSTONES_OFFSET) + 1);
         }
+        // Release: after the control byte, as in publish.
         header.putIntRelease(po + LIVE_OFFSET, header.getInt(po + LIVE_OFFSET) - 1);
     }
 
@@ -910,6 +1197,7 @@ public final class HashTable
         return (int)Math.min((slots + GROUP_WIDTH - 1) & -GROUP_WIDTH, Integer.MAX_VALUE & -GROUP_WIDTH);
     }
 
+    /** Under the lock: write protocol 5. */
     private View grow(final int p, final View old, final int live)
     {
         final int po = partitionOffset(p);
@@ -922,12 +1210,13 @@ public final class HashTable
         }
         catch (final InvalidSizeException ex)
         {
-            throw outOfSpace(p, length, live, ex);
+            throw tableOutOfSpace(p, length, live, ex);
         }
         if (pointer == 0)
         {
-            throw outOfSpace(p, length, live, null);
+            throw tableOutOfSpace(p, length, live, null);
         }
+        // Release: named before it is filled, so that a taker frees it unless it was linked.
         header.putLongRelease(po + PENDING_TABLE_OFFSET, pointer);
         final UnsafeBuffer mapping = area.mapping(pointer, (int)length);
         final int base = (int)pointerOffset(pointer);
@@ -955,11 +1244,13 @@ public final class HashTable
                 }
             }
         }
-        beginWrite(p);
+        final long version = versionAddress(p);
+        SeqLock.beginWrite(version);
         header.putLong(po + RESIZE_COUNT_OFFSET, grown.resizeCount);
         header.putLong(po + TABLE_OFFSET, pointer);
         header.putInt(po + TOMBSTONES_OFFSET, 0);
-        endWrite(p);
+        SeqLock.endWrite(version);
+        // Release: forgotten only after the swap linked it.
         header.putLongRelease(po + PENDING_TABLE_OFFSET, 0);
         views[p] = grown;
         if (old.pointer != 0)
@@ -969,7 +1260,7 @@ public final class HashTable
         return grown;
     }
 
-    private OutOfSpaceException outOfSpace(final int p, final long length, final int live, final Throwable cause)
+    private OutOfSpaceException tableOutOfSpace(final int p, final long length, final int live, final Throwable cause)
     {
         final OutOfSpaceException ex = new OutOfSpaceException("cannot insert into " + description + ": partition " + p +
             " holds " + live + " entries and needs a table of " + length + " bytes to grow, but its size limit of " +
@@ -1007,10 +1298,13 @@ public final class HashTable
     }
 
     /**
-     * Takes each partition's lock in turn and checks its table: control bytes, counts, every entry
-     * in its partition and reachable from its home group, no key twice, blocks valid.
+     * Takes each partition's lock in turn and checks its table (control bytes, counts, every entry in
+     * its partition and reachable from its home group, no key twice, blocks valid), then the area: the
+     * one verify of hashes and maps.
+     *
+     * @throws CorruptFileException listing what is inconsistent.
      */
-    public List<String> verify()
+    public void verify()
     {
         final List<String> problems = new ArrayList<>();
         for (int p = 0; p < locks.length; p++)
@@ -1029,7 +1323,12 @@ public final class HashTable
                 unlock(p);
             }
         }
-        return problems;
+        problems.addAll(area.verify());
+        if (!problems.isEmpty())
+        {
+            throw new CorruptFileException(description + " is inconsistent: " + String.join("; ", problems) +
+                ". Remove it (DsmRegistry.remove) to start it afresh");
+        }
     }
 
     private void verifyPartition(final int p, final List<String> problems)
@@ -1057,7 +1356,8 @@ public final class HashTable
                 continue;
             }
             live++;
-            final int slot = groupOffset + GROUP_WIDTH + (i & 7) * slotSize;
+            final long position = ((long)groupOffset << 3) | (i & 7);
+            final int slot = slotOffset(position);
             final long hash = slotHash(view.mapping, slot);
             if (partition(hash) != p || (hash & 0x7F) != ctrl)
             {
@@ -1065,17 +1365,17 @@ public final class HashTable
                     " or with a wrong tag");
                 continue;
             }
-            final long found = shape.pointerKeys() ? findByPointerKey(view, hash, slot) : find(view, hash, view.mapping, slot, shape.keySize());
+            final long found = pointerKeys ?
+                findDecodedKey(view, hash, key(view, position)) : find(view, hash, view.mapping, slot + KEY_FIELD_OFFSET, shape.keySize());
             if (found < 0 || slotOffset(found) != slot)
             {
                 problems.add("partition " + p + " slot " + i + (found < 0 ? " is not reachable from its home group" :
                     " holds a key that slot " + indexOf(view, found) + " also holds"));
             }
-            if (shape.pointerValues())
+            if (pointerValues)
             {
-                final long pointer = view.mapping.getLong(slot + shape.valueOffset());
-                final int length = area.mapping(pointer, Integer.BYTES).getInt((int)pointerOffset(pointer));
-                area.mapping(pointer, Integer.BYTES + length);
+                // Decoding checks the value block: its pointer, and its length against its segment.
+                value(view, position);
             }
         }
         if (live != header.getInt(po + LIVE_OFFSET) || tombstones != header.getInt(po + TOMBSTONES_OFFSET))
@@ -1089,23 +1389,17 @@ public final class HashTable
         }
     }
 
-    private long findByPointerKey(final View view, final long hash, final int slot)
+    /** {@link #find} of a key decoded from this table: copied first, since the probe decodes keys through the same flyweight. */
+    private long findDecodedKey(final View view, final long hash, final DirectBuffer key)
     {
-        final long pointer = view.mapping.getLong(slot);
-        final UnsafeBuffer block = area.mapping(pointer, Integer.BYTES);
-        final int at = (int)pointerOffset(pointer);
-        return find(view, hash, block, at + Integer.BYTES, block.getInt(at));
+        final UnsafeBuffer copy = new UnsafeBuffer(new byte[key.capacity()]);
+        copy.putBytes(0, key, 0, key.capacity());
+        return find(view, hash, copy, 0, copy.capacity());
     }
 
     private CorruptFileException corruptTable(final int p, final String problem)
     {
         return new CorruptFileException(description + " is corrupt" + (p >= 0 ? " in partition " + p : "") + ": " + problem +
             ". Remove it (DsmRegistry.remove) to start it afresh");
-    }
-
-    private static CorruptFileException corrupt(final Path file, final String description, final String problem)
-    {
-        return new CorruptFileException("file " + file + " of " + description + " cannot be used: " + problem +
-            ". Remove the entry (DsmRegistry.remove) to start it afresh");
     }
 }

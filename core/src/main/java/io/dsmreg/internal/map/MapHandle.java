@@ -7,13 +7,12 @@ import io.dsmreg.InvalidSizeException;
 import io.dsmreg.MapOptions;
 import io.dsmreg.OutOfSpaceException;
 import io.dsmreg.SharedMap;
-import io.dsmreg.internal.area.AreaAllocator;
-import io.dsmreg.internal.hash.HashHandle;
 import io.dsmreg.internal.hash.HashShape;
 import io.dsmreg.internal.hash.HashTable;
 import io.dsmreg.internal.hash.Hashing;
 import io.dsmreg.internal.layout.HashDescriptor;
 import io.dsmreg.internal.registry.EntryGeneration;
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.charset.StandardCharsets;
@@ -27,8 +26,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.BiFunction;
 
-import static io.dsmreg.internal.layout.AreaDescriptor.pointerOffset;
-
 /**
  * A {@link ConcurrentMap} in shared memory: every process that asks the registry for the same name
  * sees the same map.
@@ -41,7 +38,9 @@ import static io.dsmreg.internal.layout.AreaDescriptor.pointerOffset;
  * long n = counters.getLong(42, 0);
  * }</pre>
  * Keys and values are stored encoded by their {@link Codec}s: keys and values of up to 8 bytes
- * (keys up to 32) inside the table, larger or variable-size ones in blocks of the map's own area.
+ * (keys up to 32) inside the table, larger or variable-size ones in blocks of the map's own area
+ * ({@link HashDescriptor}). This class is the map's semantics and its codecs; the table
+ * ({@link HashTable}) stores, finds and decodes the encodings and runs every write.
  * Nulls are refused, as by {@link java.util.concurrent.ConcurrentHashMap}. Keys are equal when
  * their encodings are, and {@link #replace(Object, Object, Object)} / {@link #remove(Object, Object)}
  * compare values by their encodings too.
@@ -68,8 +67,6 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
     /** The largest encoded value. */
     public static final int MAX_VALUE_SIZE = 256 * 1024 * 1024;
 
-    private static final int INLINE_KEY_LIMIT = 32;
-    private static final int INLINE_VALUE_LIMIT = 8;
     private static final int CODEC_ID_LIMIT = HashDescriptor.CODEC_ID_LENGTH - Integer.BYTES;
 
     /** An optimistic read that could not decide: told apart from any value (and from null, absent) by identity. */
@@ -87,15 +84,10 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
     private final Codec<V> valueCodec;
     private final MapOptions options;
     private final HashTable table;
-    private final AreaAllocator area;
     private final EntryGeneration generation;
-    private final boolean pointerKeys;
-    private final boolean pointerValues;
     private final boolean longs;
     /** The table's views for getLong (maps of longs only), held here: one dereference less on the hottest path. */
     private final HashTable.View[] views;
-    private final int keySize;
-    private final int valueOffset;
     private final ThreadLocal<Scratch> scratches = ThreadLocal.withInitial(Scratch::new);
     /** {@link #lookup} as a function made once, for lock-free reads that allocate nothing for it. */
     private final BiFunction<HashTable.View, Scratch, Boolean> lookup = this::lookup;
@@ -110,13 +102,7 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
         this.valueCodec = valueCodec;
         this.options = options;
         this.table = table;
-        this.area = table.area();
         this.generation = generation;
-        final HashShape shape = table.shape();
-        this.pointerKeys = shape.pointerKeys();
-        this.pointerValues = shape.pointerValues();
-        this.keySize = shape.keySize();
-        this.valueOffset = shape.valueOffset();
         this.longs = keyCodec == Codec.LONG && valueCodec == Codec.LONG;
         this.views = longs ? table.longViews() : null;
     }
@@ -126,11 +112,11 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
     {
         final int keyFixed = checkCodec("key", keyCodec);
         final int valueFixed = checkCodec("value", valueCodec);
-        final boolean pointerKeys = keyFixed < 0 || keyFixed > INLINE_KEY_LIMIT;
-        final boolean pointerValues = valueFixed < 0 || valueFixed > INLINE_VALUE_LIMIT;
+        final boolean pointerKeys = keyFixed < 0 || keyFixed > HashDescriptor.MAX_INLINE_KEY;
+        final boolean pointerValues = valueFixed < 0 || valueFixed > HashDescriptor.VALUE_FIELD_LENGTH;
         final int keySize = pointerKeys ? Long.BYTES : keyFixed;
-        final int valueOffset = (keySize + 7) & -8;
-        return new HashShape(HashDescriptor.KIND_MAP, options.partitions(), keySize, valueOffset + Long.BYTES,
+        final int valueOffset = HashDescriptor.valueFieldOffset(keySize);
+        return new HashShape(HashDescriptor.KIND_MAP, options.partitions(), keySize, valueOffset + HashDescriptor.VALUE_FIELD_LENGTH,
             pointerKeys ? HashDescriptor.KEY_POINTER : HashDescriptor.KEY_INLINE,
             pointerValues ? HashDescriptor.VALUE_POINTER : HashDescriptor.VALUE_INLINE, valueOffset,
             keyCodec.id(), keyFixed, valueCodec.id(), valueFixed, options.sizeLimit());
@@ -207,10 +193,10 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
     }
 
     /** The value of the long key in {@code view}, or null. */
-    private Long longValue(final HashTable.View view, final long hash, final long key)
+    private static Long longValue(final HashTable.View view, final long hash, final long key)
     {
         final long position = HashTable.findLong(view, hash, key);
-        return position < 0 ? null : table.slotLong(view, position, valueOffset);
+        return position < 0 ? null : HashTable.longValue(view, position);
     }
 
     /** Whether {@code key} is present: {@link #containsKey} without boxing. */
@@ -269,12 +255,12 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
             final long position = HashTable.findLong(view, hash, key);
             if (position < 0)
             {
-                insertLong(p, hash, key, value);
+                table.insertLong(p, hash, key, value);
                 return value;
             }
-            final long old = table.slotLong(view, position, valueOffset);
+            final long old = HashTable.longValue(view, position);
             final long next = add ? old + value : value;
-            storeLong(p, view, position, next);
+            table.replaceLong(p, view, position, next);
             return add ? next : old;
         }
         finally
@@ -297,38 +283,17 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
             final long position = HashTable.findLong(view, hash, k);
             if (position < 0)
             {
-                insertLong(p, hash, k, v);
+                table.insertLong(p, hash, k, v);
                 return null;
             }
-            final long old = table.slotLong(view, position, valueOffset);
-            storeLong(p, view, position, v);
+            final long old = HashTable.longValue(view, position);
+            table.replaceLong(p, view, position, v);
             return old;
         }
         finally
         {
             table.unlock(p);
         }
-    }
-
-    /** Under the lock: replaces the value of the entry at {@code position}, one 8-byte store inside a write. */
-    private void storeLong(final int p, final HashTable.View view, final long position, final long value)
-    {
-        table.beginWrite(p);
-        view.mapping().putLong(table.slotOffset(position) + valueOffset, value);
-        table.endWrite(p);
-    }
-
-    /** Under the lock, for an absent key: inserts it, growing the partition first if it is full. */
-    private void insertLong(final int p, final long hash, final long key, final long value)
-    {
-        final long position = table.claim(p, hash);
-        final HashTable.View view = table.view(p);
-        final int slot = table.slotOffset(position);
-        table.beginWrite(p);
-        view.mapping().putLong(slot, key);
-        view.mapping().putLong(slot + valueOffset, value);
-        table.publish(p, view, position, hash);
-        table.endWrite(p);
     }
 
     private void requireLongs(final String method)
@@ -486,7 +451,7 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
                 for (long position = table.nextEntry(view, 0); position >= 0;
                     position = table.nextEntry(view, table.indexOf(view, position) + 1))
                 {
-                    delete(p, view, position);
+                    table.delete(p, view, position);
                 }
             }
             finally
@@ -515,13 +480,13 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
     /** Bytes of all of the map's files (its area and its header file); read without locks. */
     public long reservedBytes()
     {
-        return area.statistics().reservedBytes() + table.headerLength();
+        return table.reservedBytes();
     }
 
     /** Bytes of the map's area in use by tables, keys and values; read without locks. */
     public long bytesInUse()
     {
-        return area.bytesInUse();
+        return table.bytesInUse();
     }
 
     /**
@@ -531,7 +496,7 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
      */
     public void verify()
     {
-        HashHandle.verify(table);
+        table.verify();
     }
 
     /** Whether the map has been removed from the registry since this handle was returned; it can no longer grow. */
@@ -576,7 +541,7 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
         final long position = table.find(view, s.hash, s.key.buffer, 0, s.key.length);
         if (position >= 0)
         {
-            readValue(view.mapping(), table.slotOffset(position), s.current);
+            readValue(view, position, s.current);
         }
         return position >= 0;
     }
@@ -595,39 +560,38 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
             {
                 if (op == PUT || op == PUT_IF_ABSENT)
                 {
-                    insert(p, hash, s);
+                    table.insert(p, hash, s.key.buffer, s.key.length, s.value.buffer, s.value.length);
                     return true;
                 }
                 return false;
             }
-            final int slot = table.slotOffset(position);
-            readValue(view.mapping(), slot, s.current);
+            readValue(view, position, s.current);
             switch (op)
             {
                 case PUT, REPLACE ->
                 {
-                    replaceValue(p, view, slot, s.value);
+                    table.replaceValue(p, view, position, s.value.buffer, s.value.length);
                     return true;
                 }
                 case REPLACE_IF_EQUAL ->
                 {
                     if (s.current.contentEquals(s.expected))
                     {
-                        replaceValue(p, view, slot, s.value);
+                        table.replaceValue(p, view, position, s.value.buffer, s.value.length);
                         return true;
                     }
                     return false;
                 }
                 case REMOVE ->
                 {
-                    delete(p, view, position);
+                    table.delete(p, view, position);
                     return true;
                 }
                 case REMOVE_IF_EQUAL ->
                 {
                     if (s.current.contentEquals(s.expected))
                     {
-                        delete(p, view, position);
+                        table.delete(p, view, position);
                         return true;
                     }
                     return false;
@@ -644,162 +608,19 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
         }
     }
 
-    private void insert(final int p, final long hash, final Scratch s)
+    /**
+     * Copies the value of the entry at {@code position} into {@code into}. The table checked it against
+     * its mappings; its length is checked here too, since a torn read may see anything.
+     */
+    private void readValue(final HashTable.View view, final long position, final Bytes into)
     {
-        long keyBlock = 0;
-        long valueBlock = 0;
-        final long position;
-        try
+        final DirectBuffer value = table.value(view, position);
+        if (value.capacity() > MAX_VALUE_SIZE)
         {
-            if (pointerKeys)
-            {
-                keyBlock = allocateBlock(s.key);
-                table.setPendingKey(p, keyBlock);
-            }
-            if (pointerValues)
-            {
-                valueBlock = allocateBlock(s.value);
-                table.setPendingValue(p, valueBlock);
-            }
-            position = table.claim(p, hash);
+            throw new CorruptFileException("map \"" + name + "\" is corrupt: a value records " + value.capacity() +
+                " bytes, more than the largest value, " + MAX_VALUE_SIZE + ". Remove it (DsmRegistry.remove) to start it afresh");
         }
-        catch (final RuntimeException | Error ex)
-        {
-            freeBlock(keyBlock);
-            freeBlock(valueBlock);
-            table.setPendingKey(p, 0);
-            table.setPendingValue(p, 0);
-            throw ex;
-        }
-        final HashTable.View view = table.view(p);
-        final UnsafeBuffer mapping = view.mapping();
-        final int slot = table.slotOffset(position);
-        table.beginWrite(p);
-        if (pointerKeys)
-        {
-            mapping.putLong(slot, keyBlock);
-        }
-        else
-        {
-            mapping.putBytes(slot, s.key.buffer, 0, keySize);
-        }
-        mapping.putLong(slot + valueOffset, pointerValues ? valueBlock : s.value.inlineBits());
-        table.publish(p, view, position, hash);
-        table.endWrite(p);
-        if (pointerKeys || pointerValues)
-        {
-            table.setPendingKey(p, 0);
-            table.setPendingValue(p, 0);
-        }
-    }
-
-    private void replaceValue(final int p, final HashTable.View view, final int slot, final Bytes value)
-    {
-        final UnsafeBuffer mapping = view.mapping();
-        if (!pointerValues)
-        {
-            table.beginWrite(p);
-            mapping.putLong(slot + valueOffset, value.inlineBits());
-            table.endWrite(p);
-            return;
-        }
-        final long block = allocateBlock(value);
-        table.setPendingValue(p, block);
-        final long old = mapping.getLong(slot + valueOffset);
-        table.beginWrite(p);
-        mapping.putLong(slot + valueOffset, block);
-        table.endWrite(p);
-        table.setPendingValue(p, 0);
-        area.free(old);
-    }
-
-    private void delete(final int p, final HashTable.View view, final long position)
-    {
-        final int slot = table.slotOffset(position);
-        final long keyBlock = pointerKeys ? view.mapping().getLong(slot) : 0;
-        final long valueBlock = pointerValues ? view.mapping().getLong(slot + valueOffset) : 0;
-        table.beginWrite(p);
-        table.remove(p, view, position);
-        table.endWrite(p);
-        // Unlinked first: a crash between the two leaks these blocks, never leaves a slot pointing at freed memory.
-        freeBlock(keyBlock);
-        freeBlock(valueBlock);
-    }
-
-    private long allocateBlock(final Bytes bytes)
-    {
-        final long size = Integer.BYTES + (long)bytes.length;
-        final long block;
-        try
-        {
-            block = area.allocate(size, AreaAllocator.NO_OOM);
-        }
-        catch (final InvalidSizeException ex)
-        {
-            throw outOfSpace(size, ex);
-        }
-        if (block == 0)
-        {
-            throw outOfSpace(size, null);
-        }
-        final UnsafeBuffer mapping = area.mapping(block, (int)size);
-        final int at = (int)pointerOffset(block);
-        mapping.putInt(at, bytes.length);
-        mapping.putBytes(at + Integer.BYTES, bytes.buffer, 0, bytes.length);
-        return block;
-    }
-
-    private void freeBlock(final long block)
-    {
-        if (block != 0)
-        {
-            area.free(block);
-        }
-    }
-
-    private OutOfSpaceException outOfSpace(final long size, final Throwable cause)
-    {
-        final OutOfSpaceException ex = new OutOfSpaceException("cannot insert into map \"" + name + "\": a block of " + size +
-            " bytes does not fit its size limit of " + area.sizeLimit() + " bytes (" + area.statistics().reservedBytes() +
-            " reserved) or the file system. Remove entries, or create the map with a larger MapOptions.sizeLimit");
-        if (cause != null)
-        {
-            ex.initCause(cause);
-        }
-        return ex;
-    }
-
-    /** Copies the value of the slot at {@code slot} into {@code into}; bounds-checked, as a torn read may see anything. */
-    private void readValue(final UnsafeBuffer mapping, final int slot, final Bytes into)
-    {
-        if (!pointerValues)
-        {
-            into.setInline(mapping.getLong(slot + valueOffset), valueCodec.fixedSize());
-            return;
-        }
-        final long block = mapping.getLong(slot + valueOffset);
-        final UnsafeBuffer blockMapping = area.mapping(block, Integer.BYTES);
-        final int at = (int)pointerOffset(block);
-        final int length = blockMapping.getInt(at);
-        if (length < 0 || length > MAX_VALUE_SIZE || at + Integer.BYTES + (long)length > blockMapping.capacity())
-        {
-            throw new CorruptFileException("map \"" + name + "\" is corrupt: a value block at 0x" + Long.toHexString(block) +
-                " records " + length + " bytes. Remove it (DsmRegistry.remove) to start it afresh");
-        }
-        into.copyFrom(blockMapping, at + Integer.BYTES, length);
-    }
-
-    private void readKey(final UnsafeBuffer mapping, final int slot, final Bytes into)
-    {
-        if (!pointerKeys)
-        {
-            into.copyFrom(mapping, slot, keySize);
-            return;
-        }
-        final long block = mapping.getLong(slot);
-        final UnsafeBuffer blockMapping = area.mapping(block, Integer.BYTES);
-        final int at = (int)pointerOffset(block);
-        into.copyFrom(area.mapping(block, Integer.BYTES + blockMapping.getInt(at)), at + Integer.BYTES, blockMapping.getInt(at));
+        into.copyFrom(value, 0, value.capacity());
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -918,28 +739,7 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
             length = size;
         }
 
-        /** The first 8 bytes, zero-padded: an inline value. */
-        long inlineBits()
-        {
-            long bits = 0;
-            for (int i = Long.BYTES - 1; i >= 0; i--)
-            {
-                bits = (bits << 8) | (array[i] & 0xFF);
-            }
-            return java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN ? bits : Long.reverseBytes(bits);
-        }
-
-        void setInline(final long bits, final int size)
-        {
-            prepare(size);
-            final long littleEndian = java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN ? bits : Long.reverseBytes(bits);
-            for (int i = 0; i < Long.BYTES; i++)
-            {
-                array[i] = (byte)(littleEndian >>> (i * 8));
-            }
-        }
-
-        void copyFrom(final UnsafeBuffer source, final int offset, final int size)
+        void copyFrom(final DirectBuffer source, final int offset, final int size)
         {
             prepare(size);
             source.getBytes(offset, array, 0, size);
@@ -1076,10 +876,10 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
                 for (long position = table.nextEntry(view, 0); position >= 0;
                     position = table.nextEntry(view, table.indexOf(view, position) + 1))
                 {
-                    final int slot = table.slotOffset(position);
-                    readKey(view.mapping(), slot, bytes);
+                    final DirectBuffer key = table.key(view, position);
+                    bytes.copyFrom(key, 0, key.capacity());
                     batch.add(bytes.copy());
-                    readValue(view.mapping(), slot, bytes);
+                    readValue(view, position, bytes);
                     batch.add(bytes.copy());
                 }
             }
