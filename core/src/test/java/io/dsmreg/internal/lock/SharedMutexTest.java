@@ -169,30 +169,35 @@ class SharedMutexTest
     @Test
     void exactlyOneOfManyWaitersTakesOverADeadHoldersLock() throws Exception
     {
-        memory.putLong(8, SharedMutex.ownerWord(Processes.exited()));
+        final long dead = SharedMutex.ownerWord(Processes.exited());
         final int waiters = 4;
         final ExecutorService executor = Executors.newFixedThreadPool(waiters);
         try
         {
-            final CountDownLatch start = new CountDownLatch(1);
-            final List<Future<Boolean>> takeovers = new ArrayList<>();
-            for (int i = 0; i < waiters; i++)
+            // Rounds, since the waiters must find the holder dead at the same moment to race for the takeover.
+            for (int round = 0; round < 50; round++)
             {
-                takeovers.add(executor.submit(() ->
+                memory.putLong(8, dead);
+                final CountDownLatch start = new CountDownLatch(1);
+                final List<Future<Boolean>> takeovers = new ArrayList<>();
+                for (int i = 0; i < waiters; i++)
                 {
-                    start.await();
-                    final boolean takenOver = mutex.lock(LONG_NANOS);
-                    mutex.unlock();
-                    return takenOver;
-                }));
+                    takeovers.add(executor.submit(() ->
+                    {
+                        start.await();
+                        final boolean takenOver = mutex.lock(LONG_NANOS);
+                        mutex.unlock();
+                        return takenOver;
+                    }));
+                }
+                start.countDown();
+                int count = 0;
+                for (final Future<Boolean> takeover : takeovers)
+                {
+                    count += takeover.get() ? 1 : 0;
+                }
+                assertEquals(1, count, "round " + round + ": one waiter repairs; the others find a released lock");
             }
-            start.countDown();
-            int count = 0;
-            for (final Future<Boolean> takeover : takeovers)
-            {
-                count += takeover.get() ? 1 : 0;
-            }
-            assertEquals(1, count, "one waiter repairs; the others find a released lock");
         }
         finally
         {
