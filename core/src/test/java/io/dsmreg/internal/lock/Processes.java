@@ -130,10 +130,11 @@ final class Processes
             return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         }
 
+        /** Kills the parent; the JVM reaps it, and init then reaps the zombie. */
         @Override
-        public void close() throws InterruptedException
+        public void close()
         {
-            stop(parent);
+            parent.destroyForcibly();
         }
     }
 }
