@@ -13,7 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static io.dsmreg.internal.layout.RegistryDescriptor.DEFAULT_PROCESS_CAPACITY;
 import static io.dsmreg.internal.layout.RegistryDescriptor.DIRTY_SLOT_OFFSET;
@@ -250,34 +250,41 @@ class RegistryTableTest
     @Test
     void aReaderRacingAWriterOnlyEverCopiesAWholeSlot() throws InterruptedException
     {
-        final int slot = claim("raced", TYPE_SEGMENT, 3, 1);
-        // Every write keeps size = 3 k, owner pid = k and owner start = 7 k for type k: a mixed copy breaks that.
-        table.takeOver(slot, 1, 3, new ProcessIdentity(1, 7));
-        final AtomicReference<String> torn = new AtomicReference<>();
+        final int slot = claim("raced", TYPE_SEGMENT, 8, 1);
+        final int hash = RegistryTable.hash(bytes("raced"));
+        final AtomicBoolean stop = new AtomicBoolean();
+        // Every claim k writes type k, size 3 k, owner pid k, owner start 7 k and name "k": a mixed copy breaks that.
         final Thread writer = new Thread(() ->
         {
-            for (int k = 1; k <= 200_000; k++)
+            for (int k = 1; !stop.get(); k++)
             {
-                table.takeOver(slot, k, 3L * k, new ProcessIdentity(k, 7L * k));
+                table.remove(slot);
+                table.claim(slot, bytes(Integer.toString(k)), hash, k, 3L * k, k, new ProcessIdentity(k, 7L * k));
             }
         });
+        table.remove(slot);
+        table.claim(slot, bytes("1"), hash, 1, 3, 1, new ProcessIdentity(1, 7));
         writer.start();
-        int copies = 0;
-        while (writer.isAlive() || copies == 0)
+        String torn = null;
+        try
         {
-            final SlotView view = table.read(slot);
-            if (view != null)
+            for (int copy = 0; copy < 200_000 && torn == null; copy++)
             {
-                copies++;
-                final int k = view.type();
-                if ((view.generation() & 1) != 0 || view.size() != 3L * k || view.ownerPid() != k || view.ownerStart() != 7L * k)
+                final SlotView view = table.read(slot);
+                final int k = view == null ? 0 : view.type();
+                if (view != null && ((view.generation() & 1) != 0 || view.size() != 3L * k || view.ownerPid() != k ||
+                    view.ownerStart() != 7L * k || !view.name().equals(Integer.toString(k))))
                 {
-                    torn.set(view.toString());
+                    torn = view.toString();
                 }
             }
         }
-        writer.join();
-        assertNull(torn.get());
+        finally
+        {
+            stop.set(true);
+            writer.join();
+        }
+        assertNull(torn);
     }
 
     @Test
