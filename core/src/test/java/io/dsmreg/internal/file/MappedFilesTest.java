@@ -43,6 +43,18 @@ class MappedFilesTest
     }
 
     @Test
+    void aNewFileIsReservedOnTheFileSystemNotLeftSparse() throws Exception
+    {
+        final Path file = directory.resolve("1_0.dsm");
+        MappedFiles.createAndMap(file, 1 << 20, "test");
+        // A sparse file would take its pages on first touch through the mapping: SIGBUS on a full file system.
+        final Process stat = new ProcessBuilder("stat", "-c", "%b %B", file.toString()).start();
+        final String[] blocks = new String(stat.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim().split(" ");
+        assumeTrue(stat.waitFor() == 0 && blocks.length == 2, "needs stat(1) to count a file's allocated blocks");
+        assertTrue(Long.parseLong(blocks[0]) * Long.parseLong(blocks[1]) >= 1 << 20, String.join(" x ", blocks) + " bytes allocated");
+    }
+
+    @Test
     void creatingAFileThatExistsIsRefusedAndTheFileIsLeftAlone() throws IOException
     {
         final Path file = Files.write(directory.resolve("1_0.dsm"), "another process's data".getBytes(StandardCharsets.US_ASCII));
