@@ -22,7 +22,7 @@ class DirectoriesTest
     Path directory;
 
     @Test
-    void anExplicitRootWinsOverThePropertyAndIsMadeAbsolute()
+    void anExplicitRootWinsOverTheSystemPropertyWhichWinsUnlessBlank()
     {
         final String saved = System.getProperty(Directories.ROOT_PROPERTY);
         try

@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -56,7 +57,10 @@ class LockFileTest
     void closeLockFile()
     {
         otherThread.shutdownNow();
-        locks.close();
+        if (locks != null)
+        {
+            locks.close();
+        }
     }
 
     @Test
@@ -195,16 +199,16 @@ class LockFileTest
         final Process holder = LockHolder.start(file, 3);
         try
         {
-            final Thread[] waiter = new Thread[1];
+            final AtomicReference<Thread> waiter = new AtomicReference<>();
             final Future<Boolean> interruptKept = otherThread.submit(() ->
             {
-                waiter[0] = Thread.currentThread();
+                waiter.set(Thread.currentThread());
                 final DsmRegistryException ex = assertThrows(DsmRegistryException.class, () -> locks.acquire(3, LONG_NANOS, BUSY));
                 assertEquals("interrupted while waiting for a lock on " + file, ex.getMessage());
                 return Thread.interrupted();
             });
             awaitParked(waiter);
-            waiter[0].interrupt();
+            waiter.get().interrupt();
             assertTrue(interruptKept.get());
         }
         finally
@@ -214,11 +218,11 @@ class LockFileTest
         locks.acquire(3, SHORT_NANOS, BUSY).close();
     }
 
-    /** Waits until the thread in {@code thread[0]} is parked, backing off between attempts to take an OS lock. */
-    private static void awaitParked(final Thread[] thread) throws InterruptedException
+    /** Waits until {@code thread} is set and parked, backing off between attempts to take an OS lock. */
+    private static void awaitParked(final AtomicReference<Thread> thread) throws InterruptedException
     {
         final long deadline = System.nanoTime() + LONG_NANOS;
-        while (thread[0] == null || thread[0].getState() != Thread.State.TIMED_WAITING)
+        while (thread.get() == null || thread.get().getState() != Thread.State.TIMED_WAITING)
         {
             if (System.nanoTime() - deadline >= 0)
             {
