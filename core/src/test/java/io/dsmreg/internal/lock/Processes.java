@@ -73,13 +73,13 @@ final class Processes
         assertNotNull(line, "the shell printed its child's pid");
         final Zombie zombie = new Zombie(parent, Long.parseLong(line.trim()));
         final Path parentName = Path.of("/proc", Long.toString(parent.pid()), "comm");
-        awaitOrStop(parent, () -> "sleep".equals(Files.readString(parentName).trim()), "the shell became sleep");
+        awaitOrStop(zombie, () -> "sleep".equals(Files.readString(parentName).trim()), "the shell became sleep");
         ProcessHandle.of(zombie.pid).ifPresent(ProcessHandle::destroyForcibly);
-        awaitOrStop(parent, () -> zombie.state() == 'Z', "its child became a zombie");
+        awaitOrStop(zombie, () -> zombie.state() == 'Z', "its child became a zombie");
         return zombie;
     }
 
-    private static void awaitOrStop(final Process parent, final Condition condition, final String what)
+    private static void awaitOrStop(final Zombie zombie, final Condition condition, final String what)
         throws IOException, InterruptedException
     {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
@@ -87,7 +87,8 @@ final class Processes
         {
             if (System.nanoTime() - deadline >= 0)
             {
-                stop(parent);
+                ProcessHandle.of(zombie.pid).ifPresent(ProcessHandle::destroyForcibly);
+                stop(zombie.parent);
                 fail("waited in vain until " + what);
             }
             Thread.sleep(1);
