@@ -55,9 +55,11 @@ public final class MappedFiles
     {
         checkMappable(file, length);
         checkUsableSpace(file, length, what);
+        boolean created = false;
         boolean done = false;
         try (FileChannel channel = openNew(file))
         {
+            created = true;
             reserve(channel, length);
             final MappedByteBuffer mapping = channel.map(FileChannel.MapMode.READ_WRITE, 0, length);
             done = true;
@@ -73,7 +75,8 @@ public final class MappedFiles
         }
         finally
         {
-            if (!done)
+            // Only a file this call created: one that already existed belongs to someone else.
+            if (created && !done)
             {
                 deleteQuietly(file);
             }

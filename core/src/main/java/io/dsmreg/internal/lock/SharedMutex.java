@@ -126,7 +126,8 @@ public final class SharedMutex
                 continue;
             }
             final long now = System.nanoTime();
-            if (now - nextOwnerCheck >= 0)
+            // Also at the deadline, so that a timeout shorter than the check interval still takes over from the dead.
+            if (now - nextOwnerCheck >= 0 || now - start >= timeoutNanos)
             {
                 if (!isOwnerAlive(word))
                 {
