@@ -95,7 +95,7 @@ final class AreaCheck
         }
         for (final int run : freeRuns)
         {
-            problem("free run at " + AreaAllocator.describeSpan(run) + " is on no free-run list");
+            problem("free run at " + SpanList.describe(run) + " is on no free-run list");
         }
         for (int c = 0; c < SizeClasses.COUNT; c++)
         {
@@ -109,7 +109,7 @@ final class AreaCheck
             checkList("partial list of size class " + SizeClasses.size(c), block + CLASS_PARTIAL_HEAD_OFFSET, partial.get(c), -1);
             for (final int span : partial.get(c))
             {
-                problem("superblock at " + AreaAllocator.describeSpan(span) + " has free objects but is on no partial list");
+                problem("superblock at " + SpanList.describe(span) + " has free objects but is on no partial list");
             }
         }
         checkMagazines();
@@ -334,14 +334,14 @@ final class AreaCheck
         {
             if (!expected.remove(span))
             {
-                problem(what + " holds " + AreaAllocator.describeSpan(span) + ", which does not belong there (or is listed twice)");
+                problem(what + " holds " + SpanList.describe(span) + ", which does not belong there (or is listed twice)");
                 return;
             }
             final AreaSegment segment = segments.apply(spanSegment(span));
             final int entry = segment.entry(spanPage(span));
             if (segment.buffer.getInt(entry + SPAN_PREV_OFFSET) != previous)
             {
-                problem(what + ": the back link of " + AreaAllocator.describeSpan(span) + " is wrong");
+                problem(what + ": the back link of " + SpanList.describe(span) + " is wrong");
             }
             if (bucket >= 0 && freeRunBucket(segment.buffer.getInt(entry + SPAN_PAGES_OFFSET)) != bucket)
             {
