@@ -132,7 +132,7 @@ final class AreaCheck
             for (int c = 0; c < MAGAZINE_CLASSES; c++)
             {
                 final int countOffset = magazineCountOffset(slot, c);
-                // Counts before the owner: a slot is freed only after its counts are 0, and emptying one needs the class lock.
+                // Counts before the owner: a slot is freed only after its counts are 0, and emptying one needs the pool lock.
                 final int count = control.getIntVolatile(countOffset);
                 final String where = "magazine slot " + s + ", class " + SizeClasses.size(c) + " B";
                 if (count < 0 || count > MAGAZINE_CAPACITY)
