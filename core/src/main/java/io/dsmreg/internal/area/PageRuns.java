@@ -30,9 +30,8 @@ import static io.dsmreg.internal.layout.AreaSegmentDescriptor.SPAN_PAGES_OFFSET;
  * - Only the first page of a span has a kind other than none.
  *
  * The area lock must be held for every method. Every write goes through the area's transaction,
- * except to pages nobody can reach before the operation commits: the page map of pages just taken
- * (a rollback makes them a free run again, whose inner page map does not matter), and the first
- * span of a new segment (a rollback empties its table slot).
+ * except the page map of pages just taken: nobody can reach them before the operation commits, and
+ * a rollback makes them a free run again, whose inner page map does not matter.
  */
 final class PageRuns
 {
@@ -94,14 +93,7 @@ final class PageRuns
         list(runPages).unlink(area, run);
         if (runPages > pages)
         {
-            final int rest = page + pages;
-            final int restPages = runPages - pages;
-            final int restEntry = segment.entry(rest);
-            area.putInt(part, buffer, restEntry + SPAN_KIND_OFFSET, KIND_FREE);
-            area.putInt(part, buffer, restEntry + SPAN_PAGES_OFFSET, restPages);
-            area.putInt(part, buffer, segment.pageMap(rest), rest);
-            area.putInt(part, buffer, segment.pageMap(rest + restPages - 1), rest);
-            list(restPages).push(area, span(part, rest));
+            addRun(segment, page + pages, runPages - pages);
         }
         area.putInt(part, buffer, entry + SPAN_KIND_OFFSET, kind);
         area.putInt(part, buffer, entry + SPAN_PAGES_OFFSET, pages);
@@ -157,22 +149,13 @@ final class PageRuns
                 }
             }
         }
-        final int entry = segment.entry(start);
-        area.putInt(part, buffer, entry + SPAN_KIND_OFFSET, KIND_FREE);
-        area.putInt(part, buffer, entry + SPAN_PAGES_OFFSET, pages);
-        area.putInt(part, buffer, segment.pageMap(start), start);
-        area.putInt(part, buffer, segment.pageMap(start + pages - 1), start);
-        list(pages).push(area, span(part, start));
+        addRun(segment, start, pages);
     }
 
-    /** Adds the pages of a new segment, whose span table and page map are all zero, as one free run. */
+    /** Adds the pages of a new segment as one free run. */
     void add(final AreaSegment segment)
     {
-        final int entry = segment.entry(0);
-        // Unlogged: nobody reaches a page of the segment before the operation commits; a rollback empties its table slot.
-        segment.buffer.putInt(entry + SPAN_KIND_OFFSET, KIND_FREE);
-        segment.buffer.putInt(entry + SPAN_PAGES_OFFSET, segment.pageCount);
-        list(segment.pageCount).push(area, span(segment.number, 0));
+        addRun(segment, 0, segment.pageCount);
     }
 
     /** Whether all pages of {@code segment} are one free run. */
@@ -187,6 +170,19 @@ final class PageRuns
     void removeAll(final AreaSegment segment)
     {
         list(segment.pageCount).unlink(area, span(segment.number, 0));
+    }
+
+    /** Makes {@code pages} pages from page {@code start} of {@code segment}, on no list, one free run on its list. */
+    private void addRun(final AreaSegment segment, final int start, final int pages)
+    {
+        final AtomicBuffer buffer = segment.buffer;
+        final int part = segment.number;
+        final int entry = segment.entry(start);
+        area.putInt(part, buffer, entry + SPAN_KIND_OFFSET, KIND_FREE);
+        area.putInt(part, buffer, entry + SPAN_PAGES_OFFSET, pages);
+        area.putInt(part, buffer, segment.pageMap(start), start);
+        area.putInt(part, buffer, segment.pageMap(start + pages - 1), start);
+        list(pages).push(area, span(part, start));
     }
 
     private SpanList list(final int pages)

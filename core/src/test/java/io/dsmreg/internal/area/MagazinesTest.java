@@ -10,8 +10,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
 
 import static io.dsmreg.internal.layout.AreaDescriptor.MAGAZINE_CAPACITY;
 import static io.dsmreg.internal.layout.AreaDescriptor.MAGAZINE_CLASSES;
@@ -87,7 +85,7 @@ class MagazinesTest
     void eachThreadHasASlotOfItsOwnAndAnEndedThreadsSlotPassesToTheNextWithItsObjects() throws Exception
     {
         final int mine = magazines.current().slot;
-        final int ended = inThread(() ->
+        final int ended = TestAreas.inThread(() ->
         {
             final int slot = magazines.current().slot;
             push(slot, object(5));
@@ -95,7 +93,7 @@ class MagazinesTest
         });
         assertTrue(ended >= 0);
         assertNotEquals(mine, ended);
-        assertEquals(List.of(ended, object(5)), inThread(() ->
+        assertEquals(List.of(ended, object(5)), TestAreas.inThread(() ->
         {
             final int slot = magazines.current().slot;
             return List.of(slot, magazines.pop(slot, SIZE_CLASS));
@@ -107,7 +105,7 @@ class MagazinesTest
     {
         final int mine = magazines.current().slot;
         push(mine, object(2));
-        final int dead = inThread(() ->
+        final int dead = TestAreas.inThread(() ->
         {
             final int slot = magazines.current().slot;
             push(slot, object(3));
@@ -133,7 +131,7 @@ class MagazinesTest
     {
         final int dead = magazineOffset(3);
         control.putLong(dead + MAGAZINE_OWNER_OFFSET, TestAreas.deadOwner());
-        inThread(() -> magazines.current().slot);
+        TestAreas.inThread(() -> magazines.current().slot);
         assertEquals(MAGAZINE_CLASSES, sheds.stream().filter(shed -> shed.startsWith(dead + "/")).count());
     }
 
@@ -145,7 +143,7 @@ class MagazinesTest
             // Owned by this process, but by no thread of these magazines.
             control.putLong(magazineOffset(s) + MAGAZINE_OWNER_OFFSET, SELF);
         }
-        final int asked = inThread(() ->
+        final int asked = TestAreas.inThread(() ->
         {
             assertEquals(-1, magazines.current().slot);
             assertEquals(-1, magazines.current().slot, "it does not ask at every operation");
@@ -190,29 +188,5 @@ class MagazinesTest
     {
         return magazines.isCached(
             allocator.segments().segment(pointerSegment(pointer)).buffer, (int)pointerOffset(pointer), pointer, SIZE_CLASS);
-    }
-
-    private static <T> T inThread(final Supplier<T> task) throws Exception
-    {
-        final AtomicReference<T> result = new AtomicReference<>();
-        final AtomicReference<Throwable> failure = new AtomicReference<>();
-        final Thread thread = new Thread(() ->
-        {
-            try
-            {
-                result.set(task.get());
-            }
-            catch (final Throwable ex)
-            {
-                failure.set(ex);
-            }
-        });
-        thread.start();
-        thread.join();
-        if (failure.get() != null)
-        {
-            throw new AssertionError(failure.get());
-        }
-        return result.get();
     }
 }

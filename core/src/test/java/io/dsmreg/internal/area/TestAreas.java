@@ -7,11 +7,16 @@ import io.dsmreg.internal.lock.SharedMutex;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 import static io.dsmreg.internal.layout.AreaDescriptor.CONTROL_LENGTH;
 
-/** What the unit tests of the area's units share: an area of their own, its control file, and a dead lock owner. */
-final class TestAreas
+/**
+ * What the tests of the area share: an area of their own, its control file, a dead lock owner, and
+ * a task run in a thread that ends (magazines pass from ended threads to new ones).
+ */
+public final class TestAreas
 {
     static final long FILE_ID = 7;
     static final long TIMEOUT_NANOS = 5_000_000_000L;
@@ -37,5 +42,30 @@ final class TestAreas
     {
         final ProcessIdentity self = ProcessIdentity.current();
         return SharedMutex.ownerWord(new ProcessIdentity(self.pid(), self.startTime() + 1));
+    }
+
+    /** Runs {@code task} in a new thread and waits for it to end; its failure fails the caller. */
+    public static <T> T inThread(final Supplier<T> task) throws Exception
+    {
+        final AtomicReference<T> result = new AtomicReference<>();
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        final Thread thread = new Thread(() ->
+        {
+            try
+            {
+                result.set(task.get());
+            }
+            catch (final Throwable ex)
+            {
+                failure.set(ex);
+            }
+        });
+        thread.start();
+        thread.join();
+        if (failure.get() != null)
+        {
+            throw new AssertionError(failure.get());
+        }
+        return result.get();
     }
 }
