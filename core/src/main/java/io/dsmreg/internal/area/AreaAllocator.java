@@ -35,22 +35,26 @@ import static io.dsmreg.internal.layout.AreaSegmentDescriptor.pagesFor;
  *   Magazines        the per-thread stacks of free small objects
  *   AreaTransaction  a lock and its undo log: the area's own, and each pool's
  *
- * This class owns the protocols that span them: allocate, free, trim and verify, and the growth
- * policy (segment sizes, the size limit).
+ * This class owns the protocols that span them, and the growth policy (segment sizes, the size limit):
  *
- * Allocate: requests up to 8 KiB round up to a size class. Classes up to 1 KiB pop from the calling
- * thread's magazine; an empty one is refilled with up to 8 objects, each taken from its pool as one
- * pool operation. Otherwise, and for larger classes, an object is taken from a superblock of the
- * pool as one pool operation; a pool without room gets a new superblock as an area operation nested
- * in it. Larger requests take a run of whole pages as an area operation. When no free run fits, a
- * new segment is added: its size doubles every two segments, or it is an odd-sized one for a
- * request larger than that; the size limit (all files, the control file included) is checked here.
- *
- * Free: the pointer is checked (segment, page map, span kind) before anything changes. A small
- * object is pushed on the thread's magazine if its class has one (a full one sheds half of itself
- * first), or returned to its pool as one pool operation. A superblock that becomes empty goes back
- * to the free pages unless it is its pool's only one with room; a segment whose pages are then all
- * free is given back (its file deleted) except segment 1, which only trim gives back.
+ * 1. Allocate: a request up to 8 KiB rounds up to a size class. A class up to 1 KiB pops from the
+ *    calling thread's magazine; an empty one is refilled with up to 8 objects, each taken from the
+ *    pool as one pool operation. Otherwise (larger classes, threads without a magazine) an object is
+ *    taken from a superblock of the pool as one pool operation; a pool without room gets a new
+ *    superblock as an area operation nested in it. A larger request takes a run of whole pages as an
+ *    area operation. When no free run fits, a segment is added: its size doubles every two segments,
+ *    or it is an odd-sized one for a request larger than that; the size limit (all files, the
+ *    control file included) is checked then.
+ * 2. Free: the pointer is checked (segment, page map, span kind, object start, bitmap) before
+ *    anything changes. A small object is pushed on the thread's magazine if its class has one (a full
+ *    one sheds half of itself first, one pool operation per object), or returned to its pool as one
+ *    pool operation. A superblock that becomes empty goes back to the free pages unless it is its
+ *    pool's only one with room; a segment whose pages are then all free is given back (its file
+ *    deleted when the operation commits), except segment 1.
+ * 3. Trim: the magazines of dead processes, of the calling thread and of ended threads are shed,
+ *    then every empty superblock and an entirely free segment 1 are given back.
+ * 4. Verify: dead processes' magazines are reclaimed, then every lock is taken (pools in order, then
+ *    the area) and AreaCheck walks all metadata.
  *
  * Crash safety: every write to shared metadata is made in an AreaTransaction, so a process that
  * takes a lock over from a dead owner finds each operation either complete or never begun. An area
@@ -405,22 +409,24 @@ public final class AreaAllocator
             throw errors.invalidPointer(pointer, "its offset " + offset + " is inside the header of segment " + segment.number);
         }
         final int page = (offset - segment.dataOffset) >>> PAGE_SHIFT;
-        final int start = segment.buffer.getIntVolatile(segment.pageMap(page));
+        // Plain reads, without a lock: the span of an allocated block was published before its pointer reached the
+        // caller (whoever passed the pointer on ordered that) and cannot change while it is allocated. A bad pointer
+        // may read moving metadata whatever the ordering: the checks bound what it reads, and the locked paths check again.
+        final int start = segment.buffer.getInt(segment.pageMap(page));
         if (start < 0 || start > page)
         {
             throw errors.notAllocated(pointer);
         }
-        final int kind = segment.buffer.getIntVolatile(segment.entry(start) + SPAN_KIND_OFFSET);
+        final int kind = segment.buffer.getInt(segment.entry(start) + SPAN_KIND_OFFSET);
         if (kind == KIND_SUPERBLOCK)
         {
-            final int sizeClass = segment.buffer.getIntVolatile(segment.entry(start) + SPAN_SIZE_CLASS_OFFSET);
+            final int sizeClass = segment.buffer.getInt(segment.entry(start) + SPAN_SIZE_CLASS_OFFSET);
             if (sizeClass < 0 || sizeClass >= SizeClasses.COUNT)
             {
                 throw errors.notAllocated(pointer);
             }
             if (sizeClass < MAGAZINE_CLASSES)
             {
-                // Without the lock: an allocated object's superblock cannot change, so only a bad pointer reads moving metadata.
                 SizeClassPool.checkAllocated(errors, pointer, segment, page, start, sizeClass);
                 if (magazines.isCached(segment.buffer, offset, pointer, sizeClass))
                 {

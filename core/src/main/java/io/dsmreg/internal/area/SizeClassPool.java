@@ -155,6 +155,10 @@ final class SizeClassPool
             throw errors.notAllocated(pointer);
         }
         final int entry = segment.entry(start);
+        if (buffer.getInt(entry + SPAN_KIND_OFFSET) != KIND_SUPERBLOCK || buffer.getInt(entry + SPAN_SIZE_CLASS_OFFSET) != sizeClass)
+        {
+            throw errors.notAllocated(pointer);
+        }
         final int index = checkAllocated(errors, pointer, segment, page, start, sizeClass);
         final int objects = segment.pageOffset(start) + bitmapLength;
         final int bitmapWord = segment.pageOffset(start) + ((index >>> 6) << 3);
@@ -175,9 +179,10 @@ final class SizeClassPool
     }
 
     /**
-     * Checks that {@code pointer} is the start of an allocated object of {@code sizeClass} in the
-     * superblock that starts at page {@code start} of {@code segment}; returns the object's index.
-     * Static, over the class tables: it serves the lock-free free path, where every load counts.
+     * Checks that {@code pointer}, on page {@code page} of {@code segment}, is the start of an
+     * allocated object of the superblock that starts at page {@code start}, whose span table entry
+     * the caller found to be a superblock of {@code sizeClass}; returns the object's index. Static,
+     * over the class tables: it serves the lock-free free path, where every load counts.
      *
      * @throws io.dsmreg.InvalidPointerException if it is not.
      */
@@ -185,13 +190,11 @@ final class SizeClassPool
         final AreaErrors errors, final long pointer, final AreaSegment segment, final int page, final int start,
         final int sizeClass)
     {
-        final AtomicBuffer buffer = segment.buffer;
-        final int entry = segment.entry(start);
-        if (page >= start + SUPERBLOCK_PAGES || buffer.getInt(entry + SPAN_KIND_OFFSET) != KIND_SUPERBLOCK ||
-            buffer.getInt(entry + SPAN_SIZE_CLASS_OFFSET) != sizeClass)
+        if (page >= start + SUPERBLOCK_PAGES)
         {
             throw errors.notAllocated(pointer);
         }
+        final AtomicBuffer buffer = segment.buffer;
         final int objectSize = SizeClasses.size(sizeClass);
         final int objects = segment.pageOffset(start) + SizeClasses.bitmapLength(sizeClass);
         final int relative = (int)pointerOffset(pointer) - objects;
