@@ -1,5 +1,6 @@
 package io.dsmreg;
 
+import io.dsmreg.internal.area.TestAreas;
 import io.dsmreg.internal.lock.ProcessIdentity;
 import io.dsmreg.internal.lock.SharedMutex;
 import io.dsmreg.internal.lock.UndoLog;
@@ -286,24 +287,11 @@ class AreaMagazineTest extends RegistryTestBase
 
     private static void runInThread(final Runnable task) throws Exception
     {
-        final AtomicReference<Throwable> failure = new AtomicReference<>();
-        final Thread thread = new Thread(() ->
+        TestAreas.inThread(() ->
         {
-            try
-            {
-                task.run();
-            }
-            catch (final Throwable ex)
-            {
-                failure.set(ex);
-            }
+            task.run();
+            return null;
         });
-        thread.start();
-        thread.join();
-        if (failure.get() != null)
-        {
-            throw new AssertionError(failure.get());
-        }
     }
 
     private UnsafeBuffer control()

@@ -95,7 +95,7 @@ final class AreaCheck
         }
         for (final int run : freeRuns)
         {
-            problem("free run at " + AreaAllocator.describeSpan(run) + " is on no free-run list");
+            problem("free run at " + SpanList.describe(run) + " is on no free-run list");
         }
         for (int c = 0; c < SizeClasses.COUNT; c++)
         {
@@ -109,7 +109,7 @@ final class AreaCheck
             checkList("partial list of size class " + SizeClasses.size(c), block + CLASS_PARTIAL_HEAD_OFFSET, partial.get(c), -1);
             for (final int span : partial.get(c))
             {
-                problem("superblock at " + AreaAllocator.describeSpan(span) + " has free objects but is on no partial list");
+                problem("superblock at " + SpanList.describe(span) + " has free objects but is on no partial list");
             }
         }
         checkMagazines();
@@ -132,7 +132,7 @@ final class AreaCheck
             for (int c = 0; c < MAGAZINE_CLASSES; c++)
             {
                 final int countOffset = magazineCountOffset(slot, c);
-                // Counts before the owner: a slot is freed only after its counts are 0, and emptying one needs the class lock.
+                // Counts before the owner: a slot is freed only after its counts are 0, and emptying one needs the pool lock.
                 final int count = control.getIntVolatile(countOffset);
                 final String where = "magazine slot " + s + ", class " + SizeClasses.size(c) + " B";
                 if (count < 0 || count > MAGAZINE_CAPACITY)
@@ -334,14 +334,14 @@ final class AreaCheck
         {
             if (!expected.remove(span))
             {
-                problem(what + " holds " + AreaAllocator.describeSpan(span) + ", which does not belong there (or is listed twice)");
+                problem(what + " holds " + SpanList.describe(span) + ", which does not belong there (or is listed twice)");
                 return;
             }
             final AreaSegment segment = segments.apply(spanSegment(span));
             final int entry = segment.entry(spanPage(span));
             if (segment.buffer.getInt(entry + SPAN_PREV_OFFSET) != previous)
             {
-                problem(what + ": the back link of " + AreaAllocator.describeSpan(span) + " is wrong");
+                problem(what + ": the back link of " + SpanList.describe(span) + " is wrong");
             }
             if (bucket >= 0 && freeRunBucket(segment.buffer.getInt(entry + SPAN_PAGES_OFFSET)) != bucket)
             {

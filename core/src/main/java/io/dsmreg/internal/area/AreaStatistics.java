@@ -57,11 +57,6 @@ public record AreaStatistics(long reservedBytes, long bytesInUse, long segmentCo
             return null;
         }
         final UnsafeBuffer control = new UnsafeBuffer(bytes);
-        if (control.getLong(MAGIC_OFFSET) != MAGIC || control.getInt(MAJOR_VERSION_OFFSET) != MAJOR_VERSION ||
-            control.getLong(READY_OFFSET) != READY_VALUE)
-        {
-            return null;
-        }
-        return of(control);
+        return AreaAllocator.CONTROL_FILE.isPublished(control) ? of(control) : null;
     }
 }

@@ -130,10 +130,14 @@ public final class HeaderedFile
         return buffer;
     }
 
-    /** Whether a mapped header carries this kind's magic and ready word: for headers checked field by field. */
+    /**
+     * Whether a mapped (or copied) header carries this kind's magic, its major version and the ready
+     * word: for readers that must not throw, such as listings, which skip a file that fails.
+     */
     public boolean isPublished(final UnsafeBuffer header)
     {
-        return header.getLong(MAGIC_OFFSET) == magic && header.getLongVolatile(readyOffset) == READY_VALUE;
+        return header.getLong(MAGIC_OFFSET) == magic && header.getInt(MAJOR_VERSION_OFFSET) == majorVersion &&
+            header.getLongVolatile(readyOffset) == READY_VALUE;
     }
 
     /** The header length of this kind. */

@@ -38,8 +38,8 @@ import io.dsmreg.internal.lock.UndoLog;
  *  |  1344 | free-run list heads       | 32 x int: bucket b holds free runs of 2^b..2^(b+1)-1  |
  *  |       |                           |      pages (span references, 0 = empty)              |
  *  +-------+--------------------------+-----+--------------------------------------------------+
- *  |  1536 | size class blocks         | 36 x 320 bytes, one per size class, each:             |
- *  |       |   +0  lock word           | long | the class's lock; the line holds only what it   |
+ *  |  1536 | size class blocks         | 36 x 320 bytes, one per size-class pool, each:        |
+ *  |       |   +0  lock word           | long | the pool's lock; the line holds only what it    |
  *  |       |   +8  undo log count      | int  |   protects                                       |
  *  |       |   +16 partial list head   | int  | superblocks with a free object (span reference)  |
  *  |       |   +24 bytes in use        | long | objects handed out x object size                 |
@@ -58,7 +58,7 @@ import io.dsmreg.internal.lock.UndoLog;
  *  |       |                           |      | claimed by CAS                                   |
  *  |       |   +8   counts             | 24 x int: objects cached per class; written by the   |
  *  |       |                           |      | owning thread alone (release), or under the      |
- *  |       |                           |      | class lock (undo-logged) when moving objects to  |
+ *  |       |                           |      | pool lock (undo-logged) when moving objects to   |
  *  |       |                           |      | or from superblocks                              |
  *  |       |   +128 entries            | 24 x 16 x long: class c's pointers at +128 + c * 128 |
  *  |       |                           |      | (stack: entries below the count are cached)      |
@@ -73,7 +73,7 @@ import io.dsmreg.internal.lock.UndoLog;
  * <p>
  * A span reference (int) names the first page of a span: {@code segment << 20 | page}; 0 is none.
  * A relative pointer (long) is {@code segment << 40 | byte offset in the segment file}; 0 is the
- * invalid pointer, since segment 0 is this file. Lock order: a size class lock, then the area lock.
+ * invalid pointer, since segment 0 is this file. Lock order: a pool lock, then the area lock.
  */
 public final class AreaDescriptor
 {
@@ -83,31 +83,38 @@ public final class AreaDescriptor
     public static final long READY_VALUE = FileHeaderDescriptor.READY_VALUE;
     public static final int PAGE_SIZE = 4096;
     public static final int PAGE_SHIFT = 12;
+    /** Hot words get a line of their own. */
+    public static final int CACHE_LINE_LENGTH = 64;
 
     public static final int MAGIC_OFFSET = FileHeaderDescriptor.MAGIC_OFFSET;
     public static final int MAJOR_VERSION_OFFSET = FileHeaderDescriptor.MAJOR_VERSION_OFFSET;
     public static final int MINOR_VERSION_OFFSET = FileHeaderDescriptor.MINOR_VERSION_OFFSET;
     public static final int HEADER_LENGTH_OFFSET = FileHeaderDescriptor.HEADER_LENGTH_OFFSET;
-    public static final int PAGE_SIZE_OFFSET = 20;
-    public static final int FILE_ID_OFFSET = 24;
-    public static final int CONTROL_LENGTH_OFFSET = 32;
-    public static final int INITIAL_SEGMENT_LENGTH_OFFSET = 40;
-    public static final int MAX_SEGMENT_LENGTH_OFFSET = 48;
-    public static final int SIZE_LIMIT_OFFSET = 56;
-    public static final int READY_OFFSET = 64;
-    public static final int HEADER_LENGTH = 128;
+    /** The area's own header fields follow the prefix every dsmreg file begins with. */
+    public static final int PAGE_SIZE_OFFSET = FileHeaderDescriptor.PREFIX_LENGTH;
+    public static final int FILE_ID_OFFSET = PAGE_SIZE_OFFSET + Integer.BYTES;
+    public static final int CONTROL_LENGTH_OFFSET = FILE_ID_OFFSET + Long.BYTES;
+    public static final int INITIAL_SEGMENT_LENGTH_OFFSET = CONTROL_LENGTH_OFFSET + Long.BYTES;
+    public static final int MAX_SEGMENT_LENGTH_OFFSET = INITIAL_SEGMENT_LENGTH_OFFSET + Long.BYTES;
+    public static final int SIZE_LIMIT_OFFSET = MAX_SEGMENT_LENGTH_OFFSET + Long.BYTES;
+    public static final int READY_OFFSET = SIZE_LIMIT_OFFSET + Long.BYTES;
+    /** Two cache lines. */
+    public static final int HEADER_LENGTH = 2 * CACHE_LINE_LENGTH;
 
-    public static final int RESERVED_BYTES_OFFSET = 128;
-    public static final int LARGE_BYTES_IN_USE_OFFSET = 136;
-    public static final int SEGMENT_COUNT_OFFSET = 144;
-    public static final int SEGMENTS_CREATED_OFFSET = 152;
+    /** The statistics start on the line after the header. */
+    public static final int RESERVED_BYTES_OFFSET = HEADER_LENGTH;
+    public static final int LARGE_BYTES_IN_USE_OFFSET = RESERVED_BYTES_OFFSET + Long.BYTES;
+    public static final int SEGMENT_COUNT_OFFSET = LARGE_BYTES_IN_USE_OFFSET + Long.BYTES;
+    public static final int SEGMENTS_CREATED_OFFSET = SEGMENT_COUNT_OFFSET + Long.BYTES;
 
-    public static final int FREED_SEGMENT_COUNTER_OFFSET = 192;
-    public static final int GENERATION_COUNTER_OFFSET = 200;
+    /** The counters every process bumps, on a line of their own. */
+    public static final int FREED_SEGMENT_COUNTER_OFFSET = RESERVED_BYTES_OFFSET + CACHE_LINE_LENGTH;
+    public static final int GENERATION_COUNTER_OFFSET = FREED_SEGMENT_COUNTER_OFFSET + Long.BYTES;
 
-    public static final int AREA_LOCK_OFFSET = 256;
-    public static final int AREA_LOG_COUNT_OFFSET = 264;
-    public static final int AREA_LOG_ENTRIES_OFFSET = 320;
+    /** The area lock on a line of its own, shared only with its log's count. */
+    public static final int AREA_LOCK_OFFSET = FREED_SEGMENT_COUNTER_OFFSET + CACHE_LINE_LENGTH;
+    public static final int AREA_LOG_COUNT_OFFSET = AREA_LOCK_OFFSET + Long.BYTES;
+    public static final int AREA_LOG_ENTRIES_OFFSET = AREA_LOCK_OFFSET + CACHE_LINE_LENGTH;
     public static final int AREA_LOG_CAPACITY = 64;
 
     public static final int FREE_RUN_BUCKETS = 32;
@@ -152,7 +159,9 @@ public final class AreaDescriptor
 
     static
     {
-        if (FREE_RUN_HEADS_OFFSET + FREE_RUN_BUCKETS * Integer.BYTES > CLASS_BLOCKS_OFFSET || CONTROL_LENGTH != 98304 ||
+        // The layout drawn above, which files of version 2 have: derived offsets must not move.
+        if (READY_OFFSET != 64 || AREA_LOG_ENTRIES_OFFSET != 320 || SEGMENT_TABLE_OFFSET != 13056 || MAGAZINES_OFFSET != 45824 ||
+            FREE_RUN_HEADS_OFFSET + FREE_RUN_BUCKETS * Integer.BYTES > CLASS_BLOCKS_OFFSET || CONTROL_LENGTH != 98304 ||
             MAGAZINE_COUNTS_OFFSET + MAGAZINE_CLASSES * Integer.BYTES > MAGAZINE_ENTRIES_OFFSET ||
             (MAGAZINES_OFFSET & 63) != 0 || (MAGAZINE_SLOT_LENGTH & 63) != 0)
         {

@@ -55,26 +55,29 @@ public final class AreaSegmentDescriptor
     public static final int MAJOR_VERSION_OFFSET = FileHeaderDescriptor.MAJOR_VERSION_OFFSET;
     public static final int MINOR_VERSION_OFFSET = FileHeaderDescriptor.MINOR_VERSION_OFFSET;
     public static final int HEADER_LENGTH_OFFSET = FileHeaderDescriptor.HEADER_LENGTH_OFFSET;
-    public static final int SEGMENT_NUMBER_OFFSET = 20;
-    public static final int FILE_ID_OFFSET = 24;
-    public static final int GENERATION_OFFSET = 32;
-    public static final int FILE_LENGTH_OFFSET = 40;
-    public static final int PAGE_COUNT_OFFSET = 48;
-    public static final int DATA_OFFSET_OFFSET = 52;
-    public static final int SPAN_TABLE_OFFSET_OFFSET = 56;
-    public static final int READY_OFFSET = 64;
-    public static final int HEADER_LENGTH = 128;
+    /** The segment's own header fields follow the prefix every dsmreg file begins with. */
+    public static final int SEGMENT_NUMBER_OFFSET = FileHeaderDescriptor.PREFIX_LENGTH;
+    public static final int FILE_ID_OFFSET = SEGMENT_NUMBER_OFFSET + Integer.BYTES;
+    public static final int GENERATION_OFFSET = FILE_ID_OFFSET + Long.BYTES;
+    public static final int FILE_LENGTH_OFFSET = GENERATION_OFFSET + Long.BYTES;
+    public static final int PAGE_COUNT_OFFSET = FILE_LENGTH_OFFSET + Long.BYTES;
+    public static final int DATA_OFFSET_OFFSET = PAGE_COUNT_OFFSET + Integer.BYTES;
+    public static final int SPAN_TABLE_OFFSET_OFFSET = DATA_OFFSET_OFFSET + Integer.BYTES;
+    /** The next 8-aligned offset. */
+    public static final int READY_OFFSET = (SPAN_TABLE_OFFSET_OFFSET + Integer.BYTES + Long.BYTES - 1) & -Long.BYTES;
+    /** Two cache lines. */
+    public static final int HEADER_LENGTH = 2 * AreaDescriptor.CACHE_LINE_LENGTH;
     public static final int PAGE_MAP_OFFSET = HEADER_LENGTH;
 
-    public static final int SPAN_ENTRY_LENGTH = 32;
     public static final int SPAN_KIND_OFFSET = 0;
-    public static final int SPAN_PAGES_OFFSET = 4;
-    public static final int SPAN_NEXT_OFFSET = 8;
-    public static final int SPAN_PREV_OFFSET = 12;
-    public static final int SPAN_SIZE_CLASS_OFFSET = 16;
-    public static final int SPAN_FREE_HEAD_OFFSET = 20;
-    public static final int SPAN_FREE_COUNT_OFFSET = 24;
-    public static final int SPAN_UNTOUCHED_OFFSET = 28;
+    public static final int SPAN_PAGES_OFFSET = SPAN_KIND_OFFSET + Integer.BYTES;
+    public static final int SPAN_NEXT_OFFSET = SPAN_PAGES_OFFSET + Integer.BYTES;
+    public static final int SPAN_PREV_OFFSET = SPAN_NEXT_OFFSET + Integer.BYTES;
+    public static final int SPAN_SIZE_CLASS_OFFSET = SPAN_PREV_OFFSET + Integer.BYTES;
+    public static final int SPAN_FREE_HEAD_OFFSET = SPAN_SIZE_CLASS_OFFSET + Integer.BYTES;
+    public static final int SPAN_FREE_COUNT_OFFSET = SPAN_FREE_HEAD_OFFSET + Integer.BYTES;
+    public static final int SPAN_UNTOUCHED_OFFSET = SPAN_FREE_COUNT_OFFSET + Integer.BYTES;
+    public static final int SPAN_ENTRY_LENGTH = SPAN_UNTOUCHED_OFFSET + Integer.BYTES;
 
     public static final int KIND_NONE = 0;
     public static final int KIND_FREE = 1;
@@ -86,6 +89,15 @@ public final class AreaSegmentDescriptor
 
     /** The largest segment file: one int-indexed mapping. */
     public static final long MAX_FILE_LENGTH = Integer.MAX_VALUE & -AreaDescriptor.PAGE_SIZE;
+
+    static
+    {
+        // The layout drawn above, which files of version 1 have: derived offsets must not move.
+        if (READY_OFFSET != 64 || HEADER_LENGTH != 128 || SPAN_ENTRY_LENGTH != 32)
+        {
+            throw new ExceptionInInitializerError("AreaSegmentDescriptor offsets moved");
+        }
+    }
 
     private AreaSegmentDescriptor()
     {
