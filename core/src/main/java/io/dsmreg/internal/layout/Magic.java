@@ -1,7 +1,5 @@
 package io.dsmreg.internal.layout;
 
-import org.agrona.DirectBuffer;
-
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -43,27 +41,5 @@ public final class Magic
             text.append((char)c);
         }
         return '"' + text.toString() + '"';
-    }
-
-    /**
-     * Checks the start every dsmreg file shares: its magic at offset 0 and its major layout version
-     * at offset 8 (minor at 12).
-     *
-     * @return null when both are as expected, else the problem in words for an exception message.
-     */
-    public static String kindAndVersionProblem(final DirectBuffer header, final long magic, final int majorVersion)
-    {
-        final long found = header.getLong(0);
-        if (found != magic)
-        {
-            return "its magic number is " + describe(found) + ", not " + describe(magic);
-        }
-        final int major = header.getInt(8);
-        if (major != majorVersion)
-        {
-            return "it has layout version " + major + "." + header.getInt(12) + " but this dsmreg reads version " +
-                majorVersion + ".x: use the dsmreg version that created it";
-        }
-        return null;
     }
 }
