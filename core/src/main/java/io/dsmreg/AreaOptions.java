@@ -1,7 +1,6 @@
 package io.dsmreg;
 
-import io.dsmreg.area.AreaAllocator;
-import io.dsmreg.layout.AreaSegmentDescriptor;
+import io.dsmreg.internal.layout.AreaSegmentDescriptor;
 
 /**
  * How to create an area. Immutable; every wither returns a new instance:
@@ -36,20 +35,38 @@ public final class AreaOptions
         this.sizeLimit = sizeLimit;
     }
 
-    /** First segments of 1 MiB, doubling every two segments up to 1 GiB, as dsa.c; no size limit. */
+    /**
+     * First segments of 1 MiB, doubling every two segments up to 1 GiB, as dsa.c; no size limit.
+     *
+     * @return the default options; the same instance on every call.
+     */
     public static AreaOptions defaults()
     {
         return DEFAULTS;
     }
 
-    /** The size of the first two segment files; later ones double every two segments. */
+    /**
+     * The size of the first two segment files; later ones double every two segments.
+     *
+     * @param bytes from {@link #MIN_SEGMENT_SIZE} to {@link #MAX_SEGMENT_SIZE}; a maximum segment size below it is
+     *              raised to it.
+     * @return new options with this initial segment size.
+     * @throws IllegalArgumentException for a size out of range.
+     */
     public AreaOptions initialSegmentSize(final long bytes)
     {
         checkSegmentSize("initialSegmentSize", bytes);
         return new AreaOptions(bytes, Math.max(bytes, maxSegmentSize), sizeLimit);
     }
 
-    /** The size segments stop doubling at; a larger request still gets a segment of its own size. */
+    /**
+     * The size segments stop doubling at; a larger request still gets a segment of its own size.
+     *
+     * @param bytes from {@link #MIN_SEGMENT_SIZE} to {@link #MAX_SEGMENT_SIZE}; an initial segment size above it is
+     *              lowered to it.
+     * @return new options with this maximum segment size.
+     * @throws IllegalArgumentException for a size out of range.
+     */
     public AreaOptions maxSegmentSize(final long bytes)
     {
         checkSegmentSize("maxSegmentSize", bytes);
@@ -60,6 +77,10 @@ public final class AreaOptions
      * The most bytes the area's files may take together (control file included): PostgreSQL's
      * {@code dsa_set_size_limit}. Past it, allocation throws {@link OutOfSpaceException}, or returns 0
      * with {@link SharedArea#NO_OOM}.
+     *
+     * @param bytes at least {@link #MIN_SIZE_LIMIT}; {@link #UNLIMITED} for no limit.
+     * @return new options with this size limit.
+     * @throws IllegalArgumentException for a limit below {@link #MIN_SIZE_LIMIT}.
      */
     public AreaOptions sizeLimit(final long bytes)
     {
@@ -70,25 +91,34 @@ public final class AreaOptions
         return new AreaOptions(initialSegmentSize, maxSegmentSize, bytes);
     }
 
+    /**
+     * The size of the first two segment files.
+     *
+     * @return bytes, from {@link #MIN_SEGMENT_SIZE} to {@link #maxSegmentSize()}.
+     */
     public long initialSegmentSize()
     {
         return initialSegmentSize;
     }
 
+    /**
+     * The size segments stop doubling at.
+     *
+     * @return bytes, from {@link #initialSegmentSize()} to {@link #MAX_SEGMENT_SIZE}.
+     */
     public long maxSegmentSize()
     {
         return maxSegmentSize;
     }
 
+    /**
+     * The most bytes the area's files may take together.
+     *
+     * @return bytes, at least {@link #MIN_SIZE_LIMIT}; {@link #UNLIMITED} for no limit.
+     */
     public long sizeLimit()
     {
         return sizeLimit;
-    }
-
-    /** The options an existing area was created with. */
-    static AreaOptions of(final AreaAllocator allocator)
-    {
-        return new AreaOptions(allocator.initialSegmentLength(), allocator.maxSegmentLength(), allocator.sizeLimit());
     }
 
     private static void checkSegmentSize(final String what, final long bytes)
@@ -100,6 +130,13 @@ public final class AreaOptions
         }
     }
 
+    /**
+     * Whether {@code other} is an {@code AreaOptions} with the same segment sizes and size limit: how
+     * a request's options are compared with those an existing area was created with.
+     *
+     * @param other the object to compare with; may be null.
+     * @return true if they are equal.
+     */
     @Override
     public boolean equals(final Object other)
     {
@@ -107,12 +144,22 @@ public final class AreaOptions
             maxSegmentSize == that.maxSegmentSize && sizeLimit == that.sizeLimit;
     }
 
+    /**
+     * A hash code consistent with {@link #equals}.
+     *
+     * @return the hash code.
+     */
     @Override
     public int hashCode()
     {
         return Long.hashCode(initialSegmentSize) * 31 * 31 + Long.hashCode(maxSegmentSize) * 31 + Long.hashCode(sizeLimit);
     }
 
+    /**
+     * The options in words, for messages and logs: sizes in bytes, {@code unlimited} for no size limit.
+     *
+     * @return a description of the options.
+     */
     @Override
     public String toString()
     {

@@ -1,5 +1,6 @@
 package io.dsmreg;
 
+import io.dsmreg.internal.map.BuiltInCodecs;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
@@ -38,21 +39,49 @@ public interface Codec<T>
     /** A {@code byte[]} as itself; compared by contents. */
     Codec<byte[]> BYTES = BuiltInCodecs.BYTES;
 
-    /** A stable name of the encoding, at most 60 bytes of UTF-8, recorded in the map. */
+    /**
+     * A stable name of the encoding, at most 60 bytes of UTF-8, recorded in the map.
+     *
+     * @return the id, 1 to 60 bytes of UTF-8; the same on every call.
+     */
     String id();
 
-    /** The size of every encoded value, or {@link #VARIABLE_SIZE}. */
+    /**
+     * The size of every encoded value, or {@link #VARIABLE_SIZE}.
+     *
+     * @return bytes, from 0 to {@link SharedMap#MAX_KEY_SIZE}, or {@link #VARIABLE_SIZE}; the same on every call.
+     */
     int fixedSize();
 
-    /** The size of {@code value} encoded; for fixed-size codecs {@link #fixedSize()}. */
+    /**
+     * The size of {@code value} encoded; for fixed-size codecs {@link #fixedSize()}. A map calls it
+     * only when the codec is of {@link #VARIABLE_SIZE}, before {@link #encode}.
+     *
+     * @param value the value to encode; never null.
+     * @return bytes, from 0; at most {@link SharedMap#MAX_KEY_SIZE} for keys and {@link SharedMap#MAX_VALUE_SIZE}
+     *         for values.
+     */
     default int size(final T value)
     {
         return fixedSize();
     }
 
-    /** Writes exactly {@link #size(Object)} bytes of {@code value} at {@code offset}. */
+    /**
+     * Writes exactly {@link #size(Object)} bytes of {@code value} at {@code offset}.
+     *
+     * @param value  the value to encode; never null.
+     * @param buffer where to write; writing past {@code offset + size(value)} is a {@link CodecException}.
+     * @param offset the index of the first byte to write.
+     */
     void encode(T value, MutableDirectBuffer buffer, int offset);
 
-    /** Reads a value from the {@code length} bytes at {@code offset}. */
+    /**
+     * Reads a value from the {@code length} bytes at {@code offset}.
+     *
+     * @param buffer holds the encoded bytes; read it, never keep it: it is reused.
+     * @param offset the index of the first byte.
+     * @param length how many bytes {@link #encode} wrote: {@link #fixedSize()} or {@link #size(Object)}.
+     * @return the value, never null.
+     */
     T decode(DirectBuffer buffer, int offset, int length);
 }

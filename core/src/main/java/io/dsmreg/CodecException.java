@@ -8,6 +8,12 @@ public class CodecException extends DsmRegistryException
 {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * An exception with a message and the exception that caused it.
+     *
+     * @param message what failed and why, as dsmreg words it.
+     * @param cause   the underlying failure; may be null.
+     */
     public CodecException(final String message, final Throwable cause)
     {
         super(message, cause);

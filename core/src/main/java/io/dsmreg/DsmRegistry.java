@@ -1,8 +1,9 @@
 package io.dsmreg;
 
-import io.dsmreg.hash.HashShape;
-import io.dsmreg.hash.HashTable;
-import io.dsmreg.layout.SegmentDescriptor;
+import io.dsmreg.internal.area.AreaKind;
+import io.dsmreg.internal.hash.HashKind;
+import io.dsmreg.internal.registry.OpenRegistry;
+import io.dsmreg.internal.segment.SegmentKind;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -24,7 +25,8 @@ import java.util.Objects;
  * <p>
  * Instances are thread-safe. Opening the same registry twice in one JVM shares one set of mappings
  * and one set of locks; each instance must be closed, and the last close releases them. Handles
- * returned by a registry stay valid after it is closed.
+ * returned by a registry stay valid after it is closed. Once closed, an instance throws
+ * {@link DsmRegistryException} from every method that reads or changes the registry.
  */
 public final class DsmRegistry implements AutoCloseable
 {
@@ -36,7 +38,13 @@ public final class DsmRegistry implements AutoCloseable
         this.registry = registry;
     }
 
-    /** Creates the registry {@code name}, or joins it if it exists, with default options. */
+    /**
+     * Creates the registry {@code name}, or joins it if it exists, with default options.
+     *
+     * @param name letters, digits, '.', '_' and '-', at most 63 characters (it names a directory).
+     * @return a new handle of the registry; close it when done.
+     * @throws DsmRegistryException as {@link #open(String, RegistryOptions)}.
+     */
     public static DsmRegistry open(final String name)
     {
         return open(name, RegistryOptions.defaults());
@@ -46,30 +54,48 @@ public final class DsmRegistry implements AutoCloseable
      * Creates the registry {@code name}, or joins it if it exists.
      *
      * @param name    letters, digits, '.', '_' and '-', at most 63 characters (it names a directory).
-     * @param options where the registry lives, how long to wait, how many entries a new one holds.
+     * @param options where the registry lives, how long to wait, how many entries a new one holds;
+     *                null for {@link RegistryOptions#defaults()}.
+     * @return a new handle of the registry; close it when done.
      * @throws InvalidNameException  for a name that cannot name a directory.
      * @throws PermissionException   if its directory is not this user's alone, or is a link.
      * @throws CorruptFileException  if its table file is not a registry table of this version.
      * @throws OutOfSpaceException   if there is no room for a new table file.
+     * @throws LockTimeoutException  if another process held the registry's table lock longer than the timeout.
      */
     public static DsmRegistry open(final String name, final RegistryOptions options)
     {
         return new DsmRegistry(OpenRegistry.acquire(name, options == null ? RegistryOptions.defaults() : options));
     }
 
-    /** The registry's name. */
+    /**
+     * The registry's name.
+     *
+     * @return the name it was opened with.
+     */
     public String name()
     {
         return registry.name();
     }
 
-    /** The registry's directory, {@code <root>/dsmreg-<user>/<name>}. */
+    /**
+     * The registry's directory, {@code <root>/dsmreg-<user>/<name>}.
+     *
+     * @return its real path, symbolic links of the root resolved.
+     */
     public Path directory()
     {
         return registry.directory();
     }
 
-    /** {@link #segment(String, long, SegmentInitializer, Object)} with no initializer: zeroed memory. */
+    /**
+     * {@link #segment(String, long, SegmentInitializer, Object)} with no initializer: zeroed memory.
+     *
+     * @param name the entry's name: 1 to 63 bytes of UTF-8, any characters.
+     * @param size bytes of shared memory, from 1 to 2 GiB minus 4 KiB (2,147,479,552).
+     * @return the segment's handle.
+     * @throws DsmRegistryException as {@link #segment(String, long, SegmentInitializer, Object)}.
+     */
     public NamedSegment segment(final String name, final long size)
     {
         return segment(name, size, null, null);
@@ -85,9 +111,11 @@ public final class DsmRegistry implements AutoCloseable
      * returns the same mapping.
      *
      * @param name the entry's name: 1 to 63 bytes of UTF-8, any characters.
-     * @param size bytes of shared memory, from 1 to {@value SegmentDescriptor#MAX_DATA_LENGTH}.
+     * @param size bytes of shared memory, from 1 to 2 GiB minus 4 KiB (2,147,479,552).
      * @param init run once on the host to fill the new segment; null for zeroed memory.
      * @param arg  passed to {@code init}.
+     * @param <A>  the type of {@code arg}.
+     * @return the segment's handle; {@link NamedSegment#found()} tells whether this call initialized it.
      * @throws InvalidNameException   for a null, empty or too long name.
      * @throws InvalidSizeException   for a size out of range.
      * @throws EntryMismatchException if the name exists as another type or with another size.
@@ -96,29 +124,16 @@ public final class DsmRegistry implements AutoCloseable
      */
     public <A> NamedSegment segment(final String name, final long size, final SegmentInitializer<? super A> init, final A arg)
     {
-        final OpenRegistry open = open();
-        // Hot path, kept small enough to inline: a segment this process already attached.
-        if (name != null && open.cached(name) instanceof NamedSegment cached && cached.size() == size)
-        {
-            return cached;
-        }
-        return createOrAttachSegment(open, name, size, init, arg);
+        return SegmentKind.segment(open(), name, size, init, arg);
     }
 
-    private static <A> NamedSegment createOrAttachSegment(
-        final OpenRegistry open, final String name, final long size, final SegmentInitializer<? super A> init, final A arg)
-    {
-        final byte[] nameBytes = EntryNames.encode("segment", name);
-        if (size <= 0 || size > SegmentDescriptor.MAX_DATA_LENGTH)
-        {
-            throw new InvalidSizeException(
-                "requested segment \"" + name + "\" has size " + size + "; a segment's size must be between 1 and " +
-                SegmentDescriptor.MAX_DATA_LENGTH + " bytes (2 GiB - 4 KiB). For more, use several segments or an area");
-        }
-        return open.getOrCreate(name, nameBytes, new SegmentFactory<>(open, name, size, init, arg));
-    }
-
-    /** {@link #area(String, AreaOptions)} without options: joins the area as it is, or creates it with the defaults. */
+    /**
+     * {@link #area(String, AreaOptions)} without options: joins the area as it is, or creates it with the defaults.
+     *
+     * @param name the entry's name: 1 to 63 bytes of UTF-8, any characters.
+     * @return the area; the same instance on every call in this process.
+     * @throws DsmRegistryException as {@link #area(String, AreaOptions)}.
+     */
     public SharedArea area(final String name)
     {
         return area(name, null);
@@ -132,6 +147,7 @@ public final class DsmRegistry implements AutoCloseable
      * @param name    the entry's name: 1 to 63 bytes of UTF-8, any characters.
      * @param options the options of a new area; for an existing one, null accepts its options and
      *                anything else must equal them.
+     * @return the area; the same instance on every call in this process.
      * @throws InvalidNameException   for a null, empty or too long name.
      * @throws EntryMismatchException if the name exists as another type, or with other options.
      * @throws OutOfSpaceException    if the file system or the registry is full.
@@ -139,12 +155,7 @@ public final class DsmRegistry implements AutoCloseable
      */
     public SharedArea area(final String name, final AreaOptions options)
     {
-        final OpenRegistry open = open();
-        if (name != null && open.cached(name) instanceof SharedArea cached && (options == null || options.equals(cached.options())))
-        {
-            return cached;
-        }
-        return open.getOrCreate(name, EntryNames.encode("area", name), new AreaFactory(open, name, options));
+        return AreaKind.area(open(), name, options);
     }
 
     /**
@@ -154,6 +165,8 @@ public final class DsmRegistry implements AutoCloseable
      * @param name   the entry's name: 1 to 63 bytes of UTF-8, any characters.
      * @param params its key and entry sizes, key kind, partitions and size limit; an existing hash
      *               must have been created with equal ones.
+     * @return the hash; the same instance on every call in this process with equal parameters.
+     * @throws NullPointerException   if {@code params} is null.
      * @throws InvalidNameException   for a null, empty or too long name.
      * @throws EntryMismatchException if the name exists as another type, as a map, or with other parameters.
      * @throws OutOfSpaceException    if the file system or the registry is full.
@@ -162,35 +175,20 @@ public final class DsmRegistry implements AutoCloseable
     public SharedHash hash(final String name, final HashParams params)
     {
         Objects.requireNonNull(params, "params");
-        final OpenRegistry open = open();
-        if (name != null && open.cached(name) instanceof SharedHash cached && cached.params().equals(params))
-        {
-            return cached;
-        }
-        return open.getOrCreate(name, EntryNames.encode("hash", name), new HashFactory<>(open, name, "hash", params.shape(),
-            new HashFactory.Handle<SharedHash>()
-            {
-                @Override
-                public SharedHash of(final HashTable table, final EntryGeneration generation, final int slot, final long published)
-                {
-                    return new SharedHash(name, params, table, generation, slot, published);
-                }
-
-                @Override
-                public HashTable tableOf(final SharedHash hash)
-                {
-                    return hash.table();
-                }
-
-                @Override
-                public Class<SharedHash> handleClass()
-                {
-                    return SharedHash.class;
-                }
-            }));
+        return HashKind.hash(open(), name, params);
     }
 
-    /** {@link #map(String, Codec, Codec, MapOptions)} with {@link MapOptions#defaults()}. */
+    /**
+     * {@link #map(String, Codec, Codec, MapOptions)} with {@link MapOptions#defaults()}.
+     *
+     * @param name       the entry's name: 1 to 63 bytes of UTF-8, any characters.
+     * @param keyCodec   encodes the keys.
+     * @param valueCodec encodes the values.
+     * @param <K>        the keys' type.
+     * @param <V>        the values' type.
+     * @return the map.
+     * @throws DsmRegistryException as {@link #map(String, Codec, Codec, MapOptions)}.
+     */
     public <K, V> SharedMap<K, V> map(final String name, final Codec<K> keyCodec, final Codec<V> valueCodec)
     {
         return map(name, keyCodec, valueCodec, MapOptions.defaults());
@@ -201,57 +199,28 @@ public final class DsmRegistry implements AutoCloseable
      * (listed as type hash) that records its codecs' ids and sizes: asking for it with other codecs
      * or options is an {@link EntryMismatchException} naming both.
      *
-     * @param name    the entry's name: 1 to 63 bytes of UTF-8, any characters.
-     * @param options partitions and size limit; an existing map must have been created with equal ones.
-     * @throws InvalidNameException   for a null, empty or too long name.
-     * @throws EntryMismatchException if the name exists as another type, as a plain hash, or with other codecs or options.
-     * @throws OutOfSpaceException    if the file system or the registry is full.
-     * @throws LockTimeoutException   if another process held the entry longer than the timeout.
+     * @param name       the entry's name: 1 to 63 bytes of UTF-8, any characters.
+     * @param keyCodec   encodes the keys; its id and fixed size are recorded in a new map.
+     * @param valueCodec encodes the values; its id and fixed size are recorded in a new map.
+     * @param options    partitions and size limit; an existing map must have been created with equal ones.
+     * @param <K>        the keys' type.
+     * @param <V>        the values' type.
+     * @return the map; the same instance on every call in this process with the same codec instances.
+     * @throws NullPointerException     if a codec or {@code options} is null.
+     * @throws IllegalArgumentException if a codec's id is empty or has more than 60 bytes of UTF-8, or its
+     *                                  fixed size is neither {@link Codec#VARIABLE_SIZE} nor 0 to
+     *                                  {@link SharedMap#MAX_KEY_SIZE}.
+     * @throws InvalidNameException     for a null, empty or too long name.
+     * @throws EntryMismatchException   if the name exists as another type, as a plain hash, or with other codecs
+     *                                  or options.
+     * @throws OutOfSpaceException      if the file system or the registry is full.
+     * @throws LockTimeoutException     if another process held the entry longer than the timeout.
      */
-    @SuppressWarnings("unchecked")
     public <K, V> SharedMap<K, V> map(
         final String name, final Codec<K> keyCodec, final Codec<V> valueCodec, final MapOptions options)
     {
         Objects.requireNonNull(options, "options");
-        final HashShape shape = SharedMap.shapeOf(keyCodec, valueCodec, options);
-        final OpenRegistry open = open();
-        if (name != null && open.cached(name) instanceof CachedMap cached && cached.map.matches(keyCodec, valueCodec, options))
-        {
-            return (SharedMap<K, V>)cached.map;
-        }
-        return (SharedMap<K, V>)open.getOrCreate(name, EntryNames.encode("map", name), new HashFactory<>(open, name, "map", shape,
-            new HashFactory.Handle<CachedMap>()
-            {
-                @Override
-                public CachedMap of(final HashTable table, final EntryGeneration generation, final int slot, final long published)
-                {
-                    return new CachedMap(name, slot, published, new SharedMap<>(name, keyCodec, valueCodec, options, table, generation));
-                }
-
-                @Override
-                public HashTable tableOf(final CachedMap cached)
-                {
-                    return cached.map.table();
-                }
-
-                @Override
-                public Class<CachedMap> handleClass()
-                {
-                    return CachedMap.class;
-                }
-            })).map;
-    }
-
-    /** A map in the handle cache: maps extend AbstractMap, so the cache holds them rather than being them. */
-    private static final class CachedMap extends CachedHandle
-    {
-        private final SharedMap<?, ?> map;
-
-        CachedMap(final String name, final int slot, final long generation, final SharedMap<?, ?> map)
-        {
-            super(name, slot, generation);
-            this.map = map;
-        }
+        return HashKind.map(open(), name, keyCodec, valueCodec, options);
     }
 
     /**
@@ -259,17 +228,23 @@ public final class DsmRegistry implements AutoCloseable
      * initialization in progress to finish. Processes that still hold a handle keep valid memory,
      * no longer shared with anyone who asks afresh; the next request for the name creates a new entry.
      *
+     * @param name the entry's name: 1 to 63 bytes of UTF-8, any characters.
      * @return true if the entry existed.
+     * @throws InvalidNameException for a null, empty or too long name.
+     * @throws LockTimeoutException if another process held the entry longer than the timeout.
+     * @throws DsmRegistryException if called from the entry's own initializer.
      */
     public boolean remove(final String name)
     {
-        return open().remove(name, EntryNames.encode("entry", name));
+        return open().remove(name);
     }
 
     /**
      * Every entry of the registry, created by any process, sorted by name: the rows of PostgreSQL's
      * {@code pg_dsm_registry_allocations}. Reads without locks; entries whose initialization has
      * not completed have a null size. {@link RegistryView} reads the same without opening the registry.
+     *
+     * @return a new list; later changes to the registry do not show in it.
      */
     public List<RegistryEntry> entries()
     {
@@ -285,6 +260,7 @@ public final class DsmRegistry implements AutoCloseable
      * Once per JVM and registry: further calls share the registration, which lasts until every
      * returned handle is closed, or until the JVM's last handle of the registry is closed.
      *
+     * @return this call's share of the registration; close it to end it.
      * @throws DsmRegistryException if another registry of the same name (under another root) has
      *                              registered its MBeans in this JVM.
      */
@@ -298,7 +274,15 @@ public final class DsmRegistry implements AutoCloseable
      * live processes have it open unless {@code force}: forced, they keep their memory, but it is
      * no longer shared with processes that open the registry afterwards.
      *
+     * @param name    the registry's name.
+     * @param options where the registry lives and how long to wait for its table lock; null for
+     *                {@link RegistryOptions#defaults()}.
+     * @param force   true to delete it even while live processes have it open, or when its table file is corrupt.
      * @return false if there is no such registry.
+     * @throws InvalidNameException   for a name that cannot name a registry.
+     * @throws PermissionException    if its directory is not this user's alone, or is a link.
+     * @throws CorruptFileException   if its table file is corrupt and {@code force} is false.
+     * @throws LockTimeoutException   if another process held its table lock longer than the timeout.
      * @throws RegistryInUseException if processes have it open and {@code force} is false; names them.
      * @throws DsmRegistryException   if this process has it open.
      */
@@ -325,6 +309,11 @@ public final class DsmRegistry implements AutoCloseable
         }
     }
 
+    /**
+     * The registry's name and directory, and whether this handle is closed, for messages and logs.
+     *
+     * @return a description of this handle.
+     */
     @Override
     public String toString()
     {
@@ -347,7 +336,4 @@ public final class DsmRegistry implements AutoCloseable
         @Override
         void close();
     }
-
-
-
 }

@@ -13,11 +13,22 @@ public class DsmRegistryException extends RuntimeException
 {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * An exception with a message and no cause.
+     *
+     * @param message what failed and why, as dsmreg words it.
+     */
     public DsmRegistryException(final String message)
     {
         super(message);
     }
 
+    /**
+     * An exception with a message and the exception that caused it.
+     *
+     * @param message what failed and why, as dsmreg words it.
+     * @param cause   the underlying failure; may be null.
+     */
     public DsmRegistryException(final String message, final Throwable cause)
     {
         super(message, cause);

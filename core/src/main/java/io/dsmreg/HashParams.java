@@ -1,7 +1,5 @@
 package io.dsmreg;
 
-import io.dsmreg.hash.HashShape;
-import io.dsmreg.layout.HashDescriptor;
 
 /**
  * What a {@link SharedHash} holds: fixed-size entries whose first {@code keySize} bytes are the key,
@@ -41,6 +39,9 @@ public final class HashParams
      * Entries of {@code entrySize} bytes whose first {@code keySize} bytes are the key, hashed and
      * compared byte by byte.
      *
+     * @param keySize   bytes of the key at the start of every entry.
+     * @param entrySize bytes of every entry, its key included.
+     * @return parameters of {@value #DEFAULT_PARTITIONS} partitions and no size limit, with keys that are bytes.
      * @throws InvalidSizeException unless {@code 1 <= keySize <= entrySize <= MAX_ENTRY_SIZE}.
      */
     public static HashParams of(final int keySize, final int entrySize)
@@ -57,13 +58,21 @@ public final class HashParams
     /**
      * Keys are strings: UTF-8, NUL-padded to the key size, compared up to the first NUL (dshash's
      * {@code dshash_strcmp}). Such a hash takes {@link SharedHash#find(String, boolean)} keys.
+     *
+     * @return new parameters with string keys.
      */
     public HashParams stringKeys()
     {
         return new HashParams(keySize, entrySize, true, partitions, sizeLimit);
     }
 
-    /** How many partitions, each with its own lock and table: a power of two from 1 to {@value #MAX_PARTITIONS}. */
+    /**
+     * How many partitions, each with its own lock and table: a power of two from 1 to {@value #MAX_PARTITIONS}.
+     *
+     * @param count the number of partitions.
+     * @return new parameters with this many partitions.
+     * @throws IllegalArgumentException for a count that is not such a power of two.
+     */
     public HashParams partitions(final int count)
     {
         return new HashParams(keySize, entrySize, stringKeys, checkPartitions(count), sizeLimit);
@@ -72,6 +81,10 @@ public final class HashParams
     /**
      * The most bytes the table's area may take ({@link AreaOptions#sizeLimit}); past it an insert
      * that needs room throws {@link OutOfSpaceException}.
+     *
+     * @param bytes at least {@link AreaOptions#MIN_SIZE_LIMIT}; {@link AreaOptions#UNLIMITED} for no limit.
+     * @return new parameters with this size limit.
+     * @throws IllegalArgumentException for a limit below {@link AreaOptions#MIN_SIZE_LIMIT}.
      */
     public HashParams sizeLimit(final long bytes)
     {
@@ -96,38 +109,64 @@ public final class HashParams
         return bytes;
     }
 
+    /**
+     * The key's size: the first bytes of every entry.
+     *
+     * @return bytes, from 1 to {@link #entrySize()}.
+     */
     public int keySize()
     {
         return keySize;
     }
 
+    /**
+     * The size of every entry, its key included.
+     *
+     * @return bytes, from {@link #keySize()} to {@value #MAX_ENTRY_SIZE}.
+     */
     public int entrySize()
     {
         return entrySize;
     }
 
+    /**
+     * Whether keys are strings ({@link #stringKeys()}) rather than bytes.
+     *
+     * @return true for string keys.
+     */
     public boolean hasStringKeys()
     {
         return stringKeys;
     }
 
+    /**
+     * How many partitions the hash has, each with its own lock and table.
+     *
+     * @return a power of two from 1 to {@value #MAX_PARTITIONS}.
+     */
     public int partitions()
     {
         return partitions;
     }
 
+    /**
+     * The most bytes the table's area may take.
+     *
+     * @return bytes, at least {@link AreaOptions#MIN_SIZE_LIMIT}; {@link AreaOptions#UNLIMITED} for no limit.
+     */
     public long sizeLimit()
     {
         return sizeLimit;
     }
 
-    HashShape shape()
-    {
-        return new HashShape(HashDescriptor.KIND_HASH, partitions, keySize, entrySize,
-            stringKeys ? HashDescriptor.KEY_STRING : HashDescriptor.KEY_INLINE, HashDescriptor.VALUE_NONE, keySize,
-            "", 0, "", 0, sizeLimit);
-    }
-
+    /**
+     * Whether {@code other} is a {@code HashParams} with the same key and entry sizes, key kind,
+     * partitions and size limit: how a request's parameters are compared with those an existing hash
+     * was created with.
+     *
+     * @param other the object to compare with; may be null.
+     * @return true if they are equal.
+     */
     @Override
     public boolean equals(final Object other)
     {
@@ -135,15 +174,27 @@ public final class HashParams
             stringKeys == that.stringKeys && partitions == that.partitions && sizeLimit == that.sizeLimit;
     }
 
+    /**
+     * A hash code consistent with {@link #equals}.
+     *
+     * @return the hash code.
+     */
     @Override
     public int hashCode()
     {
         return ((keySize * 31 + entrySize) * 31 + (stringKeys ? 1 : 0)) * 31 + partitions + Long.hashCode(sizeLimit) * 17;
     }
 
+    /**
+     * The parameters in words, for messages and logs.
+     *
+     * @return a description of the parameters.
+     */
     @Override
     public String toString()
     {
-        return "HashParams{" + shape().describe() + '}';
+        final String limit = sizeLimit == AreaOptions.UNLIMITED ? "no size limit" : "size limit " + sizeLimit + " bytes";
+        return "HashParams{" + (stringKeys ? "string keys of " : "keys of ") + keySize + " bytes, entries of " + entrySize +
+            " bytes, " + partitions + " partitions, " + limit + '}';
     }
 }

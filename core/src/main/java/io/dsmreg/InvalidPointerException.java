@@ -9,6 +9,11 @@ public class InvalidPointerException extends DsmRegistryException
 {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * An exception with a message and no cause.
+     *
+     * @param message what failed and why, as dsmreg words it.
+     */
     public InvalidPointerException(final String message)
     {
         super(message);

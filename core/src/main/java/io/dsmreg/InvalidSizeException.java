@@ -7,11 +7,22 @@ public class InvalidSizeException extends DsmRegistryException
 {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * An exception with a message and no cause.
+     *
+     * @param message what failed and why, as dsmreg words it.
+     */
     public InvalidSizeException(final String message)
     {
         super(message);
     }
 
+    /**
+     * An exception with a message and the exception that caused it.
+     *
+     * @param message what failed and why, as dsmreg words it.
+     * @param cause   the underlying failure; may be null.
+     */
     public InvalidSizeException(final String message, final Throwable cause)
     {
         super(message, cause);

@@ -7,7 +7,8 @@ import java.time.Instant;
  * (name, type, size) plus what its users asked for and PostgreSQL does not show.
  *
  * @param name       the entry's name.
- * @param type       segment, area or hash.
+ * @param type       segment, area or hash; null for a type this version of dsmreg does not know (written
+ *                   by a newer one).
  * @param sizeBytes  a segment's requested size; an area's or hash's reserved bytes (all of its
  *                   files), as PostgreSQL 19 reports; null while the entry's initialization has
  *                   not completed, as PostgreSQL shows NULL.
@@ -20,7 +21,11 @@ import java.time.Instant;
 public record RegistryEntry(
     String name, EntryType type, Long sizeBytes, Long usedBytes, Long entryCount, long creatorPid, Instant createdAt)
 {
-    /** Whether the entry's initialization has completed. */
+    /**
+     * Whether the entry's initialization has completed.
+     *
+     * @return true when {@link #createdAt()} is not null.
+     */
     public boolean initialized()
     {
         return createdAt != null;

@@ -1,6 +1,6 @@
 package io.dsmreg;
 
-import io.dsmreg.layout.RegistryDescriptor;
+import io.dsmreg.internal.layout.RegistryDescriptor;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,13 +31,22 @@ public final class RegistryOptions
     /**
      * Root from {@code -Ddsmreg.dir}, {@code DSMREG_DIR}, {@code /dev/shm} or {@code java.io.tmpdir},
      * a 30 second timeout, 16,384 entries.
+     *
+     * @return the default options; the same instance on every call.
      */
     public static RegistryOptions defaults()
     {
         return DEFAULTS;
     }
 
-    /** The directory under which {@code dsmreg-<user>/<registry>/} lives. */
+    /**
+     * The directory under which {@code dsmreg-<user>/<registry>/} lives.
+     *
+     * @param root an existing directory, or one dsmreg may create; a relative path is resolved against the
+     *             working directory.
+     * @return new options with this root.
+     * @throws NullPointerException if {@code root} is null.
+     */
     public RegistryOptions root(final Path root)
     {
         return new RegistryOptions(Objects.requireNonNull(root, "root"), timeout, capacity);
@@ -46,6 +55,11 @@ public final class RegistryOptions
     /**
      * The longest any call waits for a lock or for another process's initializer; past it the call
      * throws {@link LockTimeoutException} naming the process it waited for.
+     *
+     * @param timeout a positive duration.
+     * @return new options with this timeout.
+     * @throws NullPointerException     if {@code timeout} is null.
+     * @throws IllegalArgumentException if {@code timeout} is zero or negative.
      */
     public RegistryOptions timeout(final Duration timeout)
     {
@@ -60,6 +74,10 @@ public final class RegistryOptions
     /**
      * How many entries a NEW registry can hold, rounded up to a power of two (16 to 1,048,576;
      * 16,384 by default). An existing registry keeps the capacity it was created with.
+     *
+     * @param entries from 16 to 1,048,576.
+     * @return new options with this capacity, rounded up to a power of two.
+     * @throws IllegalArgumentException for a number out of range.
      */
     public RegistryOptions capacity(final int entries)
     {
@@ -71,22 +89,41 @@ public final class RegistryOptions
         return new RegistryOptions(root, timeout, Integer.highestOneBit(entries - 1) << 1);
     }
 
-    /** The explicit root, or null to resolve it from the environment. */
+    /**
+     * The explicit root, or null to resolve it from the environment.
+     *
+     * @return the root given to {@link #root(Path)}, or null.
+     */
     public Path root()
     {
         return root;
     }
 
+    /**
+     * The longest any call waits for a lock or for another process's initializer.
+     *
+     * @return a positive duration.
+     */
     public Duration timeout()
     {
         return timeout;
     }
 
+    /**
+     * How many entries a new registry can hold.
+     *
+     * @return a power of two from 16 to 1,048,576.
+     */
     public int capacity()
     {
         return capacity;
     }
 
+    /**
+     * The options in words, for messages and logs; a null root is the one resolved from the environment.
+     *
+     * @return a description of the options.
+     */
     @Override
     public String toString()
     {

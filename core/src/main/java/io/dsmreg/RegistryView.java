@@ -1,31 +1,11 @@
 package io.dsmreg;
 
-import io.dsmreg.file.Directories;
-import io.dsmreg.file.EntryFiles;
-import io.dsmreg.registry.AttachedProcess;
-import io.dsmreg.registry.RegistryTable;
-import io.dsmreg.registry.SlotView;
+import io.dsmreg.internal.registry.RegistryReader;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-
-import static io.dsmreg.layout.RegistryDescriptor.STATE_EMPTY;
-import static io.dsmreg.layout.RegistryDescriptor.STATE_INITIALIZING;
-import static io.dsmreg.layout.RegistryDescriptor.STATE_READY;
-import static io.dsmreg.layout.RegistryDescriptor.STATE_REMOVED;
 
 /**
  * A read-only look at a registry, the JVM's {@code pg_dsm_registry_allocations}: what
@@ -38,20 +18,18 @@ import static io.dsmreg.layout.RegistryDescriptor.STATE_REMOVED;
  */
 public final class RegistryView
 {
-    private final String name;
-    private final Path directory;
-    private final RegistryTable table;
+    private final RegistryReader reader;
 
-    RegistryView(final String name, final Path directory, final RegistryTable table)
+    private RegistryView(final RegistryReader reader)
     {
-        this.name = name;
-        this.directory = directory;
-        this.table = table;
+        this.reader = reader;
     }
 
     /**
      * Looks at the registry {@code name} under {@code options}' root, if it exists.
      *
+     * @param name    the registry's name.
+     * @param options where the registry lives (only the root is used); not null.
      * @return empty when there is no such registry (or its creator died before finishing its table).
      * @throws InvalidNameException for a name that cannot name a registry.
      * @throws PermissionException  if its directory is not this user's alone, or is a link.
@@ -59,128 +37,93 @@ public final class RegistryView
      */
     public static Optional<RegistryView> open(final String name, final RegistryOptions options)
     {
-        final String problem = Directories.registryNameProblem(name);
-        if (problem != null)
-        {
-            throw new InvalidNameException(problem);
-        }
-        AgronaAccess.check();
-        final Path userDirectory = Directories.userDirectory(Directories.root(options.root()));
-        final Path directory = userDirectory.resolve(name);
-        if (!Files.exists(userDirectory, LinkOption.NOFOLLOW_LINKS) || !Files.exists(directory, LinkOption.NOFOLLOW_LINKS))
-        {
-            return Optional.empty();
-        }
-        Directories.checkPrivateDirectory(userDirectory);
-        Directories.checkPrivateDirectory(directory);
-        final Path tableFile = directory.resolve(OpenRegistry.TABLE_FILE);
-        if (!Files.exists(tableFile, LinkOption.NOFOLLOW_LINKS))
-        {
-            return Optional.empty();
-        }
-        final RegistryTable table = RegistryTable.attach(tableFile, true);
-        return table == null ? Optional.empty() : Optional.of(new RegistryView(name, OpenRegistry.realPath(directory), table));
+        return RegistryReader.open(name, options).map(RegistryView::new);
     }
 
     /**
      * The names of the registries under {@code options}' root that belong to this user, sorted;
      * empty when there are none. Creates nothing.
      *
+     * @param options where to look (only the root is used); not null.
+     * @return the registries' names.
      * @throws PermissionException if the user's directory is not this user's alone, or is a link.
      */
     public static List<String> registries(final RegistryOptions options)
     {
-        final Path userDirectory = Directories.userDirectory(Directories.root(options.root()));
-        if (!Files.exists(userDirectory, LinkOption.NOFOLLOW_LINKS))
-        {
-            return List.of();
-        }
-        Directories.checkPrivateDirectory(userDirectory);
-        final List<String> names = new ArrayList<>();
-        try (DirectoryStream<Path> directories = Files.newDirectoryStream(userDirectory))
-        {
-            for (final Path directory : directories)
-            {
-                final String candidate = directory.getFileName().toString();
-                if (Directories.registryNameProblem(candidate) == null &&
-                    Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS) &&
-                    Files.exists(directory.resolve(OpenRegistry.TABLE_FILE), LinkOption.NOFOLLOW_LINKS))
-                {
-                    names.add(candidate);
-                }
-            }
-        }
-        catch (final IOException ex)
-        {
-            throw new DsmRegistryException("cannot list the registries in " + userDirectory + ": " + ex, ex);
-        }
-        names.sort(Comparator.naturalOrder());
-        return names;
+        return RegistryReader.registries(options);
     }
 
-    /** The registry's name. */
+    /**
+     * The registry's name.
+     *
+     * @return the name it was opened with.
+     */
     public String name()
     {
-        return name;
+        return reader.name();
     }
 
-    /** The registry's directory. */
+    /**
+     * The registry's directory.
+     *
+     * @return its real path, as {@link DsmRegistry#directory()}.
+     */
     public Path directory()
     {
-        return directory;
+        return reader.directory();
     }
 
-    /** How many entries the registry can hold. */
+    /**
+     * How many entries the registry can hold.
+     *
+     * @return the capacity it was created with, a power of two.
+     */
     public int capacity()
     {
-        return table.slotCapacity();
+        return reader.capacity();
     }
 
-    /** When the registry was created. */
+    /**
+     * When the registry was created.
+     *
+     * @return the creation time of its table, to the millisecond.
+     */
     public Instant createdAt()
     {
-        return Instant.ofEpochMilli(table.createdAtMs());
+        return reader.createdAt();
     }
 
     /**
      * Every entry, created by any process, sorted by name. Entries whose initialization has not
      * completed have a null size, as in PostgreSQL.
+     *
+     * @return a new list; later changes to the registry do not show in it.
      */
     public List<RegistryEntry> entries()
     {
-        final List<RegistryEntry> entries = new ArrayList<>();
-        for (final SlotView view : table.entries())
-        {
-            final EntryType type = EntryType.ofCode(view.type());
-            entries.add(view.state() == STATE_READY ?
-                EntryInspector.of(type).describe(directory, view) :
-                new RegistryEntry(view.name(), type, null, null, null, view.ownerPid(), null));
-        }
-        entries.sort(Comparator.comparing(RegistryEntry::name));
-        return entries;
+        return reader.entries();
     }
 
-    /** The processes that have the registry open right now; records of processes that died are left out. */
+    /**
+     * The processes that have the registry open right now; records of processes that died are left out.
+     *
+     * @return a new list, in no particular order.
+     */
     public List<RegistryProcess> attachedProcesses()
     {
-        final List<RegistryProcess> processes = new ArrayList<>();
-        for (final AttachedProcess process : table.attachedProcesses())
-        {
-            final long pid = process.identity().pid();
-            final Instant startedAt = ProcessHandle.of(pid).flatMap(handle -> handle.info().startInstant()).orElse(null);
-            processes.add(new RegistryProcess(pid, startedAt, Instant.ofEpochMilli(process.attachedAtMs())));
-        }
-        return processes;
+        return reader.attachedProcesses();
     }
 
     /**
      * A number that changes whenever an entry is created, finishes its initialization or is
      * removed, by any process: a watcher that sees it unchanged need not list the entries again.
      * It does not change when an area's or hash's contents change.
+     *
+     * @return the current count; compare it for equality only.
      */
     public long changeCount()
     {
-        return table.modificationCount();
+        return reader.changeCount();
     }
 
     /**
@@ -193,126 +136,17 @@ public final class RegistryView
      */
     public List<String> verify()
     {
-        final List<Path> files = entryFiles();
-        final List<String> problems = new ArrayList<>();
-        final Map<String, Integer> slotsByName = new HashMap<>();
-        final Set<Long> fileIds = new HashSet<>();
-        for (int index = 0; index < table.slotCapacity(); index++)
-        {
-            final SlotView view = table.read(index);
-            if (view == null)
-            {
-                problems.add("slot " + index + " of " + table.file() + " is held mid-write by a process that seems to " +
-                    "have stopped (pid " + table.lastLockHolder() + " took the table lock last); the next process " +
-                    "that creates or removes an entry repairs it");
-                continue;
-            }
-            if (view.state() == STATE_EMPTY || view.state() == STATE_REMOVED)
-            {
-                continue;
-            }
-            if (view.state() != STATE_INITIALIZING && view.state() != STATE_READY)
-            {
-                problems.add("slot " + index + " of " + table.file() + " has the unknown state " + view.state() +
-                    "; the table is damaged: move the registry directory away");
-                continue;
-            }
-            fileIds.add(view.fileId());
-            final String problem = slotProblem(view, slotsByName);
-            if (problem != null && unchanged(view))
-            {
-                problems.add(problem);
-            }
-        }
-        for (final Path file : files)
-        {
-            if (!fileIds.contains(EntryFiles.fileId(file.getFileName().toString())) &&
-                Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !referenced(file))
-            {
-                problems.add("file " + file + " belongs to no entry (left by a remove that was interrupted); " +
-                    "delete it to free its space");
-            }
-        }
-        return problems;
+        return reader.verify();
     }
 
-    private String slotProblem(final SlotView view, final Map<String, Integer> slotsByName)
-    {
-        final byte[] nameBytes = view.name().getBytes(StandardCharsets.UTF_8);
-        final EntryType type = EntryType.ofCode(view.type());
-        final Integer previous = slotsByName.putIfAbsent(view.name(), view.index());
-        if (previous != null)
-        {
-            return "entry \"" + view.name() + "\" is in slots " + previous + " and " + view.index() + " of " +
-                table.file() + "; the table is damaged: move the registry directory away";
-        }
-        if (nameBytes.length == 0 || table.find(nameBytes, RegistryTable.hash(nameBytes)) != view.index())
-        {
-            return "entry \"" + view.name() + "\" in slot " + view.index() + " of " + table.file() +
-                " cannot be found by its name; the table is damaged: move the registry directory away";
-        }
-        if (type == null)
-        {
-            return "entry \"" + view.name() + "\" has the unknown type code " + view.type() +
-                "; it was written by a newer dsmreg: use that version";
-        }
-        if (view.state() != STATE_READY)
-        {
-            return null;
-        }
-        try
-        {
-            EntryInspector.of(type).verify(directory, view);
-            return null;
-        }
-        catch (final DsmRegistryException ex)
-        {
-            return ex.getMessage();
-        }
-    }
-
-    private boolean unchanged(final SlotView view)
-    {
-        return table.generation(view.index()) == view.generation();
-    }
-
-    /** Whether an entry created after the first pass now refers to {@code file}. */
-    private boolean referenced(final Path file)
-    {
-        final long fileId = EntryFiles.fileId(file.getFileName().toString());
-        for (final SlotView view : table.entries())
-        {
-            if (view.fileId() == fileId)
-            {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private List<Path> entryFiles()
-    {
-        final List<Path> files = new ArrayList<>();
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory))
-        {
-            for (final Path file : stream)
-            {
-                if (EntryFiles.fileId(file.getFileName().toString()) >= 0)
-                {
-                    files.add(file);
-                }
-            }
-            return files;
-        }
-        catch (final IOException ex)
-        {
-            throw new DsmRegistryException("cannot list the files of registry \"" + name + "\" in " + directory + ": " + ex, ex);
-        }
-    }
-
+    /**
+     * The registry's name and directory, for messages and logs.
+     *
+     * @return a description of this view.
+     */
     @Override
     public String toString()
     {
-        return "RegistryView{name=\"" + name + "\", directory=" + directory + '}';
+        return "RegistryView{name=\"" + name() + "\", directory=" + directory() + '}';
     }
 }

@@ -17,6 +17,8 @@ import org.agrona.concurrent.AtomicBuffer;
 public interface SegmentInitializer<A>
 {
     /**
+     * Fills the new segment; no other process sees it before this returns.
+     *
      * @param buffer the segment's memory, {@code size} bytes starting at index 0.
      * @param arg    the argument given with the request (may be null).
      */

@@ -1,7 +1,7 @@
 package io.dsmreg;
 
-import io.dsmreg.inject.FieldResolver;
-import io.dsmreg.inject.Injection;
+import io.dsmreg.internal.inject.FieldResolver;
+import io.dsmreg.internal.inject.FieldValues;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -32,6 +32,7 @@ public final class SharedFields
     /**
      * Sets the static {@code SharedNamed} fields declared by {@code type}.
      *
+     * @param type the class whose own static fields to set; its superclasses' are not.
      * @throws DsmRegistryException naming the class, the field and the reason, if a field cannot be filled.
      */
     public static void inject(final Class<?> type)
@@ -44,6 +45,8 @@ public final class SharedFields
     /**
      * Sets the instance {@code SharedNamed} fields of {@code target}, those its superclasses declare included.
      *
+     * @param target the object whose fields to set; not null.
+     * @param <T>    the type of {@code target}.
      * @return {@code target}.
      * @throws DsmRegistryException naming the class, the field and the reason, if a field cannot be filled.
      */
@@ -81,7 +84,7 @@ public final class SharedFields
         for (int i = 0; i < values.length; i++)
         {
             final Field field = fields.get(i);
-            values[i] = Injection.resolve(field.getDeclaringClass(), field.getName());
+            values[i] = FieldValues.resolve(field.getDeclaringClass(), field.getName());
             try
             {
                 field.setAccessible(true);

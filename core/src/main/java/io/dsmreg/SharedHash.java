@@ -1,13 +1,7 @@
 package io.dsmreg;
 
-import io.dsmreg.hash.HashTable;
-import io.dsmreg.hash.Hashing;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.AtomicBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
-
-import java.nio.charset.StandardCharsets;
-import java.util.List;
 
 /**
  * A named shared hash table: PostgreSQL's dshash for JVM processes.
@@ -35,125 +29,133 @@ import java.util.List;
  * bytes the dead process was writing keeps what it wrote). One instance per hash per process:
  * asking the registry again returns this instance.
  */
-public final class SharedHash extends CachedHandle
+public interface SharedHash
 {
-    private static final UnsafeBuffer CLOSED = new UnsafeBuffer(new byte[0]);
+    /**
+     * The entry's name in the registry.
+     *
+     * @return the name it is registered under.
+     */
+    String name();
 
-    private final HashParams params;
-    private final HashTable table;
-    private final EntryGeneration generation;
-    private final int keySize;
-    private final int entrySize;
-    private final ThreadLocal<UnsafeBuffer> keys;
-    /** What an optimistic find returns when writers kept intervening: take the lock. */
-    private final Entry notDecided = new Entry();
-
-    SharedHash(
-        final String name, final HashParams params, final HashTable table, final EntryGeneration generation, final int slot,
-        final long publishedGeneration)
-    {
-        super(name, slot, publishedGeneration);
-        this.params = params;
-        this.table = table;
-        this.generation = generation;
-        this.keySize = params.keySize();
-        this.entrySize = params.entrySize();
-        this.keys = ThreadLocal.withInitial(() -> new UnsafeBuffer(new byte[(keySize + 7) & -8]));
-    }
-
-    public String name()
-    {
-        return entryName;
-    }
-
-    public HashParams params()
-    {
-        return params;
-    }
-
-    // ---------------------------------------------------------------------------------------------
-    // Find, insert, delete
-    // ---------------------------------------------------------------------------------------------
+    /**
+     * The parameters the hash was created with.
+     *
+     * @return the hash's parameters, whoever created it.
+     */
+    HashParams params();
 
     /**
      * The entry whose key is the first {@code keySize} bytes of {@code key}: dshash_find.
      *
+     * @param key       holds the key at index 0; for string keys, the bytes up to the first NUL count.
      * @param exclusive true: the entry stays locked, and writable, until closed. false: a copy read
      *                  without locks, consistent at one instant; writing it changes nothing shared.
      * @return the entry, or null if there is none.
+     * @throws InvalidSizeException  if {@code key} has fewer than {@code keySize} bytes.
+     * @throws IllegalStateException if this thread holds an entry or scan in the key's partition.
+     * @throws LockTimeoutException  if another process held the key's partition longer than the registry's timeout.
      */
-    public Entry find(final DirectBuffer key, final boolean exclusive)
-    {
-        final UnsafeBuffer normalized = normalize(key);
-        return find(Hashing.hashBytes(normalized, 0, keySize), normalized, exclusive);
-    }
+    Entry find(DirectBuffer key, boolean exclusive);
 
-    /** {@link #find(DirectBuffer, boolean)} with a string key: UTF-8, NUL-padded to the key size. */
-    public Entry find(final String key, final boolean exclusive)
-    {
-        final UnsafeBuffer encoded = encode(key);
-        return find(Hashing.hashBytes(encoded, 0, keySize), encoded, exclusive);
-    }
+    /**
+     * {@link #find(DirectBuffer, boolean)} with a string key: UTF-8, NUL-padded to the key size.
+     *
+     * @param key       the key; at most {@code keySize} bytes of UTF-8, without NUL characters.
+     * @param exclusive as {@link #find(DirectBuffer, boolean)}.
+     * @return the entry, or null if there is none.
+     * @throws InvalidSizeException     if the key has more than {@code keySize} bytes of UTF-8.
+     * @throws IllegalArgumentException if the key holds a NUL character.
+     * @throws IllegalStateException    if this thread holds an entry or scan in the key's partition.
+     * @throws LockTimeoutException     if another process held the key's partition longer than the registry's
+     *                                  timeout.
+     */
+    Entry find(String key, boolean exclusive);
 
-    /** {@link #find(DirectBuffer, boolean)} with an 8-byte key, for tables whose keys have 8 bytes. */
-    public Entry find(final long key, final boolean exclusive)
-    {
-        final UnsafeBuffer encoded = encode(key);
-        return find(Hashing.hashLong(key), encoded, exclusive);
-    }
+    /**
+     * {@link #find(DirectBuffer, boolean)} with an 8-byte key, for tables whose keys have 8 bytes.
+     *
+     * @param key       the key, stored in the platform's byte order.
+     * @param exclusive as {@link #find(DirectBuffer, boolean)}.
+     * @return the entry, or null if there is none.
+     * @throws InvalidSizeException  if the hash's keys do not have 8 bytes.
+     * @throws IllegalStateException if this thread holds an entry or scan in the key's partition.
+     * @throws LockTimeoutException  if another process held the key's partition longer than the registry's timeout.
+     */
+    Entry find(long key, boolean exclusive);
 
     /**
      * The entry with this key, inserted if absent (zeroed after the key; {@link Entry#found()} is
      * false): dshash_find_or_insert. The entry stays locked until closed.
      *
-     * @throws OutOfSpaceException if the table must grow and its size limit or the file system leaves no room.
+     * @param key holds the key at index 0, as for {@link #find(DirectBuffer, boolean)}.
+     * @return the exclusive entry, never null.
+     * @throws OutOfSpaceException   if the table must grow and its size limit or the file system leaves no room.
+     * @throws InvalidSizeException  if {@code key} has fewer than {@code keySize} bytes.
+     * @throws IllegalStateException if this thread holds an entry or scan in the key's partition.
+     * @throws LockTimeoutException  if another process held the key's partition longer than the registry's timeout.
      */
-    public Entry findOrInsert(final DirectBuffer key)
-    {
-        final UnsafeBuffer normalized = normalize(key);
-        return findOrInsert(Hashing.hashBytes(normalized, 0, keySize), normalized);
-    }
+    Entry findOrInsert(DirectBuffer key);
 
-    /** {@link #findOrInsert(DirectBuffer)} with a string key. */
-    public Entry findOrInsert(final String key)
-    {
-        final UnsafeBuffer encoded = encode(key);
-        return findOrInsert(Hashing.hashBytes(encoded, 0, keySize), encoded);
-    }
+    /**
+     * {@link #findOrInsert(DirectBuffer)} with a string key.
+     *
+     * @param key the key, as for {@link #find(String, boolean)}.
+     * @return the exclusive entry, never null.
+     * @throws InvalidSizeException     if the key has more than {@code keySize} bytes of UTF-8.
+     * @throws IllegalArgumentException if the key holds a NUL character.
+     * @throws DsmRegistryException     as {@link #findOrInsert(DirectBuffer)}.
+     */
+    Entry findOrInsert(String key);
 
-    /** {@link #findOrInsert(DirectBuffer)} with an 8-byte key. */
-    public Entry findOrInsert(final long key)
-    {
-        final UnsafeBuffer encoded = encode(key);
-        return findOrInsert(Hashing.hashLong(key), encoded);
-    }
+    /**
+     * {@link #findOrInsert(DirectBuffer)} with an 8-byte key.
+     *
+     * @param key the key, as for {@link #find(long, boolean)}.
+     * @return the exclusive entry, never null.
+     * @throws InvalidSizeException if the hash's keys do not have 8 bytes.
+     * @throws DsmRegistryException as {@link #findOrInsert(DirectBuffer)}.
+     */
+    Entry findOrInsert(long key);
 
-    /** Deletes the entry with this key: dshash_delete_key. @return whether there was one. */
-    public boolean delete(final DirectBuffer key)
-    {
-        final UnsafeBuffer normalized = normalize(key);
-        return delete(Hashing.hashBytes(normalized, 0, keySize), normalized);
-    }
+    /**
+     * Deletes the entry with this key: dshash_delete_key.
+     *
+     * @param key holds the key at index 0, as for {@link #find(DirectBuffer, boolean)}.
+     * @return whether there was one.
+     * @throws InvalidSizeException  if {@code key} has fewer than {@code keySize} bytes.
+     * @throws IllegalStateException if this thread holds an entry or scan in the key's partition.
+     * @throws LockTimeoutException  if another process held the key's partition longer than the registry's timeout.
+     */
+    boolean delete(DirectBuffer key);
 
-    /** {@link #delete(DirectBuffer)} with a string key. */
-    public boolean delete(final String key)
-    {
-        final UnsafeBuffer encoded = encode(key);
-        return delete(Hashing.hashBytes(encoded, 0, keySize), encoded);
-    }
+    /**
+     * {@link #delete(DirectBuffer)} with a string key.
+     *
+     * @param key the key, as for {@link #find(String, boolean)}.
+     * @return whether there was one.
+     * @throws InvalidSizeException     if the key has more than {@code keySize} bytes of UTF-8.
+     * @throws IllegalArgumentException if the key holds a NUL character.
+     * @throws DsmRegistryException     as {@link #delete(DirectBuffer)}.
+     */
+    boolean delete(String key);
 
-    /** {@link #delete(DirectBuffer)} with an 8-byte key. */
-    public boolean delete(final long key)
-    {
-        final UnsafeBuffer encoded = encode(key);
-        return delete(Hashing.hashLong(key), encoded);
-    }
+    /**
+     * {@link #delete(DirectBuffer)} with an 8-byte key.
+     *
+     * @param key the key, as for {@link #find(long, boolean)}.
+     * @return whether there was one.
+     * @throws InvalidSizeException if the hash's keys do not have 8 bytes.
+     * @throws DsmRegistryException as {@link #delete(DirectBuffer)}.
+     */
+    boolean delete(long key);
 
-    /** Entries in the table, read without locks: exact when no one is changing it. */
-    public long size()
-    {
-        return table.size();
-    }
+    /**
+     * Entries in the table, read without locks: exact when no one is changing it.
+     *
+     * @return the number of entries.
+     */
+    long size();
 
     /**
      * A scan of every entry, one partition at a time (dshash_seq_init). Entries inserted or deleted
@@ -162,417 +164,108 @@ public final class SharedHash extends CachedHandle
      * @param exclusive true: each partition is locked while the scan is in it, its entries are
      *                  writable and {@link Scan#deleteCurrent()} is allowed. false: other writers of the
      *                  partition wait too, but readers do not, and {@link Scan#buffer()} is a copy.
+     * @return a scan before its first entry; close it when done.
      */
-    public Scan scan(final boolean exclusive)
-    {
-        return new Scan(exclusive);
-    }
+    Scan scan(boolean exclusive);
 
-    // ---------------------------------------------------------------------------------------------
-    // Memory, checks
-    // ---------------------------------------------------------------------------------------------
+    /**
+     * Bytes of all of the hash's files (its area and its header file); read without locks.
+     *
+     * @return the files' total length in bytes.
+     */
+    long reservedBytes();
 
-    /** Bytes of all of the hash's files (its area and its header file); read without locks. */
-    public long reservedBytes()
-    {
-        return table.area().statistics().reservedBytes() + table.headerLength();
-    }
-
-    /** Bytes of the area in use by the bucket tables; read without locks. */
-    public long bytesInUse()
-    {
-        return table.area().bytesInUse();
-    }
+    /**
+     * Bytes of the area in use by the bucket tables; read without locks.
+     *
+     * @return bytes in use, by every process.
+     */
+    long bytesInUse();
 
     /**
      * Checks every partition (locking each in turn) and the area under it: for tests and diagnosis.
      *
      * @throws CorruptFileException listing what is inconsistent.
      */
-    public void verify()
-    {
-        verify(table);
-    }
+    void verify();
 
-    static void verify(final HashTable table)
-    {
-        final List<String> problems = table.verify();
-        problems.addAll(table.area().verify());
-        if (!problems.isEmpty())
-        {
-            throw new CorruptFileException(table.description() + " is inconsistent: " + String.join("; ", problems) +
-                ". Remove it (DsmRegistry.remove) to start it afresh");
-        }
-    }
-
-    /** Whether the hash has been removed from the registry since this handle was returned; it can no longer grow. */
-    public boolean isRemoved()
-    {
-        return generation.getAsBoolean();
-    }
-
-    HashTable table()
-    {
-        return table;
-    }
-
-    @Override
-    public String toString()
-    {
-        return "SharedHash{name=\"" + entryName + "\", " + params.shape().describe() + ", size=" + size() + '}';
-    }
-
-    // ---------------------------------------------------------------------------------------------
-    // Implementation
-    // ---------------------------------------------------------------------------------------------
-
-    private Entry find(final long hash, final UnsafeBuffer key, final boolean exclusive)
-    {
-        final int p = table.partition(hash);
-        if (!exclusive)
-        {
-            final Entry copy = findCopy(p, hash, key);
-            if (copy != notDecided)
-            {
-                return copy;
-            }
-        }
-        table.lockForCaller(p);
-        try
-        {
-            final HashTable.View view = table.view(p);
-            final long position = table.find(view, hash, key, 0, keySize);
-            if (position < 0)
-            {
-                table.unlockForCaller(p);
-                return null;
-            }
-            if (!exclusive)
-            {
-                final Entry copy = copyOf(view.mapping(), table.slotOffset(position));
-                table.unlockForCaller(p);
-                return copy;
-            }
-            table.beginWrite(p);
-            return new Entry(p, view, position, true);
-        }
-        catch (final RuntimeException | Error ex)
-        {
-            table.unlockForCaller(p);
-            throw ex;
-        }
-    }
-
-    /** An optimistic copy, null if absent, or notDecided when writers kept intervening. */
-    private Entry findCopy(final int p, final long hash, final UnsafeBuffer key)
-    {
-        return table.readOptimistically(p, key, (view, k) ->
-        {
-            final long position = table.find(view, hash, k, 0, keySize);
-            return position < 0 ? null : copyOf(view.mapping(), table.slotOffset(position));
-        }, notDecided);
-    }
-
-    private Entry copyOf(final UnsafeBuffer mapping, final int slot)
-    {
-        final byte[] bytes = new byte[(entrySize + 7) & -8];
-        mapping.getBytes(slot, bytes, 0, entrySize);
-        return new Entry(new UnsafeBuffer(bytes, 0, entrySize));
-    }
-
-    private Entry findOrInsert(final long hash, final UnsafeBuffer key)
-    {
-        final int p = table.partition(hash);
-        table.lockForCaller(p);
-        try
-        {
-            HashTable.View view = table.view(p);
-            long position = table.find(view, hash, key, 0, keySize);
-            if (position >= 0)
-            {
-                table.beginWrite(p);
-                return new Entry(p, view, position, true);
-            }
-            position = table.claim(p, hash);
-            view = table.view(p);
-            final int slot = table.slotOffset(position);
-            table.beginWrite(p);
-            view.mapping().setMemory(slot, (entrySize + 7) & -8, (byte)0);
-            view.mapping().putBytes(slot, key, 0, keySize);
-            table.publish(p, view, position, hash);
-            return new Entry(p, view, position, false);
-        }
-        catch (final RuntimeException | Error ex)
-        {
-            table.unlockForCaller(p);
-            throw ex;
-        }
-    }
-
-    private boolean delete(final long hash, final UnsafeBuffer key)
-    {
-        final int p = table.partition(hash);
-        table.lockForCaller(p);
-        try
-        {
-            final HashTable.View view = table.view(p);
-            final long position = table.find(view, hash, key, 0, keySize);
-            if (position < 0)
-            {
-                return false;
-            }
-            table.beginWrite(p);
-            table.remove(p, view, position);
-            table.endWrite(p);
-            return true;
-        }
-        finally
-        {
-            table.unlockForCaller(p);
-        }
-    }
-
-    private UnsafeBuffer normalize(final DirectBuffer key)
-    {
-        if (key.capacity() < keySize)
-        {
-            throw new InvalidSizeException("the key buffer has " + key.capacity() + " bytes but hash \"" + entryName +
-                "\" has keys of " + keySize + " bytes; pass a buffer whose first " + keySize + " bytes are the key");
-        }
-        final UnsafeBuffer scratch = keys.get();
-        if (params.hasStringKeys())
-        {
-            int length = 0;
-            while (length < keySize && key.getByte(length) != 0)
-            {
-                length++;
-            }
-            scratch.setMemory(0, scratch.capacity(), (byte)0);
-            scratch.putBytes(0, key, 0, length);
-        }
-        else
-        {
-            scratch.putBytes(0, key, 0, keySize);
-        }
-        return scratch;
-    }
-
-    private UnsafeBuffer encode(final String key)
-    {
-        final byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
-        if (bytes.length > keySize)
-        {
-            throw new InvalidSizeException("the key \"" + key + "\" has " + bytes.length + " bytes of UTF-8 but hash \"" + entryName +
-                "\" has keys of at most " + keySize + " bytes");
-        }
-        for (final byte b : bytes)
-        {
-            if (b == 0)
-            {
-                throw new IllegalArgumentException("a string key cannot hold the NUL character, which ends it: \"" + key + "\"");
-            }
-        }
-        final UnsafeBuffer scratch = keys.get();
-        scratch.setMemory(0, scratch.capacity(), (byte)0);
-        scratch.putBytes(0, bytes);
-        return scratch;
-    }
-
-    private UnsafeBuffer encode(final long key)
-    {
-        if (keySize != Long.BYTES)
-        {
-            throw new InvalidSizeException("a long key has 8 bytes but hash \"" + entryName + "\" has keys of " + keySize +
-                " bytes; pass the key as a buffer");
-        }
-        final UnsafeBuffer scratch = keys.get();
-        scratch.putLong(0, key);
-        return scratch;
-    }
+    /**
+     * Whether the hash has been removed from the registry since this handle was returned; it can no longer grow.
+     *
+     * @return true once any process has removed the entry, even if the name has been created again since.
+     */
+    boolean isRemoved();
 
     /**
      * One entry: an exclusive one holds its partition's lock until {@link #close()}; a shared one
      * is a copy and holds nothing. Use it from one thread, and not after closing it.
      */
-    public final class Entry implements AutoCloseable
+    interface Entry extends AutoCloseable
     {
-        private final int partition;
-        private final HashTable.View view;
-        private final long position;
-        private final boolean found;
-        private final UnsafeBuffer buffer;
-        private boolean closed;
+        /**
+         * False only for an entry {@link SharedHash#findOrInsert} just inserted.
+         *
+         * @return whether the entry existed before the call that returned it.
+         */
+        boolean found();
 
-        private Entry(final int partition, final HashTable.View view, final long position, final boolean found)
-        {
-            this.partition = partition;
-            this.view = view;
-            this.position = position;
-            this.found = found;
-            this.buffer = new UnsafeBuffer(view.mapping(), table.slotOffset(position), entrySize);
-        }
-
-        private Entry(final UnsafeBuffer copy)
-        {
-            this.partition = -1;
-            this.view = null;
-            this.position = -1;
-            this.found = true;
-            this.buffer = copy;
-        }
-
-        private Entry()
-        {
-            this(CLOSED);
-        }
-
-        /** False only for an entry {@link #findOrInsert} just inserted. */
-        public boolean found()
-        {
-            return found;
-        }
-
-        /** Whether this entry holds its partition's lock (until closed). */
-        public boolean isExclusive()
-        {
-            return partition >= 0;
-        }
+        /**
+         * Whether this entry holds its partition's lock (until closed).
+         *
+         * @return true for an entry from {@code findOrInsert} or an exclusive {@code find}.
+         */
+        boolean isExclusive();
 
         /**
          * The entry's bytes, key first: shared memory for an exclusive entry (8-aligned, so atomic
          * operations work at aligned offsets), a copy for a shared one. Do not change the key.
+         *
+         * @return {@code entrySize} bytes; the same instance on every call, empty once an exclusive entry is closed.
          */
-        public AtomicBuffer buffer()
-        {
-            return buffer;
-        }
+        AtomicBuffer buffer();
 
-        /** Deletes this exclusive entry (dshash_delete_entry); the entry is closed. */
-        public void delete()
-        {
-            if (!isExclusive() || closed)
-            {
-                throw new IllegalStateException("only an open exclusive entry can be deleted");
-            }
-            table.remove(partition, view, position);
-            close();
-        }
+        /**
+         * Deletes this exclusive entry (dshash_delete_entry); the entry is closed.
+         *
+         * @throws IllegalStateException for a shared entry, or one already closed.
+         */
+        void delete();
 
         /** Releases the partition's lock of an exclusive entry; the buffer is then empty. */
         @Override
-        public void close()
-        {
-            if (closed)
-            {
-                return;
-            }
-            closed = true;
-            if (isExclusive())
-            {
-                buffer.wrap(CLOSED);
-                table.endWrite(partition);
-                table.unlockForCaller(partition);
-            }
-        }
+        void close();
     }
 
     /** A scan over all entries: {@code while (scan.next()) { scan.buffer()... }}; close it to release its lock. */
-    public final class Scan implements AutoCloseable
+    interface Scan extends AutoCloseable
     {
-        private final boolean exclusive;
-        private final UnsafeBuffer buffer = new UnsafeBuffer(CLOSED);
-        private final UnsafeBuffer copy = new UnsafeBuffer(new byte[(entrySize + 7) & -8], 0, entrySize);
-        private int partition = -1;
-        private boolean holding;
-        private HashTable.View view;
-        private long position = -1;
-        private int nextIndex;
+        /**
+         * Moves to the next entry; false when there are no more (the scan then holds no lock).
+         *
+         * @return true if the scan is on an entry.
+         * @throws LockTimeoutException if another process held the next partition longer than the registry's
+         *                              timeout.
+         */
+        boolean next();
 
-        private Scan(final boolean exclusive)
-        {
-            this.exclusive = exclusive;
-        }
+        /**
+         * The current entry: shared memory in an exclusive scan, a copy otherwise.
+         *
+         * @return {@code entrySize} bytes, key first; the same instance on every call, moved by {@link #next()},
+         *         empty when the scan is on no entry.
+         */
+        AtomicBuffer buffer();
 
-        /** Moves to the next entry; false when there are no more (the scan then holds no lock). */
-        public boolean next()
-        {
-            while (true)
-            {
-                if (holding)
-                {
-                    position = table.nextEntry(view, nextIndex);
-                    if (position >= 0)
-                    {
-                        nextIndex = table.indexOf(view, position) + 1;
-                        final int slot = table.slotOffset(position);
-                        if (exclusive)
-                        {
-                            buffer.wrap(view.mapping(), slot, entrySize);
-                        }
-                        else
-                        {
-                            view.mapping().getBytes(slot, copy, 0, entrySize);
-                            buffer.wrap(copy);
-                        }
-                        return true;
-                    }
-                    leave();
-                }
-                if (partition + 1 >= table.partitions())
-                {
-                    partition = table.partitions();
-                    return false;
-                }
-                partition++;
-                table.lockForCaller(partition);
-                holding = true;
-                if (exclusive)
-                {
-                    table.beginWrite(partition);
-                }
-                view = table.view(partition);
-                nextIndex = 0;
-            }
-        }
+        /**
+         * Deletes the current entry (exclusive scans only): dshash_delete_current.
+         *
+         * @throws IllegalStateException for a shared scan, or one that is on no entry (before {@link #next()},
+         *                               after it returned false, or after a delete).
+         */
+        void deleteCurrent();
 
-        /** The current entry: shared memory in an exclusive scan, a copy otherwise. */
-        public AtomicBuffer buffer()
-        {
-            return buffer;
-        }
-
-        /** Deletes the current entry (exclusive scans only): dshash_delete_current. */
-        public void deleteCurrent()
-        {
-            if (!exclusive || !holding || position < 0)
-            {
-                throw new IllegalStateException("deleteCurrent needs an exclusive scan positioned on an entry");
-            }
-            table.remove(partition, view, position);
-            position = -1;
-            buffer.wrap(CLOSED);
-        }
-
+        /** Ends the scan and releases the lock it holds, if any. */
         @Override
-        public void close()
-        {
-            if (holding)
-            {
-                leave();
-            }
-            partition = table.partitions();
-        }
-
-        private void leave()
-        {
-            holding = false;
-            position = -1;
-            buffer.wrap(CLOSED);
-            if (exclusive)
-            {
-                table.endWrite(partition);
-            }
-            table.unlockForCaller(partition);
-        }
+        void close();
     }
 }

@@ -1,24 +1,8 @@
 package io.dsmreg;
 
-import io.dsmreg.area.AreaAllocator;
-import io.dsmreg.hash.HashShape;
-import io.dsmreg.hash.HashTable;
-import io.dsmreg.hash.Hashing;
-import io.dsmreg.layout.HashDescriptor;
-import org.agrona.concurrent.UnsafeBuffer;
-
-import java.nio.charset.StandardCharsets;
-import java.util.AbstractMap;
-import java.util.AbstractSet;
-import java.util.Iterator;
 import java.util.Map;
-import java.util.NoSuchElementException;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentMap;
-import java.util.function.BiFunction;
-
-import static io.dsmreg.layout.AreaDescriptor.pointerOffset;
 
 /**
  * A {@link ConcurrentMap} in shared memory: every process that asks the registry for the same name
@@ -52,1057 +36,265 @@ import static io.dsmreg.layout.AreaDescriptor.pointerOffset;
  * @param <K> keys.
  * @param <V> values.
  */
-public final class SharedMap<K, V> extends AbstractMap<K, V> implements ConcurrentMap<K, V>
+public interface SharedMap<K, V> extends ConcurrentMap<K, V>
 {
     /** The largest encoded key. */
-    public static final int MAX_KEY_SIZE = 64 * 1024;
+    int MAX_KEY_SIZE = 64 * 1024;
     /** The largest encoded value. */
-    public static final int MAX_VALUE_SIZE = 256 * 1024 * 1024;
+    int MAX_VALUE_SIZE = 256 * 1024 * 1024;
 
-    private static final int INLINE_KEY_LIMIT = 32;
-    private static final int INLINE_VALUE_LIMIT = 8;
-    private static final int CODEC_ID_LIMIT = HashDescriptor.CODEC_ID_LENGTH - Integer.BYTES;
+    /**
+     * The entry's name in the registry.
+     *
+     * @return the name it is registered under.
+     */
+    String name();
 
-    /** An optimistic read that could not decide: told apart from any value (and from null, absent) by identity. */
-    private static final Object UNDECIDED = new Object();
+    /**
+     * The codec of the keys, as given to {@link DsmRegistry#map}.
+     *
+     * @return the key codec.
+     */
+    Codec<K> keyCodec();
 
-    private static final int PUT = 0;
-    private static final int PUT_IF_ABSENT = 1;
-    private static final int REPLACE = 2;
-    private static final int REPLACE_IF_EQUAL = 3;
-    private static final int REMOVE = 4;
-    private static final int REMOVE_IF_EQUAL = 5;
+    /**
+     * The codec of the values, as given to {@link DsmRegistry#map}.
+     *
+     * @return the value codec.
+     */
+    Codec<V> valueCodec();
 
-    private final String name;
-    private final Codec<K> keyCodec;
-    private final Codec<V> valueCodec;
-    private final MapOptions options;
-    private final HashTable table;
-    private final AreaAllocator area;
-    private final EntryGeneration generation;
-    private final boolean pointerKeys;
-    private final boolean pointerValues;
-    private final boolean longs;
-    /** The table's views for getLong (maps of longs only), held here: one dereference less on the hottest path. */
-    private final HashTable.View[] views;
-    private final int keySize;
-    private final int valueOffset;
-    private final ThreadLocal<Scratch> scratches = ThreadLocal.withInitial(Scratch::new);
-    /** {@link #lookup} as a function made once, for lock-free reads that allocate nothing for it. */
-    private final BiFunction<HashTable.View, Scratch, Boolean> lookup = this::lookup;
-    private Set<Map.Entry<K, V>> entrySet;
-
-    SharedMap(
-        final String name, final Codec<K> keyCodec, final Codec<V> valueCodec, final MapOptions options,
-        final HashTable table, final EntryGeneration generation)
-    {
-        this.name = name;
-        this.keyCodec = keyCodec;
-        this.valueCodec = valueCodec;
-        this.options = options;
-        this.table = table;
-        this.area = table.area();
-        this.generation = generation;
-        final HashShape shape = table.shape();
-        this.pointerKeys = shape.pointerKeys();
-        this.pointerValues = shape.pointerValues();
-        this.keySize = shape.keySize();
-        this.valueOffset = shape.valueOffset();
-        this.longs = keyCodec == Codec.LONG && valueCodec == Codec.LONG;
-        this.views = longs ? table.longViews() : null;
-    }
-
-    /** The shape a map of these codecs and options has: what its header records and attach compares. */
-    static HashShape shapeOf(final Codec<?> keyCodec, final Codec<?> valueCodec, final MapOptions options)
-    {
-        final int keyFixed = checkCodec("key", keyCodec);
-        final int valueFixed = checkCodec("value", valueCodec);
-        final boolean pointerKeys = keyFixed < 0 || keyFixed > INLINE_KEY_LIMIT;
-        final boolean pointerValues = valueFixed < 0 || valueFixed > INLINE_VALUE_LIMIT;
-        final int keySize = pointerKeys ? Long.BYTES : keyFixed;
-        final int valueOffset = (keySize + 7) & -8;
-        return new HashShape(HashDescriptor.KIND_MAP, options.partitions(), keySize, valueOffset + Long.BYTES,
-            pointerKeys ? HashDescriptor.KEY_POINTER : HashDescriptor.KEY_INLINE,
-            pointerValues ? HashDescriptor.VALUE_POINTER : HashDescriptor.VALUE_INLINE, valueOffset,
-            keyCodec.id(), keyFixed, valueCodec.id(), valueFixed, options.sizeLimit());
-    }
-
-    private static int checkCodec(final String what, final Codec<?> codec)
-    {
-        Objects.requireNonNull(codec, what + " codec");
-        final String id = codec.id();
-        if (id == null || id.isEmpty() || id.getBytes(StandardCharsets.UTF_8).length > CODEC_ID_LIMIT)
-        {
-            throw new IllegalArgumentException("the " + what + " codec " + codec + " has id " + (id == null ? "null" : "\"" + id + "\"") +
-                "; a codec id has 1 to " + CODEC_ID_LIMIT + " bytes of UTF-8");
-        }
-        final int fixed = codec.fixedSize();
-        if (fixed < Codec.VARIABLE_SIZE || fixed > MAX_KEY_SIZE)
-        {
-            throw new IllegalArgumentException("the " + what + " codec \"" + id + "\" has fixed size " + fixed +
-                "; a codec's fixed size is 0 to " + MAX_KEY_SIZE + " bytes, or Codec.VARIABLE_SIZE");
-        }
-        return fixed;
-    }
-
-    /** Whether this handle is for the map these codecs and options ask for. */
-    boolean matches(final Codec<?> keyCodec, final Codec<?> valueCodec, final MapOptions options)
-    {
-        return this.keyCodec == keyCodec && this.valueCodec == valueCodec && (options == null || this.options.equals(options));
-    }
-
-    public String name()
-    {
-        return name;
-    }
-
-    public Codec<K> keyCodec()
-    {
-        return keyCodec;
-    }
-
-    public Codec<V> valueCodec()
-    {
-        return valueCodec;
-    }
-
-    public MapOptions options()
-    {
-        return options;
-    }
-
-    // ---------------------------------------------------------------------------------------------
-    // Primitive paths: maps of Codec.LONG keys and values
-    // ---------------------------------------------------------------------------------------------
+    /**
+     * The options the map was created with.
+     *
+     * @return the map's options, whoever created it.
+     */
+    MapOptions options();
 
     /**
      * The value of {@code key}, or {@code defaultValue}: {@link #get} without boxing. Takes no lock.
      *
+     * @param key          the key.
+     * @param defaultValue what to return when {@code key} is absent.
+     * @return the value of {@code key}, or {@code defaultValue} if it has none.
      * @throws UnsupportedOperationException unless both codecs are {@link Codec#LONG}.
      */
-    public long getLong(final long key, final long defaultValue)
-    {
-        requireLongs("getLong");
-        final long hash = Hashing.hashLong(key);
-        // The first attempt inlines into callers; retries and the locked read are out of line.
-        final long value = HashTable.tryGetLong(views, hash, key, defaultValue);
-        return value != HashTable.UNDECIDED ? value : getLongRetry(hash, key, defaultValue);
-    }
+    long getLong(long key, long defaultValue);
 
-    private long getLongRetry(final long hash, final long key, final long defaultValue)
-    {
-        final Object read = table.<Long, Object>readOptimistically(
-            table.partition(hash), key, (view, k) -> longValue(view, hash, k), UNDECIDED);
-        final Long value = read != UNDECIDED ? (Long)read : getLocked(key);
-        return value == null ? defaultValue : value;
-    }
-
-    /** The value of the long key in {@code view}, or null. */
-    private Long longValue(final HashTable.View view, final long hash, final long key)
-    {
-        final long position = HashTable.findLong(view, hash, key);
-        return position < 0 ? null : table.slotLong(view, position, valueOffset);
-    }
-
-    /** Whether {@code key} is present: {@link #containsKey} without boxing. */
-    public boolean containsLong(final long key)
-    {
-        requireLongs("containsLong");
-        return getLong(key, Long.MIN_VALUE) != Long.MIN_VALUE || getLocked(key) != null;
-    }
-
-    /** The value of {@code key} read under its partition's lock, or null. */
-    private Long getLocked(final long key)
-    {
-        final long hash = Hashing.hashLong(key);
-        final int p = table.partition(hash);
-        table.lock(p);
-        try
-        {
-            return longValue(table.view(p), hash, key);
-        }
-        finally
-        {
-            table.unlock(p);
-        }
-    }
+    /**
+     * Whether {@code key} is present: {@link #containsKey} without boxing.
+     * <p>
+     * A key found absent, or with the value {@link Long#MIN_VALUE}, is looked up again under its
+     * partition's lock.
+     *
+     * @param key the key.
+     * @return true if {@code key} has a value.
+     * @throws UnsupportedOperationException unless both codecs are {@link Codec#LONG}.
+     * @throws LockTimeoutException          if another process held the key's partition longer than the
+     *                                       registry's timeout.
+     */
+    boolean containsLong(long key);
 
     /**
      * Sets the value of {@code key}: {@link #put} without boxing or returning the previous value.
      *
-     * @throws OutOfSpaceException if a new key needs room past the size limit; the map is unchanged.
+     * @param key   the key.
+     * @param value its new value.
+     * @throws UnsupportedOperationException unless both codecs are {@link Codec#LONG}.
+     * @throws OutOfSpaceException           if a new key needs room past the size limit; the map is unchanged.
+     * @throws LockTimeoutException          if another process held the key's partition longer than the
+     *                                       registry's timeout.
      */
-    public void putLong(final long key, final long value)
-    {
-        requireLongs("putLong");
-        exchangeLong(key, value, false);
-    }
+    void putLong(long key, long value);
 
     /**
      * Adds {@code delta} to the value of {@code key} (an absent key counts as 0) and returns the
      * sum, atomically across threads and processes.
+     *
+     * @param key   the key.
+     * @param delta what to add; negative to subtract. The sum wraps around on overflow, as {@code +} does.
+     * @return the new value of {@code key}.
+     * @throws UnsupportedOperationException unless both codecs are {@link Codec#LONG}.
+     * @throws OutOfSpaceException           if a new key needs room past the size limit; the map is unchanged.
+     * @throws LockTimeoutException          if another process held the key's partition longer than the
+     *                                       registry's timeout.
      */
-    public long addAndGet(final long key, final long delta)
-    {
-        requireLongs("addAndGet");
-        return exchangeLong(key, delta, true);
-    }
+    long addAndGet(long key, long delta);
 
-    /** Under the partition lock: sets (or adds to) the value of a long key; returns the new value, or the old one for a set. */
-    private long exchangeLong(final long key, final long value, final boolean add)
-    {
-        final long hash = Hashing.hashLong(key);
-        final int p = table.partition(hash);
-        table.lock(p);
-        try
-        {
-            final HashTable.View view = table.view(p);
-            final long position = HashTable.findLong(view, hash, key);
-            if (position < 0)
-            {
-                insertLong(p, hash, key, value);
-                return value;
-            }
-            final long old = table.slotLong(view, position, valueOffset);
-            final long next = add ? old + value : value;
-            storeLong(p, view, position, next);
-            return add ? next : old;
-        }
-        finally
-        {
-            table.unlock(p);
-        }
-    }
+    /**
+     * Entries in the map, read without locks: exact when no one is changing it.
+     *
+     * @return the number of entries.
+     */
+    long mappingCount();
 
-    /** {@link #put} of a Long map: {@link #exchangeLong} that tells an absent key (null) from any value, without a scratch. */
-    private Long putBoxed(final Long key, final Long value)
-    {
-        final long k = key;
-        final long v = value;
-        final long hash = Hashing.hashLong(k);
-        final int p = table.partition(hash);
-        table.lock(p);
-        try
-        {
-            final HashTable.View view = table.view(p);
-            final long position = HashTable.findLong(view, hash, k);
-            if (position < 0)
-            {
-                insertLong(p, hash, k, v);
-                return null;
-            }
-            final long old = table.slotLong(view, position, valueOffset);
-            storeLong(p, view, position, v);
-            return old;
-        }
-        finally
-        {
-            table.unlock(p);
-        }
-    }
+    /**
+     * {@link #mappingCount()}, capped at {@link Integer#MAX_VALUE}; read without locks.
+     *
+     * @return the number of entries, at most {@link Integer#MAX_VALUE}.
+     */
+    int size();
 
-    /** Under the lock: replaces the value of the entry at {@code position}, one 8-byte store inside a write. */
-    private void storeLong(final int p, final HashTable.View view, final long position, final long value)
-    {
-        table.beginWrite(p);
-        view.mapping().putLong(table.slotOffset(position) + valueOffset, value);
-        table.endWrite(p);
-    }
+    /**
+     * Whether {@link #mappingCount()} is 0; read without locks.
+     *
+     * @return true if the map has no entries.
+     */
+    boolean isEmpty();
 
-    /** Under the lock, for an absent key: inserts it, growing the partition first if it is full. */
-    private void insertLong(final int p, final long hash, final long key, final long value)
-    {
-        final long position = table.claim(p, hash);
-        final HashTable.View view = table.view(p);
-        final int slot = table.slotOffset(position);
-        table.beginWrite(p);
-        view.mapping().putLong(slot, key);
-        view.mapping().putLong(slot + valueOffset, value);
-        table.publish(p, view, position, hash);
-        table.endWrite(p);
-    }
+    /**
+     * The value of {@code key}. Reads optimistically, without a lock, and retries if a writer intervened;
+     * a reader that writers keep interrupting takes the key's partition lock. So does, in a map of
+     * {@link Codec#LONG} keys and values, a read that finds no value or {@link Long#MIN_VALUE} (which
+     * {@link #getLong} cannot tell apart); {@link #getLong} with another default avoids it.
+     *
+     * @param key the key; in a map of {@link Codec#LONG} keys, any other type has no value.
+     * @return the value, decoded, or null if {@code key} has none.
+     * @throws NullPointerException if the key is null.
+     * @throws CodecException       if a codec fails.
+     * @throws LockTimeoutException if it needed the lock and another process held it longer than the
+     *                              registry's timeout.
+     */
+    V get(Object key);
 
-    private void requireLongs(final String method)
-    {
-        if (!longs)
-        {
-            throw notLongs(method);
-        }
-    }
+    /**
+     * Whether {@code key} has a value. Reads as {@link #get} does.
+     *
+     * @param key the key; in a map of {@link Codec#LONG} keys, any other type has no value.
+     * @return true if {@code key} has a value.
+     * @throws NullPointerException if the key is null.
+     * @throws CodecException       if the key codec fails.
+     * @throws LockTimeoutException as {@link #get}.
+     */
+    boolean containsKey(Object key);
 
-    private UnsupportedOperationException notLongs(final String method)
-    {
-        return new UnsupportedOperationException(method + " needs a map of Codec.LONG keys and values, but map \"" + name +
-            "\" has key codec \"" + keyCodec.id() + "\" and value codec \"" + valueCodec.id() + "\"");
-    }
+    /**
+     * Sets the value of {@code key}.
+     *
+     * @param key   the key.
+     * @param value its new value.
+     * @return the previous value, or null if {@code key} had none.
+     * @throws NullPointerException if the key or a value is null.
+     * @throws InvalidSizeException if an encoded key or value is larger than {@link #MAX_KEY_SIZE} or
+     *                              {@link #MAX_VALUE_SIZE}; the map is unchanged.
+     * @throws CodecException       if a codec fails; the map is unchanged.
+     * @throws OutOfSpaceException  if the key or value needs room past the size limit; the map is unchanged.
+     * @throws LockTimeoutException if another process held the key's partition longer than the registry's timeout.
+     */
+    V put(K key, V value);
 
-    // ---------------------------------------------------------------------------------------------
-    // Map
-    // ---------------------------------------------------------------------------------------------
+    /**
+     * Sets the value of {@code key} if it has none, atomically.
+     *
+     * @param key   the key.
+     * @param value the value to set.
+     * @return the value {@code key} has, left unchanged, or null if it had none and now has {@code value}.
+     * @throws NullPointerException if the key or a value is null.
+     * @throws InvalidSizeException if an encoded key or value is larger than {@link #MAX_KEY_SIZE} or
+     *                              {@link #MAX_VALUE_SIZE}; the map is unchanged.
+     * @throws CodecException       if a codec fails; the map is unchanged.
+     * @throws OutOfSpaceException  if the key or value needs room past the size limit; the map is unchanged.
+     * @throws LockTimeoutException if another process held the key's partition longer than the registry's timeout.
+     */
+    V putIfAbsent(K key, V value);
 
-    /** Entries in the map, read without locks: exact when no one is changing it. */
-    public long mappingCount()
-    {
-        return table.size();
-    }
+    /**
+     * Sets the value of {@code key} only if it has one, atomically.
+     *
+     * @param key   the key.
+     * @param value its new value.
+     * @return the previous value, or null if {@code key} had none (the map is then unchanged).
+     * @throws NullPointerException if the key or a value is null.
+     * @throws InvalidSizeException if an encoded key or value is larger than {@link #MAX_KEY_SIZE} or
+     *                              {@link #MAX_VALUE_SIZE}; the map is unchanged.
+     * @throws CodecException       if a codec fails; the map is unchanged.
+     * @throws OutOfSpaceException  if the key or value needs room past the size limit; the map is unchanged.
+     * @throws LockTimeoutException if another process held the key's partition longer than the registry's timeout.
+     */
+    V replace(K key, V value);
 
-    @Override
-    public int size()
-    {
-        return (int)Math.min(Integer.MAX_VALUE, table.size());
-    }
+    /**
+     * Sets the value of {@code key} to {@code newValue} only if it is {@code oldValue}, atomically. The
+     * values are compared by their encodings.
+     *
+     * @param key      the key.
+     * @param oldValue the value {@code key} must have.
+     * @param newValue its new value.
+     * @return true if the value was replaced.
+     * @throws NullPointerException if the key or a value is null.
+     * @throws InvalidSizeException if an encoded key or value is larger than {@link #MAX_KEY_SIZE} or
+     *                              {@link #MAX_VALUE_SIZE}; the map is unchanged.
+     * @throws CodecException       if a codec fails; the map is unchanged.
+     * @throws OutOfSpaceException  if the key or value needs room past the size limit; the map is unchanged.
+     * @throws LockTimeoutException if another process held the key's partition longer than the registry's timeout.
+     */
+    boolean replace(K key, V oldValue, V newValue);
 
-    @Override
-    public boolean isEmpty()
-    {
-        return table.size() == 0;
-    }
+    /**
+     * Removes {@code key} and its value. Blocks that held the key or the value go back to the map's area.
+     *
+     * @param key the key.
+     * @return the value {@code key} had, or null if it had none.
+     * @throws NullPointerException if the key is null.
+     * @throws CodecException       if a codec fails; the map is unchanged.
+     * @throws LockTimeoutException if another process held the key's partition longer than the registry's timeout.
+     */
+    V remove(Object key);
 
-    @Override
-    @SuppressWarnings("unchecked")
-    public V get(final Object key)
-    {
-        if (longs)
-        {
-            if (!(key instanceof Long))
-            {
-                Objects.requireNonNull(key);
-                return null;
-            }
-            final long k = (Long)key;
-            final long value = getLong(k, Long.MIN_VALUE);
-            // MIN_VALUE is both a value and "absent": only a read under the lock tells them apart.
-            return (V)(value != Long.MIN_VALUE ? Long.valueOf(value) : getLocked(k));
-        }
-        final Scratch s = scratches.get();
-        final long hash = encodeKey((K)key, s);
-        return read(hash, s) ? decodeValue(s.current) : null;
-    }
+    /**
+     * Removes {@code key} only if its value is {@code value}, atomically. The values are compared by
+     * their encodings; a null value removes nothing.
+     *
+     * @param key   the key.
+     * @param value the value {@code key} must have.
+     * @return true if the entry was removed.
+     * @throws NullPointerException if the key is null.
+     * @throws CodecException       if a codec fails; the map is unchanged.
+     * @throws LockTimeoutException if another process held the key's partition longer than the registry's timeout.
+     */
+    boolean remove(Object key, Object value);
 
-    @Override
-    @SuppressWarnings("unchecked")
-    public boolean containsKey(final Object key)
-    {
-        if (longs)
-        {
-            if (!(key instanceof Long))
-            {
-                Objects.requireNonNull(key);
-                return false;
-            }
-            return containsLong((Long)key);
-        }
-        final Scratch s = scratches.get();
-        return read(encodeKey((K)key, s), s);
-    }
+    /**
+     * Removes every entry, one partition at a time; entries added meanwhile to partitions already cleared stay.
+     *
+     * @throws LockTimeoutException if another process held a partition longer than the registry's timeout.
+     */
+    void clear();
 
-    @Override
-    @SuppressWarnings("unchecked")
-    public V put(final K key, final V value)
-    {
-        if (longs)
-        {
-            return (V)putBoxed((Long)Objects.requireNonNull(key), (Long)Objects.requireNonNull(value));
-        }
-        return writeReturningPrevious(key, value, PUT);
-    }
+    /**
+     * The map's entries, as a set backed by the map. Its iterators are weakly consistent, as the class
+     * comment says; their {@code remove} and the entries' {@code setValue} change the shared map. It
+     * supports no {@code add}.
+     *
+     * @return a view of the map's entries.
+     */
+    Set<Map.Entry<K, V>> entrySet();
 
-    @Override
-    public V putIfAbsent(final K key, final V value)
-    {
-        return writeReturningPrevious(key, value, PUT_IF_ABSENT);
-    }
+    /**
+     * Bytes of all of the map's files (its area and its header file); read without locks.
+     *
+     * @return the files' total length in bytes.
+     */
+    long reservedBytes();
 
-    @Override
-    public V replace(final K key, final V value)
-    {
-        return writeReturningPrevious(key, value, REPLACE);
-    }
-
-    /** put, putIfAbsent and replace: one write, returning the value it found (null if none). */
-    private V writeReturningPrevious(final K key, final V value, final int operation)
-    {
-        final Scratch s = scratches.get();
-        final long hash = encodeKey(key, s);
-        encodeValue(value, s.value, s);
-        write(hash, s, operation);
-        return s.found ? decodeValue(s.current) : null;
-    }
-
-    @Override
-    public boolean replace(final K key, final V oldValue, final V newValue)
-    {
-        final Scratch s = scratches.get();
-        final long hash = encodeKey(key, s);
-        encodeValue(oldValue, s.expected, s);
-        encodeValue(newValue, s.value, s);
-        return write(hash, s, REPLACE_IF_EQUAL);
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    public V remove(final Object key)
-    {
-        final Scratch s = scratches.get();
-        final long hash = encodeKey((K)key, s);
-        write(hash, s, REMOVE);
-        return s.found ? decodeValue(s.current) : null;
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    public boolean remove(final Object key, final Object value)
-    {
-        Objects.requireNonNull(key);
-        if (value == null)
-        {
-            return false;
-        }
-        final Scratch s = scratches.get();
-        final long hash = encodeKey((K)key, s);
-        encodeValue((V)value, s.expected, s);
-        return write(hash, s, REMOVE_IF_EQUAL);
-    }
-
-    /** Removes every entry, one partition at a time; entries added meanwhile to partitions already cleared stay. */
-    @Override
-    public void clear()
-    {
-        for (int p = 0; p < table.partitions(); p++)
-        {
-            table.lock(p);
-            try
-            {
-                final HashTable.View view = table.view(p);
-                for (long position = table.nextEntry(view, 0); position >= 0;
-                    position = table.nextEntry(view, table.indexOf(view, position) + 1))
-                {
-                    delete(p, view, position);
-                }
-            }
-            finally
-            {
-                table.unlock(p);
-            }
-        }
-    }
-
-    @Override
-    public Set<Map.Entry<K, V>> entrySet()
-    {
-        Set<Map.Entry<K, V>> set = entrySet;
-        if (set == null)
-        {
-            set = new EntrySet();
-            entrySet = set;
-        }
-        return set;
-    }
-
-    // ---------------------------------------------------------------------------------------------
-    // Memory, checks
-    // ---------------------------------------------------------------------------------------------
-
-    /** Bytes of all of the map's files (its area and its header file); read without locks. */
-    public long reservedBytes()
-    {
-        return area.statistics().reservedBytes() + table.headerLength();
-    }
-
-    /** Bytes of the map's area in use by tables, keys and values; read without locks. */
-    public long bytesInUse()
-    {
-        return area.bytesInUse();
-    }
+    /**
+     * Bytes of the map's area in use by tables, keys and values; read without locks.
+     *
+     * @return bytes in use, by every process.
+     */
+    long bytesInUse();
 
     /**
      * Checks every partition (locking each in turn) and the area under it: for tests and diagnosis.
      *
      * @throws CorruptFileException listing what is inconsistent.
      */
-    public void verify()
-    {
-        SharedHash.verify(table);
-    }
+    void verify();
 
-    /** Whether the map has been removed from the registry since this handle was returned; it can no longer grow. */
-    public boolean isRemoved()
-    {
-        return generation.getAsBoolean();
-    }
-
-    HashTable table()
-    {
-        return table;
-    }
-
-    // ---------------------------------------------------------------------------------------------
-    // Reads and writes of encoded keys and values
-    // ---------------------------------------------------------------------------------------------
-
-    /** Reads the value of the key in {@code s.key} into {@code s.current}; false if absent. */
-    private boolean read(final long hash, final Scratch s)
-    {
-        final int p = table.partition(hash);
-        s.hash = hash;
-        final Boolean found = table.readOptimistically(p, s, lookup, null);
-        if (found != null)
-        {
-            return found;
-        }
-        table.lock(p);
-        try
-        {
-            return lookup(table.view(p), s);
-        }
-        finally
-        {
-            table.unlock(p);
-        }
-    }
-
-    /** Reads the value of the key in {@code s.key} (hash {@code s.hash}) in {@code view} into {@code s.current}; false if absent. */
-    private boolean lookup(final HashTable.View view, final Scratch s)
-    {
-        final long position = table.find(view, s.hash, s.key.buffer, 0, s.key.length);
-        if (position >= 0)
-        {
-            readValue(view.mapping(), table.slotOffset(position), s.current);
-        }
-        return position >= 0;
-    }
-
-    /** One write under the partition lock; {@code s.found} and {@code s.current} tell the value it found. */
-    private boolean write(final long hash, final Scratch s, final int op)
-    {
-        final int p = table.partition(hash);
-        table.lock(p);
-        try
-        {
-            final HashTable.View view = table.view(p);
-            final long position = table.find(view, hash, s.key.buffer, 0, s.key.length);
-            s.found = position >= 0;
-            if (position < 0)
-            {
-                if (op == PUT || op == PUT_IF_ABSENT)
-                {
-                    insert(p, hash, s);
-                    return true;
-                }
-                return false;
-            }
-            final int slot = table.slotOffset(position);
-            readValue(view.mapping(), slot, s.current);
-            switch (op)
-            {
-                case PUT, REPLACE ->
-                {
-                    replaceValue(p, view, slot, s.value);
-                    return true;
-                }
-                case REPLACE_IF_EQUAL ->
-                {
-                    if (s.current.contentEquals(s.expected))
-                    {
-                        replaceValue(p, view, slot, s.value);
-                        return true;
-                    }
-                    return false;
-                }
-                case REMOVE ->
-                {
-                    delete(p, view, position);
-                    return true;
-                }
-                case REMOVE_IF_EQUAL ->
-                {
-                    if (s.current.contentEquals(s.expected))
-                    {
-                        delete(p, view, position);
-                        return true;
-                    }
-                    return false;
-                }
-                default ->
-                {
-                    return false;
-                }
-            }
-        }
-        finally
-        {
-            table.unlock(p);
-        }
-    }
-
-    private void insert(final int p, final long hash, final Scratch s)
-    {
-        long keyBlock = 0;
-        long valueBlock = 0;
-        final long position;
-        try
-        {
-            if (pointerKeys)
-            {
-                keyBlock = allocateBlock(s.key);
-                table.setPendingKey(p, keyBlock);
-            }
-            if (pointerValues)
-            {
-                valueBlock = allocateBlock(s.value);
-                table.setPendingValue(p, valueBlock);
-            }
-            position = table.claim(p, hash);
-        }
-        catch (final RuntimeException | Error ex)
-        {
-            freeBlock(keyBlock);
-            freeBlock(valueBlock);
-            table.setPendingKey(p, 0);
-            table.setPendingValue(p, 0);
-            throw ex;
-        }
-        final HashTable.View view = table.view(p);
-        final UnsafeBuffer mapping = view.mapping();
-        final int slot = table.slotOffset(position);
-        table.beginWrite(p);
-        if (pointerKeys)
-        {
-            mapping.putLong(slot, keyBlock);
-        }
-        else
-        {
-            mapping.putBytes(slot, s.key.buffer, 0, keySize);
-        }
-        mapping.putLong(slot + valueOffset, pointerValues ? valueBlock : s.value.inlineBits());
-        table.publish(p, view, position, hash);
-        table.endWrite(p);
-        if (pointerKeys || pointerValues)
-        {
-            table.setPendingKey(p, 0);
-            table.setPendingValue(p, 0);
-        }
-    }
-
-    private void replaceValue(final int p, final HashTable.View view, final int slot, final Bytes value)
-    {
-        final UnsafeBuffer mapping = view.mapping();
-        if (!pointerValues)
-        {
-            table.beginWrite(p);
-            mapping.putLong(slot + valueOffset, value.inlineBits());
-            table.endWrite(p);
-            return;
-        }
-        final long block = allocateBlock(value);
-        table.setPendingValue(p, block);
-        final long old = mapping.getLong(slot + valueOffset);
-        table.beginWrite(p);
-        mapping.putLong(slot + valueOffset, block);
-        table.endWrite(p);
-        table.setPendingValue(p, 0);
-        area.free(old);
-    }
-
-    private void delete(final int p, final HashTable.View view, final long position)
-    {
-        final int slot = table.slotOffset(position);
-        final long keyBlock = pointerKeys ? view.mapping().getLong(slot) : 0;
-        final long valueBlock = pointerValues ? view.mapping().getLong(slot + valueOffset) : 0;
-        table.beginWrite(p);
-        table.remove(p, view, position);
-        table.endWrite(p);
-        // Unlinked first: a crash between the two leaks these blocks, never leaves a slot pointing at freed memory.
-        freeBlock(keyBlock);
-        freeBlock(valueBlock);
-    }
-
-    private long allocateBlock(final Bytes bytes)
-    {
-        final long size = Integer.BYTES + (long)bytes.length;
-        final long block;
-        try
-        {
-            block = area.allocate(size, AreaAllocator.NO_OOM);
-        }
-        catch (final InvalidSizeException ex)
-        {
-            throw outOfSpace(size, ex);
-        }
-        if (block == 0)
-        {
-            throw outOfSpace(size, null);
-        }
-        final UnsafeBuffer mapping = area.mapping(block, (int)size);
-        final int at = (int)pointerOffset(block);
-        mapping.putInt(at, bytes.length);
-        mapping.putBytes(at + Integer.BYTES, bytes.buffer, 0, bytes.length);
-        return block;
-    }
-
-    private void freeBlock(final long block)
-    {
-        if (block != 0)
-        {
-            area.free(block);
-        }
-    }
-
-    private OutOfSpaceException outOfSpace(final long size, final Throwable cause)
-    {
-        final OutOfSpaceException ex = new OutOfSpaceException("cannot insert into map \"" + name + "\": a block of " + size +
-            " bytes does not fit its size limit of " + area.sizeLimit() + " bytes (" + area.statistics().reservedBytes() +
-            " reserved) or the file system. Remove entries, or create the map with a larger MapOptions.sizeLimit");
-        if (cause != null)
-        {
-            ex.initCause(cause);
-        }
-        return ex;
-    }
-
-    /** Copies the value of the slot at {@code slot} into {@code into}; bounds-checked, as a torn read may see anything. */
-    private void readValue(final UnsafeBuffer mapping, final int slot, final Bytes into)
-    {
-        if (!pointerValues)
-        {
-            into.setInline(mapping.getLong(slot + valueOffset), valueCodec.fixedSize());
-            return;
-        }
-        final long block = mapping.getLong(slot + valueOffset);
-        final UnsafeBuffer blockMapping = area.mapping(block, Integer.BYTES);
-        final int at = (int)pointerOffset(block);
-        final int length = blockMapping.getInt(at);
-        if (length < 0 || length > MAX_VALUE_SIZE || at + Integer.BYTES + (long)length > blockMapping.capacity())
-        {
-            throw new CorruptFileException("map \"" + name + "\" is corrupt: a value block at 0x" + Long.toHexString(block) +
-                " records " + length + " bytes. Remove it (DsmRegistry.remove) to start it afresh");
-        }
-        into.copyFrom(blockMapping, at + Integer.BYTES, length);
-    }
-
-    private void readKey(final UnsafeBuffer mapping, final int slot, final Bytes into)
-    {
-        if (!pointerKeys)
-        {
-            into.copyFrom(mapping, slot, keySize);
-            return;
-        }
-        final long block = mapping.getLong(slot);
-        final UnsafeBuffer blockMapping = area.mapping(block, Integer.BYTES);
-        final int at = (int)pointerOffset(block);
-        into.copyFrom(area.mapping(block, Integer.BYTES + blockMapping.getInt(at)), at + Integer.BYTES, blockMapping.getInt(at));
-    }
-
-    // ---------------------------------------------------------------------------------------------
-    // Encoding
-    // ---------------------------------------------------------------------------------------------
-
-    private long encodeKey(final K key, final Scratch s)
-    {
-        Objects.requireNonNull(key, "key");
-        final int size = sizeOf(keyCodec, key, "key");
-        if (size > MAX_KEY_SIZE)
-        {
-            throw new InvalidSizeException("a key of " + size + " bytes is larger than the largest key of map \"" + name +
-                "\", " + MAX_KEY_SIZE + " bytes");
-        }
-        encode(keyCodec, key, s.key, size, "key");
-        return Hashing.hashBytes(s.key.buffer, 0, size);
-    }
-
-    private void encodeValue(final V value, final Bytes into, final Scratch s)
-    {
-        Objects.requireNonNull(value, "value");
-        final int size = sizeOf(valueCodec, value, "value");
-        if (size > MAX_VALUE_SIZE)
-        {
-            throw new InvalidSizeException("a value of " + size + " bytes is larger than the largest value of map \"" + name +
-                "\", " + MAX_VALUE_SIZE + " bytes");
-        }
-        encode(valueCodec, value, into, size, "value");
-    }
-
-    private <T> int sizeOf(final Codec<T> codec, final T value, final String what)
-    {
-        final int fixed = codec.fixedSize();
-        final int size;
-        try
-        {
-            size = fixed >= 0 ? fixed : codec.size(value);
-        }
-        catch (final ClassCastException ex)
-        {
-            throw ex;
-        }
-        catch (final RuntimeException ex)
-        {
-            throw codecFailure(codec, "size the " + what + " " + value, ex);
-        }
-        if (size < 0)
-        {
-            throw codecFailure(codec, "size the " + what + " " + value + ": it returned " + size, null);
-        }
-        return size;
-    }
-
-    private <T> void encode(final Codec<T> codec, final T value, final Bytes into, final int size, final String what)
-    {
-        into.prepare(size);
-        try
-        {
-            codec.encode(value, into.buffer, 0);
-        }
-        catch (final ClassCastException ex)
-        {
-            throw ex;
-        }
-        catch (final IndexOutOfBoundsException ex)
-        {
-            throw codecFailure(codec, "encode the " + what + " " + value + ": it wrote past the " + size +
-                " bytes it declared", ex);
-        }
-        catch (final RuntimeException ex)
-        {
-            throw codecFailure(codec, "encode the " + what + " " + value, ex);
-        }
-    }
-
-    private V decodeValue(final Bytes bytes)
-    {
-        return decode(valueCodec, bytes, "value");
-    }
-
-    private <T> T decode(final Codec<T> codec, final Bytes bytes, final String what)
-    {
-        try
-        {
-            return codec.decode(bytes.buffer, 0, bytes.length);
-        }
-        catch (final RuntimeException ex)
-        {
-            throw codecFailure(codec, "decode a " + what + " of " + bytes.length + " bytes", ex);
-        }
-    }
-
-    private CodecException codecFailure(final Codec<?> codec, final String action, final Throwable cause)
-    {
-        return new CodecException("codec \"" + codec.id() + "\" of map \"" + name + "\" failed to " + action +
-            (cause == null ? "" : ": " + cause) + "; the map is unchanged by a failed encode", cause);
-    }
-
-    /** Bytes of one key or value, in a buffer this thread reuses. */
-    private static final class Bytes
-    {
-        private byte[] array = new byte[64];
-        final UnsafeBuffer buffer = new UnsafeBuffer(array);
-        int length;
-
-        /** Sizes the buffer to exactly {@code size} bytes (zeroed up to 8), so a codec that writes more is caught. */
-        void prepare(final int size)
-        {
-            if (array.length < Math.max(size, Long.BYTES))
-            {
-                array = new byte[Math.max(size, array.length * 2)];
-            }
-            java.util.Arrays.fill(array, 0, Long.BYTES, (byte)0);
-            buffer.wrap(array, 0, size);
-            length = size;
-        }
-
-        /** The first 8 bytes, zero-padded: an inline value. */
-        long inlineBits()
-        {
-            long bits = 0;
-            for (int i = Long.BYTES - 1; i >= 0; i--)
-            {
-                bits = (bits << 8) | (array[i] & 0xFF);
-            }
-            return java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN ? bits : Long.reverseBytes(bits);
-        }
-
-        void setInline(final long bits, final int size)
-        {
-            prepare(size);
-            final long littleEndian = java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN ? bits : Long.reverseBytes(bits);
-            for (int i = 0; i < Long.BYTES; i++)
-            {
-                array[i] = (byte)(littleEndian >>> (i * 8));
-            }
-        }
-
-        void copyFrom(final UnsafeBuffer source, final int offset, final int size)
-        {
-            prepare(size);
-            source.getBytes(offset, array, 0, size);
-        }
-
-        boolean contentEquals(final Bytes other)
-        {
-            return length == other.length && java.util.Arrays.equals(array, 0, length, other.array, 0, length);
-        }
-
-        byte[] copy()
-        {
-            return java.util.Arrays.copyOf(array, length);
-        }
-    }
-
-    /** This thread's buffers for one operation. */
-    private static final class Scratch
-    {
-        final Bytes key = new Bytes();
-        final Bytes value = new Bytes();
-        final Bytes expected = new Bytes();
-        final Bytes current = new Bytes();
-        boolean found;
-        long hash;
-    }
-
-    // ---------------------------------------------------------------------------------------------
-    // Iteration
-    // ---------------------------------------------------------------------------------------------
-
-    private final class EntrySet extends AbstractSet<Map.Entry<K, V>>
-    {
-        @Override
-        public Iterator<Map.Entry<K, V>> iterator()
-        {
-            return new EntryIterator();
-        }
-
-        @Override
-        public int size()
-        {
-            return SharedMap.this.size();
-        }
-
-        @Override
-        public boolean contains(final Object o)
-        {
-            if (!(o instanceof Map.Entry<?, ?> e) || e.getKey() == null || e.getValue() == null)
-            {
-                return false;
-            }
-            final V value = get(e.getKey());
-            return value != null && value.equals(e.getValue());
-        }
-
-        @Override
-        public boolean remove(final Object o)
-        {
-            return o instanceof Map.Entry<?, ?> e && e.getKey() != null && SharedMap.this.remove(e.getKey(), e.getValue());
-        }
-
-        @Override
-        public void clear()
-        {
-            SharedMap.this.clear();
-        }
-    }
-
-    /** Weakly consistent: copies one partition's entries under its lock, then decodes them one by one. */
-    private final class EntryIterator implements Iterator<Map.Entry<K, V>>
-    {
-        private final Bytes bytes = new Bytes();
-        private final java.util.ArrayList<byte[]> batch = new java.util.ArrayList<>();
-        private int next;
-        private int partition = -1;
-        private K lastKey;
-
-        @Override
-        public boolean hasNext()
-        {
-            while (next >= batch.size())
-            {
-                if (partition + 1 >= table.partitions())
-                {
-                    return false;
-                }
-                load(++partition);
-            }
-            return true;
-        }
-
-        @Override
-        public Map.Entry<K, V> next()
-        {
-            if (!hasNext())
-            {
-                throw new NoSuchElementException();
-            }
-            final byte[] keyBytes = batch.get(next++);
-            final byte[] valueBytes = batch.get(next++);
-            final K key = decode(keyCodec, wrap(keyBytes), "key");
-            final V value = decode(valueCodec, wrap(valueBytes), "value");
-            lastKey = key;
-            return new MapEntry(key, value);
-        }
-
-        @Override
-        public void remove()
-        {
-            if (lastKey == null)
-            {
-                throw new IllegalStateException("next() has not been called, or remove() was already called for this entry");
-            }
-            SharedMap.this.remove(lastKey);
-            lastKey = null;
-        }
-
-        private Bytes wrap(final byte[] array)
-        {
-            bytes.prepare(array.length);
-            bytes.buffer.putBytes(0, array);
-            return bytes;
-        }
-
-        private void load(final int p)
-        {
-            batch.clear();
-            next = 0;
-            table.lock(p);
-            try
-            {
-                final HashTable.View view = table.view(p);
-                for (long position = table.nextEntry(view, 0); position >= 0;
-                    position = table.nextEntry(view, table.indexOf(view, position) + 1))
-                {
-                    final int slot = table.slotOffset(position);
-                    readKey(view.mapping(), slot, bytes);
-                    batch.add(bytes.copy());
-                    readValue(view.mapping(), slot, bytes);
-                    batch.add(bytes.copy());
-                }
-            }
-            finally
-            {
-                table.unlock(p);
-            }
-        }
-    }
-
-    /** An entry of an iteration; setValue writes through with put, as ConcurrentHashMap's. */
-    private final class MapEntry extends AbstractMap.SimpleEntry<K, V>
-    {
-        private static final long serialVersionUID = 1L;
-
-        MapEntry(final K key, final V value)
-        {
-            super(key, value);
-        }
-
-        @Override
-        public V setValue(final V value)
-        {
-            final V old = super.setValue(Objects.requireNonNull(value));
-            put(getKey(), value);
-            return old;
-        }
-    }
-
-    @Override
-    public String toString()
-    {
-        return "SharedMap{name=\"" + name + "\", " + table.shape().describe() + ", size=" + mappingCount() + '}';
-    }
+    /**
+     * Whether the map has been removed from the registry since this handle was returned; it can no longer grow.
+     *
+     * @return true once any process has removed the entry, even if the name has been created again since.
+     */
+    boolean isRemoved();
 }

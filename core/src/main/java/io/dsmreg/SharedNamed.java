@@ -50,49 +50,81 @@ import java.lang.annotation.Target;
 @Target(ElementType.FIELD)
 public @interface SharedNamed
 {
-    /** The entry's name in the registry: 1 to 63 bytes of UTF-8. */
+    /**
+     * The entry's name in the registry: 1 to 63 bytes of UTF-8.
+     *
+     * @return the entry's name.
+     */
     String value();
 
     /**
      * The segment's size in bytes, required for segments; for an area, a hash or a map, its size
      * limit (optional: none means unlimited).
+     *
+     * @return bytes; 0 (the default) for none.
      */
     long size() default 0;
 
     /**
      * Fills a new segment, once on the host; {@code SegmentInitializer.class} (the default) leaves it
      * zeroed. The class needs a constructor without parameters, and receives {@link #arg()}.
+     *
+     * @return the initializer's class.
      */
     @SuppressWarnings("rawtypes")
     Class<? extends SegmentInitializer> init() default SegmentInitializer.class;
 
-    /** The argument passed to the {@link #init()} class; empty when not given. */
+    /**
+     * The argument passed to the {@link #init()} class; empty when not given.
+     *
+     * @return the argument, as a string.
+     */
     String arg() default "";
 
     /**
      * The registry that holds the entry; empty (the default) for the one the agent was given, else
      * the system property {@code dsmreg.registry}, the environment variable {@code DSMREG_REGISTRY},
      * else {@code default}.
+     *
+     * @return the registry's name, or empty.
      */
     String registry() default "";
 
-    /** A {@link SharedHash}'s key size in bytes: the first bytes of every entry (required for hashes). */
+    /**
+     * A {@link SharedHash}'s key size in bytes: the first bytes of every entry (required for hashes).
+     *
+     * @return bytes; 0 (the default) for fields of other types.
+     */
     int keySize() default 0;
 
-    /** A {@link SharedHash}'s entry size in bytes, its key included (required for hashes). */
+    /**
+     * A {@link SharedHash}'s entry size in bytes, its key included (required for hashes).
+     *
+     * @return bytes; 0 (the default) for fields of other types.
+     */
     int entrySize() default 0;
 
-    /** A {@link SharedHash}'s keys are strings ({@link HashParams#stringKeys()}). */
+    /**
+     * A {@link SharedHash}'s keys are strings ({@link HashParams#stringKeys()}).
+     *
+     * @return true for string keys; false (the default) for keys that are bytes.
+     */
     boolean stringKeys() default false;
 
     /**
      * A {@link SharedMap}'s key codec: a {@code Codec<K>} class with a constructor without parameters;
      * {@code Codec.class} (the default) takes the built-in codec of the field's key type.
+     *
+     * @return the key codec's class.
      */
     @SuppressWarnings("rawtypes")
     Class<? extends Codec> keyCodec() default Codec.class;
 
-    /** A {@link SharedMap}'s value codec, as {@link #keyCodec()}. */
+    /**
+     * A {@link SharedMap}'s value codec, as {@link #keyCodec()}.
+     *
+     * @return the value codec's class.
+     */
     @SuppressWarnings("rawtypes")
     Class<? extends Codec> valueCodec() default Codec.class;
 }

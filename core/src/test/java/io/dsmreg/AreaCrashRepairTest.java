@@ -1,15 +1,15 @@
 package io.dsmreg;
 
-import io.dsmreg.layout.AreaDescriptor;
-import io.dsmreg.lock.ProcessIdentity;
-import io.dsmreg.lock.SharedMutex;
-import io.dsmreg.lock.UndoLog;
+import io.dsmreg.internal.layout.AreaDescriptor;
+import io.dsmreg.internal.lock.ProcessIdentity;
+import io.dsmreg.internal.lock.SharedMutex;
+import io.dsmreg.internal.lock.UndoLog;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 
-import static io.dsmreg.layout.AreaDescriptor.*;
+import static io.dsmreg.internal.layout.AreaDescriptor.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**

@@ -1,8 +1,9 @@
 package io.dsmreg;
 
-import io.dsmreg.lock.ProcessIdentity;
-import io.dsmreg.lock.SharedMutex;
-import io.dsmreg.lock.UndoLog;
+import io.dsmreg.internal.area.TestAreas;
+import io.dsmreg.internal.lock.ProcessIdentity;
+import io.dsmreg.internal.lock.SharedMutex;
+import io.dsmreg.internal.lock.UndoLog;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -11,7 +12,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
-import static io.dsmreg.layout.AreaDescriptor.*;
+import static io.dsmreg.internal.layout.AreaDescriptor.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** The per-thread magazines of free small blocks, in one process (AreaProcessesIT kills real ones). */
@@ -286,24 +287,11 @@ class AreaMagazineTest extends RegistryTestBase
 
     private static void runInThread(final Runnable task) throws Exception
     {
-        final AtomicReference<Throwable> failure = new AtomicReference<>();
-        final Thread thread = new Thread(() ->
+        TestAreas.inThread(() ->
         {
-            try
-            {
-                task.run();
-            }
-            catch (final Throwable ex)
-            {
-                failure.set(ex);
-            }
+            task.run();
+            return null;
         });
-        thread.start();
-        thread.join();
-        if (failure.get() != null)
-        {
-            throw new AssertionError(failure.get());
-        }
     }
 
     private UnsafeBuffer control()

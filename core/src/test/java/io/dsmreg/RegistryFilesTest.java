@@ -1,6 +1,6 @@
 package io.dsmreg;
 
-import io.dsmreg.layout.RegistryDescriptor;
+import io.dsmreg.internal.layout.RegistryDescriptor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -105,7 +105,7 @@ class RegistryFilesTest
         }
         final byte[] before = Files.readAllBytes(table);
         final CorruptFileException ex = assertThrows(CorruptFileException.class, () -> DsmRegistry.open("magic", options()));
-        assertEquals("registry file " + table + " cannot be used: its magic number is \"NOTDSMRG\", not \"dsmregTB\": it is " +
+        assertEquals("file " + table + " of registry \"magic\" cannot be used: its magic number is \"NOTDSMRG\", not \"dsmregTB\": it is " +
             "not a dsmreg registry table. Nothing was changed; move the registry directory away, or delete it if its " +
             "contents are expendable", ex.getMessage());
         assertArrayEquals(before, Files.readAllBytes(table), "a corrupt file is never modified");

@@ -1,7 +1,7 @@
 package io.dsmreg;
 
-import io.dsmreg.file.MappedFiles;
-import io.dsmreg.lock.ProcessIdentity;
+import io.dsmreg.internal.file.MappedFiles;
+import io.dsmreg.internal.lock.ProcessIdentity;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -267,7 +267,7 @@ class SharedAreaTest extends RegistryTestBase
         assertEquals(area.reservedBytes(), entry.sizeBytes());
         assertEquals(102_400L, entry.usedBytes());
         assertEquals(1, area.segmentCount());
-        assertEquals(io.dsmreg.layout.AreaDescriptor.CONTROL_LENGTH + (1 << 20), area.reservedBytes());
+        assertEquals(io.dsmreg.internal.layout.AreaDescriptor.CONTROL_LENGTH + (1 << 20), area.reservedBytes());
     }
 
     @Test

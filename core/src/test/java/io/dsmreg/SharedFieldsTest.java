@@ -1,6 +1,6 @@
 package io.dsmreg;
 
-import io.dsmreg.inject.Injection;
+import io.dsmreg.internal.inject.FieldValues;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.AtomicBuffer;
@@ -30,13 +30,13 @@ class SharedFieldsTest
     @BeforeAll
     static void configure()
     {
-        Injection.configure(REGISTRY, root.toString(), null);
+        FieldValues.configure(REGISTRY, root.toString(), null);
     }
 
     @AfterAll
     static void reset()
     {
-        Injection.configure(null, null, null);
+        FieldValues.configure(null, null, null);
     }
 
     private static DsmRegistry open(final String name)
@@ -252,25 +252,25 @@ class SharedFieldsTest
     @Test
     void agentSettingBeatsPropertyWhichBeatsDefault()
     {
-        assertEquals("explicit", Injection.registryName("explicit"));
-        assertEquals(REGISTRY, Injection.registryName(""));
-        System.setProperty(Injection.REGISTRY_PROPERTY, "from-property");
+        assertEquals("explicit", FieldValues.registryName("explicit"));
+        assertEquals(REGISTRY, FieldValues.registryName(""));
+        System.setProperty(FieldValues.REGISTRY_PROPERTY, "from-property");
         try
         {
-            assertEquals(REGISTRY, Injection.registryName(""), "the agent's argument wins");
-            Injection.configure(null, root.toString(), null);
-            assertEquals("from-property", Injection.registryName(""));
+            assertEquals(REGISTRY, FieldValues.registryName(""), "the agent's argument wins");
+            FieldValues.configure(null, root.toString(), null);
+            assertEquals("from-property", FieldValues.registryName(""));
         }
         finally
         {
-            System.clearProperty(Injection.REGISTRY_PROPERTY);
-            Injection.configure(REGISTRY, root.toString(), null);
+            System.clearProperty(FieldValues.REGISTRY_PROPERTY);
+            FieldValues.configure(REGISTRY, root.toString(), null);
         }
-        if (System.getenv(Injection.REGISTRY_ENVIRONMENT) == null)
+        if (System.getenv(FieldValues.REGISTRY_ENVIRONMENT) == null)
         {
-            Injection.configure(null, root.toString(), null);
-            assertEquals(Injection.DEFAULT_REGISTRY, Injection.registryName(""));
-            Injection.configure(REGISTRY, root.toString(), null);
+            FieldValues.configure(null, root.toString(), null);
+            assertEquals(FieldValues.DEFAULT_REGISTRY, FieldValues.registryName(""));
+            FieldValues.configure(REGISTRY, root.toString(), null);
         }
     }
 
@@ -286,20 +286,20 @@ class SharedFieldsTest
     void theListenerHearsOfEachRegistryOnceWhenItOpensAndTheDefaultRegistryIsTheAgentsOne()
     {
         final List<String> heard = new CopyOnWriteArrayList<>();
-        Injection.configure("fields-agent", root.toString(), registry -> heard.add(registry.name()));
+        FieldValues.configure("fields-agent", root.toString(), registry -> heard.add(registry.name()));
         try
         {
             SharedFields.inject(Announced.class);
             assertEquals(List.of("fields-announced"), heard);
-            final DsmRegistry agents = Injection.defaultRegistry();
+            final DsmRegistry agents = FieldValues.defaultRegistry();
             assertEquals("fields-agent", agents.name());
             assertTrue(agents.directory().startsWith(root), agents.directory().toString());
-            assertSame(agents, Injection.defaultRegistry(), "kept open");
+            assertSame(agents, FieldValues.defaultRegistry(), "kept open");
             assertEquals(List.of("fields-announced", "fields-agent"), heard, "each heard of once");
         }
         finally
         {
-            Injection.configure(REGISTRY, root.toString(), null);
+            FieldValues.configure(REGISTRY, root.toString(), null);
         }
     }
 

@@ -1,7 +1,8 @@
 package io.dsmreg;
 
-import io.dsmreg.layout.HashDescriptor;
-import io.dsmreg.lock.SharedMutex;
+import io.dsmreg.internal.hash.HashHandle;
+import io.dsmreg.internal.layout.HashDescriptor;
+import io.dsmreg.internal.lock.SharedMutex;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import static io.dsmreg.layout.HashDescriptor.*;
+import static io.dsmreg.internal.layout.HashDescriptor.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 class SharedHashTest extends RegistryTestBase
@@ -337,7 +338,7 @@ class SharedHashTest extends RegistryTestBase
         final UnsafeBuffer header = header(1);
         final int p = HashDescriptor.partitionOffset(0);
         // The dead process was growing the table (a filled, unlinked new table) and had miscounted.
-        final long orphan = hash.table().area().allocate(4096, 0);
+        final long orphan = ((HashHandle)hash).table().area().allocate(4096, 0);
         header.putLong(p + PENDING_TABLE_OFFSET, orphan);
         header.putLong(p + VERSION_OFFSET, header.getLong(p + VERSION_OFFSET) + 1);
         header.putInt(p + LIVE_OFFSET, 7);

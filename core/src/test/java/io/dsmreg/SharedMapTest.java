@@ -1,6 +1,6 @@
 package io.dsmreg;
 
-import io.dsmreg.hash.HashTable;
+import io.dsmreg.internal.hash.HashTable;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
 package io.dsmreg.agent;
 
-import io.dsmreg.inject.Injection;
+import io.dsmreg.internal.inject.FieldValues;
 
 import java.lang.instrument.Instrumentation;
 
@@ -43,7 +43,7 @@ public final class DsmregAgent
             AgentLog.debug(parsed.debug);
             final MBeanPublisher publisher = parsed.jmxDelayMillis < 0 ? null : new MBeanPublisher(parsed.jmxDelayMillis);
             // Configured before the publisher starts: with no delay it opens the agent's registry at once.
-            Injection.configure(parsed.registry, parsed.root, publisher);
+            FieldValues.configure(parsed.registry, parsed.root, publisher);
             instrumentation.addTransformer(
                 new SharedNamedTransformer(instrumentation, DsmregAgent.class.getProtectionDomain()), false);
             if (publisher != null)

@@ -1,5 +1,7 @@
 package io.dsmreg.agent;
 
+import io.dsmreg.SharedFields;
+import io.dsmreg.SharedNamed;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassWriter;
 

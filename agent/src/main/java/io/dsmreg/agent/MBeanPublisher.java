@@ -1,7 +1,7 @@
 package io.dsmreg.agent;
 
 import io.dsmreg.DsmRegistry;
-import io.dsmreg.inject.Injection;
+import io.dsmreg.internal.inject.FieldValues;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +41,7 @@ final class MBeanPublisher implements Runnable, Consumer<DsmRegistry>
         thread.start();
     }
 
-    /** Called by {@link Injection} on the thread that opened the registry: only queues it. */
+    /** Called by {@link FieldValues} on the thread that opened the registry: only queues it. */
     @Override
     public void accept(final DsmRegistry registry)
     {
@@ -75,11 +75,11 @@ final class MBeanPublisher implements Runnable, Consumer<DsmRegistry>
         try
         {
             // Announced to accept() like any other, so it is registered by the loop.
-            Injection.defaultRegistry();
+            FieldValues.defaultRegistry();
         }
         catch (final Throwable ex)
         {
-            AgentLog.error("could not open the agent's registry \"" + Injection.registryName(null) + "\" to register its " +
+            AgentLog.error("could not open the agent's registry \"" + FieldValues.registryName(null) + "\" to register its " +
                 "MBeans; the application runs without them", ex);
         }
     }

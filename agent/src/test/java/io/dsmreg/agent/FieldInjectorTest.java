@@ -3,6 +3,7 @@ package io.dsmreg.agent;
 import io.dsmreg.NamedSegment;
 import io.dsmreg.SharedNamed;
 import io.dsmreg.inject.Injection;
+import io.dsmreg.internal.inject.FieldValues;
 import org.agrona.concurrent.AtomicBuffer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,13 +29,13 @@ class FieldInjectorTest
     @BeforeAll
     static void configure()
     {
-        Injection.configure("injector", root.toString(), null);
+        FieldValues.configure("injector", root.toString(), null);
     }
 
     @AfterAll
     static void reset()
     {
-        Injection.configure(null, null, null);
+        FieldValues.configure(null, null, null);
     }
 
     /** No static initializer of its own: the rewriting adds one. */

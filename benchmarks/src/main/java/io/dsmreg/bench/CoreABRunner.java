@@ -1,19 +1,27 @@
 package io.dsmreg.bench;
 
 import io.dsmreg.Codec;
+import io.dsmreg.DsmRegistry;
+import io.dsmreg.SharedArea;
 import io.dsmreg.SharedMap;
 
 import java.nio.file.Path;
 
 /**
  * CoreAB's side inside one build's class loader: a Long -> Long map filled with the keys, and the
- * operations CoreAB times, each one million times over random keys. Public for reflection only.
+ * operations CoreAB times, each one million times over random keys; an area for 64-byte allocations
+ * and a segment for lookups. Public for reflection only.
  */
 public final class CoreABRunner
 {
     static final int OPS = 1_000_000;
 
+    private static final String SEGMENT = "bench.segment";
+    private static final int SEGMENT_SIZE = 4096;
+
+    private static DsmRegistry registry;
     private static SharedMap<Long, Long> map;
+    private static SharedArea area;
     private static long[] keys;
     private static Long[] boxed;
 
@@ -26,7 +34,10 @@ public final class CoreABRunner
         CoreABRunner.keys = keys;
         CoreABRunner.boxed = boxed;
         // Left open: the JVM's exit ends it, and CoreAB deletes the directory.
-        map = HashData.registry(Path.of(directory)).map("bench", Codec.LONG, Codec.LONG);
+        registry = HashData.registry(Path.of(directory));
+        map = registry.map("bench", Codec.LONG, Codec.LONG);
+        area = registry.area("bench.area");
+        registry.segment(SEGMENT, SEGMENT_SIZE);
         for (final long key : keys)
         {
             map.putLong(key, key);
@@ -71,6 +82,30 @@ public final class CoreABRunner
             final int index = HashData.next(state);
             final Long previous = map.put(boxed[index], state[0] & 0xFFFFL);
             sum += previous == null ? 0 : previous;
+        }
+        return sum;
+    }
+
+    /** Allocates 64 bytes and frees them: the magazine path of a size class. */
+    public static long allocateFree(final int[] state)
+    {
+        long sum = 0;
+        for (int i = 0; i < OPS; i++)
+        {
+            final long pointer = area.allocate(64);
+            sum += pointer;
+            area.free(pointer);
+        }
+        return sum;
+    }
+
+    /** Asks for a segment this process already attached: the registry's cached lookup. */
+    public static long segment(final int[] state)
+    {
+        long sum = 0;
+        for (int i = 0; i < OPS; i++)
+        {
+            sum += registry.segment(SEGMENT, SEGMENT_SIZE).size();
         }
         return sum;
     }

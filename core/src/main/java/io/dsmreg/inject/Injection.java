@@ -1,191 +1,48 @@
 package io.dsmreg.inject;
 
-import io.dsmreg.DsmRegistry;
-import io.dsmreg.DsmRegistryException;
-import io.dsmreg.RegistryOptions;
 import io.dsmreg.SharedNamed;
-import io.dsmreg.file.Directories;
-
-import java.lang.reflect.Field;
-import java.nio.file.Path;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
+import io.dsmreg.internal.inject.FieldValues;
 
 /**
- * The entry point of the code the agent puts into classes, and of {@link io.dsmreg.SharedFields}:
- * only core classes are referenced from instrumented code, so that it links through the
- * application's own class loader.
- * <p>
- * Settings, first found wins: what the agent was given ({@link #configure}), the system properties
- * {@code dsmreg.registry} / {@code dsmreg.dir}, the environment variables {@code DSMREG_REGISTRY} /
- * {@code DSMREG_DIR}, then the registry {@code default} under the usual root.
+ * The one entry point of the code the agent weaves into classes with {@link io.dsmreg.SharedNamed}
+ * fields: exported because woven code, in whatever module its class lives, must reach it, and
+ * referenced only from there. Applications fill fields with {@link io.dsmreg.SharedFields}, which
+ * gives them the same values.
  */
 public final class Injection
 {
-    public static final String REGISTRY_PROPERTY = "dsmreg.registry";
-    public static final String REGISTRY_ENVIRONMENT = "DSMREG_REGISTRY";
-    public static final String DEFAULT_REGISTRY = "default";
-
-    private static volatile String agentRegistry;
-    private static volatile String agentRoot;
-    private static volatile Consumer<DsmRegistry> opened;
-
     private Injection()
     {
     }
 
     /**
-     * The agent's arguments, each null when not given; they take precedence over properties and
-     * environment. Only stores them: it runs in premain, where every millisecond counts.
-     *
-     * @param onOpen told of every registry opened here, once, on the opening thread; must not
-     *               throw, nor take long (class initialization waits). Null: nobody is told.
-     */
-    public static void configure(final String registry, final String root, final Consumer<DsmRegistry> onOpen)
-    {
-        agentRegistry = registry;
-        agentRoot = root;
-        opened = onOpen;
-    }
-
-    /** The registry of fields that name none, opened as for a field and, like it, kept open for the life of the JVM. */
-    public static DsmRegistry defaultRegistry()
-    {
-        return registry(null);
-    }
-
-    /**
-     * The value of the {@code SharedNamed} field {@code fieldName} declared by {@code owner}: the
-     * same object on every call for the same field. Reads the annotation.
-     *
-     * @throws DsmRegistryException naming the class, the field and the reason it cannot be filled.
-     */
-    public static Object resolve(final Class<?> owner, final String fieldName)
-    {
-        final Object known = Caches.RESOLVED.get(owner).get(fieldName);
-        if (known != null)
-        {
-            return known;
-        }
-        final Field field = field(owner, fieldName);
-        final SharedNamed named = field.getAnnotation(SharedNamed.class);
-        if (named == null)
-        {
-            throw new DsmRegistryException("cannot fill @SharedNamed field " + owner.getName() + "." + fieldName +
-                ": it is not annotated with @" + SharedNamed.class.getName() + " as this class's loader sees it; check " +
-                "that only one copy of dsmreg is on the class path");
-        }
-        return remember(owner, fieldName, FieldResolver.resolve(field, FieldSpec.of(named)));
-    }
-
-    /**
-     * What the agent's code calls: {@link #resolve(Class, String)} given the annotation's values,
-     * which the agent read from the class file, so that the annotation is never read through the
-     * JDK's proxy. An attribute the annotation leaves out is passed as its type's zero value; a
+     * The value of a {@code SharedNamed} field, given the annotation's values, which the agent read
+     * from the class file, so that the annotation is never read through the JDK's proxy. An attribute the annotation leaves out is passed as its type's zero value; a
      * class as its binary name, {@code ""} when left out. The parameters after the field's name
      * are the annotation's attributes in the order the agent passes them.
+     *
+     * @param owner      the class that declares the field.
+     * @param fieldName  the field's name.
+     * @param value      {@link io.dsmreg.SharedNamed#value()}.
+     * @param size       {@link io.dsmreg.SharedNamed#size()}.
+     * @param init       {@link io.dsmreg.SharedNamed#init()}, as a binary class name.
+     * @param arg        {@link io.dsmreg.SharedNamed#arg()}.
+     * @param registry   {@link io.dsmreg.SharedNamed#registry()}.
+     * @param keySize    {@link io.dsmreg.SharedNamed#keySize()}.
+     * @param entrySize  {@link io.dsmreg.SharedNamed#entrySize()}.
+     * @param stringKeys {@link io.dsmreg.SharedNamed#stringKeys()}.
+     * @param keyCodec   {@link io.dsmreg.SharedNamed#keyCodec()}, as a binary class name.
+     * @param valueCodec {@link io.dsmreg.SharedNamed#valueCodec()}, as a binary class name.
+     * @return the entry, handle or buffer the field's type asks for; the same object on every call for the
+     *         same field.
+     * @throws io.dsmreg.DsmRegistryException naming the class, the field and the reason it cannot be filled.
      */
     public static Object resolve(
         final Class<?> owner, final String fieldName, final String value, final long size, final String init, final String arg,
         final String registry, final int keySize, final int entrySize, final boolean stringKeys, final String keyCodec,
         final String valueCodec)
     {
-        final Object known = Caches.RESOLVED.get(owner).get(fieldName);
-        if (known != null)
-        {
-            return known;
-        }
-        final FieldSpec spec = new FieldSpec(value, size, init, arg, registry, keySize, entrySize, stringKeys, keyCodec, valueCodec);
-        return remember(owner, fieldName, FieldResolver.resolve(field(owner, fieldName), spec));
-    }
-
-    private static Field field(final Class<?> owner, final String fieldName)
-    {
-        try
-        {
-            return owner.getDeclaredField(fieldName);
-        }
-        catch (final NoSuchFieldException ex)
-        {
-            throw new DsmRegistryException(
-                "cannot fill @SharedNamed field " + owner.getName() + "." + fieldName + ": the class has no such field", ex);
-        }
-    }
-
-    private static Object remember(final Class<?> owner, final String fieldName, final Object value)
-    {
-        final Object raced = Caches.RESOLVED.get(owner).putIfAbsent(fieldName, value);
-        return raced == null ? value : raced;
-    }
-
-    /** The registry name {@code explicit} if not empty, else the default one as the class comment says. */
-    public static String registryName(final String explicit)
-    {
-        if (explicit != null && !explicit.isEmpty())
-        {
-            return explicit;
-        }
-        final String configured = agentRegistry;
-        if (configured != null)
-        {
-            return configured;
-        }
-        final String property = System.getProperty(REGISTRY_PROPERTY);
-        if (property != null && !property.isBlank())
-        {
-            return property.strip();
-        }
-        final String environment = System.getenv(REGISTRY_ENVIRONMENT);
-        if (environment != null && !environment.isBlank())
-        {
-            return environment.strip();
-        }
-        return DEFAULT_REGISTRY;
-    }
-
-    /** The open registry for a {@code SharedNamed#registry()} value; kept open for the life of the JVM. */
-    static DsmRegistry registry(final String explicit)
-    {
-        final String name = registryName(explicit);
-        final String configured = agentRoot;
-        final Path root = Directories.root(configured == null ? null : Path.of(configured));
-        final String key = name + '\n' + root;
-        final DsmRegistry known = Caches.REGISTRIES.get(key);
-        if (known != null)
-        {
-            return known;
-        }
-        // Not computeIfAbsent: its lambda would cost a LambdaMetafactory spin on a cold JVM's first field.
-        synchronized (Caches.REGISTRIES)
-        {
-            final DsmRegistry raced = Caches.REGISTRIES.get(key);
-            if (raced != null)
-            {
-                return raced;
-            }
-            final DsmRegistry registry = DsmRegistry.open(name, RegistryOptions.defaults().root(root));
-            Caches.REGISTRIES.put(key, registry);
-            final Consumer<DsmRegistry> listener = opened;
-            if (listener != null)
-            {
-                listener.accept(registry);
-            }
-            return registry;
-        }
-    }
-
-    /** Created on first use, not in premain. */
-    private static final class Caches
-    {
-        static final ConcurrentHashMap<String, DsmRegistry> REGISTRIES = new ConcurrentHashMap<>();
-        // A field's value never changes once resolved, so constructors and repeated injections cost a lookup.
-        static final ClassValue<ConcurrentHashMap<String, Object>> RESOLVED = new ClassValue<>()
-        {
-            @Override
-            protected ConcurrentHashMap<String, Object> computeValue(final Class<?> type)
-            {
-                return new ConcurrentHashMap<>();
-            }
-        };
+        return FieldValues.resolve(
+            owner, fieldName, value, size, init, arg, registry, keySize, entrySize, stringKeys, keyCodec, valueCodec);
     }
 }

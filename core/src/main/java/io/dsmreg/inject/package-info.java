@@ -1,5 +1,6 @@
 /**
- * Internal: how {@link io.dsmreg.SharedNamed} fields are resolved, shared by {@link io.dsmreg.SharedFields}
- * and the code the agent puts into classes. Not API.
+ * The entry point the agent's woven code calls to fill {@link io.dsmreg.SharedNamed} fields, and the
+ * agent's configuration of it. Exported because woven code in any module must reach it; applications
+ * use {@link io.dsmreg.SharedFields} instead, which fills fields the same way.
  */
 package io.dsmreg.inject;

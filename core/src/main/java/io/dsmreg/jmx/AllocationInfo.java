@@ -3,52 +3,124 @@ package io.dsmreg.jmx;
 import io.dsmreg.RegistryEntry;
 
 import java.util.Date;
+import javax.management.openmbean.CompositeData;
 
 /** One row of {@link RegistryMXBean#getAllocations()}; clients receive it as {@code CompositeData}. */
 public final class AllocationInfo
 {
-    private final RegistryEntry entry;
+    private final String name;
+    private final String type;
+    private final Long sizeBytes;
+    private final Long usedBytes;
+    private final Long entryCount;
+    private final long creatorPid;
+    private final Date createdAt;
 
-    AllocationInfo(final RegistryEntry entry)
+    /**
+     * The row of one entry, as the registry MBean lists it.
+     *
+     * @param entry the entry as listed; not null.
+     */
+    public AllocationInfo(final RegistryEntry entry)
     {
-        this.entry = entry;
+        this(entry.name(), entry.type() == null ? "unknown" : entry.type().label(), entry.sizeBytes(), entry.usedBytes(),
+            entry.entryCount(), entry.creatorPid(), entry.createdAt() == null ? null : Date.from(entry.createdAt()));
     }
 
+    private AllocationInfo(
+        final String name, final String type, final Long sizeBytes, final Long usedBytes, final Long entryCount,
+        final long creatorPid, final Date createdAt)
+    {
+        this.name = name;
+        this.type = type;
+        this.sizeBytes = sizeBytes;
+        this.usedBytes = usedBytes;
+        this.entryCount = entryCount;
+        this.creatorPid = creatorPid;
+        this.createdAt = createdAt;
+    }
+
+    /**
+     * A row as a JMX client received it, for {@link javax.management.JMX#newMXBeanProxy}: the MXBean
+     * framework calls this to turn the open data back into this type.
+     *
+     * @param data the composite data of one row of {@link RegistryMXBean#getAllocations()}.
+     * @return the row.
+     */
+    public static AllocationInfo from(final CompositeData data)
+    {
+        return new AllocationInfo((String)data.get("name"), (String)data.get("type"), (Long)data.get("sizeBytes"),
+            (Long)data.get("usedBytes"), (Long)data.get("entryCount"), (Long)data.get("creatorPid"), (Date)data.get("createdAt"));
+    }
+
+    /**
+     * The entry's name.
+     *
+     * @return its name in the registry.
+     */
     public String getName()
     {
-        return entry.name();
+        return name;
     }
 
-    /** {@code segment}, {@code area} or {@code hash}. */
+    /**
+     * {@code segment}, {@code area} or {@code hash}.
+     *
+     * @return the {@link io.dsmreg.EntryType#label() label} of the entry's type; {@code unknown} for a type this
+     *         version of dsmreg does not know (written by a newer one).
+     */
     public String getType()
     {
-        return RegistryMBeans.typeLabel(entry);
+        return type;
     }
 
-    /** Null while initializing, as in PostgreSQL. */
+    /**
+     * The entry's size in bytes. Null while initializing, as in PostgreSQL.
+     *
+     * @return a segment's requested size, or an area's or hash's reserved bytes (all of its files).
+     */
     public Long getSizeBytes()
     {
-        return entry.sizeBytes();
+        return sizeBytes;
     }
 
+    /**
+     * The bytes in use: a segment's size, what an area or hash has allocated.
+     *
+     * @return bytes in use; null while initializing or unknown.
+     */
     public Long getUsedBytes()
     {
-        return entry.usedBytes();
+        return usedBytes;
     }
 
+    /**
+     * A hash's number of entries.
+     *
+     * @return the number of entries; null for other types and while initializing.
+     */
     public Long getEntryCount()
     {
-        return entry.entryCount();
+        return entryCount;
     }
 
+    /**
+     * The process that initialized the entry, or that is initializing it.
+     *
+     * @return its operating system process id.
+     */
     public long getCreatorPid()
     {
-        return entry.creatorPid();
+        return creatorPid;
     }
 
-    /** Null while initializing. */
+    /**
+     * When the entry was published. Null while initializing.
+     *
+     * @return the time its initialization completed, to the millisecond.
+     */
     public Date getCreatedAt()
     {
-        return entry.createdAt() == null ? null : Date.from(entry.createdAt());
+        return createdAt == null ? null : (Date)createdAt.clone();
     }
 }

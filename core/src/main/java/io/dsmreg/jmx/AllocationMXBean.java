@@ -10,27 +10,60 @@ import java.util.Date;
  */
 public interface AllocationMXBean
 {
-    /** The entry's name. */
+    /**
+     * The entry's name.
+     *
+     * @return its name in the registry, unquoted.
+     */
     String getName();
 
-    /** {@code segment}, {@code area} or {@code hash}. */
+    /**
+     * {@code segment}, {@code area} or {@code hash}.
+     *
+     * @return the {@link io.dsmreg.EntryType#label() label} of the entry's type; {@code unknown} for a type this
+     *         version of dsmreg does not know; null once the entry is removed.
+     */
     String getType();
 
-    /** Whether its initialization has completed. */
+    /**
+     * Whether its initialization has completed.
+     *
+     * @return true once the entry is published; false while initializing and once removed.
+     */
     boolean isInitialized();
 
-    /** Reserved bytes (a segment's size); null while initializing. */
+    /**
+     * Reserved bytes (a segment's size); null while initializing.
+     *
+     * @return a segment's requested size, or an area's or hash's reserved bytes (all of its files).
+     */
     Long getSizeBytes();
 
-    /** Bytes in use (a segment's size; what an area or hash has allocated); null while initializing or unknown. */
+    /**
+     * Bytes in use (a segment's size; what an area or hash has allocated); null while initializing or unknown.
+     *
+     * @return bytes in use.
+     */
     Long getUsedBytes();
 
-    /** A hash's number of entries; null for other types. */
+    /**
+     * A hash's number of entries; null for other types.
+     *
+     * @return the number of entries; null also while initializing and once removed.
+     */
     Long getEntries();
 
-    /** The process that created it, or is initializing it. */
+    /**
+     * The process that created it, or is initializing it.
+     *
+     * @return its operating system process id; 0 once the entry is removed.
+     */
     long getCreatorPid();
 
-    /** When its initialization completed; null before. */
+    /**
+     * When its initialization completed; null before.
+     *
+     * @return the time of publication, to the millisecond; null also once removed.
+     */
     Date getCreatedAt();
 }

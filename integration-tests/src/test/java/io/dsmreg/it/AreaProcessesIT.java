@@ -136,7 +136,7 @@ class AreaProcessesIT
     void processesKilledWhileAllocatingLeaveAnAreaTheSurvivorsKeepUsing() throws Exception
     {
         final AtomicInteger takeovers = new AtomicInteger();
-        final Logger logger = Logger.getLogger("io.dsmreg.area.AreaAllocator");
+        final Logger logger = Logger.getLogger("io.dsmreg.internal.area.AreaAllocator");
         final Handler counter = new Handler()
         {
             @Override

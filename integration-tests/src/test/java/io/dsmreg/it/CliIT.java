@@ -1,6 +1,5 @@
 package io.dsmreg.it;
 
-import io.dsmreg.cli.Main;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -36,7 +35,7 @@ class CliIT
         final List<String> withDir = new ArrayList<>(List.of(args));
         withDir.add("--dir");
         withDir.add(root().toString());
-        return Children.run(jdk, work, Main.class, withDir.toArray(String[]::new));
+        return Jvm.runJar(jdk, work, Jvm.agentJar(), withDir.toArray(String[]::new));
     }
 
     @ParameterizedTest(name = "on {0}")

@@ -92,6 +92,27 @@ final class Jvm
         return await(process, output, mainClass.getSimpleName() + " " + List.of(args), 120);
     }
 
+    /** Runs {@code java -jar jar args} to completion (bounded), as users start the CLI, and returns its output. */
+    static Result runJar(final Path javaHome, final Path workDirectory, final Path jar, final String... args)
+        throws IOException, InterruptedException
+    {
+        final List<String> arguments = new ArrayList<>(List.of("-jar", jar.toString()));
+        arguments.addAll(List.of(args));
+        return runJava(javaHome, workDirectory, "java -jar " + jar.getFileName() + " " + List.of(args), arguments);
+    }
+
+    /** Runs {@code java arguments} (after this class's small-heap options) to completion, bounded, and returns its output. */
+    static Result runJava(final Path javaHome, final Path workDirectory, final String child, final List<String> arguments)
+        throws IOException, InterruptedException
+    {
+        final Path output = Files.createTempFile(workDirectory, "java", ".out");
+        final List<String> command = new ArrayList<>(List.of(
+            javaHome.resolve("bin").resolve("java").toString(), "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        command.addAll(arguments);
+        final Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        return await(process, output, child, 120);
+    }
+
     /** Waits, bounded, for a child to exit and returns its exit code and output; one that overruns is killed. */
     static Result await(final Process process, final Path output, final String child, final long timeoutSeconds)
         throws IOException, InterruptedException

@@ -179,8 +179,8 @@ class SegmentProcessesIT
         final byte[] before = Files.readAllBytes(table);
         final Jvm.Result child = Jvm.run(jdk, work, root().toString(), "get", "any", "64", "value:1", "30000");
         assertEquals(3, child.exitCode(), "a clean error exit, not a crash: " + child.output());
-        assertTrue(child.value("error").startsWith("io.dsmreg.CorruptFileException: registry file " + table +
-            " cannot be used: its magic number is 0x0807060504030201"), child.output());
+        assertTrue(child.value("error").startsWith("io.dsmreg.CorruptFileException: file " + table +
+            " of registry \"crash\" cannot be used: its magic number is 0x0807060504030201"), child.output());
         assertFalse(child.output().contains("SIGBUS") || child.output().contains("hs_err"), child.output());
         assertArrayEquals(before, Files.readAllBytes(table));
     }

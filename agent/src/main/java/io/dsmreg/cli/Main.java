@@ -1,0 +1,434 @@
+package io.dsmreg.cli;
+
+import io.dsmreg.DsmRegistry;
+import io.dsmreg.DsmRegistryException;
+import io.dsmreg.RegistryEntry;
+import io.dsmreg.RegistryInUseException;
+import io.dsmreg.RegistryOptions;
+import io.dsmreg.RegistryProcess;
+import io.dsmreg.RegistryView;
+import io.dsmreg.internal.file.Directories;
+
+import java.io.PrintStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * {@code java -jar dsmreg.jar <command>}: look at, check and remove registries from a shell,
+ * whether or not any JVM is using them. Reading commands ({@code list}, {@code stat},
+ * {@code verify}) go through {@link RegistryView}: they never create a registry, never attach to
+ * one and never take a lock, so they cannot slow down or block the JVMs that use it.
+ * <p>
+ * Exit status: {@value #OK} success; {@value #PROBLEM} a problem was found, a registry or entry is
+ * missing, or a removal was refused; {@value #USAGE} the command line was wrong.
+ */
+public final class Main
+{
+    static final int OK = 0;
+    static final int PROBLEM = 1;
+    static final int USAGE = 2;
+
+    private static final String DIR_HELP =
+        "  --dir D           the root directory holding dsmreg-<user>/ (default: -Ddsmreg.dir, $DSMREG_DIR,\n" +
+        "                    /dev/shm where it exists, else java.io.tmpdir)\n";
+
+    private enum Command
+    {
+        LIST("list [registry] [--json] [--dir D]", 0, 1, Set.of(Arguments.DIR, Arguments.JSON),
+            "Lists the entries of a registry (name | type | size | used | entries | creator pid | created at),\n" +
+            "or, without a registry, the registries of this user. An entry still initializing has no size.\n\n" +
+            "  --json            print JSON instead of a table\n" + DIR_HELP),
+        STAT("stat [registry] [--interval-ms N] [--count N] [--dir D]", 0, 1,
+            Set.of(Arguments.DIR, Arguments.INTERVAL, Arguments.COUNT),
+            "Shows what list shows, refreshed every second until interrupted (Ctrl-C).\n\n" +
+            "  --interval-ms N   refresh every N milliseconds (default 1000)\n" +
+            "  --count N         stop after N refreshes\n" + DIR_HELP),
+        REMOVE("remove <registry> [name] [--force] [--dir D]", 1, 2, Set.of(Arguments.DIR, Arguments.FORCE),
+            "Removes the entry <name> of a registry, or the whole registry with every entry and its directory.\n" +
+            "Refuses while processes have the registry open, and names them.\n\n" +
+            "  --force           remove anyway: attached processes keep their memory, but it is no longer\n" +
+            "                    shared with processes that ask for it afterwards\n" + DIR_HELP),
+        VERIFY("verify <registry> [--dir D]", 1, 1, Set.of(Arguments.DIR),
+            "Checks a registry without locking it: its table (every slot readable, every entry findable by\n" +
+            "its name, known types), every entry's files (headers, lengths, each type's own consistency\n" +
+            "checks), and files that belong to no entry. Prints each problem found.\n\n" + DIR_HELP),
+        HELP("help [command]", 0, 1, Set.of(), "Prints the usage of every command, or of one.\n");
+
+        private final String synopsis;
+        private final int minPositional;
+        private final int maxPositional;
+        private final Set<String> options;
+        private final String description;
+
+        Command(final String synopsis, final int minPositional, final int maxPositional, final Set<String> options,
+            final String description)
+        {
+            this.synopsis = synopsis;
+            this.minPositional = minPositional;
+            this.maxPositional = maxPositional;
+            this.options = options;
+            this.description = description;
+        }
+
+        String label()
+        {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        static Command named(final String name)
+        {
+            for (final Command command : values())
+            {
+                if (command.label().equals(name))
+                {
+                    return command;
+                }
+            }
+            return null;
+        }
+    }
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    private Main(final PrintStream out, final PrintStream err)
+    {
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(final String[] args)
+    {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs one command line; returns the exit status. */
+    static int run(final String[] args, final PrintStream out, final PrintStream err)
+    {
+        return new Main(out, err).run(Arrays.asList(args));
+    }
+
+    private int run(final List<String> args)
+    {
+        if (args.isEmpty() || args.get(0).equals(Arguments.HELP) || args.get(0).equals("-h"))
+        {
+            (args.isEmpty() ? err : out).print(usage());
+            return args.isEmpty() ? USAGE : OK;
+        }
+        final Command command = Command.named(args.get(0));
+        if (command == null)
+        {
+            err.println("dsmreg: unknown command \"" + args.get(0) + "\"\n");
+            err.print(usage());
+            return USAGE;
+        }
+        final Arguments arguments;
+        try
+        {
+            arguments = Arguments.parse(command.label(), args.subList(1, args.size()), command.options,
+                command.minPositional, command.maxPositional);
+        }
+        catch (final Arguments.UsageException ex)
+        {
+            err.println("dsmreg: " + ex.getMessage() + "\nusage: dsmreg " + command.synopsis + "\n(dsmreg help " +
+                command.label() + " for more)");
+            return USAGE;
+        }
+        if (arguments.help)
+        {
+            out.print(help(command));
+            return OK;
+        }
+        try
+        {
+            return switch (command)
+            {
+                case LIST -> list(arguments);
+                case STAT -> stat(arguments);
+                case REMOVE -> remove(arguments);
+                case VERIFY -> verify(arguments);
+                case HELP -> help(arguments);
+            };
+        }
+        catch (final DsmRegistryException ex)
+        {
+            err.println("dsmreg: " + ex.getMessage());
+            return PROBLEM;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Commands
+    // ---------------------------------------------------------------------------------------------
+
+    private int list(final Arguments arguments)
+    {
+        final String registry = arguments.positional(0);
+        if (registry == null)
+        {
+            final List<Listing.Summary> summaries = summaries(arguments.options());
+            if (arguments.json)
+            {
+                out.println(Listing.registriesJson(userDirectory(arguments.options()), summaries));
+            }
+            else
+            {
+                Listing.printRegistries(summaries, out);
+            }
+            return reportProblems(summaries);
+        }
+        final Optional<RegistryView> view = RegistryView.open(registry, arguments.options());
+        if (view.isEmpty())
+        {
+            return noSuchRegistry(registry, arguments.options());
+        }
+        final List<RegistryEntry> entries = view.get().entries();
+        if (arguments.json)
+        {
+            out.println(Listing.entriesJson(view.get(), entries));
+        }
+        else
+        {
+            Listing.printEntries(view.get(), entries, out);
+        }
+        return OK;
+    }
+
+    private int stat(final Arguments arguments)
+    {
+        final String registry = arguments.positional(0);
+        final RegistryOptions options = arguments.options();
+        if (registry != null && RegistryView.open(registry, options).isEmpty())
+        {
+            return noSuchRegistry(registry, options);
+        }
+        // On a terminal each frame replaces the last, as AeronStat does; piped, frames follow each other.
+        final boolean terminal = System.console() != null && out == System.out;
+        for (long frame = 0; frame < arguments.count; frame++)
+        {
+            if (frame > 0)
+            {
+                if (!sleep(arguments.intervalMs))
+                {
+                    return OK;
+                }
+                out.print(terminal ? "\u001b[H\u001b[2J" : "\n");
+            }
+            if (registry == null)
+            {
+                out.println("dsmreg stat - registries in " + userDirectory(options) + " - " + Instant.now());
+                Listing.printRegistries(summaries(options), out);
+            }
+            else
+            {
+                // Opened afresh every frame, so that a registry removed and created again is followed.
+                final Optional<RegistryView> view = RegistryView.open(registry, options);
+                if (view.isPresent())
+                {
+                    final List<RegistryEntry> entries = view.get().entries();
+                    out.println(Listing.statHeading(view.get(), entries, Instant.now()));
+                    Listing.printEntries(view.get(), entries, out);
+                }
+                else
+                {
+                    out.println("dsmreg stat - registry " + registry + " does not exist (any more) - " + Instant.now());
+                }
+            }
+            out.flush();
+        }
+        return OK;
+    }
+
+    private int remove(final Arguments arguments)
+    {
+        final String registry = arguments.positional(0);
+        final String entry = arguments.positional(1);
+        final RegistryOptions options = arguments.options();
+        if (entry == null)
+        {
+            try
+            {
+                if (!DsmRegistry.removeRegistry(registry, options, arguments.force))
+                {
+                    return noSuchRegistry(registry, options);
+                }
+            }
+            catch (final RegistryInUseException ex)
+            {
+                err.println("dsmreg: refused: " + ex.getMessage());
+                describeProcesses(RegistryView.open(registry, options).map(RegistryView::attachedProcesses).orElse(List.of()));
+                return PROBLEM;
+            }
+            out.println("removed registry " + registry);
+            return OK;
+        }
+        final Optional<RegistryView> view = RegistryView.open(registry, options);
+        if (view.isEmpty())
+        {
+            return noSuchRegistry(registry, options);
+        }
+        final List<RegistryProcess> attached = view.get().attachedProcesses();
+        if (!attached.isEmpty() && !arguments.force)
+        {
+            final String pids = attached.stream().map(process -> String.valueOf(process.pid())).collect(Collectors.joining(", "));
+            err.println("dsmreg: refused: registry \"" + registry + "\" is in use by " +
+                (attached.size() == 1 ? "process " : "processes ") + pids + "; stop " + (attached.size() == 1 ? "it" : "them") +
+                " first, or remove with --force (processes holding the entry keep its memory, no longer shared with " +
+                "processes that ask for it afterwards)");
+            describeProcesses(attached);
+            return PROBLEM;
+        }
+        try (DsmRegistry open = DsmRegistry.open(registry, options))
+        {
+            if (!open.remove(entry))
+            {
+                err.println("dsmreg: registry \"" + registry + "\" has no entry \"" + entry + "\"");
+                return PROBLEM;
+            }
+        }
+        out.println("removed entry \"" + entry + "\" of registry " + registry);
+        return OK;
+    }
+
+    private int verify(final Arguments arguments)
+    {
+        final String registry = arguments.positional(0);
+        final Optional<RegistryView> view;
+        try
+        {
+            view = RegistryView.open(registry, arguments.options());
+        }
+        catch (final DsmRegistryException ex)
+        {
+            out.println("registry " + registry + ": 1 problem");
+            out.println("  " + ex.getMessage());
+            return PROBLEM;
+        }
+        if (view.isEmpty())
+        {
+            return noSuchRegistry(registry, arguments.options());
+        }
+        final List<String> problems = view.get().verify();
+        final int entries = view.get().entries().size();
+        out.println("registry " + registry + " at " + view.get().directory() + ": " + view.get().capacity() + " slots, " +
+            entries + (entries == 1 ? " entry" : " entries") + " checked");
+        for (final String problem : problems)
+        {
+            out.println("  problem: " + problem);
+        }
+        out.println(problems.isEmpty() ? "ok: no problems found" :
+            problems.size() + (problems.size() == 1 ? " problem" : " problems") + " found");
+        return problems.isEmpty() ? OK : PROBLEM;
+    }
+
+    private int help(final Arguments arguments)
+    {
+        final String name = arguments.positional(0);
+        if (name == null)
+        {
+            out.print(usage());
+            return OK;
+        }
+        final Command command = Command.named(name);
+        if (command == null)
+        {
+            err.println("dsmreg: unknown command \"" + name + "\"\n");
+            err.print(usage());
+            return USAGE;
+        }
+        out.print(help(command));
+        return OK;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Helpers
+    // ---------------------------------------------------------------------------------------------
+
+    private static List<Listing.Summary> summaries(final RegistryOptions options)
+    {
+        final List<Listing.Summary> summaries = new ArrayList<>();
+        for (final String name : RegistryView.registries(options))
+        {
+            summaries.add(Listing.Summary.of(name, options));
+        }
+        return summaries;
+    }
+
+    private int reportProblems(final List<Listing.Summary> summaries)
+    {
+        int status = OK;
+        for (final Listing.Summary summary : summaries)
+        {
+            if (summary.problem() != null)
+            {
+                err.println("dsmreg: registry " + summary.name() + ": " + summary.problem());
+                status = PROBLEM;
+            }
+        }
+        return status;
+    }
+
+    private void describeProcesses(final List<RegistryProcess> processes)
+    {
+        for (final RegistryProcess process : processes)
+        {
+            final String command = ProcessHandle.of(process.pid())
+                .flatMap(handle -> handle.info().commandLine().or(() -> handle.info().command()))
+                .orElse("(command unknown)");
+            err.println("  pid " + process.pid() + ", attached since " + process.attachedAt() + ": " + command);
+        }
+    }
+
+    private int noSuchRegistry(final String registry, final RegistryOptions options)
+    {
+        err.println("dsmreg: no registry \"" + registry + "\" in " + userDirectory(options));
+        return PROBLEM;
+    }
+
+    private static String userDirectory(final RegistryOptions options)
+    {
+        return Directories.userDirectory(Directories.root(options.root())).toString();
+    }
+
+    private boolean sleep(final long millis)
+    {
+        try
+        {
+            Thread.sleep(millis);
+            return true;
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static String usage()
+    {
+        final StringBuilder usage = new StringBuilder("usage: java -jar dsmreg.jar <command> [arguments]\n\ncommands:\n");
+        for (final Command command : Command.values())
+        {
+            usage.append("  ").append(command.synopsis).append('\n');
+        }
+        return usage.append("\n'dsmreg help <command>' or '<command> --help' describes a command.\n")
+            .append(exitStatus()).toString();
+    }
+
+    private static String help(final Command command)
+    {
+        return "usage: java -jar dsmreg.jar " + command.synopsis + "\n\n" + command.description + "\n" + exitStatus();
+    }
+
+    private static String exitStatus()
+    {
+        return "exit status: " + OK + " success; " + PROBLEM + " a problem was found, a registry or entry is missing, " +
+            "or a removal was refused;\n             " + USAGE + " the command line was wrong.\n";
+    }
+}

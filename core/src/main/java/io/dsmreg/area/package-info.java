@@ -1,4 +1,0 @@
-/**
- * Internal: the shared-memory allocator behind {@link io.dsmreg.SharedArea}. Not API.
- */
-package io.dsmreg.area;

@@ -1,0 +1,917 @@
+package io.dsmreg.internal.map;
+
+import io.dsmreg.Codec;
+import io.dsmreg.CodecException;
+import io.dsmreg.CorruptFileException;
+import io.dsmreg.InvalidSizeException;
+import io.dsmreg.MapOptions;
+import io.dsmreg.OutOfSpaceException;
+import io.dsmreg.SharedMap;
+import io.dsmreg.internal.hash.HashShape;
+import io.dsmreg.internal.hash.HashTable;
+import io.dsmreg.internal.hash.Hashing;
+import io.dsmreg.internal.layout.HashDescriptor;
+import io.dsmreg.internal.registry.EntryGeneration;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.charset.StandardCharsets;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.BiFunction;
+
+/**
+ * A {@link ConcurrentMap} in shared memory: every process that asks the registry for the same name
+ * sees the same map.
+ * <pre>{@code
+ * SharedMap<String, Long> hits = registry.map("orders.hits", Codec.STRING, Codec.LONG);
+ * hits.merge("GET /", 1L, Long::sum);
+ *
+ * SharedMap<Long, Long> counters = registry.map("orders.counters", Codec.LONG, Codec.LONG);
+ * counters.addAndGet(42, 1);                                   // no boxing, no allocation
+ * long n = counters.getLong(42, 0);
+ * }</pre>
+ * Keys and values are stored encoded by their {@link Codec}s: keys and values of up to 8 bytes
+ * (keys up to 32) inside the table, larger or variable-size ones in blocks of the map's own area
+ * ({@link HashDescriptor}). This class is the map's semantics and its codecs; the table
+ * ({@link HashTable}) stores, finds and decodes the encodings and runs every write.
+ * Nulls are refused, as by {@link java.util.concurrent.ConcurrentHashMap}. Keys are equal when
+ * their encodings are, and {@link #replace(Object, Object, Object)} / {@link #remove(Object, Object)}
+ * compare values by their encodings too.
+ * <p>
+ * {@link #get} takes no lock: it reads optimistically and retries if a writer intervened. Writes
+ * lock one of the map's partitions (128 by default) in shared memory; a process that dies holding
+ * one is detected by the next that needs it, which takes the partition over and repairs it.
+ * {@code compute}, {@code computeIfAbsent}, {@code computeIfPresent} and {@code merge} are
+ * {@link ConcurrentMap}'s retry loops over {@link #putIfAbsent}, {@link #replace(Object, Object, Object)}
+ * and {@link #remove(Object, Object)}: atomic, but, unlike ConcurrentHashMap, the function may run
+ * more than once under contention, and it never runs while a lock is held. Iterators are weakly
+ * consistent, as ConcurrentHashMap's: they never throw ConcurrentModificationException and reflect
+ * each partition as it was when they reached it.
+ * <p>
+ * One instance per map per process: asking the registry again returns this instance.
+ *
+ * @param <K> keys.
+ * @param <V> values.
+ */
+public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMap<K, V>, ConcurrentMap<K, V>
+{
+    /** The largest encoded key. */
+    public static final int MAX_KEY_SIZE = 64 * 1024;
+    /** The largest encoded value. */
+    public static final int MAX_VALUE_SIZE = 256 * 1024 * 1024;
+
+    private static final int CODEC_ID_LIMIT = HashDescriptor.CODEC_ID_LENGTH - Integer.BYTES;
+
+    /** An optimistic read that could not decide: told apart from any value (and from null, absent) by identity. */
+    private static final Object UNDECIDED = new Object();
+
+    private static final int PUT = 0;
+    private static final int PUT_IF_ABSENT = 1;
+    private static final int REPLACE = 2;
+    private static final int REPLACE_IF_EQUAL = 3;
+    private static final int REMOVE = 4;
+    private static final int REMOVE_IF_EQUAL = 5;
+
+    private final String name;
+    private final Codec<K> keyCodec;
+    private final Codec<V> valueCodec;
+    private final MapOptions options;
+    private final HashTable table;
+    private final EntryGeneration generation;
+    private final boolean longs;
+    /** The table's views for getLong (maps of longs only), held here: one dereference less on the hottest path. */
+    private final HashTable.View[] views;
+    private final ThreadLocal<Scratch> scratches = ThreadLocal.withInitial(Scratch::new);
+    /** {@link #lookup} as a function made once, for lock-free reads that allocate nothing for it. */
+    private final BiFunction<HashTable.View, Scratch, Boolean> lookup = this::lookup;
+    private Set<Map.Entry<K, V>> entrySet;
+
+    public MapHandle(
+        final String name, final Codec<K> keyCodec, final Codec<V> valueCodec, final MapOptions options,
+        final HashTable table, final EntryGeneration generation)
+    {
+        this.name = name;
+        this.keyCodec = keyCodec;
+        this.valueCodec = valueCodec;
+        this.options = options;
+        this.table = table;
+        this.generation = generation;
+        this.longs = keyCodec == Codec.LONG && valueCodec == Codec.LONG;
+        this.views = longs ? table.longViews() : null;
+    }
+
+    /** The shape a map of these codecs and options has: what its header records and attach compares. */
+    public static HashShape shapeOf(final Codec<?> keyCodec, final Codec<?> valueCodec, final MapOptions options)
+    {
+        final int keyFixed = checkCodec("key", keyCodec);
+        final int valueFixed = checkCodec("value", valueCodec);
+        final boolean pointerKeys = keyFixed < 0 || keyFixed > HashDescriptor.MAX_INLINE_KEY;
+        final boolean pointerValues = valueFixed < 0 || valueFixed > HashDescriptor.VALUE_FIELD_LENGTH;
+        final int keySize = pointerKeys ? Long.BYTES : keyFixed;
+        final int valueOffset = HashDescriptor.valueFieldOffset(keySize);
+        return new HashShape(HashDescriptor.KIND_MAP, options.partitions(), keySize, valueOffset + HashDescriptor.VALUE_FIELD_LENGTH,
+            pointerKeys ? HashDescriptor.KEY_POINTER : HashDescriptor.KEY_INLINE,
+            pointerValues ? HashDescriptor.VALUE_POINTER : HashDescriptor.VALUE_INLINE, valueOffset,
+            keyCodec.id(), keyFixed, valueCodec.id(), valueFixed, options.sizeLimit());
+    }
+
+    private static int checkCodec(final String what, final Codec<?> codec)
+    {
+        Objects.requireNonNull(codec, what + " codec");
+        final String id = codec.id();
+        if (id == null || id.isEmpty() || id.getBytes(StandardCharsets.UTF_8).length > CODEC_ID_LIMIT)
+        {
+            throw new IllegalArgumentException("the " + what + " codec " + codec + " has id " + (id == null ? "null" : "\"" + id + "\"") +
+                "; a codec id has 1 to " + CODEC_ID_LIMIT + " bytes of UTF-8");
+        }
+        final int fixed = codec.fixedSize();
+        if (fixed < Codec.VARIABLE_SIZE || fixed > MAX_KEY_SIZE)
+        {
+            throw new IllegalArgumentException("the " + what + " codec \"" + id + "\" has fixed size " + fixed +
+                "; a codec's fixed size is 0 to " + MAX_KEY_SIZE + " bytes, or Codec.VARIABLE_SIZE");
+        }
+        return fixed;
+    }
+
+    /** Whether this handle is for the map these codecs and options ask for. */
+    public boolean matches(final Codec<?> keyCodec, final Codec<?> valueCodec, final MapOptions options)
+    {
+        return this.keyCodec == keyCodec && this.valueCodec == valueCodec && (options == null || this.options.equals(options));
+    }
+
+    public String name()
+    {
+        return name;
+    }
+
+    public Codec<K> keyCodec()
+    {
+        return keyCodec;
+    }
+
+    public Codec<V> valueCodec()
+    {
+        return valueCodec;
+    }
+
+    public MapOptions options()
+    {
+        return options;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Primitive paths: maps of Codec.LONG keys and values
+    // ---------------------------------------------------------------------------------------------
+
+    /**
+     * The value of {@code key}, or {@code defaultValue}: {@link #get} without boxing. Takes no lock.
+     *
+     * @throws UnsupportedOperationException unless both codecs are {@link Codec#LONG}.
+     */
+    public long getLong(final long key, final long defaultValue)
+    {
+        requireLongs("getLong");
+        final long hash = Hashing.hashLong(key);
+        // The first attempt inlines into callers; retries and the locked read are out of line.
+        final long value = HashTable.tryGetLong(views, hash, key, defaultValue);
+        return value != HashTable.UNDECIDED ? value : getLongRetry(hash, key, defaultValue);
+    }
+
+    private long getLongRetry(final long hash, final long key, final long defaultValue)
+    {
+        final Object read = table.<Long, Object>readOptimistically(
+            table.partition(hash), key, (view, k) -> longValue(view, hash, k), UNDECIDED);
+        final Long value = read != UNDECIDED ? (Long)read : getLocked(key);
+        return value == null ? defaultValue : value;
+    }
+
+    /** The value of the long key in {@code view}, or null. */
+    private static Long longValue(final HashTable.View view, final long hash, final long key)
+    {
+        final long position = HashTable.findLong(view, hash, key);
+        return position < 0 ? null : HashTable.longValue(view, position);
+    }
+
+    /** Whether {@code key} is present: {@link #containsKey} without boxing. */
+    public boolean containsLong(final long key)
+    {
+        requireLongs("containsLong");
+        return getLong(key, Long.MIN_VALUE) != Long.MIN_VALUE || getLocked(key) != null;
+    }
+
+    /** The value of {@code key} read under its partition's lock, or null. */
+    private Long getLocked(final long key)
+    {
+        final long hash = Hashing.hashLong(key);
+        final int p = table.partition(hash);
+        table.lock(p);
+        try
+        {
+            return longValue(table.view(p), hash, key);
+        }
+        finally
+        {
+            table.unlock(p);
+        }
+    }
+
+    /**
+     * Sets the value of {@code key}: {@link #put} without boxing or returning the previous value.
+     *
+     * @throws OutOfSpaceException if a new key needs room past the size limit; the map is unchanged.
+     */
+    public void putLong(final long key, final long value)
+    {
+        requireLongs("putLong");
+        exchangeLong(key, value, false);
+    }
+
+    /**
+     * Adds {@code delta} to the value of {@code key} (an absent key counts as 0) and returns the
+     * sum, atomically across threads and processes.
+     */
+    public long addAndGet(final long key, final long delta)
+    {
+        requireLongs("addAndGet");
+        return exchangeLong(key, delta, true);
+    }
+
+    /** Under the partition lock: sets (or adds to) the value of a long key; returns the new value, or the old one for a set. */
+    private long exchangeLong(final long key, final long value, final boolean add)
+    {
+        final long hash = Hashing.hashLong(key);
+        final int p = table.partition(hash);
+        table.lock(p);
+        try
+        {
+            final HashTable.View view = table.view(p);
+            final long position = HashTable.findLong(view, hash, key);
+            if (position < 0)
+            {
+                table.insertLong(p, hash, key, value);
+                return value;
+            }
+            final long old = HashTable.longValue(view, position);
+            final long next = add ? old + value : value;
+            table.replaceLong(p, view, position, next);
+            return add ? next : old;
+        }
+        finally
+        {
+            table.unlock(p);
+        }
+    }
+
+    /** {@link #put} of a Long map: {@link #exchangeLong} that tells an absent key (null) from any value, without a scratch. */
+    private Long putBoxed(final Long key, final Long value)
+    {
+        final long k = key;
+        final long v = value;
+        final long hash = Hashing.hashLong(k);
+        final int p = table.partition(hash);
+        table.lock(p);
+        try
+        {
+            final HashTable.View view = table.view(p);
+            final long position = HashTable.findLong(view, hash, k);
+            if (position < 0)
+            {
+                table.insertLong(p, hash, k, v);
+                return null;
+            }
+            final long old = HashTable.longValue(view, position);
+            table.replaceLong(p, view, position, v);
+            return old;
+        }
+        finally
+        {
+            table.unlock(p);
+        }
+    }
+
+    private void requireLongs(final String method)
+    {
+        if (!longs)
+        {
+            throw notLongs(method);
+        }
+    }
+
+    private UnsupportedOperationException notLongs(final String method)
+    {
+        return new UnsupportedOperationException(method + " needs a map of Codec.LONG keys and values, but map \"" + name +
+            "\" has key codec \"" + keyCodec.id() + "\" and value codec \"" + valueCodec.id() + "\"");
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Map
+    // ---------------------------------------------------------------------------------------------
+
+    /** Entries in the map, read without locks: exact when no one is changing it. */
+    public long mappingCount()
+    {
+        return table.size();
+    }
+
+    @Override
+    public int size()
+    {
+        return (int)Math.min(Integer.MAX_VALUE, table.size());
+    }
+
+    @Override
+    public boolean isEmpty()
+    {
+        return table.size() == 0;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public V get(final Object key)
+    {
+        if (longs)
+        {
+            if (!(key instanceof Long))
+            {
+                Objects.requireNonNull(key);
+                return null;
+            }
+            final long k = (Long)key;
+            final long value = getLong(k, Long.MIN_VALUE);
+            // MIN_VALUE is both a value and "absent": only a read under the lock tells them apart.
+            return (V)(value != Long.MIN_VALUE ? Long.valueOf(value) : getLocked(k));
+        }
+        final Scratch s = scratches.get();
+        final long hash = encodeKey((K)key, s);
+        return read(hash, s) ? decodeValue(s.current) : null;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public boolean containsKey(final Object key)
+    {
+        if (longs)
+        {
+            if (!(key instanceof Long))
+            {
+                Objects.requireNonNull(key);
+                return false;
+            }
+            return containsLong((Long)key);
+        }
+        final Scratch s = scratches.get();
+        return read(encodeKey((K)key, s), s);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public V put(final K key, final V value)
+    {
+        if (longs)
+        {
+            return (V)putBoxed((Long)Objects.requireNonNull(key), (Long)Objects.requireNonNull(value));
+        }
+        return writeReturningPrevious(key, value, PUT);
+    }
+
+    @Override
+    public V putIfAbsent(final K key, final V value)
+    {
+        return writeReturningPrevious(key, value, PUT_IF_ABSENT);
+    }
+
+    @Override
+    public V replace(final K key, final V value)
+    {
+        return writeReturningPrevious(key, value, REPLACE);
+    }
+
+    /** put, putIfAbsent and replace: one write, returning the value it found (null if none). */
+    private V writeReturningPrevious(final K key, final V value, final int operation)
+    {
+        final Scratch s = scratches.get();
+        final long hash = encodeKey(key, s);
+        encodeValue(value, s.value, s);
+        write(hash, s, operation);
+        return s.found ? decodeValue(s.current) : null;
+    }
+
+    @Override
+    public boolean replace(final K key, final V oldValue, final V newValue)
+    {
+        final Scratch s = scratches.get();
+        final long hash = encodeKey(key, s);
+        encodeValue(oldValue, s.expected, s);
+        encodeValue(newValue, s.value, s);
+        return write(hash, s, REPLACE_IF_EQUAL);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public V remove(final Object key)
+    {
+        final Scratch s = scratches.get();
+        final long hash = encodeKey((K)key, s);
+        write(hash, s, REMOVE);
+        return s.found ? decodeValue(s.current) : null;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public boolean remove(final Object key, final Object value)
+    {
+        Objects.requireNonNull(key);
+        if (value == null)
+        {
+            return false;
+        }
+        final Scratch s = scratches.get();
+        final long hash = encodeKey((K)key, s);
+        encodeValue((V)value, s.expected, s);
+        return write(hash, s, REMOVE_IF_EQUAL);
+    }
+
+    /** Removes every entry, one partition at a time; entries added meanwhile to partitions already cleared stay. */
+    @Override
+    public void clear()
+    {
+        for (int p = 0; p < table.partitions(); p++)
+        {
+            table.lock(p);
+            try
+            {
+                final HashTable.View view = table.view(p);
+                for (long position = table.nextEntry(view, 0); position >= 0;
+                    position = table.nextEntry(view, table.indexOf(view, position) + 1))
+                {
+                    table.delete(p, view, position);
+                }
+            }
+            finally
+            {
+                table.unlock(p);
+            }
+        }
+    }
+
+    @Override
+    public Set<Map.Entry<K, V>> entrySet()
+    {
+        Set<Map.Entry<K, V>> set = entrySet;
+        if (set == null)
+        {
+            set = new EntrySet();
+            entrySet = set;
+        }
+        return set;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Memory, checks
+    // ---------------------------------------------------------------------------------------------
+
+    /** Bytes of all of the map's files (its area and its header file); read without locks. */
+    public long reservedBytes()
+    {
+        return table.reservedBytes();
+    }
+
+    /** Bytes of the map's area in use by tables, keys and values; read without locks. */
+    public long bytesInUse()
+    {
+        return table.bytesInUse();
+    }
+
+    /**
+     * Checks every partition (locking each in turn) and the area under it: for tests and diagnosis.
+     *
+     * @throws CorruptFileException listing what is inconsistent.
+     */
+    public void verify()
+    {
+        table.verify();
+    }
+
+    /** Whether the map has been removed from the registry since this handle was returned; it can no longer grow. */
+    public boolean isRemoved()
+    {
+        return generation.getAsBoolean();
+    }
+
+    public HashTable table()
+    {
+        return table;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Reads and writes of encoded keys and values
+    // ---------------------------------------------------------------------------------------------
+
+    /** Reads the value of the key in {@code s.key} into {@code s.current}; false if absent. */
+    private boolean read(final long hash, final Scratch s)
+    {
+        final int p = table.partition(hash);
+        s.hash = hash;
+        final Boolean found = table.readOptimistically(p, s, lookup, null);
+        if (found != null)
+        {
+            return found;
+        }
+        table.lock(p);
+        try
+        {
+            return lookup(table.view(p), s);
+        }
+        finally
+        {
+            table.unlock(p);
+        }
+    }
+
+    /** Reads the value of the key in {@code s.key} (hash {@code s.hash}) in {@code view} into {@code s.current}; false if absent. */
+    private boolean lookup(final HashTable.View view, final Scratch s)
+    {
+        final long position = table.find(view, s.hash, s.key.buffer, 0, s.key.length);
+        if (position >= 0)
+        {
+            readValue(view, position, s.current);
+        }
+        return position >= 0;
+    }
+
+    /** One write under the partition lock; {@code s.found} and {@code s.current} tell the value it found. */
+    private boolean write(final long hash, final Scratch s, final int op)
+    {
+        final int p = table.partition(hash);
+        table.lock(p);
+        try
+        {
+            final HashTable.View view = table.view(p);
+            final long position = table.find(view, hash, s.key.buffer, 0, s.key.length);
+            s.found = position >= 0;
+            if (position < 0)
+            {
+                if (op == PUT || op == PUT_IF_ABSENT)
+                {
+                    table.insert(p, hash, s.key.buffer, s.key.length, s.value.buffer, s.value.length);
+                    return true;
+                }
+                return false;
+            }
+            readValue(view, position, s.current);
+            switch (op)
+            {
+                case PUT, REPLACE ->
+                {
+                    table.replaceValue(p, view, position, s.value.buffer, s.value.length);
+                    return true;
+                }
+                case REPLACE_IF_EQUAL ->
+                {
+                    if (s.current.contentEquals(s.expected))
+                    {
+                        table.replaceValue(p, view, position, s.value.buffer, s.value.length);
+                        return true;
+                    }
+                    return false;
+                }
+                case REMOVE ->
+                {
+                    table.delete(p, view, position);
+                    return true;
+                }
+                case REMOVE_IF_EQUAL ->
+                {
+                    if (s.current.contentEquals(s.expected))
+                    {
+                        table.delete(p, view, position);
+                        return true;
+                    }
+                    return false;
+                }
+                default ->
+                {
+                    return false;
+                }
+            }
+        }
+        finally
+        {
+            table.unlock(p);
+        }
+    }
+
+    /**
+     * Copies the value of the entry at {@code position} into {@code into}. The table checked it against
+     * its mappings; its length is checked here too, since a torn read may see anything.
+     */
+    private void readValue(final HashTable.View view, final long position, final Bytes into)
+    {
+        final DirectBuffer value = table.value(view, position);
+        if (value.capacity() > MAX_VALUE_SIZE)
+        {
+            throw new CorruptFileException("map \"" + name + "\" is corrupt: a value records " + value.capacity() +
+                " bytes, more than the largest value, " + MAX_VALUE_SIZE + ". Remove it (DsmRegistry.remove) to start it afresh");
+        }
+        into.copyFrom(value, 0, value.capacity());
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Encoding
+    // ---------------------------------------------------------------------------------------------
+
+    private long encodeKey(final K key, final Scratch s)
+    {
+        Objects.requireNonNull(key, "key");
+        final int size = sizeOf(keyCodec, key, "key");
+        if (size > MAX_KEY_SIZE)
+        {
+            throw new InvalidSizeException("a key of " + size + " bytes is larger than the largest key of map \"" + name +
+                "\", " + MAX_KEY_SIZE + " bytes");
+        }
+        encode(keyCodec, key, s.key, size, "key");
+        return Hashing.hashBytes(s.key.buffer, 0, size);
+    }
+
+    private void encodeValue(final V value, final Bytes into, final Scratch s)
+    {
+        Objects.requireNonNull(value, "value");
+        final int size = sizeOf(valueCodec, value, "value");
+        if (size > MAX_VALUE_SIZE)
+        {
+            throw new InvalidSizeException("a value of " + size + " bytes is larger than the largest value of map \"" + name +
+                "\", " + MAX_VALUE_SIZE + " bytes");
+        }
+        encode(valueCodec, value, into, size, "value");
+    }
+
+    private <T> int sizeOf(final Codec<T> codec, final T value, final String what)
+    {
+        final int fixed = codec.fixedSize();
+        final int size;
+        try
+        {
+            size = fixed >= 0 ? fixed : codec.size(value);
+        }
+        catch (final ClassCastException ex)
+        {
+            throw ex;
+        }
+        catch (final RuntimeException ex)
+        {
+            throw codecFailure(codec, "size the " + what + " " + value, ex);
+        }
+        if (size < 0)
+        {
+            throw codecFailure(codec, "size the " + what + " " + value + ": it returned " + size, null);
+        }
+        return size;
+    }
+
+    private <T> void encode(final Codec<T> codec, final T value, final Bytes into, final int size, final String what)
+    {
+        into.prepare(size);
+        try
+        {
+            codec.encode(value, into.buffer, 0);
+        }
+        catch (final ClassCastException ex)
+        {
+            throw ex;
+        }
+        catch (final IndexOutOfBoundsException ex)
+        {
+            throw codecFailure(codec, "encode the " + what + " " + value + ": it wrote past the " + size +
+                " bytes it declared", ex);
+        }
+        catch (final RuntimeException ex)
+        {
+            throw codecFailure(codec, "encode the " + what + " " + value, ex);
+        }
+    }
+
+    private V decodeValue(final Bytes bytes)
+    {
+        return decode(valueCodec, bytes, "value");
+    }
+
+    private <T> T decode(final Codec<T> codec, final Bytes bytes, final String what)
+    {
+        try
+        {
+            return codec.decode(bytes.buffer, 0, bytes.length);
+        }
+        catch (final RuntimeException ex)
+        {
+            throw codecFailure(codec, "decode a " + what + " of " + bytes.length + " bytes", ex);
+        }
+    }
+
+    private CodecException codecFailure(final Codec<?> codec, final String action, final Throwable cause)
+    {
+        return new CodecException("codec \"" + codec.id() + "\" of map \"" + name + "\" failed to " + action +
+            (cause == null ? "" : ": " + cause) + "; the map is unchanged by a failed encode", cause);
+    }
+
+    /** Bytes of one key or value, in a buffer this thread reuses. */
+    private static final class Bytes
+    {
+        private byte[] array = new byte[64];
+        final UnsafeBuffer buffer = new UnsafeBuffer(array);
+        int length;
+
+        /** Sizes the buffer to exactly {@code size} bytes (zeroed up to 8), so a codec that writes more is caught. */
+        void prepare(final int size)
+        {
+            if (array.length < Math.max(size, Long.BYTES))
+            {
+                array = new byte[Math.max(size, array.length * 2)];
+            }
+            java.util.Arrays.fill(array, 0, Long.BYTES, (byte)0);
+            buffer.wrap(array, 0, size);
+            length = size;
+        }
+
+        void copyFrom(final DirectBuffer source, final int offset, final int size)
+        {
+            prepare(size);
+            source.getBytes(offset, array, 0, size);
+        }
+
+        boolean contentEquals(final Bytes other)
+        {
+            return length == other.length && java.util.Arrays.equals(array, 0, length, other.array, 0, length);
+        }
+
+        byte[] copy()
+        {
+            return java.util.Arrays.copyOf(array, length);
+        }
+    }
+
+    /** This thread's buffers for one operation. */
+    private static final class Scratch
+    {
+        final Bytes key = new Bytes();
+        final Bytes value = new Bytes();
+        final Bytes expected = new Bytes();
+        final Bytes current = new Bytes();
+        boolean found;
+        long hash;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Iteration
+    // ---------------------------------------------------------------------------------------------
+
+    private final class EntrySet extends AbstractSet<Map.Entry<K, V>>
+    {
+        @Override
+        public Iterator<Map.Entry<K, V>> iterator()
+        {
+            return new EntryIterator();
+        }
+
+        @Override
+        public int size()
+        {
+            return MapHandle.this.size();
+        }
+
+        @Override
+        public boolean contains(final Object o)
+        {
+            if (!(o instanceof Map.Entry<?, ?> e) || e.getKey() == null || e.getValue() == null)
+            {
+                return false;
+            }
+            final V value = get(e.getKey());
+            return value != null && value.equals(e.getValue());
+        }
+
+        @Override
+        public boolean remove(final Object o)
+        {
+            return o instanceof Map.Entry<?, ?> e && e.getKey() != null && MapHandle.this.remove(e.getKey(), e.getValue());
+        }
+
+        @Override
+        public void clear()
+        {
+            MapHandle.this.clear();
+        }
+    }
+
+    /** Weakly consistent: copies one partition's entries under its lock, then decodes them one by one. */
+    private final class EntryIterator implements Iterator<Map.Entry<K, V>>
+    {
+        private final Bytes bytes = new Bytes();
+        private final java.util.ArrayList<byte[]> batch = new java.util.ArrayList<>();
+        private int next;
+        private int partition = -1;
+        private K lastKey;
+
+        @Override
+        public boolean hasNext()
+        {
+            while (next >= batch.size())
+            {
+                if (partition + 1 >= table.partitions())
+                {
+                    return false;
+                }
+                load(++partition);
+            }
+            return true;
+        }
+
+        @Override
+        public Map.Entry<K, V> next()
+        {
+            if (!hasNext())
+            {
+                throw new NoSuchElementException();
+            }
+            final byte[] keyBytes = batch.get(next++);
+            final byte[] valueBytes = batch.get(next++);
+            final K key = decode(keyCodec, wrap(keyBytes), "key");
+            final V value = decode(valueCodec, wrap(valueBytes), "value");
+            lastKey = key;
+            return new MapEntry(key, value);
+        }
+
+        @Override
+        public void remove()
+        {
+            if (lastKey == null)
+            {
+                throw new IllegalStateException("next() has not been called, or remove() was already called for this entry");
+            }
+            MapHandle.this.remove(lastKey);
+            lastKey = null;
+        }
+
+        private Bytes wrap(final byte[] array)
+        {
+            bytes.prepare(array.length);
+            bytes.buffer.putBytes(0, array);
+            return bytes;
+        }
+
+        private void load(final int p)
+        {
+            batch.clear();
+            next = 0;
+            table.lock(p);
+            try
+            {
+                final HashTable.View view = table.view(p);
+                for (long position = table.nextEntry(view, 0); position >= 0;
+                    position = table.nextEntry(view, table.indexOf(view, position) + 1))
+                {
+                    final DirectBuffer key = table.key(view, position);
+                    bytes.copyFrom(key, 0, key.capacity());
+                    batch.add(bytes.copy());
+                    readValue(view, position, bytes);
+                    batch.add(bytes.copy());
+                }
+            }
+            finally
+            {
+                table.unlock(p);
+            }
+        }
+    }
+
+    /** An entry of an iteration; setValue writes through with put, as ConcurrentHashMap's. */
+    private final class MapEntry extends AbstractMap.SimpleEntry<K, V>
+    {
+        private static final long serialVersionUID = 1L;
+
+        MapEntry(final K key, final V value)
+        {
+            super(key, value);
+        }
+
+        @Override
+        public V setValue(final V value)
+        {
+            final V old = super.setValue(Objects.requireNonNull(value));
+            put(getKey(), value);
+            return old;
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return "SharedMap{name=\"" + name + "\", " + table.shape().describe() + ", size=" + mappingCount() + '}';
+    }
+}

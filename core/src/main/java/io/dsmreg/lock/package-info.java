@@ -1,5 +1,0 @@
-/**
- * Internal: locks that work across processes and survive the death of their holder, and the
- * process identities (pid + start time) they record. Not API.
- */
-package io.dsmreg.lock;

@@ -1,4 +1,0 @@
-/**
- * Internal: the registry's shared table of named entries and attached processes. Not API.
- */
-package io.dsmreg.registry;

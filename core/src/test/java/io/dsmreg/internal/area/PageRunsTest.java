@@ -1,0 +1,130 @@
+package io.dsmreg.internal.area;
+
+import io.dsmreg.CorruptFileException;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static io.dsmreg.internal.layout.AreaDescriptor.span;
+import static io.dsmreg.internal.layout.AreaSegmentDescriptor.KIND_LARGE;
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The free page runs of one segment: first fit, split, coalesce, and what a double free or a rollback leaves. */
+class PageRunsTest
+{
+    @TempDir
+    Path directory;
+    private AreaAllocator allocator;
+    private AreaTransaction area;
+    private PageRuns runs;
+    private AreaSegment segment;
+
+    @BeforeEach
+    void addASegment()
+    {
+        allocator = TestAreas.create(directory);
+        area = allocator.areaTransaction();
+        runs = allocator.pageRuns();
+        segment = allocator.segments().segment((int)area.run(() ->
+        {
+            final AreaSegment created = allocator.segments().create(1, 256 << 10, area);
+            runs.add(created);
+            return created.number;
+        }));
+    }
+
+    @Test
+    void aNewSegmentIsOneFreeRun()
+    {
+        assertTrue(runs.isAllFree(segment));
+        assertEquals(span(1, 0), runs.find(segment.pageCount));
+        assertEquals(0, runs.find(segment.pageCount + 1));
+        assertEquals(List.of(), allocator.verify());
+    }
+
+    @Test
+    void takeSplitsTheFirstFitAndLeavesTheRestAFreeRun()
+    {
+        final int pages = segment.pageCount;
+        assertEquals(span(1, 0), take(3));
+        assertFalse(runs.isAllFree(segment));
+        assertEquals(span(1, 3), runs.find(1));
+        assertEquals(span(1, 3), runs.find(pages - 3));
+        assertEquals(0, runs.find(pages - 2), "no run is that long any more");
+        for (int page = 0; page < 3; page++)
+        {
+            assertEquals(0, segment.buffer.getInt(segment.pageMap(page)), "the page map of page " + page + " names its span");
+        }
+        assertEquals(span(1, 3), take(pages - 3), "an exact fit");
+        assertEquals(0, runs.find(1));
+    }
+
+    @Test
+    void freedRunsCoalesceWithBothNeighbours()
+    {
+        final int pages = segment.pageCount;
+        final int a = take(3);
+        final int b = take(5);
+        final int c = take(2);
+        free(a);
+        assertEquals(a, runs.find(3), "alone: its neighbour is allocated");
+        free(c);
+        assertEquals(span(1, 8), runs.find(pages - 8), "merged with the free run after it");
+        free(b);
+        assertTrue(runs.isAllFree(segment), "merged with the runs on both sides");
+        assertEquals(span(1, 0), runs.find(pages));
+        assertEquals(List.of(), allocator.verify());
+    }
+
+    @Test
+    void aDoubleFreeIsRefusedAndChangesNothing()
+    {
+        final int a = take(4);
+        free(a);
+        final CorruptFileException ex = assertThrows(CorruptFileException.class, () -> free(a));
+        assertEquals("area \"a\" is corrupt: the span at segment 1 page 0 is to be freed, but it is not an allocated span " +
+            "(kind 1, " + segment.pageCount + " pages). Remove the area (DsmRegistry.remove) to start it afresh", ex.getMessage());
+        assertTrue(runs.isAllFree(segment));
+        assertEquals(List.of(), allocator.verify());
+        assertThrows(CorruptFileException.class, () -> area.run(() -> runs.take(span(1, 0), segment.pageCount + 1, KIND_LARGE)),
+            "a run shorter than asked is refused too");
+    }
+
+    @Test
+    void aFailedOperationLeavesTheRunsAsTheyWere()
+    {
+        final IllegalStateException thrown = new IllegalStateException("half way");
+        assertSame(thrown, assertThrows(IllegalStateException.class, () -> area.run(() ->
+        {
+            runs.removeAll(segment);
+            assertEquals(0, runs.find(1));
+            throw thrown;
+        })));
+        assertSame(thrown, assertThrows(IllegalStateException.class, () -> area.run(() ->
+        {
+            runs.free(runs.take(runs.find(5), 5, KIND_LARGE));
+            runs.take(runs.find(7), 7, KIND_LARGE);
+            throw thrown;
+        })));
+        assertTrue(runs.isAllFree(segment));
+        assertEquals(span(1, 0), runs.find(segment.pageCount));
+        assertEquals(List.of(), allocator.verify());
+    }
+
+    private int take(final int pages)
+    {
+        return (int)area.run(() -> runs.take(runs.find(pages), pages, KIND_LARGE));
+    }
+
+    private void free(final int span)
+    {
+        area.run(() ->
+        {
+            runs.free(span);
+            return 0;
+        });
+    }
+}

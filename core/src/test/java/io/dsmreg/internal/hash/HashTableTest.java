@@ -1,0 +1,394 @@
+package io.dsmreg.internal.hash;
+
+import io.dsmreg.AreaOptions;
+import io.dsmreg.CorruptFileException;
+import io.dsmreg.internal.area.AreaAllocator;
+import io.dsmreg.internal.file.EntryFiles;
+import io.dsmreg.internal.file.MappedFiles;
+import io.dsmreg.internal.lock.ProcessIdentity;
+import io.dsmreg.internal.lock.SharedMutex;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+
+import static io.dsmreg.internal.layout.AreaDescriptor.pointerOffset;
+import static io.dsmreg.internal.layout.HashDescriptor.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The hash table on its own, without a registry: its write protocols run through its own operations,
+ * its repair of what a dead writer left, its seqlock, its growth and its header checks.
+ */
+class HashTableTest
+{
+    private static final long FILE_ID = 7;
+    private static final long TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** A map of variable-size keys and values: both fields are pointers to blocks. */
+    private static final HashShape BLOCKS = new HashShape(
+        KIND_MAP, 1, Long.BYTES, 2 * Long.BYTES, KEY_POINTER, VALUE_POINTER, Long.BYTES, "test.s", -1, "test.s", -1, Long.MAX_VALUE);
+    /** A Long -> Long map: both fields inline. */
+    private static final HashShape LONGS = new HashShape(
+        KIND_MAP, 1, Long.BYTES, 2 * Long.BYTES, KEY_INLINE, VALUE_INLINE, Long.BYTES, "test.l", 8, "test.l", 8, Long.MAX_VALUE);
+    /** A SharedHash of 8-byte keys and 24-byte entries. */
+    private static final HashShape ENTRIES = new HashShape(
+        KIND_HASH, 1, Long.BYTES, 24, KEY_INLINE, VALUE_NONE, Long.BYTES, "", 0, "", 0, Long.MAX_VALUE);
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void insertReplaceAndDeleteRunThroughTheTablesOwnOperationsAndFreeTheirBlocks()
+    {
+        final HashTable table = create(BLOCKS);
+        final DirectBuffer key = bytes("a key longer than any inline key could be");
+        insert(table, key, bytes("first"));
+        final long withTable = table.area().bytesInUse();
+        assertEquals(1, table.size());
+        assertPendingBlocksCleared();
+        assertEquals("first", string(table.value(table.view(0), position(table, key))));
+        assertEquals("a key longer than any inline key could be", string(table.key(table.view(0), position(table, key))));
+
+        locked(table, p -> table.replaceValue(p, table.view(p), position(table, key), bytes("other"), 5));
+        assertEquals("other", string(table.value(table.view(0), position(table, key))));
+        assertEquals(withTable, table.area().bytesInUse(), "the replaced value block was freed");
+        assertPendingBlocksCleared();
+
+        final DirectBuffer longer = bytes("a value of more bytes than the first");
+        locked(table, p -> table.replaceValue(p, table.view(p), position(table, key), longer, longer.capacity()));
+        assertEquals("a value of more bytes than the first", string(table.value(table.view(0), position(table, key))));
+
+        locked(table, p -> table.delete(p, table.view(p), position(table, key)));
+        assertEquals(-1, position(table, key));
+        assertEquals(0, table.size());
+        final long emptyTable = withTable - blockBytes(table, bytes("first")) - blockBytes(table, key);
+        assertEquals(emptyTable, table.area().bytesInUse(), "the key and value blocks were freed");
+        assertPendingBlocksCleared();
+        assertEquals(0, version() & 1);
+        table.verify();
+    }
+
+    @Test
+    void longEntriesAreInsertedReplacedAndReadWithoutBlocks()
+    {
+        final HashTable table = create(LONGS);
+        final HashTable.View[] views = table.longViews();
+        for (long k = 0; k < 100; k++)
+        {
+            final long key = k;
+            locked(table, p -> table.insertLong(p, Hashing.hashLong(key), key, key * 10));
+        }
+        locked(table, p -> table.replaceLong(p, table.view(p), HashTable.findLong(table.view(p), Hashing.hashLong(42), 42), -1));
+        for (long k = 0; k < 100; k++)
+        {
+            assertEquals(k == 42 ? -1 : k * 10, HashTable.tryGetLong(views, Hashing.hashLong(k), k, Long.MIN_VALUE), "key " + k);
+        }
+        assertEquals(Long.MIN_VALUE, HashTable.tryGetLong(views, Hashing.hashLong(100), 100, Long.MIN_VALUE));
+        assertEquals(100, table.size());
+        table.verify();
+    }
+
+    @Test
+    void anEntryWriteKeepsReadersOutUntilItEndsAndAnInsertedEntryIsZeroed()
+    {
+        final HashTable table = create(ENTRIES);
+        final UnsafeBuffer key = new UnsafeBuffer(new byte[Long.BYTES]);
+        key.putLong(0, 5);
+        final long hash = Hashing.hashLong(5);
+        table.lock(0);
+        long position = table.insertEntry(0, hash, key, Long.BYTES);
+        HashTable.View view = table.view(0);
+        assertEquals(1, version() & 1, "the entry write is open: readers must not trust the partition");
+        assertNull(table.readOptimistically(0, null, (v, c) -> "read", null), "a lock-free read gives up while the write is open");
+        view.mapping().putLong(table.slotOffset(position) + 8, 99);
+        view.mapping().putLong(table.slotOffset(position) + 16, 98);
+        table.deleteInEntryWrite(0, view, position);
+        table.endEntryWrite(0);
+        table.unlock(0);
+        assertEquals(0, version() & 1);
+        assertEquals(0, table.size());
+        assertEquals("read", table.readOptimistically(0, null, (v, c) -> "read", null));
+
+        table.lock(0);
+        position = table.insertEntry(0, hash, key, Long.BYTES);
+        view = table.view(0);
+        assertEquals(5, view.mapping().getLong(table.slotOffset(position)), "the key");
+        assertEquals(0, view.mapping().getLong(table.slotOffset(position) + 8), "zeroed after the key, whatever the slot held");
+        assertEquals(0, view.mapping().getLong(table.slotOffset(position) + 16));
+        table.endEntryWrite(0);
+        table.unlock(0);
+        assertEquals(1, table.size());
+        table.verify();
+    }
+
+    @Test
+    void blocksAWriterNamedPendingAreFreedAfterItDiedBetweenClaimAndPublish() throws Exception
+    {
+        final HashTable table = create(BLOCKS);
+        insert(table, bytes("an entry, so that the partition has a table"), bytes("v"));
+        final long inUse = table.area().bytesInUse();
+        final UnsafeBuffer header = header();
+        final int po = partitionOffset(0);
+        // What the dead writer left: both blocks allocated, filled and named, a free slot claimed and
+        // filled, the version odd, the control byte not yet written, and its lock word.
+        final DirectBuffer key = bytes("a key that never became an entry");
+        final long keyBlock = block(table, key);
+        final long valueBlock = block(table, bytes("its value"));
+        header.putLong(po + PENDING_KEY_OFFSET, keyBlock);
+        header.putLong(po + PENDING_VALUE_OFFSET, valueBlock);
+        final HashTable.View view = table.view(0);
+        final int slot = table.slotOffset(freeSlot(view));
+        view.mapping().putLong(slot + KEY_FIELD_OFFSET, keyBlock);
+        view.mapping().putLong(slot + BLOCKS.valueOffset(), valueBlock);
+        header.putLong(po + VERSION_OFFSET, header.getLong(po + VERSION_OFFSET) + 1);
+        header.putLong(po + LOCK_OFFSET, SharedMutex.ownerWord(deadProcess()));
+
+        table.lock(0);
+        table.unlock(0);
+        assertEquals(inUse, table.area().bytesInUse(), "both pending blocks were freed");
+        assertPendingBlocksCleared();
+        assertEquals(0, version() & 1, "the version is even again");
+        assertEquals(1, table.size());
+        assertEquals(-1, position(table, key));
+        insert(table, key, bytes("its value"));
+        assertEquals(2, table.size());
+        table.verify();
+    }
+
+    @Test
+    void blocksAWriterNamedPendingAreKeptWhenItDiedAfterPublishingThem() throws Exception
+    {
+        final HashTable table = create(BLOCKS);
+        final DirectBuffer key = bytes("a key that became an entry");
+        insert(table, key, bytes("its value"));
+        final long inUse = table.area().bytesInUse();
+        final UnsafeBuffer header = header();
+        final int po = partitionOffset(0);
+        // The writer died after the control byte, before it cleared the pending names.
+        final int slot = table.slotOffset(position(table, key));
+        header.putLong(po + PENDING_KEY_OFFSET, table.view(0).mapping().getLong(slot + KEY_FIELD_OFFSET));
+        header.putLong(po + PENDING_VALUE_OFFSET, table.view(0).mapping().getLong(slot + BLOCKS.valueOffset()));
+        header.putLong(po + LOCK_OFFSET, SharedMutex.ownerWord(deadProcess()));
+
+        table.lock(0);
+        table.unlock(0);
+        assertEquals(inUse, table.area().bytesInUse(), "nothing a slot links was freed");
+        assertPendingBlocksCleared();
+        assertEquals("its value", string(table.value(table.view(0), position(table, key))));
+        table.verify();
+    }
+
+    @Test
+    void aReadThatAWriterIntervenedInIsRejectedAndRetried()
+    {
+        final HashTable table = create(LONGS);
+        locked(table, p -> table.insertLong(p, Hashing.hashLong(1), 1, 100));
+        final int[] attempts = new int[1];
+        final Long read = table.readOptimistically(0, 1L, (view, key) ->
+        {
+            final long value = HashTable.longValue(view, HashTable.findLong(view, Hashing.hashLong(key), key));
+            if (++attempts[0] == 1)
+            {
+                // A writer changes the value after this attempt read it.
+                locked(table, p -> table.replaceLong(p, table.view(p), HashTable.findLong(table.view(p), Hashing.hashLong(key), key), 200));
+            }
+            return value;
+        }, null);
+        assertEquals(200L, read, "the value read before the write was rejected");
+        assertEquals(2, attempts[0]);
+
+        table.lock(0);
+        table.beginEntryWrite(0);
+        assertEquals(HashTable.UNDECIDED, HashTable.tryGetLong(table.longViews(), Hashing.hashLong(1), 1, 0),
+            "a read during a write cannot decide");
+        table.endEntryWrite(0);
+        table.unlock(0);
+        assertEquals(200, HashTable.tryGetLong(table.longViews(), Hashing.hashLong(1), 1, 0));
+    }
+
+    @Test
+    void aPartitionGrowsByHalfAndFreesTheTableItReplaced()
+    {
+        final HashTable table = create(LONGS);
+        final UnsafeBuffer header = header();
+        final int po = partitionOffset(0);
+        int growths = 0;
+        int capacity = 0;
+        for (long k = 0; k < 20_000; k++)
+        {
+            final long key = k;
+            locked(table, p -> table.insertLong(p, Hashing.hashLong(key), key, -key));
+            final int grown = table.view(0).capacity();
+            if (grown != capacity)
+            {
+                assertEquals(HashTable.capacityFor((int)k + 1), grown, "growth at entry " + k);
+                assertTrue(grown >= capacity * 3 / 2, "grows by half: " + capacity + " to " + grown);
+                capacity = grown;
+                growths++;
+            }
+        }
+        assertEquals(growths, header.getLong(po + RESIZE_COUNT_OFFSET), "one resize per growth");
+        assertEquals(table.view(0).pointer, header.getLong(po + TABLE_OFFSET));
+        assertEquals(0, header.getLong(po + PENDING_TABLE_OFFSET));
+        assertTrue(20_000 * 5 <= capacity * 4, "loaded to 80% at most");
+        for (long k = 0; k < 20_000; k++)
+        {
+            assertEquals(-k, HashTable.tryGetLong(table.longViews(), Hashing.hashLong(k), k, 1));
+        }
+        final long length = tableLength(capacity, LONGS.slotSize());
+        assertTrue(table.area().bytesInUse() < length * 3 / 2,
+            "only the current table is in use: " + table.area().bytesInUse() + " bytes for a table of " + length);
+        table.verify();
+    }
+
+    @Test
+    void aDamagedHeaderIsRefusedWithTheFileAndTheProblem()
+    {
+        create(BLOCKS);
+        final Path file = EntryFiles.path(directory, FILE_ID, HEADER_PART);
+        final UnsafeBuffer header = header();
+        assertRefused(header, h -> h.putLong(MAGIC_OFFSET, 0x1234), "file " + file + " of map \"t\" cannot be used: its magic " +
+            "number is 0x0000000000001234, not \"dsmregHT\": it is not a dsmreg hash table header. Remove the entry " +
+            "(DsmRegistry.remove) to start it afresh");
+        assertRefused(header, h -> h.putInt(MAJOR_VERSION_OFFSET, 1),
+            "it has layout version 1.0 but this dsmreg reads version " + MAJOR_VERSION + ".x");
+        assertRefused(header, h -> h.putLong(READY_OFFSET, 0), "its header was never published");
+        assertRefused(header, h -> h.putLong(FILE_ID_OFFSET, 8), "its header records file id 8 but the registry records 7");
+        assertRefused(header, h -> h.putInt(PARTITION_COUNT_OFFSET, 3), "it records 3 partitions");
+        assertRefused(header, h -> h.putInt(PARTITION_COUNT_OFFSET, 1 << 20), "it records 1048576 partitions");
+        assertRefused(header, h -> h.putInt(SLOT_SIZE_OFFSET, 24), "it records slots of 24 bytes for entries of 16 bytes");
+        assertEquals(BLOCKS, attach().shape(), "every damage was undone: the header attaches");
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    private HashTable create(final HashShape shape)
+    {
+        final AreaOptions options = AreaOptions.defaults();
+        final AreaAllocator area = AreaAllocator.create(directory, FILE_ID, "t", options.initialSegmentSize(),
+            options.maxSegmentSize(), shape.sizeLimit(), TIMEOUT_NANOS, () -> false);
+        return HashTable.create(directory, FILE_ID, "map \"t\"", area, shape, TIMEOUT_NANOS);
+    }
+
+    private HashTable attach()
+    {
+        final AreaAllocator area = AreaAllocator.attach(directory, FILE_ID, "t", TIMEOUT_NANOS, () -> false);
+        return HashTable.attach(directory, FILE_ID, "map \"t\"", area, TIMEOUT_NANOS);
+    }
+
+    /** Damages a copy of the header's bytes in place, expects attach to refuse it naming the problem, and undoes the damage. */
+    private void assertRefused(final UnsafeBuffer header, final Consumer<UnsafeBuffer> damage, final String problem)
+    {
+        final byte[] intact = new byte[HEADER_LENGTH];
+        header.getBytes(0, intact);
+        damage.accept(header);
+        final CorruptFileException ex = assertThrows(CorruptFileException.class, this::attach);
+        header.putBytes(0, intact);
+        assertTrue(ex.getMessage().contains(problem), ex.getMessage());
+        assertTrue(ex.getMessage().startsWith("file " + EntryFiles.path(directory, FILE_ID, HEADER_PART) +
+            " of map \"t\" cannot be used: "), ex.getMessage());
+    }
+
+    private UnsafeBuffer header()
+    {
+        return new UnsafeBuffer(MappedFiles.mapExisting(EntryFiles.path(directory, FILE_ID, HEADER_PART), HEADER_LENGTH, "test"));
+    }
+
+    private long version()
+    {
+        return header().getLongVolatile(partitionOffset(0) + VERSION_OFFSET);
+    }
+
+    private void assertPendingBlocksCleared()
+    {
+        final UnsafeBuffer header = header();
+        assertEquals(0, header.getLong(partitionOffset(0) + PENDING_KEY_OFFSET), "pending key block");
+        assertEquals(0, header.getLong(partitionOffset(0) + PENDING_VALUE_OFFSET), "pending value block");
+    }
+
+    private static void locked(final HashTable table, final IntConsumer write)
+    {
+        table.lock(0);
+        try
+        {
+            write.accept(0);
+        }
+        finally
+        {
+            table.unlock(0);
+        }
+    }
+
+    private static void insert(final HashTable table, final DirectBuffer key, final DirectBuffer value)
+    {
+        final long hash = Hashing.hashBytes(key, 0, key.capacity());
+        locked(table, p ->
+        {
+            assertEquals(-1, table.find(table.view(p), hash, key, 0, key.capacity()));
+            table.insert(p, hash, key, key.capacity(), value, value.capacity());
+        });
+    }
+
+    private static long position(final HashTable table, final DirectBuffer key)
+    {
+        return table.find(table.view(0), Hashing.hashBytes(key, 0, key.capacity()), key, 0, key.capacity());
+    }
+
+    /** A block holding {@code bytes}, allocated and filled as the table does, not linked. */
+    private static long block(final HashTable table, final DirectBuffer bytes)
+    {
+        final long block = table.area().allocate(blockLength(bytes.capacity()), 0);
+        final UnsafeBuffer mapping = table.area().mapping(block, (int)blockLength(bytes.capacity()));
+        mapping.putInt((int)pointerOffset(block) + BLOCK_LENGTH_OFFSET, bytes.capacity());
+        mapping.putBytes((int)pointerOffset(block) + BLOCK_DATA_OFFSET, bytes, 0, bytes.capacity());
+        return block;
+    }
+
+    /** The bytes the area counts for a block of {@code bytes}: measured by allocating and freeing one. */
+    private static long blockBytes(final HashTable table, final DirectBuffer bytes)
+    {
+        final long before = table.area().bytesInUse();
+        final long block = block(table, bytes);
+        final long size = table.area().bytesInUse() - before;
+        table.area().free(block);
+        return size;
+    }
+
+    /** The position of an empty slot of the view's table. */
+    private static long freeSlot(final HashTable.View view)
+    {
+        for (int i = 0; i < view.capacity(); i++)
+        {
+            final int groupOffset = view.groupsOffset + (i >>> 3) * groupLength(BLOCKS.slotSize());
+            if (view.mapping().getByte(groupOffset + (i & 7)) == CTRL_EMPTY)
+            {
+                return ((long)groupOffset << 3) | (i & 7);
+            }
+        }
+        throw new AssertionError("no empty slot");
+    }
+
+    private static DirectBuffer bytes(final String text)
+    {
+        return new UnsafeBuffer(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String string(final DirectBuffer bytes)
+    {
+        return bytes.getStringWithoutLengthUtf8(0, bytes.capacity());
+    }
+
+    /** The identity of a process that has exited, to stand in for one that died holding a lock. */
+    private static ProcessIdentity deadProcess() throws Exception
+    {
+        final Process process = new ProcessBuilder("true").start();
+        process.waitFor();
+        return new ProcessIdentity(process.pid(), 12345);
+    }
+}
