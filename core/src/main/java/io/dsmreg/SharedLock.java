@@ -26,7 +26,7 @@ import java.util.concurrent.locks.ReadWriteLock;
  * Rules:
  * <ul>
  *   <li><b>Robust.</b> A holder that dies (even by kill -9), exclusive or shared, is found by the next
- *       acquirer that waits for it, within about 10 ms, and its hold is freed. {@link #ownerDied()} then
+ *       acquirer that waits for it, within about 50 ms, and its hold is freed. {@link #ownerDied()} then
  *       reports it, as POSIX's EOWNERDEAD, to every holder until one that holds the lock exclusively
  *       calls {@link #markConsistent()}.</li>
  *   <li><b>Bounded.</b> {@code lock()} and {@code lockInterruptibly()} wait at most the registry's

@@ -43,7 +43,7 @@ import static io.dsmreg.internal.layout.LockDescriptor.*;
  *       after the read changes the sequence, so no wake-up is lost; every waiter wakes at every signal.</li>
  * </ol>
  * A waiter spins briefly, then parks for a time that doubles from 10 us to 1 ms, so a long wait
- * costs a fraction of a percent of a core; every 10 ms it checks whether the owner it waits for is
+ * costs about 2% of a core (docs/locks.md); every 50 ms it checks whether the owner it waits for is
  * still running. Every wait is bounded by the caller's timeout.
  * <p>
  * Threads of one process share a word's value, so this class neither tells them apart nor detects
@@ -61,7 +61,7 @@ public final class RobustLock
     private static final int SPINS = 100;
     private static final long FIRST_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(10);
     private static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
-    private static final long OWNER_CHECK_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final long OWNER_CHECK_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final AtomicBuffer buffer;
     private final int base;
@@ -484,7 +484,7 @@ public final class RobustLock
             buffer.getAndAddLong(base + counterOffset, 1);
         }
 
-        /** Whether to check the owner's liveness now: every 10 ms, and at the deadline (so a short timeout still takes over). */
+        /** Whether to check the owner's liveness now: every 50 ms, and at the deadline (so a short timeout still takes over). */
         boolean ownerCheckDue()
         {
             final long now = System.nanoTime();
