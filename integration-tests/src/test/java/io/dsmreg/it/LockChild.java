@@ -43,7 +43,7 @@ public final class LockChild
         {
             switch (args[1])
             {
-                case "setget" -> setGet(registry, Path.of(args[2]), Integer.parseInt(args[3]));
+                case "setget" -> setGet(registry, Path.of(args[2]), Path.of(args[3]), Integer.parseInt(args[4]));
                 case "hold" -> hold(registry, "exclusive".equals(args[2]), Path.of(args[3]));
                 case "consume" -> consume(registry, Long.parseLong(args[2]), Path.of(args[3]));
                 case "produce" -> produce(registry, Long.parseLong(args[2]));
@@ -71,11 +71,12 @@ public final class LockChild
      * PostgreSQL's test_dsm_registry: set and get a value in a segment under the segment's lock, {@code rounds}
      * times each. The set writes the value's two halves apart, so an unlocked reader would see them differ.
      */
-    private static void setGet(final DsmRegistry registry, final Path start, final int rounds) throws Exception
+    private static void setGet(final DsmRegistry registry, final Path ready, final Path start, final int rounds) throws Exception
     {
         final NamedSegment segment = state(registry);
         final SharedLock lock = registry.lock(segment, 0);
         final AtomicBuffer buffer = segment.buffer();
+        Files.writeString(ready, "");
         awaitFile(start);
         System.out.println("start=" + micros());
         for (int i = 0; i < rounds; i++)
@@ -83,14 +84,17 @@ public final class LockChild
             try (SharedLock.Held held = lock.exclusive())
             {
                 final long value = buffer.getLong(VALUE_OFFSET);
-                buffer.putLong(VALUE_OFFSET, value + 1);
-                Thread.onSpinWait();
-                buffer.putLong(VALUE_OFFSET + Long.BYTES, value + 1);
+                buffer.putLongVolatile(VALUE_OFFSET, value + 1);
+                for (int spin = 0; spin < 20; spin++)
+                {
+                    Thread.onSpinWait();
+                }
+                buffer.putLongVolatile(VALUE_OFFSET + Long.BYTES, value + 1);
             }
             try (SharedLock.Held held = lock.shared())
             {
-                final long first = buffer.getLong(VALUE_OFFSET);
-                final long second = buffer.getLong(VALUE_OFFSET + Long.BYTES);
+                final long second = buffer.getLongVolatile(VALUE_OFFSET + Long.BYTES);
+                final long first = buffer.getLongVolatile(VALUE_OFFSET);
                 if (first != second)
                 {
                     fail("torn value " + first + " / " + second);

@@ -45,15 +45,18 @@ class LockProcessesIT
     void fourProcessesSetAndGetAValueUnderTheSegmentsLockWithoutATornOrLostUpdate(final Path jdk) throws Exception
     {
         final int processes = 4;
-        final int rounds = 20_000;
+        final int rounds = 50_000;
         final Path start = work.resolve("start");
         final List<Process> children = new ArrayList<>();
         for (int i = 0; i < processes; i++)
         {
-            children.add(Jvm.startChild(jdk, work, "setget-" + i, LockChild.class, root(), "setget", start.toString(),
-                Integer.toString(rounds)));
+            children.add(Jvm.startChild(jdk, work, "setget-" + i, LockChild.class, root(), "setget",
+                work.resolve("setget-" + i + ".ready").toString(), start.toString(), Integer.toString(rounds)));
         }
-        Thread.sleep(500);
+        for (int i = 0; i < processes; i++)
+        {
+            Jvm.awaitFile(work.resolve("setget-" + i + ".ready"), children.get(i), work.resolve("setget-" + i + ".out"));
+        }
         Files.createFile(start);
         long latestStart = Long.MIN_VALUE;
         long earliestEnd = Long.MAX_VALUE;
