@@ -16,6 +16,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The program {@link LockProcessesIT} runs in child JVMs: {@code LockChild <root> <command> <args...>}, on
@@ -186,7 +187,7 @@ public final class LockChild
         }
     }
 
-    /** Two threads take the victim lock shared in a tight loop until {@code stop} exists. */
+    /** Two threads take the victim lock shared in a tight loop, each hold 0.2 ms long, until {@code stop} exists. */
     private static void readLoop(final DsmRegistry registry, final Path ready, final Path stop) throws Exception
     {
         final SharedLock lock = registry.lock(VICTIM);
@@ -198,10 +199,12 @@ public final class LockChild
             {
                 while (!Files.exists(stop))
                 {
-                    for (int i = 0; i < 1000; i++)
+                    for (int i = 0; i < 100; i++)
                     {
                         try (SharedLock.Held held = lock.shared())
                         {
+                            // Held for a while, and taken again at once: together the four readers leave no gap.
+                            LockSupport.parkNanos(200_000);
                             reads.incrementAndGet();
                         }
                     }
@@ -209,7 +212,7 @@ public final class LockChild
             });
             readers[t].start();
         }
-        while (reads.get() < 10_000)
+        while (reads.get() < 1_000)
         {
             Thread.sleep(1);
         }
