@@ -43,6 +43,37 @@ class SharedLockTest extends RegistryTestBase
         assertEquals("lock", entry.type().label());
         assertEquals((long)(LockDescriptor.HEADER_LENGTH + SharedLock.LENGTH), entry.sizeBytes());
         assertThrows(EntryMismatchException.class, () -> registry.segment("orders.lock", 8));
+        assertEquals(new LockState(LockState.Mode.FREE, List.of(), null, 0), entry.lock());
+        assertEquals("free", entry.lock().describe());
+    }
+
+    @Test
+    void listingsShowTheModeTheHoldersAndSinceWhen() throws Exception
+    {
+        final SharedLock lock = registry.lock("l");
+        try (SharedLock.Held held = lock.exclusive())
+        {
+            final LockState state = registry.entries().get(0).lock();
+            assertEquals(LockState.Mode.EXCLUSIVE, state.mode());
+            assertEquals(List.of(SELF_PID), state.holderPids());
+            assertTrue(state.heldSince() != null && !state.heldSince().isAfter(java.time.Instant.now()));
+            assertEquals("exclusive by pid " + SELF_PID + " since " + state.heldSince() + ", 0 waiting", state.describe());
+        }
+        try (SharedLock.Held held = lock.shared())
+        {
+            otherThread(() ->
+            {
+                try (SharedLock.Held also = lock.shared())
+                {
+                    final LockState state = registry.entries().get(0).lock();
+                    assertEquals(new LockState(LockState.Mode.SHARED, List.of(SELF_PID, SELF_PID), null, 0), state);
+                    assertEquals("shared by pids " + SELF_PID + ", " + SELF_PID + ", 0 waiting", state.describe());
+                }
+                return null;
+            });
+        }
+        assertEquals(LockState.Mode.FREE, registry.entries().get(0).lock().mode());
+        assertEquals(null, registry.segment("s", 8) == null ? null : registry.entries().get(1).lock(), "no lock state for a segment");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.dsmreg.internal.sharedlock;
 
 import io.dsmreg.EntryType;
+import io.dsmreg.LockState;
 import io.dsmreg.NamedSegment;
 import io.dsmreg.RegistryEntry;
 import io.dsmreg.SharedLock;
@@ -17,6 +18,8 @@ import io.dsmreg.internal.segment.SegmentHandle;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Named locks (PostgreSQL's LWLock, with its ConditionVariable): one small file each
@@ -109,12 +112,31 @@ public final class LockKind implements EntryKind<LockKind.Request, LockKind.Cach
         return new CachedLock(request.name(), entry, new LockHandle(LockFiles.describe(request.name()), lock, request.timeoutNanos()));
     }
 
-    /** A lock's file is its header and its region; listings read the region without taking the lock. */
+    /** A lock's file is its header and its region; listings read the region's holders without taking the lock. */
     @Override
     public RegistryEntry inspect(final Path directory, final SlotView ready)
     {
+        final RobustLock lock = LockFiles.attach(directory, ready.fileId(), ready.name(), true);
         return new RegistryEntry(ready.name(), EntryType.LOCK, (long)LockDescriptor.FILE_LENGTH, (long)LockDescriptor.LOCK_LENGTH,
-            null, ready.ownerPid(), Instant.ofEpochMilli(ready.createdAtMs()));
+            null, ready.ownerPid(), Instant.ofEpochMilli(ready.createdAtMs()), state(lock));
+    }
+
+    /** What a listing shows of a lock: exclusive first, since a writer that waits for shared holders holds off new ones. */
+    static LockState state(final RobustLock lock)
+    {
+        final long exclusive = lock.exclusiveOwnerPid();
+        final long since = lock.exclusiveSinceMs();
+        if (exclusive != 0)
+        {
+            return new LockState(LockState.Mode.EXCLUSIVE, List.of(exclusive), since == 0 ? null : Instant.ofEpochMilli(since),
+                lock.waiting());
+        }
+        final List<Long> shared = new ArrayList<>();
+        for (final long pid : lock.sharedHolderPids())
+        {
+            shared.add(pid);
+        }
+        return new LockState(shared.isEmpty() ? LockState.Mode.FREE : LockState.Mode.SHARED, shared, null, lock.waiting());
     }
 
     @Override
