@@ -43,7 +43,7 @@ import static io.dsmreg.internal.layout.LockDescriptor.*;
  *       after the read changes the sequence, so no wake-up is lost; every waiter wakes at every signal.</li>
  * </ol>
  * A waiter spins briefly, then parks for a time that doubles from 10 us to 1 ms, so a long wait
- * costs about 2% of a core (docs/locks.md); every 50 ms it checks whether the owner it waits for is
+ * costs 2 to 6% of a core (docs/locks.md); every 50 ms it checks whether the owner it waits for is
  * still running. Every wait is bounded by the caller's timeout.
  * <p>
  * Threads of one process share a word's value, so this class neither tells them apart nor detects
