@@ -144,23 +144,36 @@ public final class LockHandle implements SharedLock
         return result >= 0;
     }
 
-    /** The exclusive mode. */
-    private final class Exclusive implements Lock
+    /** What both modes do alike: every way to take a lock, in the terms of the mode's one acquire. */
+    private abstract class Mode implements Lock
     {
-        private final Condition condition = new SharedCondition();
+        private final String mode;
+
+        Mode(final String mode)
+        {
+            this.mode = mode;
+        }
+
+        /**
+         * Takes the lock in this mode, refusing reentry.
+         *
+         * @return as {@link RobustLock#acquireExclusive}: at least 0 if taken, {@link RobustLock#INTERRUPTED}, or
+         *         {@code -1 - pid} on a timeout.
+         */
+        abstract long acquire(long nanos, boolean interruptible);
 
         @Override
-        public void lock()
+        public final void lock()
         {
             final long result = acquire(timeoutNanos, false);
             if (result < 0)
             {
-                throw timeout(result, "exclusive", timeoutNanos);
+                throw timeout(result, mode, timeoutNanos);
             }
         }
 
         @Override
-        public void lockInterruptibly() throws InterruptedException
+        public final void lockInterruptibly() throws InterruptedException
         {
             if (Thread.interrupted())
             {
@@ -169,18 +182,18 @@ public final class LockHandle implements SharedLock
             final long result = acquire(timeoutNanos, true);
             if (!acquiredInterruptibly(result))
             {
-                throw timeout(result, "exclusive", timeoutNanos);
+                throw timeout(result, mode, timeoutNanos);
             }
         }
 
         @Override
-        public boolean tryLock()
+        public final boolean tryLock()
         {
             return acquire(0, false) >= 0;
         }
 
         @Override
-        public boolean tryLock(final long time, final TimeUnit unit) throws InterruptedException
+        public final boolean tryLock(final long time, final TimeUnit unit) throws InterruptedException
         {
             if (Thread.interrupted())
             {
@@ -188,8 +201,20 @@ public final class LockHandle implements SharedLock
             }
             return acquiredInterruptibly(acquire(Math.max(0, unit.toNanos(time)), true));
         }
+    }
 
-        private long acquire(final long nanos, final boolean interruptible)
+    /** The exclusive mode. */
+    private final class Exclusive extends Mode
+    {
+        private final Condition condition = new SharedCondition();
+
+        Exclusive()
+        {
+            super("exclusive");
+        }
+
+        @Override
+        long acquire(final long nanos, final boolean interruptible)
         {
             final Thread thread = Thread.currentThread();
             refuseReentry(thread, "exclusive");
@@ -217,49 +242,15 @@ public final class LockHandle implements SharedLock
     }
 
     /** The shared mode. */
-    private final class Shared implements Lock
+    private final class Shared extends Mode
     {
-        @Override
-        public void lock()
+        Shared()
         {
-            final long result = acquire(timeoutNanos, false);
-            if (result < 0)
-            {
-                throw timeout(result, "shared", timeoutNanos);
-            }
+            super("shared");
         }
 
         @Override
-        public void lockInterruptibly() throws InterruptedException
-        {
-            if (Thread.interrupted())
-            {
-                throw new InterruptedException();
-            }
-            final long result = acquire(timeoutNanos, true);
-            if (!acquiredInterruptibly(result))
-            {
-                throw timeout(result, "shared", timeoutNanos);
-            }
-        }
-
-        @Override
-        public boolean tryLock()
-        {
-            return acquire(0, false) >= 0;
-        }
-
-        @Override
-        public boolean tryLock(final long time, final TimeUnit unit) throws InterruptedException
-        {
-            if (Thread.interrupted())
-            {
-                throw new InterruptedException();
-            }
-            return acquiredInterruptibly(acquire(Math.max(0, unit.toNanos(time)), true));
-        }
-
-        private long acquire(final long nanos, final boolean interruptible)
+        long acquire(final long nanos, final boolean interruptible)
         {
             final Thread thread = Thread.currentThread();
             refuseReentry(thread, "shared");
