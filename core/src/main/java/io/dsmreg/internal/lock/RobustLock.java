@@ -395,11 +395,12 @@ public final class RobustLock
         return true;
     }
 
+    /** The first taken holder word, or -1: read straight from the buffer, since every exclusive acquire scans them all. */
     private int firstSharedHolder()
     {
         for (int i = 0; i < MAX_SHARED_HOLDERS; i++)
         {
-            if (holders[i].word() != 0)
+            if (buffer.getLongVolatile(base + SHARED_HOLDERS_OFFSET + i * Long.BYTES) != 0)
             {
                 return i;
             }
