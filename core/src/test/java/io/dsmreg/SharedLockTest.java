@@ -237,6 +237,21 @@ class SharedLockTest extends RegistryTestBase
     }
 
     @Test
+    void aDamagedLockWordIsACorruptFileNamingItAndVerifyReportsIt()
+    {
+        final SharedLock lock = registry.lock("l");
+        final UnsafeBuffer file = mapPart(0, LockDescriptor.FILE_LENGTH);
+        file.putLongVolatile(LockDescriptor.HEADER_LENGTH + LockDescriptor.EXCLUSIVE_OFFSET, 0x7);
+        final CorruptFileException ex = assertThrows(CorruptFileException.class, () -> lock.writeLock().lock());
+        assertTrue(ex.getMessage().startsWith("file " + registry.directory() + "/"), ex.getMessage());
+        assertTrue(ex.getMessage().contains("of lock \"l\" cannot be used: the exclusive owner word of lock \"l\" is 0x7, " +
+            "which names no process (pid 0)"), ex.getMessage());
+        final List<String> problems = RegistryView.open("test", RegistryOptions.defaults().root(root)).orElseThrow().verify();
+        assertEquals(1, problems.size(), problems.toString());
+        assertTrue(problems.get(0).contains("the exclusive owner word of lock \"l\" is 0x7"), problems.toString());
+    }
+
+    @Test
     void aLockInASegmentIsInitializedByTheSegmentsInitializerAndUsedByOffset()
     {
         final NamedSegment segment = registry.segment("state", 2 * SharedLock.ALIGNMENT + SharedLock.LENGTH,

@@ -45,12 +45,6 @@ public final class LockHandle implements SharedLock
         this.timeoutNanos = timeoutNanos;
     }
 
-    /** The shared memory behind this lock, for listings. */
-    RobustLock robustLock()
-    {
-        return lock;
-    }
-
     @Override
     public String name()
     {
