@@ -39,6 +39,7 @@ import java.lang.annotation.Target;
  * @SharedNamed(value = "positions", valueCodec = PointCodec.class, size = 64 << 20)
  * static SharedMap<Long, Point> positions;
  * }</pre></li>
+ * <li>{@link SharedLock}: the named lock; no other attribute applies to it.</li>
  * </ul>
  * A field that cannot be filled (another type, no size, no key or entry size for a hash, a map type
  * without codecs, an init or codec class that cannot be created, an existing entry of another type

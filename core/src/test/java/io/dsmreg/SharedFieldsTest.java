@@ -145,6 +145,36 @@ class SharedFieldsTest
             SharedMap.class.getName());
     }
 
+    static final class Locks
+    {
+        @SharedNamed("fields.lock")
+        static SharedLock lock;
+    }
+
+    @Test
+    void aLockFieldGetsTheNamedLock()
+    {
+        SharedFields.inject(Locks.class);
+        try (DsmRegistry registry = open(REGISTRY))
+        {
+            assertEquals("lock \"fields.lock\"", Locks.lock.name());
+            assertSame(registry.lock("fields.lock"), Locks.lock, "the field's lock is the registry's one instance in this process");
+        }
+    }
+
+    static final class SizedLock
+    {
+        @SharedNamed(value = "sized.lock", size = 64)
+        static SharedLock lock;
+    }
+
+    @Test
+    void aSizeOnALockFieldIsRefused()
+    {
+        final DsmRegistryException ex = assertThrows(DsmRegistryException.class, () -> SharedFields.inject(SizedLock.class));
+        assertMessage(ex, SizedLock.class, "lock", "the attribute size is only for segment, area, hash and map fields");
+    }
+
     static final class NoSize
     {
         @SharedNamed("no.size")

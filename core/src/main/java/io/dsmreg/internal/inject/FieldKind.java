@@ -3,6 +3,7 @@ package io.dsmreg.internal.inject;
 import io.dsmreg.NamedSegment;
 import io.dsmreg.SharedArea;
 import io.dsmreg.SharedHash;
+import io.dsmreg.SharedLock;
 import io.dsmreg.SharedMap;
 import org.agrona.concurrent.AtomicBuffer;
 
@@ -17,7 +18,8 @@ enum FieldKind
     SEGMENT(NamedSegment.class),
     AREA(SharedArea.class),
     HASH(SharedHash.class),
-    MAP(SharedMap.class);
+    MAP(SharedMap.class),
+    LOCK(SharedLock.class);
 
     final Class<?> type;
 

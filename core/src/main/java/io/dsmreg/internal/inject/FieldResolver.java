@@ -68,6 +68,7 @@ public final class FieldResolver
                 case AREA -> registry.area(spec.name(), spec.size() == 0 ? null : AreaOptions.defaults().sizeLimit(spec.size()));
                 case HASH -> hash(registry, spec);
                 case MAP -> map(registry, spec, field);
+                case LOCK -> registry.lock(spec.name());
             };
         }
         catch (final DsmRegistryException ex)
@@ -94,6 +95,7 @@ public final class FieldResolver
         refuseUnless(field, spec, spec.stringKeys(), "stringKeys", kind == FieldKind.HASH, "SharedHash");
         refuseUnless(field, spec, !spec.keyCodec().isEmpty(), "keyCodec", kind == FieldKind.MAP, "SharedMap");
         refuseUnless(field, spec, !spec.valueCodec().isEmpty(), "valueCodec", kind == FieldKind.MAP, "SharedMap");
+        refuseUnless(field, spec, spec.size() != 0, "size", kind != FieldKind.LOCK, "segment, area, hash and map");
     }
 
     private static void refuseUnless(
