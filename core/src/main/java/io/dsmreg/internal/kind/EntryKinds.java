@@ -8,6 +8,7 @@ import io.dsmreg.internal.area.AreaKind;
 import io.dsmreg.internal.file.EntryFiles;
 import io.dsmreg.internal.file.MappedFiles;
 import io.dsmreg.internal.hash.HashKind;
+import io.dsmreg.internal.queue.QueueKind;
 import io.dsmreg.internal.registry.SlotView;
 import io.dsmreg.internal.segment.SegmentKind;
 
@@ -44,6 +45,7 @@ public final class EntryKinds
             case SEGMENT -> SegmentKind.INSTANCE;
             case AREA -> AreaKind.INSTANCE;
             case HASH -> HashKind.INSTANCE;
+            case QUEUE -> QueueKind.INSTANCE;
         };
     }
 

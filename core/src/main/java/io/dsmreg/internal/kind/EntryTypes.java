@@ -4,6 +4,7 @@ import io.dsmreg.EntryType;
 
 import static io.dsmreg.internal.layout.RegistryDescriptor.TYPE_AREA;
 import static io.dsmreg.internal.layout.RegistryDescriptor.TYPE_HASH;
+import static io.dsmreg.internal.layout.RegistryDescriptor.TYPE_QUEUE;
 import static io.dsmreg.internal.layout.RegistryDescriptor.TYPE_SEGMENT;
 
 /** The codes the registry table stores for each {@link EntryType}, and the words messages use for them. */
@@ -21,6 +22,7 @@ public final class EntryTypes
             case SEGMENT -> TYPE_SEGMENT;
             case AREA -> TYPE_AREA;
             case HASH -> TYPE_HASH;
+            case QUEUE -> TYPE_QUEUE;
         };
     }
 
@@ -32,6 +34,7 @@ public final class EntryTypes
             case TYPE_SEGMENT -> EntryType.SEGMENT;
             case TYPE_AREA -> EntryType.AREA;
             case TYPE_HASH -> EntryType.HASH;
+            case TYPE_QUEUE -> EntryType.QUEUE;
             default -> null;
         };
     }

@@ -1,0 +1,63 @@
+package io.dsmreg.internal.queue;
+
+import io.dsmreg.CorruptFileException;
+import io.dsmreg.internal.file.EntryFiles;
+import io.dsmreg.internal.layout.QueueDescriptor;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.RandomAccessFile;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class QueueFilesTest
+{
+    @TempDir
+    Path directory;
+
+    @Test
+    void attachesWhatItCreatedAndListsTheBytesWaiting()
+    {
+        final UnsafeBuffer created = QueueFiles.create(directory, 3, "q", 1024, QueueDescriptor.PRODUCERS_ONE);
+        created.putLong(QueueDescriptor.HEADER_LENGTH + 1024 + RingBufferDescriptor.TAIL_POSITION_OFFSET, 48);
+        final UnsafeBuffer attached = QueueFiles.attach(directory, 3, "q");
+        assertEquals(QueueDescriptor.PRODUCERS_ONE, attached.getInt(QueueDescriptor.PRODUCERS_OFFSET));
+        assertEquals(new QueueFiles.Statistics(QueueDescriptor.fileLength(1024), 48), QueueFiles.read(directory, 3, 1024));
+        QueueFiles.verify(directory, "q", 3, 1024);
+        assertNull(QueueFiles.read(directory, 4, 1024), "a missing file lists as unknown");
+    }
+
+    @Test
+    void aDamagedCapacityIsACorruptFileNamingItNeverAnOutOfBoundsMapping() throws Exception
+    {
+        QueueFiles.create(directory, 3, "q", 1024, QueueDescriptor.PRODUCERS_MANY);
+        final Path file = EntryFiles.path(directory, 3, 0);
+        for (final long damaged : new long[] {1L << 40, 1000, 0, 2048})
+        {
+            write(file, QueueDescriptor.CAPACITY_OFFSET, damaged);
+            final CorruptFileException ex = assertThrows(CorruptFileException.class, () -> QueueFiles.attach(directory, 3, "q"));
+            assertTrue(ex.getMessage().contains(file.toString()) && ex.getMessage().contains(Long.toString(damaged)), ex.getMessage());
+            assertThrows(CorruptFileException.class, () -> QueueFiles.verify(directory, "q", 3, 1024));
+            assertNull(QueueFiles.read(directory, 3, 1024));
+        }
+        write(file, QueueDescriptor.CAPACITY_OFFSET, 1024);
+        QueueFiles.verify(directory, "q", 3, 1024);
+        write(file, QueueDescriptor.HEADER_LENGTH + 1024 + RingBufferDescriptor.HEAD_POSITION_OFFSET, 4096);
+        final CorruptFileException positions = assertThrows(CorruptFileException.class, () -> QueueFiles.verify(directory, "q", 3, 1024));
+        assertTrue(positions.getMessage().contains("consumer position is 4096"), positions.getMessage());
+        write(file, QueueDescriptor.PRODUCERS_OFFSET, 7);
+        assertThrows(CorruptFileException.class, () -> QueueFiles.attach(directory, 3, "q"));
+    }
+
+    private static void write(final Path file, final int offset, final long value) throws Exception
+    {
+        try (RandomAccessFile raw = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            raw.seek(offset);
+            raw.writeLong(Long.reverseBytes(value));
+        }
+    }
+}
