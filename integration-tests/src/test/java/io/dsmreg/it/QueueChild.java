@@ -54,13 +54,18 @@ public final class QueueChild
     }
 
     /**
-     * Sends {@code count} messages (forever if negative), each waiting up to a minute for room; after
+     * Once the file {@code go} beside {@code signal} exists, sends {@code count} messages (forever if
+     * negative), each waiting up to a minute for room; after
      * {@code signalAfter} of them it creates {@code signal}, so a test can kill it while it sends.
      */
     private static void produce(final SharedQueue queue, final long producer, final long count, final long signalAfter, final Path signal)
         throws Exception
     {
         final UnsafeBuffer message = new UnsafeBuffer(new byte[32]);
+        while (!Files.exists(signal.resolveSibling("go")))
+        {
+            Thread.sleep(1);
+        }
         System.out.println("start=" + System.nanoTime());
         for (long seq = 0; count < 0 || seq < count; seq++)
         {

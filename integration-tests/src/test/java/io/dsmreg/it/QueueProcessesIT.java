@@ -34,13 +34,16 @@ class QueueProcessesIT
     @MethodSource("io.dsmreg.it.Jvm#homes")
     void fourProducersOneConsumerDeliverEveryMessageOnceInOrder(final Path jdk) throws Exception
     {
-        final int count = 20_000;
+        final int count = 100_000;
         final Process consumer = startConsumer(jdk, "consumer", 10_000, -1);
         final List<Process> producers = new ArrayList<>();
         for (int p = 0; p < 4; p++)
         {
             producers.add(startProducer(jdk, "producer" + p, p, count, -1));
         }
+        // All four started (JVM start-up takes longer than this): let them send at once.
+        Thread.sleep(1_000);
+        Files.createFile(work.resolve("go"));
         long latestStart = Long.MIN_VALUE;
         long earliestEnd = Long.MAX_VALUE;
         for (int p = 0; p < 4; p++)
@@ -63,6 +66,7 @@ class QueueProcessesIT
     @MethodSource("io.dsmreg.it.Jvm#homes")
     void aProducerKilledWhileSendingDoesNotBlockTheQueue(final Path jdk) throws Exception
     {
+        Files.createFile(work.resolve("go"));
         final Process consumer = startConsumer(jdk, "consumer", 500, -1);
         final Process victim = startProducer(jdk, "victim", 9, -1, 5_000);
         final Process steady = startProducer(jdk, "steady", 1, 50_000, -1);
@@ -89,6 +93,7 @@ class QueueProcessesIT
     void aConsumerKilledWhileConsumingIsReplacedAndNoMessageIsLost(final Path jdk) throws Exception
     {
         final int count = 30_000;
+        Files.createFile(work.resolve("go"));
         final Process first = startConsumer(jdk, "first", 10_000, 5_000);
         final Process producer = startProducer(jdk, "producer", 3, count, -1);
         Jvm.awaitFile(work.resolve("first.signal"), first, work.resolve("first.out"));
