@@ -1,12 +1,9 @@
 package io.dsmreg;
 
 /** A queue's consumer could not be opened because a live process already consumes it; {@link #pid()} names it. */
-public class ConsumerInUseException extends DsmRegistryException
+public class ConsumerInUseException extends QueueInUseException
 {
     private static final long serialVersionUID = 1L;
-
-    /** The process id of the current consumer. */
-    private final long pid;
 
     /**
      * An exception naming the process that consumes the queue.
@@ -16,17 +13,6 @@ public class ConsumerInUseException extends DsmRegistryException
      */
     public ConsumerInUseException(final String message, final long pid)
     {
-        super(message);
-        this.pid = pid;
-    }
-
-    /**
-     * The process that held the queue's consumer when the request was refused.
-     *
-     * @return its operating system process id.
-     */
-    public long pid()
-    {
-        return pid;
+        super(message, pid);
     }
 }

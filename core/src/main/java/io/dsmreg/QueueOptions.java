@@ -17,8 +17,9 @@ public final class QueueOptions
     public enum Producers
     {
         /**
-         * One producer thread on the host at a time (Agrona's {@code OneToOneRingBuffer}); dsmreg does not
-         * check it: two concurrent producers corrupt the queue.
+         * One producer on the host at a time (Agrona's {@code OneToOneRingBuffer}): sending goes through
+         * {@link SharedQueue#producer()}, which holds the queue's producer word and refuses a second live
+         * producer with {@link ProducerInUseException}; the producer itself is used from one thread at a time.
          */
         ONE,
         /** Any number of threads in any number of processes (Agrona's {@code ManyToOneRingBuffer}). */
@@ -46,7 +47,7 @@ public final class QueueOptions
     }
 
     /**
-     * One producer thread at a time: no CAS on the send path.
+     * One producer at a time, through {@link SharedQueue#producer()}: no CAS on the send path.
      *
      * @return the options; the same instance on every call.
      */

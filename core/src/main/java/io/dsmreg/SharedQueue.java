@@ -18,7 +18,9 @@ import java.time.Duration;
  * }</pre>
  * Messages are Agrona's: a type id above 0 and up to {@link #maxMessageLength()} bytes. A full queue is
  * never a silent drop: {@code offer} returns false. Messages of one producer thread arrive in the order
- * it sent them. Sending is safe from any number of threads of a {@link QueueOptions.Producers#MANY} queue.
+ * it sent them. Sending is safe from any number of threads of a {@link QueueOptions.Producers#MANY} queue;
+ * a {@link QueueOptions.Producers#ONE} queue is sent to through its one {@link Producer} on the host
+ * ({@link #producer()}), and its own {@code offer} methods refuse.
  * <p>
  * What a crash does (docs/queues.md): a producer killed in the middle of a message leaves a record
  * the consumer skips with Agrona's {@code unblock()} once the queue has not moved for the consumer's
@@ -72,6 +74,7 @@ public interface SharedQueue
      * @return true if it was sent, false if the queue is full.
      * @throws IllegalArgumentException for a type id of 0 or less.
      * @throws InvalidSizeException     for a message longer than {@link #maxMessageLength()}.
+     * @throws IllegalStateException    on a one-producer queue: send through {@link #producer()}.
      */
     boolean offer(int msgTypeId, DirectBuffer buffer, int offset, int length);
 
@@ -86,6 +89,7 @@ public interface SharedQueue
      * @return true if it was sent, false if the queue stayed full for {@code timeout}.
      * @throws IllegalArgumentException for a type id of 0 or less.
      * @throws InvalidSizeException     for a message longer than {@link #maxMessageLength()}.
+     * @throws IllegalStateException    on a one-producer queue: send through {@link #producer()}.
      */
     boolean offer(int msgTypeId, DirectBuffer buffer, int offset, int length, Duration timeout);
 
@@ -99,6 +103,7 @@ public interface SharedQueue
      * @return true if it was sent, false if the queue is full.
      * @throws InvalidSizeException if it encodes to more than {@link #maxMessageLength()} bytes.
      * @throws CodecException       if the codec fails; nothing is sent.
+     * @throws IllegalStateException on a one-producer queue: send through {@link #producer()}.
      */
     <T> boolean offer(Codec<T> codec, T message);
 
@@ -112,6 +117,7 @@ public interface SharedQueue
      * @return true if it was sent, false if the queue stayed full for {@code timeout}.
      * @throws InvalidSizeException if it encodes to more than {@link #maxMessageLength()} bytes.
      * @throws CodecException       if the codec fails; nothing is sent.
+     * @throws IllegalStateException on a one-producer queue: send through {@link #producer()}.
      */
     <T> boolean offer(Codec<T> codec, T message, Duration timeout);
 
@@ -128,6 +134,43 @@ public interface SharedQueue
      * @return its pid, or 0 if no consumer is open (a dead consumer's pid shows until another takes over).
      */
     long consumerPid();
+
+    /**
+     * The messages the queue's consumers have received since it was created (the consumer counts them as
+     * it reads); a snapshot.
+     *
+     * @return messages, 0 or more.
+     */
+    long messagesReceived();
+
+    /**
+     * The records of dead producers the queue's consumers skipped with Agrona's {@code unblock()} since it
+     * was created: each is a message lost by a producer killed while writing it, or by one paused beyond
+     * the consumer's unblock bound.
+     *
+     * @return records skipped, 0 or more.
+     */
+    long unblocks();
+
+    /**
+     * The process that holds a one-producer queue's producer now.
+     *
+     * @return its pid, or 0 if none is open or the queue takes many producers (a dead producer's pid shows
+     *         until another takes over).
+     */
+    long producerPid();
+
+    /**
+     * Opens a producer. On a {@link QueueOptions.Producers#ONE} queue it is the queue's one producer on the
+     * host: it holds the queue's producer word in shared memory until closed or until its process dies, and
+     * a dead producer's place is taken over. On a {@link QueueOptions.Producers#MANY} queue any number may
+     * be open, and each sends as the queue's own {@code offer} methods do.
+     *
+     * @return a producer; close it to let another process produce to a one-producer queue.
+     * @throws ProducerInUseException if the queue takes one producer and a live process (this one included)
+     *                                has it open.
+     */
+    Producer producer();
 
     /**
      * {@link #consumer(Duration)} with {@link #DEFAULT_UNBLOCK_AFTER}.
@@ -151,6 +194,65 @@ public interface SharedQueue
      * @throws IllegalArgumentException if {@code unblockAfter} is not positive.
      */
     Consumer consumer(Duration unblockAfter);
+
+    /**
+     * A producer of a queue ({@link #producer()}): its {@code offer} methods are the queue's, and work on
+     * either kind of queue. On a one-producer queue it is not thread-safe: use it from one thread at a time.
+     */
+    interface Producer extends AutoCloseable
+    {
+        /**
+         * {@link SharedQueue#offer(int, DirectBuffer, int, int)}.
+         *
+         * @param msgTypeId the message's type id, above 0.
+         * @param buffer    holds the message.
+         * @param offset    the index of its first byte in {@code buffer}.
+         * @param length    its bytes, from 0 to {@link #maxMessageLength()}.
+         * @return true if it was sent, false if the queue is full.
+         * @throws DsmRegistryException if the producer was closed.
+         */
+        boolean offer(int msgTypeId, DirectBuffer buffer, int offset, int length);
+
+        /**
+         * {@link SharedQueue#offer(int, DirectBuffer, int, int, Duration)}.
+         *
+         * @param msgTypeId the message's type id, above 0.
+         * @param buffer    holds the message.
+         * @param offset    the index of its first byte in {@code buffer}.
+         * @param length    its bytes, from 0 to {@link #maxMessageLength()}.
+         * @param timeout   how long to wait for room.
+         * @return true if it was sent, false if the queue stayed full for {@code timeout}.
+         * @throws DsmRegistryException if the producer was closed.
+         */
+        boolean offer(int msgTypeId, DirectBuffer buffer, int offset, int length, Duration timeout);
+
+        /**
+         * {@link SharedQueue#offer(Codec, Object)}.
+         *
+         * @param codec   encodes the message.
+         * @param message the message; not null.
+         * @param <T>     its type.
+         * @return true if it was sent, false if the queue is full.
+         * @throws DsmRegistryException if the producer was closed.
+         */
+        <T> boolean offer(Codec<T> codec, T message);
+
+        /**
+         * {@link SharedQueue#offer(Codec, Object, Duration)}.
+         *
+         * @param codec   encodes the message.
+         * @param message the message; not null.
+         * @param timeout how long to wait for room.
+         * @param <T>     its type.
+         * @return true if it was sent, false if the queue stayed full for {@code timeout}.
+         * @throws DsmRegistryException if the producer was closed.
+         */
+        <T> boolean offer(Codec<T> codec, T message, Duration timeout);
+
+        /** Gives up a one-producer queue's producer word, so another process can produce; idempotent. */
+        @Override
+        void close();
+    }
 
     /**
      * The one consumer of a queue: not thread-safe, use it from one thread at a time. It holds the queue's

@@ -46,6 +46,8 @@ class SharedQueueTest extends RegistryTestBase
             assertNull(consumer.poll(Codec.STRING));
             assertNull(consumer.receive(Codec.STRING, Duration.ofMillis(20)), "a timeout, not a message");
             assertEquals(0, queue.bytesWaiting());
+            assertEquals(11, queue.messagesReceived(), "counted as the consumer reads");
+            assertEquals(0, queue.unblocks());
         }
     }
 
@@ -54,19 +56,76 @@ class SharedQueueTest extends RegistryTestBase
     {
         final SharedQueue queue = registry.queue("full", 1024, QueueOptions.oneProducer());
         final UnsafeBuffer message = new UnsafeBuffer(new byte[120]);
-        int sent = 0;
-        while (queue.offer(1, message, 0, 120))
+        try (SharedQueue.Producer producer = queue.producer())
         {
-            sent++;
+            int sent = 0;
+            while (producer.offer(1, message, 0, 120))
+            {
+                sent++;
+            }
+            // Agrona's one-to-one ring refuses the eighth record of 128 bytes (with its header) in 1024.
+            assertEquals(1024 / 128 - 1, sent, "the ring filled up");
+            assertFalse(producer.offer(1, message, 0, 120, Duration.ofMillis(20)), "still full after the timeout");
+            assertFalse(producer.offer(Codec.BYTES, new byte[120], Duration.ofMillis(20)));
+            assertFalse(producer.offer(Codec.BYTES, new byte[120]));
+            try (SharedQueue.Consumer consumer = queue.consumer())
+            {
+                assertEquals(sent, consumer.poll((type, buffer, index, length) -> { }, 100), "none dropped, none extra");
+            }
+            assertTrue(producer.offer(1, message, 0, 120));
         }
-        assertTrue(sent >= 1024 / 128 - 1, "the ring filled up: " + sent + " messages of 128 bytes with headers");
-        assertFalse(queue.offer(1, message, 0, 120, Duration.ofMillis(20)), "still full after the timeout");
-        assertFalse(queue.offer(Codec.BYTES, new byte[120], Duration.ofMillis(20)));
-        try (SharedQueue.Consumer consumer = queue.consumer())
+    }
+
+    @Test
+    void aOneProducerQueueHasOneProducerAtATimeAndADeadOnesPlaceIsTakenOver() throws Exception
+    {
+        final SharedQueue queue = registry.queue("single", 1024, QueueOptions.oneProducer());
+        final UnsafeBuffer message = new UnsafeBuffer(new byte[8]);
+        final IllegalStateException direct = assertThrows(IllegalStateException.class, () -> queue.offer(1, message, 0, 8));
+        assertTrue(direct.getMessage().contains("SharedQueue.producer()"), direct.getMessage());
+        assertThrows(IllegalStateException.class, () -> queue.offer(Codec.LONG, 1L));
+        assertThrows(IllegalStateException.class, () -> queue.offer(1, message, 0, 8, Duration.ofMillis(1)));
+        assertThrows(IllegalStateException.class, () -> queue.offer(Codec.LONG, 1L, Duration.ofMillis(1)));
+        assertEquals(0, queue.producerPid());
+
+        final SharedQueue.Producer first = queue.producer();
+        final long self = ProcessHandle.current().pid();
+        assertEquals(self, queue.producerPid());
+        final ProducerInUseException busy = assertThrows(ProducerInUseException.class, queue::producer);
+        assertEquals(self, busy.pid());
+        assertTrue(busy.getMessage().contains("pid " + self) && busy.getMessage().contains("one-producer"), busy.getMessage());
+        assertTrue(first.offer(Codec.LONG, 1L));
+        first.close();
+        first.close();
+        assertThrows(DsmRegistryException.class, () -> first.offer(Codec.LONG, 2L), "a closed producer");
+        assertEquals(0, queue.producerPid());
+
+        final UnsafeBuffer file = mapPart(0, QueueDescriptor.fileLength(1024));
+        file.putLongVolatile(QueueDescriptor.PRODUCER_OFFSET, SharedMutex.ownerWord(deadProcess()));
+        try (SharedQueue.Producer next = queue.producer(); SharedQueue.Consumer consumer = queue.consumer())
         {
-            assertEquals(sent, consumer.poll((type, buffer, index, length) -> { }, 100));
+            assertEquals(self, queue.producerPid(), "the dead producer's word was taken over");
+            assertTrue(next.offer(Codec.LONG, 3L));
+            assertEquals(1L, consumer.poll(Codec.LONG));
+            assertEquals(3L, consumer.poll(Codec.LONG));
         }
-        assertTrue(queue.offer(1, message, 0, 120));
+    }
+
+    @Test
+    void manyProducersMayBeOpenAtOnceOnAManyProducerQueue()
+    {
+        final SharedQueue queue = registry.queue("many", 1024);
+        try (SharedQueue.Producer first = queue.producer(); SharedQueue.Producer second = queue.producer();
+            SharedQueue.Consumer consumer = queue.consumer())
+        {
+            assertTrue(first.offer(Codec.LONG, 1L));
+            assertTrue(second.offer(Codec.LONG, 2L));
+            assertTrue(queue.offer(Codec.LONG, 3L));
+            assertEquals(0, queue.producerPid(), "no producer word on a many-producer queue");
+            assertEquals(1L, consumer.poll(Codec.LONG));
+            assertEquals(2L, consumer.poll(Codec.LONG));
+            assertEquals(3L, consumer.poll(Codec.LONG));
+        }
     }
 
     @Test
@@ -178,13 +237,15 @@ class SharedQueueTest extends RegistryTestBase
         final UnsafeBuffer ringBuffer = new UnsafeBuffer(file, QueueDescriptor.HEADER_LENGTH, 1024 + RingBufferDescriptor.TRAILER_LENGTH);
         final RingBuffer deadProducer = many ? new ManyToOneRingBuffer(ringBuffer) : new OneToOneRingBuffer(ringBuffer);
         assertTrue(deadProducer.tryClaim(1, 16) >= 0, "claimed, never committed: a producer killed mid-message");
-        assertTrue(queue.offer(Codec.LONG, 42L));
-        try (SharedQueue.Consumer consumer = queue.consumer(Duration.ofMillis(100)))
+        try (SharedQueue.Producer producer = queue.producer(); SharedQueue.Consumer consumer = queue.consumer(Duration.ofMillis(100)))
         {
+            assertTrue(producer.offer(Codec.LONG, 42L));
             assertNull(consumer.poll(Codec.LONG), "blocked behind the record in progress");
             final long start = System.nanoTime();
             assertEquals(42L, consumer.receive(Codec.LONG, Duration.ofSeconds(10)), "unblocked after the bound");
             assertTrue(System.nanoTime() - start >= Duration.ofMillis(100).toNanos() / 2, "not before the bound");
         }
+        assertEquals(1, queue.unblocks(), "the dead producer's record was skipped once");
+        assertEquals(1, queue.messagesReceived());
     }
 }

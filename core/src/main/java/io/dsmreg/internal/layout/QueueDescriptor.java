@@ -24,6 +24,8 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
  *  |   136 | messages received  | long | by the consumer word's holder, release            |
  *  |   144 | unblocks           | long | by the consumer word's holder, release: records   |
  *  |       |                    |      |   of dead producers skipped                       |
+ *  |   192 | producer word      | long | SharedMutex, one-producer queues only: CAS by the |
+ *  |       |                    |      |   producer that opens, release 0 when it closes   |
  *  +-------+--------------------+------+---------------------------------------------------+
  *  |   256 | ring buffer data   | capacity bytes: Agrona's records, 8-aligned                |
  *  +-------+--------------------+------+---------------------------------------------------+
@@ -57,6 +59,11 @@ public final class QueueDescriptor
     public static final int RECEIVED_OFFSET = CONSUMER_OFFSET + Long.BYTES;
     /** Records of dead producers the consumers have skipped with Agrona's {@code unblock()}. */
     public static final int UNBLOCKS_OFFSET = RECEIVED_OFFSET + Long.BYTES;
+    /**
+     * The producer's word of a {@link #PRODUCERS_ONE} queue, on the second half of the consumer's line: it
+     * is written only when a producer opens or closes, never on the send path.
+     */
+    public static final int PRODUCER_OFFSET = CONSUMER_OFFSET + 64;
     /** Where the ring buffer starts: after the consumer's line. */
     public static final int HEADER_LENGTH = CONSUMER_OFFSET + 128;
 

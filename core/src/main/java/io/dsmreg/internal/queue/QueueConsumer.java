@@ -76,20 +76,10 @@ final class QueueConsumer implements SharedQueue.Consumer
     static QueueConsumer open(
         final QueueHandle queue, final UnsafeBuffer mapped, final RingBuffer ring, final long unblockAfterNanos, final long timeoutNanos)
     {
-        final SharedMutex word = new SharedMutex(mapped, CONSUMER_OFFSET, "the consumer of queue \"" + queue.name() + "\"");
-        if (!word.tryLock())
-        {
-            final long holder = mapped.getLongVolatile(CONSUMER_OFFSET);
-            if (holder != 0 && SharedMutex.isOwnerAlive(holder))
-            {
-                throw new ConsumerInUseException(
-                    "requested a consumer of queue \"" + queue.name() + "\" but pid " + (holder >>> 32) + " has one open; " +
-                    "a queue has one consumer at a time on the host: close that one (SharedQueue.Consumer.close) or stop " +
-                    "that process (a dead consumer's place is taken over)", holder >>> 32);
-            }
-            // Free again, or its holder is dead: lock() takes a dead holder's word over with a CAS.
-            word.lock(timeoutNanos);
-        }
+        final SharedMutex word = queue.takeWord(CONSUMER_OFFSET, "the consumer", pid -> new ConsumerInUseException(
+            "requested a consumer of queue \"" + queue.name() + "\" but pid " + pid + " has one open; " +
+            "a queue has one consumer at a time on the host: close that one (SharedQueue.Consumer.close) or stop " +
+            "that process (a dead consumer's place is taken over)", pid));
         return new QueueConsumer(queue, mapped, ring, word, unblockAfterNanos);
     }
 

@@ -3,8 +3,11 @@ package io.dsmreg.internal.queue;
 import io.dsmreg.Codec;
 import io.dsmreg.CodecException;
 import io.dsmreg.InvalidSizeException;
+import io.dsmreg.ProducerInUseException;
+import io.dsmreg.QueueInUseException;
 import io.dsmreg.QueueOptions;
 import io.dsmreg.SharedQueue;
+import io.dsmreg.internal.lock.SharedMutex;
 import io.dsmreg.internal.registry.CachedHandle;
 import io.dsmreg.internal.registry.EntryGeneration;
 import org.agrona.DirectBuffer;
@@ -16,12 +19,16 @@ import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
 
 import java.time.Duration;
+import java.util.function.LongFunction;
 
 import static io.dsmreg.internal.layout.QueueDescriptor.CAPACITY_OFFSET;
 import static io.dsmreg.internal.layout.QueueDescriptor.CONSUMER_OFFSET;
 import static io.dsmreg.internal.layout.QueueDescriptor.MIN_CAPACITY;
 import static io.dsmreg.internal.layout.QueueDescriptor.PRODUCERS_MANY;
 import static io.dsmreg.internal.layout.QueueDescriptor.PRODUCERS_OFFSET;
+import static io.dsmreg.internal.layout.QueueDescriptor.PRODUCER_OFFSET;
+import static io.dsmreg.internal.layout.QueueDescriptor.RECEIVED_OFFSET;
+import static io.dsmreg.internal.layout.QueueDescriptor.UNBLOCKS_OFFSET;
 
 /**
  * A {@link SharedQueue} of this host: one mapped file whose ring buffer is Agrona's. The send path is
@@ -87,6 +94,37 @@ public final class QueueHandle extends CachedHandle implements SharedQueue
     @Override
     public boolean offer(final int msgTypeId, final DirectBuffer buffer, final int offset, final int length)
     {
+        requireManyProducers();
+        return send(msgTypeId, buffer, offset, length);
+    }
+
+    @Override
+    public boolean offer(final int msgTypeId, final DirectBuffer buffer, final int offset, final int length, final Duration timeout)
+    {
+        requireManyProducers();
+        return send(msgTypeId, buffer, offset, length, timeout);
+    }
+
+    @Override
+    public <T> boolean offer(final Codec<T> codec, final T message)
+    {
+        requireManyProducers();
+        return send(codec, message);
+    }
+
+    @Override
+    public <T> boolean offer(final Codec<T> codec, final T message, final Duration timeout)
+    {
+        requireManyProducers();
+        return send(codec, message, timeout);
+    }
+
+    /**
+     * Sends as {@link #offer(int, DirectBuffer, int, int)}, for a caller allowed to: anyone on a many-producer
+     * queue, the holder of the producer word on a one-producer queue.
+     */
+    boolean send(final int msgTypeId, final DirectBuffer buffer, final int offset, final int length)
+    {
         if (msgTypeId < 1 || length < 0 || length > ring.maxMsgLength())
         {
             throw badMessage(msgTypeId, length);
@@ -94,10 +132,10 @@ public final class QueueHandle extends CachedHandle implements SharedQueue
         return ring.write(msgTypeId, buffer, offset, length);
     }
 
-    @Override
-    public boolean offer(final int msgTypeId, final DirectBuffer buffer, final int offset, final int length, final Duration timeout)
+    /** {@link #send(int, DirectBuffer, int, int)}, waiting up to {@code timeout} for room. */
+    boolean send(final int msgTypeId, final DirectBuffer buffer, final int offset, final int length, final Duration timeout)
     {
-        if (offer(msgTypeId, buffer, offset, length))
+        if (send(msgTypeId, buffer, offset, length))
         {
             return true;
         }
@@ -114,8 +152,8 @@ public final class QueueHandle extends CachedHandle implements SharedQueue
         return false;
     }
 
-    @Override
-    public <T> boolean offer(final Codec<T> codec, final T message)
+    /** Sends as {@link #offer(Codec, Object)}, for a caller allowed to (see {@link #send(int, DirectBuffer, int, int)}). */
+    <T> boolean send(final Codec<T> codec, final T message)
     {
         final int length = encodedLength(codec, message);
         final int index = ring.tryClaim(CODEC_MESSAGE_TYPE_ID, length);
@@ -154,10 +192,10 @@ public final class QueueHandle extends CachedHandle implements SharedQueue
         return true;
     }
 
-    @Override
-    public <T> boolean offer(final Codec<T> codec, final T message, final Duration timeout)
+    /** {@link #send(Codec, Object)}, waiting up to {@code timeout} for room. */
+    <T> boolean send(final Codec<T> codec, final T message, final Duration timeout)
     {
-        if (offer(codec, message))
+        if (send(codec, message))
         {
             return true;
         }
@@ -166,7 +204,7 @@ public final class QueueHandle extends CachedHandle implements SharedQueue
         while (System.nanoTime() - deadline < 0)
         {
             idle.idle();
-            if (offer(codec, message))
+            if (send(codec, message))
             {
                 return true;
             }
@@ -184,6 +222,37 @@ public final class QueueHandle extends CachedHandle implements SharedQueue
     public long consumerPid()
     {
         return mapped.getLongVolatile(CONSUMER_OFFSET) >>> 32;
+    }
+
+    @Override
+    public long messagesReceived()
+    {
+        return mapped.getLongVolatile(RECEIVED_OFFSET);
+    }
+
+    @Override
+    public long unblocks()
+    {
+        return mapped.getLongVolatile(UNBLOCKS_OFFSET);
+    }
+
+    @Override
+    public long producerPid()
+    {
+        return options == QueueOptions.oneProducer() ? mapped.getLongVolatile(PRODUCER_OFFSET) >>> 32 : 0;
+    }
+
+    @Override
+    public Producer producer()
+    {
+        if (options == QueueOptions.manyProducers())
+        {
+            return new QueueProducer(this, null);
+        }
+        return new QueueProducer(this, takeWord(PRODUCER_OFFSET, "the producer", pid -> new ProducerInUseException(
+            "requested the producer of queue \"" + entryName + "\", a one-producer queue, but pid " + pid + " has it open; " +
+            "close that one (SharedQueue.Producer.close) or stop that process (a dead producer's place is taken over), " +
+            "or create the queue with QueueOptions.manyProducers() to send from several at once", pid)));
     }
 
     @Override
@@ -205,12 +274,46 @@ public final class QueueHandle extends CachedHandle implements SharedQueue
     }
 
     /**
+     * Takes the word at {@code offset} of the queue's header (the consumer's, or the one producer's): free,
+     * or with a CAS from a dead holder's word, so exactly one process wins it.
+     *
+     * @param role  whose word it is, for timeout messages: {@code the consumer}.
+     * @param inUse the exception for a live holder, from its pid.
+     * @throws QueueInUseException from {@code inUse} if a live process holds it, this one included.
+     */
+    SharedMutex takeWord(final int offset, final String role, final LongFunction<QueueInUseException> inUse)
+    {
+        final SharedMutex word = new SharedMutex(mapped, offset, role + " of queue \"" + entryName + "\"");
+        if (!word.tryLock())
+        {
+            final long holder = mapped.getLongVolatile(offset);
+            if (holder != 0 && SharedMutex.isOwnerAlive(holder))
+            {
+                throw inUse.apply(holder >>> 32);
+            }
+            // Free again, or its holder is dead: lock() takes a dead holder's word over with a CAS.
+            word.lock(timeoutNanos);
+        }
+        return word;
+    }
+
+    /**
      * How senders and receivers wait: 100 spins, 10 yields, then parks from 1 microsecond doubling to
      * 1 millisecond, so a long wait wakes about a thousand times a second and uses little CPU.
      */
     static IdleStrategy newIdleStrategy()
     {
         return new BackoffIdleStrategy(100, 10, 1_000, 1_000_000);
+    }
+
+    private void requireManyProducers()
+    {
+        if (options != QueueOptions.manyProducers())
+        {
+            throw new IllegalStateException(
+                "a message was offered to queue \"" + entryName + "\", a one-producer queue, without its producer; " +
+                "send through SharedQueue.producer(), which holds the queue's one producer on the host");
+        }
     }
 
     /** The error for a message this queue cannot take, naming what was asked and the limits. */
