@@ -1,6 +1,8 @@
 package io.dsmreg.it;
 
+import io.dsmreg.Codec;
 import io.dsmreg.DsmRegistry;
+import io.dsmreg.QueueOptions;
 import io.dsmreg.RegistryOptions;
 import io.dsmreg.SharedQueue;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -20,6 +22,8 @@ public final class QueueChild
 {
     static final String REGISTRY = "it";
     static final String QUEUE = "events";
+    /** A one-producer queue, for the producer commands. */
+    static final String SINGLE = "single";
     static final int CAPACITY = 64 * 1024;
     static final int MESSAGE_TYPE = 5;
 
@@ -39,6 +43,7 @@ public final class QueueChild
                 case "consume" -> consume(registry.queue(QUEUE, CAPACITY), Path.of(args[2]), Long.parseLong(args[3]),
                     Path.of(args[4]), Path.of(args[5]), Long.parseLong(args[6]));
                 case "queue" -> registry.queue(QUEUE, Integer.parseInt(args[2]));
+                case "hold-producer" -> holdProducer(registry.queue(SINGLE, CAPACITY, QueueOptions.oneProducer()), Path.of(args[2]));
                 case "send" -> registry.queue(QUEUE, CAPACITY).offer(MESSAGE_TYPE, new UnsafeBuffer(new byte[1 << 16]), 0,
                     Integer.parseInt(args[2]));
                 default -> throw new IllegalArgumentException("unknown command " + args[1]);
@@ -83,6 +88,27 @@ public final class QueueChild
             }
         }
         System.out.println("end=" + System.nanoTime());
+    }
+
+    /**
+     * Opens the producer of the one-producer queue, sends its pid as a {@code Codec.LONG} message, prints
+     * {@code producer=<pid>}, and holds the producer until {@code stop} exists (or it is killed).
+     */
+    private static void holdProducer(final SharedQueue queue, final Path stop) throws Exception
+    {
+        try (SharedQueue.Producer producer = queue.producer())
+        {
+            if (!producer.offer(Codec.LONG, ProcessHandle.current().pid()))
+            {
+                throw new AssertionError("queue \"" + SINGLE + "\" was full");
+            }
+            System.out.println("producer=" + queue.producerPid());
+            System.out.flush();
+            while (!Files.exists(stop))
+            {
+                Thread.sleep(10);
+            }
+        }
     }
 
     /**

@@ -1,6 +1,9 @@
 package io.dsmreg.it;
 
+import io.dsmreg.Codec;
 import io.dsmreg.DsmRegistry;
+import io.dsmreg.ProducerInUseException;
+import io.dsmreg.QueueOptions;
 import io.dsmreg.RegistryOptions;
 import io.dsmreg.SharedQueue;
 import org.junit.jupiter.api.io.TempDir;
@@ -143,6 +146,40 @@ class QueueProcessesIT
             assertEquals(3, odd.exitCode(), odd.output());
             assertTrue(odd.value("error").contains("capacity 1000; a queue's capacity must be a power of two"), odd.output());
             assertEquals(0, consumer.poll((type, buffer, index, length) -> fail("nothing was sent"), 10));
+        }
+    }
+
+    @ParameterizedTest(name = "on {0}")
+    @MethodSource("io.dsmreg.it.Jvm#homes")
+    void aOneProducerQueueRefusesASecondLiveProducerAndTakesADeadOnesPlace(final Path jdk) throws Exception
+    {
+        try (DsmRegistry registry = DsmRegistry.open(QueueChild.REGISTRY, RegistryOptions.defaults().root(root())))
+        {
+            final SharedQueue queue = registry.queue(QueueChild.SINGLE, QueueChild.CAPACITY, QueueOptions.oneProducer());
+            final Process holder = Jvm.startChild(jdk, work, "holder", QueueChild.class, root(), "hold-producer",
+                work.resolve("stop").toString());
+            Children.awaitLine(work.resolve("holder.out"), "producer=", holder);
+            assertEquals(holder.pid(), queue.producerPid());
+
+            final ProducerInUseException busy = assertThrows(ProducerInUseException.class, queue::producer);
+            assertEquals(holder.pid(), busy.pid(), busy.getMessage());
+            final Jvm.Result refused = Children.run(jdk, work, QueueChild.class, root().toString(), "hold-producer",
+                work.resolve("stop").toString());
+            assertEquals(3, refused.exitCode(), refused.output());
+            assertTrue(refused.value("error").startsWith("io.dsmreg.ProducerInUseException: requested the producer of queue " +
+                "\"single\", a one-producer queue, but pid " + holder.pid() + " has it open"), refused.output());
+
+            holder.destroyForcibly();
+            assertTrue(holder.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(KILLED, holder.exitValue(), "killed with -9 while it held the producer");
+            try (SharedQueue.Producer next = queue.producer(); SharedQueue.Consumer consumer = queue.consumer())
+            {
+                assertEquals(ProcessHandle.current().pid(), queue.producerPid(), "the dead producer's place was taken over");
+                assertTrue(next.offer(Codec.LONG, 1L));
+                assertEquals(holder.pid(), consumer.poll(Codec.LONG), "the holder's message, sent before it died");
+                assertEquals(1L, consumer.poll(Codec.LONG));
+                assertNull(consumer.poll(Codec.LONG), "the refused child sent nothing");
+            }
         }
     }
 
