@@ -2,6 +2,7 @@ package io.dsmreg.internal.queue;
 
 import io.dsmreg.CorruptFileException;
 import io.dsmreg.internal.file.EntryFiles;
+import io.dsmreg.internal.layout.Magic;
 import io.dsmreg.internal.layout.QueueDescriptor;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.RandomAccessFile;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -48,8 +50,26 @@ class QueueFilesTest
         write(file, QueueDescriptor.HEADER_LENGTH + 1024 + RingBufferDescriptor.HEAD_POSITION_OFFSET, 4096);
         final CorruptFileException positions = assertThrows(CorruptFileException.class, () -> QueueFiles.verify(directory, "q", 3, 1024));
         assertTrue(positions.getMessage().contains("consumer position is 4096"), positions.getMessage());
-        write(file, QueueDescriptor.PRODUCERS_OFFSET, 7);
-        assertThrows(CorruptFileException.class, () -> QueueFiles.attach(directory, 3, "q"));
+        // Producers is an int before the capacity: the long written keeps the capacity's low half at 1024.
+        write(file, QueueDescriptor.PRODUCERS_OFFSET, 1024L << 32 | 7);
+        final CorruptFileException producers = assertThrows(CorruptFileException.class, () -> QueueFiles.attach(directory, 3, "q"));
+        assertTrue(producers.getMessage().contains("producers 7"), producers.getMessage());
+    }
+
+    @Test
+    void aFileOfAnotherEntryOrKindIsRefused() throws Exception
+    {
+        QueueFiles.create(directory, 3, "q", 1024, QueueDescriptor.PRODUCERS_MANY);
+        final Path file = EntryFiles.path(directory, 3, 0);
+        Files.copy(file, EntryFiles.path(directory, 4, 0));
+        final CorruptFileException other = assertThrows(CorruptFileException.class, () -> QueueFiles.attach(directory, 4, "q"));
+        assertTrue(other.getMessage().contains("for file id 3") && other.getMessage().contains("for file id 4"), other.getMessage());
+        assertThrows(CorruptFileException.class, () -> QueueFiles.verify(directory, "q", 4, 1024));
+
+        write(file, 0, Magic.of("dsmregSG"));
+        final CorruptFileException magic = assertThrows(CorruptFileException.class, () -> QueueFiles.attach(directory, 3, "q"));
+        assertTrue(magic.getMessage().contains(file.toString()) && magic.getMessage().contains("not a dsmreg queue file"), magic.getMessage());
+        assertNull(QueueFiles.read(directory, 3, 1024), "a file of another kind lists as unknown");
     }
 
     private static void write(final Path file, final int offset, final long value) throws Exception
