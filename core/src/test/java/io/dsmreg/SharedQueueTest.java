@@ -48,6 +48,11 @@ class SharedQueueTest extends RegistryTestBase
             assertEquals(0, queue.bytesWaiting());
             assertEquals(11, queue.messagesReceived(), "counted as the consumer reads");
             assertEquals(0, queue.unblocks());
+            final RegistryEntry listed = registry.entries().get(0);
+            assertEquals(EntryType.QUEUE, listed.type());
+            assertEquals(QueueDescriptor.fileLength(4096), listed.sizeBytes(), "a queue's size: its file's bytes");
+            assertEquals(0, listed.usedBytes(), "a queue's used bytes: the bytes waiting");
+            assertEquals(11, listed.entryCount(), "a queue's entry count: the messages received");
         }
     }
 

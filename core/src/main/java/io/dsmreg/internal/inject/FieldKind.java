@@ -4,6 +4,7 @@ import io.dsmreg.NamedSegment;
 import io.dsmreg.SharedArea;
 import io.dsmreg.SharedHash;
 import io.dsmreg.SharedMap;
+import io.dsmreg.SharedQueue;
 import org.agrona.concurrent.AtomicBuffer;
 
 /**
@@ -17,7 +18,8 @@ enum FieldKind
     SEGMENT(NamedSegment.class),
     AREA(SharedArea.class),
     HASH(SharedHash.class),
-    MAP(SharedMap.class);
+    MAP(SharedMap.class),
+    QUEUE(SharedQueue.class);
 
     final Class<?> type;
 

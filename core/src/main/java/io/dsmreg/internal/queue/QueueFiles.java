@@ -22,8 +22,8 @@ final class QueueFiles
     private static final HeaderedFile FILE = new HeaderedFile("queue file", MAGIC, MAJOR_VERSION, MINOR_VERSION,
         HEADER_LENGTH, READY_OFFSET, "Remove the entry (DsmRegistry.remove) to start it afresh");
 
-    /** What a listing shows of a queue: its file's bytes and the bytes waiting in its ring. */
-    record Statistics(long fileBytes, long bytesWaiting)
+    /** What a listing shows of a queue: its file's bytes, the bytes waiting in its ring, the messages received. */
+    record Statistics(long fileBytes, long bytesWaiting, long messagesReceived)
     {
     }
 
@@ -101,7 +101,8 @@ final class QueueFiles
         }
         final long head = mapped.getLongVolatile(HEADER_LENGTH + (int)capacity + RingBufferDescriptor.HEAD_POSITION_OFFSET);
         final long tail = mapped.getLongVolatile(HEADER_LENGTH + (int)capacity + RingBufferDescriptor.TAIL_POSITION_OFFSET);
-        return new Statistics(mapped.capacity(), Math.max(0, Math.min(capacity, tail - head)));
+        return new Statistics(
+            mapped.capacity(), Math.max(0, Math.min(capacity, tail - head)), Math.max(0, mapped.getLongVolatile(RECEIVED_OFFSET)));
     }
 
     /** The ring buffer's part of a queue's mapping: data and trailer. */

@@ -118,7 +118,10 @@ public final class QueueKind implements EntryKind<QueueKind.Request, QueueHandle
             request.name(), QueueFiles.attach(registry.directory(), fileId, request.name()), registry.timeoutNanos(), entry);
     }
 
-    /** Size: the file's bytes; used: the bytes waiting in the ring; messages waiting are not counted cheaply, so null. */
+    /**
+     * Size: the file's bytes; used: the bytes waiting in the ring; entry count: the messages received since
+     * the queue was created (messages waiting are not counted without walking the ring).
+     */
     @Override
     public RegistryEntry inspect(final Path directory, final SlotView ready)
     {
@@ -126,7 +129,7 @@ public final class QueueKind implements EntryKind<QueueKind.Request, QueueHandle
         return new RegistryEntry(ready.name(), EntryType.QUEUE,
             statistics == null ? null : statistics.fileBytes(),
             statistics == null ? null : statistics.bytesWaiting(),
-            null, ready.ownerPid(), Instant.ofEpochMilli(ready.createdAtMs()));
+            statistics == null ? null : statistics.messagesReceived(), ready.ownerPid(), Instant.ofEpochMilli(ready.createdAtMs()));
     }
 
     @Override

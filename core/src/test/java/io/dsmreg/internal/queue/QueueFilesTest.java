@@ -25,9 +25,10 @@ class QueueFilesTest
     {
         final UnsafeBuffer created = QueueFiles.create(directory, 3, "q", 1024, QueueDescriptor.PRODUCERS_ONE);
         created.putLong(QueueDescriptor.HEADER_LENGTH + 1024 + RingBufferDescriptor.TAIL_POSITION_OFFSET, 48);
+        created.putLong(QueueDescriptor.RECEIVED_OFFSET, 5);
         final UnsafeBuffer attached = QueueFiles.attach(directory, 3, "q");
         assertEquals(QueueDescriptor.PRODUCERS_ONE, attached.getInt(QueueDescriptor.PRODUCERS_OFFSET));
-        assertEquals(new QueueFiles.Statistics(QueueDescriptor.fileLength(1024), 48), QueueFiles.read(directory, 3, 1024));
+        assertEquals(new QueueFiles.Statistics(QueueDescriptor.fileLength(1024), 48, 5), QueueFiles.read(directory, 3, 1024));
         QueueFiles.verify(directory, "q", 3, 1024);
         assertNull(QueueFiles.read(directory, 4, 1024), "a missing file lists as unknown");
     }
