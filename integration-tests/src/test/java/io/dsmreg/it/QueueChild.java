@@ -59,14 +59,16 @@ public final class QueueChild
     }
 
     /**
-     * Once the file {@code go} beside {@code signal} exists, sends {@code count} messages (forever if
-     * negative), each waiting up to a minute for room; after
-     * {@code signalAfter} of them it creates {@code signal}, so a test can kill it while it sends.
+     * Prints {@code ready=true}; once the file {@code go} beside {@code signal} exists, sends {@code count}
+     * messages (forever if negative), each waiting up to a minute for room; after {@code signalAfter} of them
+     * it creates {@code signal}, so a test can kill it while it sends.
      */
     private static void produce(final SharedQueue queue, final long producer, final long count, final long signalAfter, final Path signal)
         throws Exception
     {
         final UnsafeBuffer message = new UnsafeBuffer(new byte[32]);
+        System.out.println("ready=true");
+        System.out.flush();
         while (!Files.exists(signal.resolveSibling("go")))
         {
             Thread.sleep(1);

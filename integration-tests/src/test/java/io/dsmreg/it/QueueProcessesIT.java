@@ -44,8 +44,11 @@ class QueueProcessesIT
         {
             producers.add(startProducer(jdk, "producer" + p, p, count, -1));
         }
-        // All four started (JVM start-up takes longer than this): let them send at once.
-        Thread.sleep(1_000);
+        // All four wait for the go file: let them send at once.
+        for (int p = 0; p < 4; p++)
+        {
+            Children.awaitLine(work.resolve("producer" + p + ".out"), "ready=", producers.get(p));
+        }
         Files.createFile(work.resolve("go"));
         long latestStart = Long.MIN_VALUE;
         long earliestEnd = Long.MAX_VALUE;
