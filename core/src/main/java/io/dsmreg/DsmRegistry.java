@@ -2,6 +2,7 @@ package io.dsmreg;
 
 import io.dsmreg.internal.area.AreaKind;
 import io.dsmreg.internal.hash.HashKind;
+import io.dsmreg.internal.queue.QueueKind;
 import io.dsmreg.internal.registry.OpenRegistry;
 import io.dsmreg.internal.segment.SegmentKind;
 import io.dsmreg.internal.sharedlock.LockKind;
@@ -257,6 +258,39 @@ public final class DsmRegistry implements AutoCloseable
     {
         Objects.requireNonNull(segment, "segment");
         return LockKind.inSegment(open(), segment, offset);
+    }
+
+    /**
+     * {@link #queue(String, int, QueueOptions)} without options: joins the queue as it is, or creates it with many producers.
+     *
+     * @param name     the entry's name: 1 to 63 bytes of UTF-8, any characters.
+     * @param capacity the ring buffer's bytes: a power of two from 1024 to 1 GiB.
+     * @return the queue; the same instance on every call in this process.
+     * @throws DsmRegistryException as {@link #queue(String, int, QueueOptions)}.
+     */
+    public SharedQueue queue(final String name, final int capacity)
+    {
+        return queue(name, capacity, null);
+    }
+
+    /**
+     * Returns the named message queue, creating it if no process has: PostgreSQL's {@code shm_mq} on
+     * Agrona's ring buffers, many producers (or one) and one consumer at a time (docs/queues.md).
+     *
+     * @param name     the entry's name: 1 to 63 bytes of UTF-8, any characters.
+     * @param capacity the ring buffer's bytes: a power of two from 1024 to 1 GiB; messages take up to an eighth of it.
+     * @param options  the options of a new queue; for an existing one, null accepts its options and anything
+     *                 else must equal them.
+     * @return the queue; the same instance on every call in this process.
+     * @throws InvalidNameException   for a null, empty or too long name.
+     * @throws InvalidSizeException   for a capacity that is not a power of two in range.
+     * @throws EntryMismatchException if the name exists as another type, or with another capacity or options.
+     * @throws OutOfSpaceException    if the file system or the registry is full.
+     * @throws LockTimeoutException   if another process held the entry longer than the timeout.
+     */
+    public SharedQueue queue(final String name, final int capacity, final QueueOptions options)
+    {
+        return QueueKind.queue(open(), name, capacity, options);
     }
 
     /**

@@ -10,11 +10,13 @@ import java.time.Instant;
  * @param type       segment, area, hash or lock; null for a type this version of dsmreg does not know (written
  *                   by a newer one).
  * @param sizeBytes  a segment's requested size; an area's or hash's reserved bytes (all of its
- *                   files), as PostgreSQL 19 reports; null while the entry's initialization has
+ *                   files), as PostgreSQL 19 reports; a queue's file bytes; null while the entry's initialization has
  *                   not completed, as PostgreSQL shows NULL.
- * @param usedBytes  bytes in use: a segment's size, an area's or hash's allocated bytes; null while
+ * @param usedBytes  bytes in use: a segment's size, an area's or hash's allocated bytes, a queue's bytes
+ *                   waiting (sent and not yet received); null while
  *                   initializing.
- * @param entryCount a hash's number of entries; null for other types and while initializing.
+ * @param entryCount a hash's number of entries; a queue's messages received since it was created; null
+ *                   for other types and while initializing.
  * @param creatorPid the process that initialized it, or that is initializing it.
  * @param createdAt  when it was published; null while initializing.
  * @param lock       a lock's state (mode, holders, since when, waiting); null for other types and while initializing.

@@ -5,6 +5,7 @@ import io.dsmreg.SharedArea;
 import io.dsmreg.SharedHash;
 import io.dsmreg.SharedLock;
 import io.dsmreg.SharedMap;
+import io.dsmreg.SharedQueue;
 import org.agrona.concurrent.AtomicBuffer;
 
 /**
@@ -19,7 +20,8 @@ enum FieldKind
     AREA(SharedArea.class),
     HASH(SharedHash.class),
     MAP(SharedMap.class),
-    LOCK(SharedLock.class);
+    LOCK(SharedLock.class),
+    QUEUE(SharedQueue.class);
 
     final Class<?> type;
 

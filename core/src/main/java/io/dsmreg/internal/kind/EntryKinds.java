@@ -8,6 +8,7 @@ import io.dsmreg.internal.area.AreaKind;
 import io.dsmreg.internal.file.EntryFiles;
 import io.dsmreg.internal.file.MappedFiles;
 import io.dsmreg.internal.hash.HashKind;
+import io.dsmreg.internal.queue.QueueKind;
 import io.dsmreg.internal.registry.SlotView;
 import io.dsmreg.internal.segment.SegmentKind;
 import io.dsmreg.internal.sharedlock.LockKind;
@@ -46,6 +47,7 @@ public final class EntryKinds
             case AREA -> AreaKind.INSTANCE;
             case HASH -> HashKind.INSTANCE;
             case LOCK -> LockKind.INSTANCE;
+            case QUEUE -> QueueKind.INSTANCE;
         };
     }
 
