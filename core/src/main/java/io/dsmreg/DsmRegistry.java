@@ -2,8 +2,10 @@ package io.dsmreg;
 
 import io.dsmreg.internal.area.AreaKind;
 import io.dsmreg.internal.hash.HashKind;
+import io.dsmreg.internal.queue.QueueKind;
 import io.dsmreg.internal.registry.OpenRegistry;
 import io.dsmreg.internal.segment.SegmentKind;
+import io.dsmreg.internal.sharedlock.LockKind;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -221,6 +223,74 @@ public final class DsmRegistry implements AutoCloseable
     {
         Objects.requireNonNull(options, "options");
         return HashKind.map(open(), name, keyCodec, valueCodec, options);
+    }
+
+    /**
+     * Returns the named lock, creating it free if no process has: a {@link SharedLock}, PostgreSQL's
+     * LWLock and ConditionVariable between processes (docs/locks.md). Its waits are bounded by this
+     * registry's timeout.
+     *
+     * @param name the entry's name: 1 to 63 bytes of UTF-8, any characters.
+     * @return the lock; the same instance on every call in this process.
+     * @throws InvalidNameException   for a null, empty or too long name.
+     * @throws EntryMismatchException if the name exists as another type.
+     * @throws OutOfSpaceException    if the file system or the registry is full.
+     * @throws LockTimeoutException   if another process held the entry longer than the timeout.
+     */
+    public SharedLock lock(final String name)
+    {
+        return LockKind.lock(open(), name);
+    }
+
+    /**
+     * The lock inside a segment, beside the data it protects, as PostgreSQL keeps an LWLock in a named
+     * segment: {@link SharedLock#initialize} made it in the segment's initializer. Call it once per
+     * process and keep the instance: reentry is detected per instance. Its waits are bounded by this
+     * registry's timeout.
+     *
+     * @param segment a segment of this registry.
+     * @param offset  where the lock starts: a multiple of {@link SharedLock#ALIGNMENT}.
+     * @return a new handle of the lock.
+     * @throws IllegalArgumentException if the lock does not fit the segment or is not aligned.
+     * @throws CorruptFileException     if no lock was initialized there, or it is damaged.
+     */
+    public SharedLock lock(final NamedSegment segment, final int offset)
+    {
+        Objects.requireNonNull(segment, "segment");
+        return LockKind.inSegment(open(), segment, offset);
+    }
+
+    /**
+     * {@link #queue(String, int, QueueOptions)} without options: joins the queue as it is, or creates it with many producers.
+     *
+     * @param name     the entry's name: 1 to 63 bytes of UTF-8, any characters.
+     * @param capacity the ring buffer's bytes: a power of two from 1024 to 1 GiB.
+     * @return the queue; the same instance on every call in this process.
+     * @throws DsmRegistryException as {@link #queue(String, int, QueueOptions)}.
+     */
+    public SharedQueue queue(final String name, final int capacity)
+    {
+        return queue(name, capacity, null);
+    }
+
+    /**
+     * Returns the named message queue, creating it if no process has: PostgreSQL's {@code shm_mq} on
+     * Agrona's ring buffers, many producers (or one) and one consumer at a time (docs/queues.md).
+     *
+     * @param name     the entry's name: 1 to 63 bytes of UTF-8, any characters.
+     * @param capacity the ring buffer's bytes: a power of two from 1024 to 1 GiB; messages take up to an eighth of it.
+     * @param options  the options of a new queue; for an existing one, null accepts its options and anything
+     *                 else must equal them.
+     * @return the queue; the same instance on every call in this process.
+     * @throws InvalidNameException   for a null, empty or too long name.
+     * @throws InvalidSizeException   for a capacity that is not a power of two in range.
+     * @throws EntryMismatchException if the name exists as another type, or with another capacity or options.
+     * @throws OutOfSpaceException    if the file system or the registry is full.
+     * @throws LockTimeoutException   if another process held the entry longer than the timeout.
+     */
+    public SharedQueue queue(final String name, final int capacity, final QueueOptions options)
+    {
+        return QueueKind.queue(open(), name, capacity, options);
     }
 
     /**

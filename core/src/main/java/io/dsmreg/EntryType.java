@@ -2,7 +2,7 @@ package io.dsmreg;
 
 import java.util.Locale;
 
-/** The three kinds of named thing a registry holds, as in PostgreSQL 19's registry. */
+/** The kinds of named thing a registry holds: PostgreSQL 19's three, locks, and message queues (its shm_mq). */
 public enum EntryType
 {
     /** Fixed-size memory: {@link DsmRegistry#segment}. */
@@ -10,10 +10,15 @@ public enum EntryType
     /** A shared allocator over a growing set of files. */
     AREA,
     /** A shared hash table in an area of its own. */
-    HASH;
+    HASH,
+    /** A lock shared by processes, with its condition: {@link DsmRegistry#lock(String)}. */
+    LOCK,
+    /** A message queue between processes: {@link DsmRegistry#queue}. */
+    QUEUE;
 
     /**
-     * The lower-case name used in listings and messages: {@code segment}, {@code area}, {@code hash}.
+     * The lower-case name used in listings and messages: {@code segment}, {@code area}, {@code hash},
+     * {@code lock}, {@code queue}.
      *
      * @return the constant's name in lower case.
      */

@@ -7,20 +7,42 @@ import java.time.Instant;
  * (name, type, size) plus what its users asked for and PostgreSQL does not show.
  *
  * @param name       the entry's name.
- * @param type       segment, area or hash; null for a type this version of dsmreg does not know (written
+ * @param type       segment, area, hash or lock; null for a type this version of dsmreg does not know (written
  *                   by a newer one).
  * @param sizeBytes  a segment's requested size; an area's or hash's reserved bytes (all of its
- *                   files), as PostgreSQL 19 reports; null while the entry's initialization has
+ *                   files), as PostgreSQL 19 reports; a queue's file bytes; null while the entry's initialization has
  *                   not completed, as PostgreSQL shows NULL.
- * @param usedBytes  bytes in use: a segment's size, an area's or hash's allocated bytes; null while
+ * @param usedBytes  bytes in use: a segment's size, an area's or hash's allocated bytes, a queue's bytes
+ *                   waiting (sent and not yet received); null while
  *                   initializing.
- * @param entryCount a hash's number of entries; null for other types and while initializing.
+ * @param entryCount a hash's number of entries; a queue's messages received since it was created; null
+ *                   for other types and while initializing.
  * @param creatorPid the process that initialized it, or that is initializing it.
  * @param createdAt  when it was published; null while initializing.
+ * @param lock       a lock's state (mode, holders, since when, waiting); null for other types and while initializing.
  */
 public record RegistryEntry(
-    String name, EntryType type, Long sizeBytes, Long usedBytes, Long entryCount, long creatorPid, Instant createdAt)
+    String name, EntryType type, Long sizeBytes, Long usedBytes, Long entryCount, long creatorPid, Instant createdAt,
+    LockState lock)
 {
+    /**
+     * The row of an entry that is no lock.
+     *
+     * @param name       the entry's name.
+     * @param type       its type; null for a type this version does not know.
+     * @param sizeBytes  its size; null while initializing.
+     * @param usedBytes  bytes in use; null while initializing.
+     * @param entryCount a hash's number of entries; null for other types.
+     * @param creatorPid the process that initialized it.
+     * @param createdAt  when it was published; null while initializing.
+     */
+    public RegistryEntry(
+        final String name, final EntryType type, final Long sizeBytes, final Long usedBytes, final Long entryCount,
+        final long creatorPid, final Instant createdAt)
+    {
+        this(name, type, sizeBytes, usedBytes, entryCount, creatorPid, createdAt, null);
+    }
+
     /**
      * Whether the entry's initialization has completed.
      *

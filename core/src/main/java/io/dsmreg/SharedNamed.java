@@ -39,8 +39,13 @@ import java.lang.annotation.Target;
  * @SharedNamed(value = "positions", valueCodec = PointCodec.class, size = 64 << 20)
  * static SharedMap<Long, Point> positions;
  * }</pre></li>
+ * <li>{@link SharedLock}: the named lock; no other attribute applies to it.</li>
+ * <li>{@link SharedQueue}: the named queue, with {@link #size()} as its capacity (required: a power of
+ * two from 1024 to 1 GiB). A new queue takes many producers; an existing one is joined with the
+ * producers option it was created with (send to a one-producer queue through its
+ * {@link SharedQueue#producer()}).</li>
  * </ul>
- * A field that cannot be filled (another type, no size, no key or entry size for a hash, a map type
+ * A field that cannot be filled (another type, no size for a segment or queue, no key or entry size for a hash, a map type
  * without codecs, an init or codec class that cannot be created, an existing entry of another type
  * or shape) makes its class fail to initialize, or its constructor throw, with a
  * {@link DsmRegistryException} naming the class, the field and the reason.
@@ -59,7 +64,7 @@ public @interface SharedNamed
 
     /**
      * The segment's size in bytes, required for segments; for an area, a hash or a map, its size
-     * limit (optional: none means unlimited).
+     * limit (optional: none means unlimited); a queue's capacity in bytes (required).
      *
      * @return bytes; 0 (the default) for none.
      */

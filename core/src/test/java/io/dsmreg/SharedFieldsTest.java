@@ -142,7 +142,37 @@ class SharedFieldsTest
         final DsmRegistryException ex = assertThrows(DsmRegistryException.class, () -> SharedFields.inject(WrongType.class));
         assertMessage(ex, WrongType.class, "text", "its type java.lang.String is not one dsmreg can fill",
             AtomicBuffer.class.getName(), NamedSegment.class.getName(), SharedArea.class.getName(), SharedHash.class.getName(),
-            SharedMap.class.getName());
+            SharedMap.class.getName(), SharedQueue.class.getName());
+    }
+
+    static final class Locks
+    {
+        @SharedNamed("fields.lock")
+        static SharedLock lock;
+    }
+
+    @Test
+    void aLockFieldGetsTheNamedLock()
+    {
+        SharedFields.inject(Locks.class);
+        try (DsmRegistry registry = open(REGISTRY))
+        {
+            assertEquals("lock \"fields.lock\"", Locks.lock.name());
+            assertSame(registry.lock("fields.lock"), Locks.lock, "the field's lock is the registry's one instance in this process");
+        }
+    }
+
+    static final class SizedLock
+    {
+        @SharedNamed(value = "sized.lock", size = 64)
+        static SharedLock lock;
+    }
+
+    @Test
+    void aSizeOnALockFieldIsRefused()
+    {
+        final DsmRegistryException ex = assertThrows(DsmRegistryException.class, () -> SharedFields.inject(SizedLock.class));
+        assertMessage(ex, SizedLock.class, "lock", "the attribute size is only for segment, area, hash and map fields");
     }
 
     static final class NoSize
@@ -332,6 +362,63 @@ class SharedFieldsTest
             assertSame(Areas.joined, registry.area("areas.joined"), "the field holds this JVM's one instance");
             assertEquals(5, registry.area("areas.joined").buffer(pointer, 100).getLong(0));
             assertEquals(1 << 20, registry.area("areas.limited").options().sizeLimit());
+        }
+    }
+
+    static final class Queues
+    {
+        @SharedNamed(value = "queues.events", size = 4096)
+        static SharedQueue events;
+    }
+
+    @Test
+    void queueFieldsAreFilledWithTheSizeAsTheCapacity()
+    {
+        SharedFields.inject(Queues.class);
+        assertEquals(4096, Queues.events.capacity());
+        assertEquals(QueueOptions.manyProducers(), Queues.events.options(), "a new queue takes many producers");
+        assertTrue(Queues.events.offer(Codec.LONG, 8L));
+        try (DsmRegistry registry = open(REGISTRY))
+        {
+            final SharedQueue queue = registry.queue("queues.events", 4096);
+            assertSame(Queues.events, queue, "the field holds this JVM's one instance");
+            try (SharedQueue.Consumer consumer = queue.consumer())
+            {
+                assertEquals(8L, consumer.poll(Codec.LONG));
+            }
+        }
+    }
+
+    static final class UnsizedQueue
+    {
+        @SharedNamed("queues.unsized")
+        static SharedQueue queue;
+    }
+
+    static final class OddQueue
+    {
+        @SharedNamed(value = "queues.odd", size = 3000)
+        static SharedQueue queue;
+    }
+
+    static final class OneProducerQueue
+    {
+        @SharedNamed(value = "queues.single", size = 1024)
+        static SharedQueue queue;
+    }
+
+    @Test
+    void queueFieldsSayWhatTheSizeMustBeAndJoinAnExistingQueueAsItIs()
+    {
+        final DsmRegistryException unsized = assertThrows(DsmRegistryException.class, () -> SharedFields.inject(UnsizedQueue.class));
+        assertMessage(unsized, UnsizedQueue.class, "queue", "no size given; a queue's size is its capacity", "size = 1 << 20");
+        final DsmRegistryException odd = assertThrows(DsmRegistryException.class, () -> SharedFields.inject(OddQueue.class));
+        assertMessage(odd, OddQueue.class, "queue", "capacity 3000", "ask for 4096");
+        try (DsmRegistry registry = open(REGISTRY))
+        {
+            registry.queue("queues.single", 1024, QueueOptions.oneProducer());
+            SharedFields.inject(OneProducerQueue.class);
+            assertEquals(QueueOptions.oneProducer(), OneProducerQueue.queue.options(), "joined with the options it has");
         }
     }
 

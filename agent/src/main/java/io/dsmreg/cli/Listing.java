@@ -13,6 +13,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -55,11 +56,23 @@ final class Listing
 
     static void printEntries(final RegistryView view, final List<RegistryEntry> entries, final PrintStream out)
     {
-        final TextTable table = new TextTable("name", "type", "#size", "#used", "#entries", "#creator pid", "created at");
+        final boolean locks = entries.stream().anyMatch(entry -> entry.lock() != null);
+        final TextTable table = locks ?
+            new TextTable("name", "type", "#size", "#used", "#entries", "#creator pid", "created at", "lock") :
+            new TextTable("name", "type", "#size", "#used", "#entries", "#creator pid", "created at");
         for (final RegistryEntry entry : entries)
         {
-            table.add(entry.name(), type(entry), entry.sizeBytes(), entry.usedBytes(), entry.entryCount(), entry.creatorPid(),
-                entry.createdAt() == null ? null : TIMESTAMP.format(entry.createdAt()));
+            final String createdAt = entry.createdAt() == null ? null : TIMESTAMP.format(entry.createdAt());
+            if (locks)
+            {
+                table.add(entry.name(), type(entry), entry.sizeBytes(), entry.usedBytes(), entry.entryCount(), entry.creatorPid(),
+                    createdAt, entry.lock() == null ? null : entry.lock().describe());
+            }
+            else
+            {
+                table.add(entry.name(), type(entry), entry.sizeBytes(), entry.usedBytes(), entry.entryCount(), entry.creatorPid(),
+                    createdAt);
+            }
         }
         table.print(out);
     }
@@ -114,6 +127,15 @@ final class Listing
             row.put("entryCount", entry.entryCount());
             row.put("creatorPid", entry.creatorPid());
             row.put("createdAt", entry.createdAt());
+            if (entry.lock() != null)
+            {
+                final Map<String, Object> lock = new LinkedHashMap<>();
+                lock.put("mode", entry.lock().mode().name().toLowerCase(Locale.ROOT));
+                lock.put("holderPids", entry.lock().holderPids());
+                lock.put("heldSince", entry.lock().heldSince());
+                lock.put("waiting", entry.lock().waiting());
+                row.put("lock", lock);
+            }
             allocations.add(row);
         }
         final Map<String, Object> document = new LinkedHashMap<>();

@@ -2,6 +2,7 @@ package io.dsmreg.cli;
 
 import io.dsmreg.DsmRegistry;
 import io.dsmreg.RegistryOptions;
+import io.dsmreg.SharedLock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,6 +73,28 @@ class MainTest
             " orders.flags    | segment |   64 |   64 |         | " + pidColumn + " | <time>",
             " orders.state    | segment | 4096 | 4096 |         | " + pidColumn + " | <time>",
             "(3 rows)", ""), withoutTimestamps(run.out()));
+    }
+
+    @Test
+    void listShowsALocksModeAndHolders()
+    {
+        try (DsmRegistry registry = DsmRegistry.open("orders", RegistryOptions.defaults().root(root)))
+        {
+            registry.segment("orders.state", 64);
+            final SharedLock lock = registry.lock("orders.lock");
+            try (SharedLock.Held held = lock.exclusive())
+            {
+                final long pid = ProcessHandle.current().pid();
+                final Run run = run("list", "orders");
+                assertEquals(0, run.status(), run.err());
+                final String text = withoutTimestamps(run.out());
+                assertTrue(text.contains(" orders.lock  | lock    | 1152 | 1024 |"), text);
+                assertTrue(text.contains("| lock"), "a lock column: " + text);
+                assertTrue(text.contains("| exclusive by pid " + pid + " since "), text);
+                final String json = run("list", "orders", "--json").out();
+                assertTrue(json.contains("\"lock\": {\"mode\": \"exclusive\", \"holderPids\": [" + pid + "], \"heldSince\": \""), json);
+            }
+        }
     }
 
     @Test

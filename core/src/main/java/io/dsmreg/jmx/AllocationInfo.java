@@ -15,6 +15,7 @@ public final class AllocationInfo
     private final Long entryCount;
     private final long creatorPid;
     private final Date createdAt;
+    private final String lock;
 
     /**
      * The row of one entry, as the registry MBean lists it.
@@ -24,12 +25,13 @@ public final class AllocationInfo
     public AllocationInfo(final RegistryEntry entry)
     {
         this(entry.name(), entry.type() == null ? "unknown" : entry.type().label(), entry.sizeBytes(), entry.usedBytes(),
-            entry.entryCount(), entry.creatorPid(), entry.createdAt() == null ? null : Date.from(entry.createdAt()));
+            entry.entryCount(), entry.creatorPid(), entry.createdAt() == null ? null : Date.from(entry.createdAt()),
+            entry.lock() == null ? null : entry.lock().describe());
     }
 
     private AllocationInfo(
         final String name, final String type, final Long sizeBytes, final Long usedBytes, final Long entryCount,
-        final long creatorPid, final Date createdAt)
+        final long creatorPid, final Date createdAt, final String lock)
     {
         this.name = name;
         this.type = type;
@@ -38,6 +40,7 @@ public final class AllocationInfo
         this.entryCount = entryCount;
         this.creatorPid = creatorPid;
         this.createdAt = createdAt;
+        this.lock = lock;
     }
 
     /**
@@ -50,7 +53,8 @@ public final class AllocationInfo
     public static AllocationInfo from(final CompositeData data)
     {
         return new AllocationInfo((String)data.get("name"), (String)data.get("type"), (Long)data.get("sizeBytes"),
-            (Long)data.get("usedBytes"), (Long)data.get("entryCount"), (Long)data.get("creatorPid"), (Date)data.get("createdAt"));
+            (Long)data.get("usedBytes"), (Long)data.get("entryCount"), (Long)data.get("creatorPid"), (Date)data.get("createdAt"),
+            data.containsKey("lock") ? (String)data.get("lock") : null);
     }
 
     /**
@@ -122,5 +126,15 @@ public final class AllocationInfo
     public Date getCreatedAt()
     {
         return createdAt == null ? null : (Date)createdAt.clone();
+    }
+
+    /**
+     * A lock's state in words; null for other types.
+     *
+     * @return the lock's {@link io.dsmreg.LockState#describe() state} when it was listed.
+     */
+    public String getLock()
+    {
+        return lock;
     }
 }

@@ -66,4 +66,12 @@ public interface AllocationMXBean
      * @return the time of publication, to the millisecond; null also once removed.
      */
     Date getCreatedAt();
+
+    /**
+     * A lock's state in words: {@code free}, {@code exclusive by pid 12 since <instant>, 2 waiting},
+     * {@code shared by pids 12, 40, 0 waiting}; null for other types.
+     *
+     * @return the lock's {@link io.dsmreg.LockState#describe() state}, read without taking the lock.
+     */
+    String getLock();
 }

@@ -3,7 +3,9 @@ package io.dsmreg.internal.inject;
 import io.dsmreg.NamedSegment;
 import io.dsmreg.SharedArea;
 import io.dsmreg.SharedHash;
+import io.dsmreg.SharedLock;
 import io.dsmreg.SharedMap;
+import io.dsmreg.SharedQueue;
 import org.agrona.concurrent.AtomicBuffer;
 
 /**
@@ -17,7 +19,9 @@ enum FieldKind
     SEGMENT(NamedSegment.class),
     AREA(SharedArea.class),
     HASH(SharedHash.class),
-    MAP(SharedMap.class);
+    MAP(SharedMap.class),
+    LOCK(SharedLock.class),
+    QUEUE(SharedQueue.class);
 
     final Class<?> type;
 

@@ -11,6 +11,7 @@ import io.dsmreg.SegmentInitializer;
 import io.dsmreg.SharedHash;
 import io.dsmreg.SharedMap;
 import io.dsmreg.SharedNamed;
+import io.dsmreg.SharedQueue;
 
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
@@ -68,6 +69,8 @@ public final class FieldResolver
                 case AREA -> registry.area(spec.name(), spec.size() == 0 ? null : AreaOptions.defaults().sizeLimit(spec.size()));
                 case HASH -> hash(registry, spec);
                 case MAP -> map(registry, spec, field);
+                case LOCK -> registry.lock(spec.name());
+                case QUEUE -> queue(registry, spec);
             };
         }
         catch (final DsmRegistryException ex)
@@ -94,6 +97,7 @@ public final class FieldResolver
         refuseUnless(field, spec, spec.stringKeys(), "stringKeys", kind == FieldKind.HASH, "SharedHash");
         refuseUnless(field, spec, !spec.keyCodec().isEmpty(), "keyCodec", kind == FieldKind.MAP, "SharedMap");
         refuseUnless(field, spec, !spec.valueCodec().isEmpty(), "valueCodec", kind == FieldKind.MAP, "SharedMap");
+        refuseUnless(field, spec, spec.size() != 0, "size", kind != FieldKind.LOCK, "segment, area, hash and map");
     }
 
     private static void refuseUnless(
@@ -139,6 +143,21 @@ public final class FieldResolver
             params = params.stringKeys();
         }
         return registry.hash(spec.name(), spec.size() == 0 ? params : params.sizeLimit(spec.size()));
+    }
+
+    /**
+     * A queue whose capacity is the annotation's size, joined with the producers option it has (a new one
+     * takes many producers): an annotation has no attribute for options.
+     */
+    private static SharedQueue queue(final DsmRegistry registry, final FieldSpec spec)
+    {
+        if (spec.size() == 0 || spec.size() > Integer.MAX_VALUE)
+        {
+            throw new DsmRegistryException((spec.size() == 0 ? "no size given" : "a size of " + spec.size() + " given") +
+                "; a queue's size is its capacity, a power of two from 1024 to 1 GiB: @SharedNamed(value = \"" + spec.name() +
+                "\", size = 1 << 20)");
+        }
+        return registry.queue(spec.name(), (int)spec.size());
     }
 
     /** A map whose codecs are the annotation's codec classes, else the built-in ones of the field's type arguments. */

@@ -65,6 +65,13 @@ final class AllocationBean implements AllocationMXBean
     }
 
     @Override
+    public String getLock()
+    {
+        final RegistryEntry entry = entry();
+        return entry == null || entry.lock() == null ? null : entry.lock().describe();
+    }
+
+    @Override
     public long getCreatorPid()
     {
         final RegistryEntry entry = entry();

@@ -8,8 +8,10 @@ import io.dsmreg.internal.area.AreaKind;
 import io.dsmreg.internal.file.EntryFiles;
 import io.dsmreg.internal.file.MappedFiles;
 import io.dsmreg.internal.hash.HashKind;
+import io.dsmreg.internal.queue.QueueKind;
 import io.dsmreg.internal.registry.SlotView;
 import io.dsmreg.internal.segment.SegmentKind;
+import io.dsmreg.internal.sharedlock.LockKind;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -44,6 +46,8 @@ public final class EntryKinds
             case SEGMENT -> SegmentKind.INSTANCE;
             case AREA -> AreaKind.INSTANCE;
             case HASH -> HashKind.INSTANCE;
+            case LOCK -> LockKind.INSTANCE;
+            case QUEUE -> QueueKind.INSTANCE;
         };
     }
 

@@ -4,6 +4,8 @@ import io.dsmreg.EntryType;
 
 import static io.dsmreg.internal.layout.RegistryDescriptor.TYPE_AREA;
 import static io.dsmreg.internal.layout.RegistryDescriptor.TYPE_HASH;
+import static io.dsmreg.internal.layout.RegistryDescriptor.TYPE_LOCK;
+import static io.dsmreg.internal.layout.RegistryDescriptor.TYPE_QUEUE;
 import static io.dsmreg.internal.layout.RegistryDescriptor.TYPE_SEGMENT;
 
 /** The codes the registry table stores for each {@link EntryType}, and the words messages use for them. */
@@ -21,6 +23,8 @@ public final class EntryTypes
             case SEGMENT -> TYPE_SEGMENT;
             case AREA -> TYPE_AREA;
             case HASH -> TYPE_HASH;
+            case LOCK -> TYPE_LOCK;
+            case QUEUE -> TYPE_QUEUE;
         };
     }
 
@@ -32,6 +36,8 @@ public final class EntryTypes
             case TYPE_SEGMENT -> EntryType.SEGMENT;
             case TYPE_AREA -> EntryType.AREA;
             case TYPE_HASH -> EntryType.HASH;
+            case TYPE_LOCK -> EntryType.LOCK;
+            case TYPE_QUEUE -> EntryType.QUEUE;
             default -> null;
         };
     }

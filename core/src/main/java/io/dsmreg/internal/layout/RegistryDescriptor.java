@@ -116,6 +116,10 @@ public final class RegistryDescriptor
     public static final int TYPE_AREA = 2;
     /** Stored in a slot's type field: a hash (or map). */
     public static final int TYPE_HASH = 3;
+    /** Stored in a slot's type field: a lock. */
+    public static final int TYPE_LOCK = 4;
+    /** Stored in a slot's type field: a queue. */
+    public static final int TYPE_QUEUE = 5;
 
     public static final int DEFAULT_SLOT_CAPACITY = 16384;
     public static final int MAX_SLOT_CAPACITY = 1 << 20;

@@ -102,6 +102,23 @@ public final class SharedMutex
         buffer.putLongRelease(offset, 0);
     }
 
+    /** The lock word now: 0 when free, else {@link #ownerWord} of the holder. */
+    public long word()
+    {
+        return buffer.getLongVolatile(offset);
+    }
+
+    /**
+     * Takes the lock over from the holder that {@code deadWord} names, which the caller found dead
+     * ({@link #isOwnerAlive}); exactly one of the callers racing for the same dead word wins.
+     *
+     * @return true if this call took it over: the caller holds the lock and must repair what it protects.
+     */
+    public boolean takeOver(final long deadWord)
+    {
+        return deadWord != 0 && buffer.compareAndSetLong(offset, deadWord, SELF);
+    }
+
     /** The pid of the current holder, or 0 when free. */
     public long ownerPid()
     {

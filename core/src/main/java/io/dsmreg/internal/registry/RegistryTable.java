@@ -4,6 +4,7 @@ import io.dsmreg.CorruptFileException;
 import io.dsmreg.internal.file.HeaderedFile;
 import io.dsmreg.internal.lock.ProcessIdentity;
 import io.dsmreg.internal.lock.SeqLock;
+import org.agrona.UnsafeApi;
 import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -34,6 +35,8 @@ public final class RegistryTable
     private final int slotCapacity;
     private final int processCapacity;
     private final int slotTableOffset;
+    /** Inside the header, which attach checked the file holds: read on every cached lookup, so without a bounds check. */
+    private final long removalEpochAddress;
 
     private RegistryTable(final Path file, final AtomicBuffer buffer)
     {
@@ -42,6 +45,7 @@ public final class RegistryTable
         this.slotCapacity = buffer.getInt(SLOT_CAPACITY_OFFSET);
         this.processCapacity = buffer.getInt(PROCESS_CAPACITY_OFFSET);
         this.slotTableOffset = slotTableOffset(processCapacity);
+        this.removalEpochAddress = buffer.addressOffset() + REMOVAL_EPOCH_OFFSET;
     }
 
     /** Creates and maps a new table file; the ready word is written last. */
@@ -259,7 +263,7 @@ public final class RegistryTable
     /** Changes after every removal of a published entry; unchanged means every cached handle is current. */
     public long removalEpoch()
     {
-        return buffer.getLongVolatile(REMOVAL_EPOCH_OFFSET);
+        return UnsafeApi.getLongVolatile(null, removalEpochAddress);
     }
 
     /** The slot's generation, for validating a cached handle after the removal epoch moved. */

@@ -1,5 +1,6 @@
 package io.dsmreg.internal.segment;
 
+import io.dsmreg.CorruptFileException;
 import io.dsmreg.SegmentInitializer;
 import io.dsmreg.internal.file.EntryFiles;
 import io.dsmreg.internal.file.HeaderedFile;
@@ -64,6 +65,12 @@ public final class SegmentFiles
                 " bytes for file id " + header.getLong(FILE_ID_OFFSET) + " but the registry records " + size +
                 " bytes for file id " + fileId);
         }
+    }
+
+    /** The error for what lies in segment {@code name}'s file and cannot be used, in the words of every corrupt file. */
+    public static CorruptFileException corrupt(final Path file, final String name, final String problem)
+    {
+        return FILE.corrupt(file, describe(name), problem);
     }
 
     private static String describe(final String name)

@@ -98,7 +98,8 @@ public final class SegmentKind implements EntryKind<SegmentKind.Request<?>, Segm
     public SegmentHandle create(
         final OpenRegistry registry, final Request<?> request, final EntryGeneration entry, final long fileId)
     {
-        return new SegmentHandle(request.name(), request.size(), false, createFile(registry, request, fileId), entry);
+        return new SegmentHandle(request.name(), request.size(), false, createFile(registry, request, fileId),
+            EntryFiles.path(registry.directory(), fileId, 0), entry);
     }
 
     private static <A> AtomicBuffer createFile(
@@ -112,7 +113,7 @@ public final class SegmentKind implements EntryKind<SegmentKind.Request<?>, Segm
         final OpenRegistry registry, final Request<?> request, final EntryGeneration entry, final long fileId)
     {
         final AtomicBuffer buffer = SegmentFiles.attach(registry.directory(), fileId, request.name(), request.size());
-        return new SegmentHandle(request.name(), request.size(), true, buffer, entry);
+        return new SegmentHandle(request.name(), request.size(), true, buffer, EntryFiles.path(registry.directory(), fileId, 0), entry);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.dsmreg.internal.jmx;
 import io.dsmreg.DsmRegistry;
 import io.dsmreg.DsmRegistryException;
 import io.dsmreg.RegistryOptions;
+import io.dsmreg.SharedLock;
 import io.dsmreg.jmx.AllocationInfo;
 import io.dsmreg.jmx.ProcessInfo;
 import io.dsmreg.jmx.RegistryMXBean;
@@ -106,6 +107,24 @@ class RegistryMBeansTest
         assertNull(SERVER.getAttribute(state, "Entries"));
         assertEquals(ProcessHandle.current().pid(), SERVER.getAttribute(state, "CreatorPid"));
         assertEquals(true, SERVER.getAttribute(state, "Initialized"));
+        assertNull(SERVER.getAttribute(state, "Lock"), "a segment has no lock state");
+    }
+
+    @Test
+    void aLocksAllocationMBeanShowsItsState() throws Exception
+    {
+        final SharedLock lock = registry.lock("orders.lock");
+        // Held before the MBeans are registered: they list the registry at most every 100 ms.
+        try (SharedLock.Held held = lock.exclusive(); DsmRegistry.MBeans ignored = registry.registerMBeans())
+        {
+            final ObjectName name = new ObjectName("io.dsmreg:type=Allocation,registry=mbeans,name=" + ObjectName.quote("orders.lock"));
+            assertEquals("lock", SERVER.getAttribute(name, "Type"));
+            final String state = (String)SERVER.getAttribute(name, "Lock");
+            assertTrue(state.startsWith("exclusive by pid " + ProcessHandle.current().pid() + " since "), state);
+            final CompositeData[] rows = (CompositeData[])SERVER.getAttribute(new ObjectName("io.dsmreg:type=Registry,name=mbeans"),
+                "Allocations");
+            assertEquals(state, rows[0].get("lock"));
+        }
     }
 
     @Test

@@ -1,0 +1,239 @@
+package io.dsmreg.internal.queue;
+
+import io.dsmreg.Codec;
+import io.dsmreg.ConsumerInUseException;
+import io.dsmreg.DsmRegistryException;
+import io.dsmreg.SharedQueue;
+import io.dsmreg.internal.lock.SharedMutex;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.MessageHandler;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBuffer;
+
+import java.time.Duration;
+
+import static io.dsmreg.internal.layout.QueueDescriptor.CONSUMER_OFFSET;
+import static io.dsmreg.internal.layout.QueueDescriptor.RECEIVED_OFFSET;
+import static io.dsmreg.internal.layout.QueueDescriptor.UNBLOCKS_OFFSET;
+
+/**
+ * The one consumer of a queue on the host: it holds the queue's consumer word (a {@link SharedMutex}
+ * naming this process) from {@link #open} to {@link #close}, and reads with Agrona's {@code read}.
+ * <p>
+ * Invariants:
+ * <ul>
+ *   <li>At most one live process holds the consumer word; a dead holder's word is taken over by the
+ *       next consumer, which continues at the ring's head (Agrona keeps it in the ring's trailer).</li>
+ *   <li>Agrona advances the head after the handler returned for every message of a {@code read}: a
+ *       consumer killed before leaves the whole batch to its successor, which receives it again.</li>
+ * </ul>
+ * Protocol for a producer that died in the middle of a message (Agrona leaves a record whose length is
+ * negative, or 0 after its claim, at the head, and {@code read} stops there):
+ * <ol>
+ *   <li>Each {@code poll} that reads nothing while the ring is not empty notes the head and when it was
+ *       first seen stuck there.</li>
+ *   <li>Once the head has not moved for {@code unblockAfter}, the consumer calls Agrona's {@code unblock()},
+ *       which turns that record into padding, and counts it; the next read goes past it.</li>
+ * </ol>
+ * A one-producer queue is unblocked through a {@code ManyToOneRingBuffer} over the same memory (Agrona's
+ * {@code OneToOneRingBuffer.unblock()} does nothing): both use Agrona's record and trailer layout, and
+ * with its one producer dead nothing else writes there. Not thread-safe: one thread at a time.
+ */
+final class QueueConsumer implements SharedQueue.Consumer
+{
+    private static final long NOT_STALLED = -1;
+
+    private final QueueHandle queue;
+    private final UnsafeBuffer mapped;
+    private final RingBuffer ring;
+    private final ManyToOneRingBuffer unblocker;
+    private final SharedMutex word;
+    private final long unblockAfterNanos;
+    private final IdleStrategy idle = QueueHandle.newIdleStrategy();
+    private final Decoder decoder = new Decoder();
+    private long stalledHead = NOT_STALLED;
+    private long stalledSinceNanos;
+    private boolean closed;
+
+    private QueueConsumer(
+        final QueueHandle queue, final UnsafeBuffer mapped, final RingBuffer ring, final SharedMutex word, final long unblockAfterNanos)
+    {
+        this.queue = queue;
+        this.mapped = mapped;
+        this.ring = ring;
+        this.unblocker = ring instanceof ManyToOneRingBuffer many ? many : new ManyToOneRingBuffer(ring.buffer());
+        this.word = word;
+        this.unblockAfterNanos = unblockAfterNanos;
+    }
+
+    /**
+     * Takes the queue's consumer word: free, or from a dead holder.
+     *
+     * @throws ConsumerInUseException if a live process holds it, this one included.
+     */
+    static QueueConsumer open(
+        final QueueHandle queue, final UnsafeBuffer mapped, final RingBuffer ring, final long unblockAfterNanos, final long timeoutNanos)
+    {
+        final SharedMutex word = queue.takeWord(CONSUMER_OFFSET, "the consumer", pid -> new ConsumerInUseException(
+            "requested a consumer of queue \"" + queue.name() + "\" but pid " + pid + " has one open; " +
+            "a queue has one consumer at a time on the host: close that one (SharedQueue.Consumer.close) or stop " +
+            "that process (a dead consumer's place is taken over)", pid));
+        return new QueueConsumer(queue, mapped, ring, word, unblockAfterNanos);
+    }
+
+    @Override
+    public int poll(final MessageHandler handler, final int limit)
+    {
+        checkOpen();
+        final int read = ring.read(handler, limit);
+        if (read > 0)
+        {
+            received(read);
+            return read;
+        }
+        unblockIfStalled();
+        return 0;
+    }
+
+    @Override
+    public <T> T poll(final Codec<T> codec)
+    {
+        decoder.codec = codec;
+        decoder.value = null;
+        try
+        {
+            poll(decoder, 1);
+            @SuppressWarnings("unchecked")
+            final T value = (T)decoder.value;
+            return value;
+        }
+        finally
+        {
+            decoder.codec = null;
+            decoder.value = null;
+        }
+    }
+
+    @Override
+    public int receive(final MessageHandler handler, final int limit, final Duration timeout)
+    {
+        final int read = poll(handler, limit);
+        if (read > 0)
+        {
+            return read;
+        }
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        idle.reset();
+        while (System.nanoTime() - deadline < 0)
+        {
+            idle.idle();
+            final int later = poll(handler, limit);
+            if (later > 0)
+            {
+                return later;
+            }
+        }
+        return 0;
+    }
+
+    @Override
+    public <T> T receive(final Codec<T> codec, final Duration timeout)
+    {
+        final T value = poll(codec);
+        if (value != null)
+        {
+            return value;
+        }
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        idle.reset();
+        while (System.nanoTime() - deadline < 0)
+        {
+            idle.idle();
+            final T later = poll(codec);
+            if (later != null)
+            {
+                return later;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void close()
+    {
+        if (!closed)
+        {
+            closed = true;
+            // Release: the next consumer, in any process, sees the counters this one wrote.
+            word.unlock();
+        }
+    }
+
+    /** Steps 1 and 2 of the dead-producer protocol in the class comment. */
+    private void unblockIfStalled()
+    {
+        final long head = ring.consumerPosition();
+        if (ring.producerPosition() == head)
+        {
+            stalledHead = NOT_STALLED;
+            return;
+        }
+        final long now = System.nanoTime();
+        if (head != stalledHead)
+        {
+            stalledHead = head;
+            stalledSinceNanos = now;
+        }
+        else if (now - stalledSinceNanos >= unblockAfterNanos)
+        {
+            if (unblocker.unblock())
+            {
+                mapped.putLongRelease(UNBLOCKS_OFFSET, mapped.getLong(UNBLOCKS_OFFSET) + 1);
+            }
+            stalledSinceNanos = now;
+        }
+    }
+
+    private void received(final int messages)
+    {
+        // Only the consumer word's holder writes it; release so listings read a whole value.
+        mapped.putLongRelease(RECEIVED_OFFSET, mapped.getLong(RECEIVED_OFFSET) + messages);
+    }
+
+    private void checkOpen()
+    {
+        if (closed)
+        {
+            throw new DsmRegistryException(
+                "the consumer of queue \"" + queue.name() + "\" was closed; open another with SharedQueue.consumer()");
+        }
+    }
+
+    /** Decodes one message of a codec poll into {@link #value}. */
+    private final class Decoder implements MessageHandler
+    {
+        Codec<?> codec;
+        Object value;
+
+        @Override
+        public void onMessage(final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length)
+        {
+            if (msgTypeId != SharedQueue.CODEC_MESSAGE_TYPE_ID)
+            {
+                throw queue.codecFailure(codec, "decode a message of type id " + msgTypeId + " and " + length +
+                    " bytes: codec messages have type id " + SharedQueue.CODEC_MESSAGE_TYPE_ID + "; receive raw messages with " +
+                    "poll(MessageHandler, int). The message was removed", null);
+            }
+            try
+            {
+                value = codec.decode(buffer, index, length);
+            }
+            catch (final RuntimeException ex)
+            {
+                throw queue.codecFailure(codec, "decode a message of " + length + " bytes (it was removed)", ex);
+            }
+        }
+    }
+}
