@@ -1,5 +1,6 @@
 package io.dsmreg;
 
+import io.dsmreg.internal.layout.FileHeaderDescriptor;
 import io.dsmreg.internal.layout.RegistryDescriptor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -117,7 +118,7 @@ class RegistryFilesTest
         final Path table = registryDirectory("version").resolve("registry.dat");
         try (RandomAccessFile file = new RandomAccessFile(table.toFile(), "rw"))
         {
-            file.seek(RegistryDescriptor.MAJOR_VERSION_OFFSET);
+            file.seek(FileHeaderDescriptor.MAJOR_VERSION_OFFSET);
             file.write(new byte[] {9, 0, 0, 0});
         }
         final CorruptFileException ex = assertThrows(CorruptFileException.class, () -> DsmRegistry.open("version", options()));

@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import static io.dsmreg.internal.layout.FileHeaderDescriptor.MAJOR_VERSION_OFFSET;
 import static io.dsmreg.internal.layout.HashDescriptor.*;
 import static org.junit.jupiter.api.Assertions.*;
 

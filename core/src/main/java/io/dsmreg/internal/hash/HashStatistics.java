@@ -28,7 +28,7 @@ public record HashStatistics(long headerBytes, long entries)
         }
         final UnsafeBuffer header = new UnsafeBuffer(bytes);
         final int partitions = header.getInt(PARTITION_COUNT_OFFSET);
-        if (!HashTable.FILE.isPublished(header) || header.getInt(MAJOR_VERSION_OFFSET) != MAJOR_VERSION ||
+        if (!HashTable.FILE.isPublished(header) ||
             partitions <= 0 || partitions > (bytes.length - HEADER_LENGTH) / PARTITION_LENGTH)
         {
             return null;

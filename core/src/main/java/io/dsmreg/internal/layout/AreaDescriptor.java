@@ -86,10 +86,6 @@ public final class AreaDescriptor
     /** Hot words get a line of their own. */
     public static final int CACHE_LINE_LENGTH = 64;
 
-    public static final int MAGIC_OFFSET = FileHeaderDescriptor.MAGIC_OFFSET;
-    public static final int MAJOR_VERSION_OFFSET = FileHeaderDescriptor.MAJOR_VERSION_OFFSET;
-    public static final int MINOR_VERSION_OFFSET = FileHeaderDescriptor.MINOR_VERSION_OFFSET;
-    public static final int HEADER_LENGTH_OFFSET = FileHeaderDescriptor.HEADER_LENGTH_OFFSET;
     /** The area's own header fields follow the prefix every dsmreg file begins with. */
     public static final int PAGE_SIZE_OFFSET = FileHeaderDescriptor.PREFIX_LENGTH;
     public static final int FILE_ID_OFFSET = PAGE_SIZE_OFFSET + Integer.BYTES;

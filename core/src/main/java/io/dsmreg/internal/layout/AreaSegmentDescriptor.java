@@ -51,10 +51,6 @@ public final class AreaSegmentDescriptor
     public static final int MINOR_VERSION = 0;
     public static final long READY_VALUE = FileHeaderDescriptor.READY_VALUE;
 
-    public static final int MAGIC_OFFSET = FileHeaderDescriptor.MAGIC_OFFSET;
-    public static final int MAJOR_VERSION_OFFSET = FileHeaderDescriptor.MAJOR_VERSION_OFFSET;
-    public static final int MINOR_VERSION_OFFSET = FileHeaderDescriptor.MINOR_VERSION_OFFSET;
-    public static final int HEADER_LENGTH_OFFSET = FileHeaderDescriptor.HEADER_LENGTH_OFFSET;
     /** The segment's own header fields follow the prefix every dsmreg file begins with. */
     public static final int SEGMENT_NUMBER_OFFSET = FileHeaderDescriptor.PREFIX_LENGTH;
     public static final int FILE_ID_OFFSET = SEGMENT_NUMBER_OFFSET + Integer.BYTES;

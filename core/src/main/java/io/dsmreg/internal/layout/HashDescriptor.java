@@ -111,10 +111,6 @@ public final class HashDescriptor
     /** The header file's part number: past the area's segment numbers. */
     public static final int HEADER_PART = AreaDescriptor.MAX_SEGMENTS;
 
-    /** The magic number, {@link FileHeaderDescriptor}'s. */
-    public static final int MAGIC_OFFSET = FileHeaderDescriptor.MAGIC_OFFSET;
-    /** The major layout version, {@link FileHeaderDescriptor}'s. */
-    public static final int MAJOR_VERSION_OFFSET = FileHeaderDescriptor.MAJOR_VERSION_OFFSET;
     /** The number of partitions, a power of two. */
     public static final int PARTITION_COUNT_OFFSET = FileHeaderDescriptor.PREFIX_LENGTH;
     /** The registry's file id of the table. */

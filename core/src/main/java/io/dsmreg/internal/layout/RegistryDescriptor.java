@@ -69,10 +69,6 @@ public final class RegistryDescriptor
     public static final int MINOR_VERSION = 0;
     public static final long READY_VALUE = FileHeaderDescriptor.READY_VALUE;
 
-    public static final int MAGIC_OFFSET = FileHeaderDescriptor.MAGIC_OFFSET;
-    public static final int MAJOR_VERSION_OFFSET = FileHeaderDescriptor.MAJOR_VERSION_OFFSET;
-    public static final int MINOR_VERSION_OFFSET = FileHeaderDescriptor.MINOR_VERSION_OFFSET;
-    public static final int HEADER_LENGTH_OFFSET = FileHeaderDescriptor.HEADER_LENGTH_OFFSET;
     public static final int SLOT_LENGTH_OFFSET = 20;
     public static final int SLOT_CAPACITY_OFFSET = 24;
     public static final int PROCESS_CAPACITY_OFFSET = 28;

@@ -25,10 +25,6 @@ public final class SegmentDescriptor
     public static final int MINOR_VERSION = 0;
     public static final long READY_VALUE = FileHeaderDescriptor.READY_VALUE;
 
-    public static final int MAGIC_OFFSET = FileHeaderDescriptor.MAGIC_OFFSET;
-    public static final int MAJOR_VERSION_OFFSET = FileHeaderDescriptor.MAJOR_VERSION_OFFSET;
-    public static final int MINOR_VERSION_OFFSET = FileHeaderDescriptor.MINOR_VERSION_OFFSET;
-    public static final int HEADER_LENGTH_OFFSET = FileHeaderDescriptor.HEADER_LENGTH_OFFSET;
     public static final int DATA_LENGTH_OFFSET = 24;
     public static final int FILE_ID_OFFSET = 32;
     public static final int READY_OFFSET = 64;

@@ -10,10 +10,10 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 
 import static io.dsmreg.internal.layout.AreaDescriptor.FILE_ID_OFFSET;
-import static io.dsmreg.internal.layout.AreaDescriptor.MAJOR_VERSION_OFFSET;
 import static io.dsmreg.internal.layout.AreaDescriptor.READY_OFFSET;
 import static io.dsmreg.internal.layout.AreaSegmentDescriptor.GENERATION_OFFSET;
 import static io.dsmreg.internal.layout.AreaSegmentDescriptor.HEADER_LENGTH;
+import static io.dsmreg.internal.layout.FileHeaderDescriptor.MAJOR_VERSION_OFFSET;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** The area's two kinds of headered file, as another process attaches them: what it refuses, in the one wording. */

@@ -19,6 +19,8 @@ import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 
 import static io.dsmreg.internal.layout.AreaDescriptor.pointerOffset;
+import static io.dsmreg.internal.layout.FileHeaderDescriptor.MAGIC_OFFSET;
+import static io.dsmreg.internal.layout.FileHeaderDescriptor.MAJOR_VERSION_OFFSET;
 import static io.dsmreg.internal.layout.HashDescriptor.*;
 import static org.junit.jupiter.api.Assertions.*;
 
