@@ -161,6 +161,15 @@ public interface SharedQueue
     long producerPid();
 
     /**
+     * The queue's whole state, as listings show it ({@link RegistryEntry#queue()}): capacity, positions, consumer
+     * and producer pids, messages sent and received, records unblocked. Read without locks and without writing.
+     *
+     * @return one instant's view.
+     * @throws CorruptFileException if the queue's file holds a value no queue can.
+     */
+    QueueState state();
+
+    /**
      * Opens a producer. On a {@link QueueOptions.Producers#ONE} queue it is the queue's one producer on the
      * host: it holds the queue's producer word in shared memory until closed or until its process dies, and
      * a dead producer's place is taken over. On a {@link QueueOptions.Producers#MANY} queue any number may

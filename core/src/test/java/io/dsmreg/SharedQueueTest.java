@@ -2,6 +2,7 @@ package io.dsmreg;
 
 import io.dsmreg.internal.layout.QueueDescriptor;
 import io.dsmreg.internal.lock.SharedMutex;
+import org.agrona.BitUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
@@ -234,6 +235,114 @@ class SharedQueueTest extends RegistryTestBase
     void theOneProducerDeadInTheMiddleOfAMessageIsSkippedAfterTheBound()
     {
         skipsADeadProducersRecord(registry.queue("one", 1024, QueueOptions.oneProducer()), false);
+    }
+
+    @Test
+    void aProducerDeadBeforeMarkingItsRecordIsSkippedAfterTheBound()
+    {
+        final SharedQueue queue = registry.queue("unmarked", 1024, QueueOptions.manyProducers());
+        final UnsafeBuffer file = mapPart(0, QueueDescriptor.fileLength(1024));
+        // A producer killed between its claim (the tail moved) and marking its record: a length of 0 at the head.
+        file.putLongVolatile(QueueDescriptor.HEADER_LENGTH + 1024 + RingBufferDescriptor.TAIL_POSITION_OFFSET, 16);
+        assertTrue(queue.offer(Codec.LONG, 42L));
+        assertEquals(0, file.getInt(QueueDescriptor.HEADER_LENGTH), "nothing marked at the head");
+        try (SharedQueue.Consumer consumer = queue.consumer(Duration.ofMillis(100)))
+        {
+            assertNull(consumer.poll(Codec.LONG), "blocked behind the unmarked record");
+            final long start = System.nanoTime();
+            assertEquals(42L, consumer.receive(Codec.LONG, Duration.ofSeconds(10)), "unblocked after the bound");
+            assertTrue(System.nanoTime() - start >= Duration.ofMillis(100).toNanos() / 2, "not before the bound");
+        }
+        assertEquals(1, queue.unblocks(), "the dead producer's record was skipped once");
+    }
+
+    @Test
+    void stateShowsPositionsConsumerAndMessagesSentAndReceivedWithoutWriting()
+    {
+        final SharedQueue queue = registry.queue("state", 4096);
+        final long self = ProcessHandle.current().pid();
+        assertEquals(new QueueState(4096, QueueOptions.Producers.MANY, 0, 0, 0, 0, 0L, 0, 0), queue.state(), "a new queue");
+        final UnsafeBuffer message = new UnsafeBuffer(new byte[8]);
+        for (int i = 0; i < 5; i++)
+        {
+            assertTrue(queue.offer(7, message, 0, 8));
+        }
+        assertEquals(new QueueState(4096, QueueOptions.Producers.MANY, 80, 0, 0, 0, 5L, 0, 0), queue.state(),
+            "five records of 16 bytes waiting, none received");
+        try (SharedQueue.Consumer consumer = queue.consumer())
+        {
+            assertEquals(3, consumer.poll((type, buffer, index, length) -> { }, 3));
+            assertTrue(queue.offer(Codec.STRING, "typed"));
+            final UnsafeBuffer file = mapPart(0, QueueDescriptor.fileLength(4096));
+            final UnsafeBuffer ringBuffer =
+                new UnsafeBuffer(file, QueueDescriptor.HEADER_LENGTH, 4096 + RingBufferDescriptor.TRAILER_LENGTH);
+            final int inProgress = new ManyToOneRingBuffer(ringBuffer).tryClaim(1, 20);
+            assertTrue(inProgress >= 0, "a record claimed and not committed: its producer is still writing");
+            assertTrue(queue.offer(7, message, 0, 8));
+            final QueueState state = queue.state();
+            // 5 records of 16 bytes, "typed" with its header, the claim (8 + 20 bytes, aligned to 32), then 16 bytes.
+            final long tail = 80 + BitUtil.align(8 + Codec.STRING.size("typed"), 8) + 32 + 16;
+            assertEquals(new QueueState(4096, QueueOptions.Producers.MANY, tail, 48, self, 0, 3L + 4, 3, 0), state,
+                "sent: the 3 received and the 4 complete messages waiting, not the one in progress");
+            assertEquals(tail - 48, state.bytesWaiting());
+            assertEquals("capacity 4096, " + (tail - 48) + " bytes waiting (producer at " + tail + ", consumer at 48), consumer pid " +
+                self + ", 7 sent, 3 received, 0 unblocked", state.describe());
+            final RegistryEntry listed = registry.entries().get(0);
+            assertEquals(state, listed.queue(), "listings show the same state");
+            assertEquals(tail - 48, listed.usedBytes());
+            assertEquals(3, listed.entryCount());
+            assertNull(listed.lock());
+            final byte[] before = copy(file);
+            queue.state();
+            registry.entries();
+            assertArrayEquals(before, copy(file), "reading the state writes nothing");
+        }
+    }
+
+    @Test
+    void aOneProducerQueuesStateShowsItsProducer()
+    {
+        final SharedQueue queue = registry.queue("single-state", 1024, QueueOptions.oneProducer());
+        final long self = ProcessHandle.current().pid();
+        try (SharedQueue.Producer producer = queue.producer())
+        {
+            assertTrue(producer.offer(Codec.LONG, 1L));
+            final QueueState state = queue.state();
+            assertEquals(new QueueState(1024, QueueOptions.Producers.ONE, 16, 0, 0, self, 1L, 0, 0), state);
+            assertEquals("capacity 1024, 16 bytes waiting (producer at 16, consumer at 0), no consumer, producer pid " + self +
+                ", 1 sent, 0 received, 0 unblocked", state.describe());
+        }
+        assertEquals(0, queue.state().producerPid());
+    }
+
+    @Test
+    void aDamagedQueueFileIsACorruptFileExceptionFromStateAndListings()
+    {
+        final SharedQueue queue = registry.queue("damaged", 1024);
+        assertTrue(queue.offer(Codec.LONG, 1L));
+        final UnsafeBuffer file = mapPart(0, QueueDescriptor.fileLength(1024));
+        file.putInt(QueueDescriptor.HEADER_LENGTH, 5000);
+        final CorruptFileException record = assertThrows(CorruptFileException.class, queue::state);
+        assertTrue(record.getMessage().contains("_0.dsm") && record.getMessage().contains("record no producer writes"),
+            record.getMessage());
+        assertThrows(CorruptFileException.class, registry::entries);
+        file.putInt(QueueDescriptor.HEADER_LENGTH, 16);
+        file.putLong(QueueDescriptor.CONSUMER_OFFSET, -1L);
+        final CorruptFileException consumer = assertThrows(CorruptFileException.class, queue::state);
+        assertTrue(consumer.getMessage().contains("consumer word is 0xffffffffffffffff"), consumer.getMessage());
+        file.putLong(QueueDescriptor.CONSUMER_OFFSET, 0);
+        file.putLong(QueueDescriptor.RECEIVED_OFFSET, -3);
+        final CorruptFileException received = assertThrows(CorruptFileException.class, registry::entries);
+        assertTrue(received.getMessage().contains("messages received is -3"), received.getMessage());
+        file.putLong(QueueDescriptor.RECEIVED_OFFSET, 0);
+        assertEquals(1L, queue.state().messagesSent(), "whole again");
+    }
+
+    private static byte[] copy(final UnsafeBuffer buffer)
+    {
+        final byte[] bytes = new byte[buffer.capacity()];
+        buffer.getBytes(0, bytes);
+        return bytes;
     }
 
     private void skipsADeadProducersRecord(final SharedQueue queue, final boolean many)

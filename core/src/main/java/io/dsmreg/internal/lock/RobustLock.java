@@ -56,8 +56,6 @@ public final class RobustLock
     /** What an acquire or a wait returns when the thread was interrupted (and was allowed to be). */
     public static final long INTERRUPTED = Long.MIN_VALUE;
 
-    /** The highest pid Linux hands out (pid_max is at most 2^22); a word naming more is damaged. */
-    private static final long MAX_PID = 1L << 22;
     private static final int SPINS = 100;
     private static final long FIRST_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(10);
     private static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
@@ -264,7 +262,7 @@ public final class RobustLock
     public long deadOwnerPid()
     {
         final long pid = buffer.getLongVolatile(base + DEAD_OWNER_OFFSET);
-        if (pid < 0 || pid > MAX_PID)
+        if (pid < 0 || pid > SharedMutex.MAX_PID)
         {
             throw corrupt.apply("the dead owner field of " + what + " holds " + pid + ", which is no pid");
         }
@@ -456,7 +454,7 @@ public final class RobustLock
     private long checked(final long word, final String field)
     {
         final long pid = word >>> 32;
-        if (word != 0 && (pid == 0 || pid > MAX_PID))
+        if (word != 0 && (pid == 0 || pid > SharedMutex.MAX_PID))
         {
             throw corrupt.apply("the " + field + " word of " + what + " is 0x" + Long.toHexString(word) +
                 ", which names no process (pid " + pid + ")");

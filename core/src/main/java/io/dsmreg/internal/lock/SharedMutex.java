@@ -29,6 +29,9 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class SharedMutex
 {
+    /** The highest pid Linux hands out (pid_max is at most 2^22): a word naming more is damaged. */
+    public static final long MAX_PID = 1L << 22;
+
     /** The lock word of this process. */
     private static final long SELF = ownerWord(ProcessIdentity.current());
     private static final long OWNER_CHECK_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);

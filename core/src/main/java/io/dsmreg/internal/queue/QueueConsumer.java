@@ -6,10 +6,12 @@ import io.dsmreg.DsmRegistryException;
 import io.dsmreg.SharedQueue;
 import io.dsmreg.internal.lock.SharedMutex;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RecordDescriptor;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
 
 import java.time.Duration;
@@ -30,12 +32,21 @@ import static io.dsmreg.internal.layout.QueueDescriptor.UNBLOCKS_OFFSET;
  *       consumer killed before leaves the whole batch to its successor, which receives it again.</li>
  * </ul>
  * Protocol for a producer that died in the middle of a message (Agrona leaves a record whose length is
- * negative, or 0 after its claim, at the head, and {@code read} stops there):
+ * negative, or 0 after its claim moved the tail, at the head, and {@code read} stops there). It reads only
+ * what Agrona's {@code read} just read, the head and the word at the head, on the path where a message may
+ * be about to arrive: reading the producers' tail there would take its cache line from them, so that the
+ * next claim waits for it, and the clock costs more than the poll.
  * <ol>
- *   <li>Each {@code poll} that reads nothing while the ring is not empty notes the head and when it was
- *       first seen stuck there.</li>
- *   <li>Once the head has not moved for {@code unblockAfter}, the consumer calls Agrona's {@code unblock()},
- *       which turns that record into padding, and counts it; the next read goes past it.</li>
+ *   <li>Each {@code poll} that reads nothing looks at the length word at the head. A negative length is
+ *       a record a producer claimed and has not committed: a sighting of a stalled head.</li>
+ *   <li>A length of 0 is an empty ring, or a record whose producer died between moving the tail and
+ *       marking its record. Only the tail tells them apart, so every {@value #CLOCK_POLLS}th empty poll in
+ *       a row reads the clock, and at most once every {@value #TAIL_CHECK_NANOS} ns the tail: a tail ahead
+ *       of the head is a sighting too.</li>
+ *   <li>The first sighting at a head only notes it (a live producer commits within nanoseconds); the next
+ *       one at the same head starts the clock; once sightings at that head span {@code unblockAfter},
+ *       the consumer calls Agrona's {@code unblock()}, which turns that record into padding, counts it,
+ *       and starts over: the next read goes past it. A head that moved is a new head.</li>
  * </ol>
  * A one-producer queue is unblocked through a {@code ManyToOneRingBuffer} over the same memory (Agrona's
  * {@code OneToOneRingBuffer.unblock()} does nothing): both use Agrona's record and trailer layout, and
@@ -44,10 +55,18 @@ import static io.dsmreg.internal.layout.QueueDescriptor.UNBLOCKS_OFFSET;
 final class QueueConsumer implements SharedQueue.Consumer
 {
     private static final long NOT_STALLED = -1;
+    /** Empty polls in a row between two looks at the clock, when the head's length word is 0; a power of 2. */
+    private static final int CLOCK_POLLS = 64;
+    /** The least time between two reads of the producers' tail when the head's length word is 0. */
+    private static final long TAIL_CHECK_NANOS = 1_000_000;
+    /** {@link #stalledSinceNanos} before the clock was started for {@link #stalledHead}. */
+    private static final long CLOCK_NOT_STARTED = Long.MIN_VALUE;
 
     private final QueueHandle queue;
     private final UnsafeBuffer mapped;
     private final RingBuffer ring;
+    private final AtomicBuffer records;
+    private final int mask;
     private final ManyToOneRingBuffer unblocker;
     private final SharedMutex word;
     private final long unblockAfterNanos;
@@ -55,6 +74,8 @@ final class QueueConsumer implements SharedQueue.Consumer
     private final Decoder decoder = new Decoder();
     private long stalledHead = NOT_STALLED;
     private long stalledSinceNanos;
+    private int emptyPolls;
+    private long tailCheckedAtNanos;
     private boolean closed;
 
     private QueueConsumer(
@@ -63,6 +84,8 @@ final class QueueConsumer implements SharedQueue.Consumer
         this.queue = queue;
         this.mapped = mapped;
         this.ring = ring;
+        this.records = ring.buffer();
+        this.mask = ring.capacity() - 1;
         this.unblocker = ring instanceof ManyToOneRingBuffer many ? many : new ManyToOneRingBuffer(ring.buffer());
         this.word = word;
         this.unblockAfterNanos = unblockAfterNanos;
@@ -171,19 +194,41 @@ final class QueueConsumer implements SharedQueue.Consumer
         }
     }
 
-    /** Steps 1 and 2 of the dead-producer protocol in the class comment. */
+    /** The dead-producer protocol of the class comment, for a poll that read nothing. */
     private void unblockIfStalled()
     {
         final long head = ring.consumerPosition();
-        if (ring.producerPosition() == head)
+        final int length = records.getIntVolatile(RecordDescriptor.lengthOffset((int)head & mask));
+        if (length < 0)
         {
-            stalledHead = NOT_STALLED;
-            return;
+            sighted(head);
         }
-        final long now = System.nanoTime();
+        else if (length == 0 && (++emptyPolls & (CLOCK_POLLS - 1)) == 0)
+        {
+            final long now = System.nanoTime();
+            if (now - tailCheckedAtNanos >= TAIL_CHECK_NANOS)
+            {
+                tailCheckedAtNanos = now;
+                if (ring.producerPosition() != head)
+                {
+                    sighted(head);
+                }
+            }
+        }
+    }
+
+    /** Step 3 of the dead-producer protocol: one more sign that the record at {@code head} is stalled. */
+    private void sighted(final long head)
+    {
         if (head != stalledHead)
         {
             stalledHead = head;
+            stalledSinceNanos = CLOCK_NOT_STARTED;
+            return;
+        }
+        final long now = System.nanoTime();
+        if (stalledSinceNanos == CLOCK_NOT_STARTED)
+        {
             stalledSinceNanos = now;
         }
         else if (now - stalledSinceNanos >= unblockAfterNanos)
@@ -192,7 +237,7 @@ final class QueueConsumer implements SharedQueue.Consumer
             {
                 mapped.putLongRelease(UNBLOCKS_OFFSET, mapped.getLong(UNBLOCKS_OFFSET) + 1);
             }
-            stalledSinceNanos = now;
+            stalledHead = NOT_STALLED;
         }
     }
 

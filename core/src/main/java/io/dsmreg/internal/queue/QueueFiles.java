@@ -1,13 +1,14 @@
 package io.dsmreg.internal.queue;
 
 import io.dsmreg.CorruptFileException;
-import io.dsmreg.DsmRegistryException;
+import io.dsmreg.QueueOptions;
+import io.dsmreg.QueueState;
 import io.dsmreg.internal.file.EntryFiles;
 import io.dsmreg.internal.file.HeaderedFile;
-import io.dsmreg.internal.file.MappedFiles;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 import static io.dsmreg.internal.layout.QueueDescriptor.*;
@@ -15,17 +16,13 @@ import static io.dsmreg.internal.layout.QueueDescriptor.*;
 /**
  * Creates, attaches and checks the file behind a named queue ({@link io.dsmreg.internal.layout.QueueDescriptor}).
  * Every value read from the file is untrusted: the capacity is checked before it sizes a mapping, and
- * a file that disagrees with its registry slot is a {@link CorruptFileException} naming it.
+ * a file that disagrees with its registry slot, or holds a value no queue can, is a {@link CorruptFileException}
+ * naming it.
  */
 final class QueueFiles
 {
     private static final HeaderedFile FILE = new HeaderedFile("queue file", MAGIC, MAJOR_VERSION, MINOR_VERSION,
         HEADER_LENGTH, READY_OFFSET, "Remove the entry (DsmRegistry.remove) to start it afresh");
-
-    /** What a listing shows of a queue: its file's bytes, the bytes waiting in its ring, the messages received. */
-    record Statistics(long fileBytes, long bytesWaiting, long messagesReceived)
-    {
-    }
 
     private QueueFiles()
     {
@@ -34,7 +31,7 @@ final class QueueFiles
     /** Creates the file with an empty ring (all zeroes is Agrona's empty ring) and publishes its header. */
     static UnsafeBuffer create(final Path directory, final long fileId, final String name, final int capacity, final int producers)
     {
-        final UnsafeBuffer mapped = FILE.create(EntryFiles.path(directory, fileId, 0), fileLength(capacity), describe(name));
+        final UnsafeBuffer mapped = FILE.create(path(directory, fileId), fileLength(capacity), describe(name));
         mapped.putInt(PRODUCERS_OFFSET, producers);
         mapped.putLong(CAPACITY_OFFSET, capacity);
         mapped.putLong(FILE_ID_OFFSET, fileId);
@@ -45,7 +42,7 @@ final class QueueFiles
     /** Maps a published queue's file whole after checking its header; its capacity comes from the header, checked. */
     static UnsafeBuffer attach(final Path directory, final long fileId, final String name)
     {
-        final Path file = EntryFiles.path(directory, fileId, 0);
+        final Path file = path(directory, fileId);
         // Mapped whole (MappedFiles maps a file's full length), then measured against the capacity it records.
         final UnsafeBuffer mapped = FILE.attach(file, HEADER_LENGTH, describe(name), false);
         final long capacity = checkedCapacity(file, name, mapped);
@@ -58,10 +55,56 @@ final class QueueFiles
         return mapped;
     }
 
-    /** Checks a published queue's file read-only against its registry slot, positions included, for {@code verify}. */
+    /**
+     * Checks a published queue's file read-only against its registry slot, positions and waiting records
+     * included, for {@code verify}.
+     *
+     * @throws CorruptFileException naming the file and what is wrong with it, also when it is missing.
+     */
     static void verify(final Path directory, final String name, final long fileId, final long capacity)
     {
-        final Path file = EntryFiles.path(directory, fileId, 0);
+        state(directory, name, fileId, capacity);
+    }
+
+    /**
+     * A published queue's state for listings, read-only and without locks ({@link QueueStateReader}).
+     *
+     * @return its state, or null if its file is gone (the entry is being removed).
+     * @throws CorruptFileException naming the file and what is wrong with it.
+     */
+    static QueueState read(final Path directory, final String name, final long fileId, final long capacity)
+    {
+        try
+        {
+            return state(directory, name, fileId, capacity);
+        }
+        catch (final CorruptFileException ex)
+        {
+            if (ex.getCause() instanceof NoSuchFileException)
+            {
+                return null;
+            }
+            throw ex;
+        }
+    }
+
+    /** The state of a queue whose {@code mapped} file's header was checked ({@link #attach}, {@link #create}). */
+    static QueueState state(final Path file, final String name, final UnsafeBuffer mapped)
+    {
+        return QueueStateReader.read(mapped, (int)mapped.getLong(CAPACITY_OFFSET),
+            mapped.getInt(PRODUCERS_OFFSET) == PRODUCERS_ONE ? QueueOptions.Producers.ONE : QueueOptions.Producers.MANY,
+            problem -> FILE.corrupt(file, describe(name), problem));
+    }
+
+    /** The file of queue {@code fileId}: queues have one. */
+    static Path path(final Path directory, final long fileId)
+    {
+        return EntryFiles.path(directory, fileId, 0);
+    }
+
+    private static QueueState state(final Path directory, final String name, final long fileId, final long capacity)
+    {
+        final Path file = path(directory, fileId);
         if (!isValidCapacity(capacity))
         {
             throw FILE.corrupt(file, describe(name), "its registry slot records a capacity of " + capacity +
@@ -69,40 +112,7 @@ final class QueueFiles
         }
         final UnsafeBuffer mapped = FILE.attach(file, fileLength((int)capacity), describe(name), true);
         checkHeader(file, name, mapped, fileId, capacity);
-        final long head = mapped.getLongVolatile(HEADER_LENGTH + (int)capacity + RingBufferDescriptor.HEAD_POSITION_OFFSET);
-        final long tail = mapped.getLongVolatile(HEADER_LENGTH + (int)capacity + RingBufferDescriptor.TAIL_POSITION_OFFSET);
-        if (head < 0 || tail - head < 0 || tail - head > capacity)
-        {
-            throw FILE.corrupt(file, describe(name), "its ring's consumer position is " + head + " and its producer " +
-                "position " + tail + ": the producer must be ahead by 0 to " + capacity + " bytes");
-        }
-    }
-
-    /** Read-only and without locks, for listings; null if the file is missing or not a published queue of this version. */
-    static Statistics read(final Path directory, final long fileId, final long capacity)
-    {
-        if (!isValidCapacity(capacity))
-        {
-            return null;
-        }
-        final UnsafeBuffer mapped;
-        try
-        {
-            mapped = new UnsafeBuffer(MappedFiles.mapExistingReadOnly(
-                EntryFiles.path(directory, fileId, 0), fileLength((int)capacity), "a queue"));
-        }
-        catch (final DsmRegistryException ex)
-        {
-            return null;
-        }
-        if (!FILE.isPublished(mapped) || mapped.getLong(CAPACITY_OFFSET) != capacity)
-        {
-            return null;
-        }
-        final long head = mapped.getLongVolatile(HEADER_LENGTH + (int)capacity + RingBufferDescriptor.HEAD_POSITION_OFFSET);
-        final long tail = mapped.getLongVolatile(HEADER_LENGTH + (int)capacity + RingBufferDescriptor.TAIL_POSITION_OFFSET);
-        return new Statistics(
-            mapped.capacity(), Math.max(0, Math.min(capacity, tail - head)), Math.max(0, mapped.getLongVolatile(RECEIVED_OFFSET)));
+        return state(file, name, mapped);
     }
 
     /** The ring buffer's part of a queue's mapping: data and trailer. */

@@ -6,6 +6,7 @@ import io.dsmreg.InvalidSizeException;
 import io.dsmreg.ProducerInUseException;
 import io.dsmreg.QueueInUseException;
 import io.dsmreg.QueueOptions;
+import io.dsmreg.QueueState;
 import io.dsmreg.SharedQueue;
 import io.dsmreg.internal.lock.SharedMutex;
 import io.dsmreg.internal.registry.CachedHandle;
@@ -18,6 +19,7 @@ import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.LongFunction;
 
@@ -41,16 +43,21 @@ public final class QueueHandle extends CachedHandle implements SharedQueue
     /** A view of a claimed record, per thread, so a codec that writes past its declared size is caught. */
     private static final ThreadLocal<UnsafeBuffer> CLAIMED = ThreadLocal.withInitial(() -> new UnsafeBuffer(0, 0));
 
+    private final Path file;
     private final UnsafeBuffer mapped;
     private final RingBuffer ring;
     private final int capacity;
     private final QueueOptions options;
     private final long timeoutNanos;
 
-    /** @param mapped a queue's whole file, its header checked by {@link QueueFiles}. */
-    QueueHandle(final String name, final UnsafeBuffer mapped, final long timeoutNanos, final EntryGeneration entry)
+    /**
+     * @param file   the queue's file, for errors.
+     * @param mapped its whole file, its header checked by {@link QueueFiles}.
+     */
+    QueueHandle(final String name, final Path file, final UnsafeBuffer mapped, final long timeoutNanos, final EntryGeneration entry)
     {
         super(name, entry);
+        this.file = file;
         this.mapped = mapped;
         this.capacity = (int)mapped.getLong(CAPACITY_OFFSET);
         this.timeoutNanos = timeoutNanos;
@@ -240,6 +247,12 @@ public final class QueueHandle extends CachedHandle implements SharedQueue
     public long producerPid()
     {
         return options == QueueOptions.oneProducer() ? mapped.getLongVolatile(PRODUCER_OFFSET) >>> 32 : 0;
+    }
+
+    @Override
+    public QueueState state()
+    {
+        return QueueFiles.state(file, entryName, mapped);
     }
 
     @Override

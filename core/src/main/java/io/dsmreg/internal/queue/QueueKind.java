@@ -4,9 +4,11 @@ import io.dsmreg.EntryMismatchException;
 import io.dsmreg.EntryType;
 import io.dsmreg.InvalidSizeException;
 import io.dsmreg.QueueOptions;
+import io.dsmreg.QueueState;
 import io.dsmreg.RegistryEntry;
 import io.dsmreg.SharedQueue;
 import io.dsmreg.internal.kind.EntryKind;
+import io.dsmreg.internal.layout.QueueDescriptor;
 import io.dsmreg.internal.registry.CachedHandle;
 import io.dsmreg.internal.registry.EntryGeneration;
 import io.dsmreg.internal.registry.EntryNames;
@@ -25,7 +27,7 @@ import static io.dsmreg.internal.layout.QueueDescriptor.isValidCapacity;
 /**
  * Named queues (PostgreSQL's {@code shm_mq}): one file each ({@link QueueFiles}), an Agrona ring buffer
  * after a header. The registry records the capacity as the entry's size; the file records it too, with
- * the producers option, and both are checked on attach. Listings read the ring's positions without locks.
+ * the producers option, and both are checked on attach. Listings read the queue's state without locks.
  */
 public final class QueueKind implements EntryKind<QueueKind.Request, QueueHandle>
 {
@@ -106,7 +108,7 @@ public final class QueueKind implements EntryKind<QueueKind.Request, QueueHandle
     {
         final QueueOptions created = request.options() == null ? QueueOptions.manyProducers() : request.options();
         final int producers = created.producers() == QueueOptions.Producers.ONE ? PRODUCERS_ONE : PRODUCERS_MANY;
-        return new QueueHandle(request.name(),
+        return new QueueHandle(request.name(), QueueFiles.path(registry.directory(), fileId),
             QueueFiles.create(registry.directory(), fileId, request.name(), request.capacity(), producers),
             registry.timeoutNanos(), entry);
     }
@@ -114,22 +116,25 @@ public final class QueueKind implements EntryKind<QueueKind.Request, QueueHandle
     @Override
     public QueueHandle attach(final OpenRegistry registry, final Request request, final EntryGeneration entry, final long fileId)
     {
-        return new QueueHandle(
-            request.name(), QueueFiles.attach(registry.directory(), fileId, request.name()), registry.timeoutNanos(), entry);
+        return new QueueHandle(request.name(), QueueFiles.path(registry.directory(), fileId),
+            QueueFiles.attach(registry.directory(), fileId, request.name()), registry.timeoutNanos(), entry);
     }
 
     /**
      * Size: the file's bytes; used: the bytes waiting in the ring; entry count: the messages received since
-     * the queue was created (messages waiting are not counted without walking the ring).
+     * the queue was created; and the queue's whole {@link io.dsmreg.QueueState}.
+     *
+     * @throws io.dsmreg.CorruptFileException if the file holds a value no queue can.
      */
     @Override
     public RegistryEntry inspect(final Path directory, final SlotView ready)
     {
-        final QueueFiles.Statistics statistics = QueueFiles.read(directory, ready.fileId(), ready.size());
+        final QueueState state = QueueFiles.read(directory, ready.name(), ready.fileId(), ready.size());
         return new RegistryEntry(ready.name(), EntryType.QUEUE,
-            statistics == null ? null : statistics.fileBytes(),
-            statistics == null ? null : statistics.bytesWaiting(),
-            statistics == null ? null : statistics.messagesReceived(), ready.ownerPid(), Instant.ofEpochMilli(ready.createdAtMs()));
+            state == null ? null : QueueDescriptor.fileLength((int)state.capacity()),
+            state == null ? null : state.bytesWaiting(),
+            state == null ? null : state.messagesReceived(), ready.ownerPid(), Instant.ofEpochMilli(ready.createdAtMs()), null,
+            state);
     }
 
     @Override

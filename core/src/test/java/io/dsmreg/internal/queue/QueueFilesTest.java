@@ -1,6 +1,8 @@
 package io.dsmreg.internal.queue;
 
 import io.dsmreg.CorruptFileException;
+import io.dsmreg.QueueOptions;
+import io.dsmreg.QueueState;
 import io.dsmreg.internal.file.EntryFiles;
 import io.dsmreg.internal.layout.Magic;
 import io.dsmreg.internal.layout.QueueDescriptor;
@@ -28,9 +30,11 @@ class QueueFilesTest
         created.putLong(QueueDescriptor.RECEIVED_OFFSET, 5);
         final UnsafeBuffer attached = QueueFiles.attach(directory, 3, "q");
         assertEquals(QueueDescriptor.PRODUCERS_ONE, attached.getInt(QueueDescriptor.PRODUCERS_OFFSET));
-        assertEquals(new QueueFiles.Statistics(QueueDescriptor.fileLength(1024), 48, 5), QueueFiles.read(directory, 3, 1024));
+        // Three records of 16 bytes, received: the head at the tail.
+        created.putLong(QueueDescriptor.HEADER_LENGTH + 1024 + RingBufferDescriptor.HEAD_POSITION_OFFSET, 48);
+        assertEquals(new QueueState(1024, QueueOptions.Producers.ONE, 48, 48, 0, 0, 5L, 5, 0), QueueFiles.read(directory, "q", 3, 1024));
         QueueFiles.verify(directory, "q", 3, 1024);
-        assertNull(QueueFiles.read(directory, 4, 1024), "a missing file lists as unknown");
+        assertNull(QueueFiles.read(directory, "q", 4, 1024), "a missing file (an entry being removed) lists as unknown");
     }
 
     @Test
@@ -44,13 +48,14 @@ class QueueFilesTest
             final CorruptFileException ex = assertThrows(CorruptFileException.class, () -> QueueFiles.attach(directory, 3, "q"));
             assertTrue(ex.getMessage().contains(file.toString()) && ex.getMessage().contains(Long.toString(damaged)), ex.getMessage());
             assertThrows(CorruptFileException.class, () -> QueueFiles.verify(directory, "q", 3, 1024));
-            assertNull(QueueFiles.read(directory, 3, 1024));
+            assertThrows(CorruptFileException.class, () -> QueueFiles.read(directory, "q", 3, 1024), "listings say so too");
         }
         write(file, QueueDescriptor.CAPACITY_OFFSET, 1024);
         QueueFiles.verify(directory, "q", 3, 1024);
         write(file, QueueDescriptor.HEADER_LENGTH + 1024 + RingBufferDescriptor.HEAD_POSITION_OFFSET, 4096);
         final CorruptFileException positions = assertThrows(CorruptFileException.class, () -> QueueFiles.verify(directory, "q", 3, 1024));
         assertTrue(positions.getMessage().contains("consumer position is 4096"), positions.getMessage());
+        assertThrows(CorruptFileException.class, () -> QueueFiles.read(directory, "q", 3, 1024));
         // Producers is an int before the capacity: the long written keeps the capacity's low half at 1024.
         write(file, QueueDescriptor.PRODUCERS_OFFSET, 1024L << 32 | 7);
         final CorruptFileException producers = assertThrows(CorruptFileException.class, () -> QueueFiles.attach(directory, 3, "q"));
@@ -70,7 +75,8 @@ class QueueFilesTest
         write(file, 0, Magic.of("dsmregSG"));
         final CorruptFileException magic = assertThrows(CorruptFileException.class, () -> QueueFiles.attach(directory, 3, "q"));
         assertTrue(magic.getMessage().contains(file.toString()) && magic.getMessage().contains("not a dsmreg queue file"), magic.getMessage());
-        assertNull(QueueFiles.read(directory, 3, 1024), "a file of another kind lists as unknown");
+        final CorruptFileException listed = assertThrows(CorruptFileException.class, () -> QueueFiles.read(directory, "q", 3, 1024));
+        assertTrue(listed.getMessage().contains(file.toString()), "a file of another kind is named in listings: " + listed.getMessage());
     }
 
     private static void write(final Path file, final int offset, final long value) throws Exception
