@@ -1,6 +1,7 @@
 package io.dsmreg.cli;
 
 import io.dsmreg.DsmRegistryException;
+import io.dsmreg.QueueState;
 import io.dsmreg.RegistryEntry;
 import io.dsmreg.RegistryOptions;
 import io.dsmreg.RegistryProcess;
@@ -11,6 +12,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -57,22 +59,30 @@ final class Listing
     static void printEntries(final RegistryView view, final List<RegistryEntry> entries, final PrintStream out)
     {
         final boolean locks = entries.stream().anyMatch(entry -> entry.lock() != null);
-        final TextTable table = locks ?
-            new TextTable("name", "type", "#size", "#used", "#entries", "#creator pid", "created at", "lock") :
-            new TextTable("name", "type", "#size", "#used", "#entries", "#creator pid", "created at");
+        final boolean queues = entries.stream().anyMatch(entry -> entry.queue() != null);
+        final List<String> columns = new ArrayList<>(List.of("name", "type", "#size", "#used", "#entries", "#creator pid", "created at"));
+        if (locks)
+        {
+            columns.add("lock");
+        }
+        if (queues)
+        {
+            columns.add("queue");
+        }
+        final TextTable table = new TextTable(columns.toArray(String[]::new));
         for (final RegistryEntry entry : entries)
         {
-            final String createdAt = entry.createdAt() == null ? null : TIMESTAMP.format(entry.createdAt());
+            final List<Object> row = new ArrayList<>(Arrays.asList(entry.name(), type(entry), entry.sizeBytes(), entry.usedBytes(),
+                entry.entryCount(), entry.creatorPid(), entry.createdAt() == null ? null : TIMESTAMP.format(entry.createdAt())));
             if (locks)
             {
-                table.add(entry.name(), type(entry), entry.sizeBytes(), entry.usedBytes(), entry.entryCount(), entry.creatorPid(),
-                    createdAt, entry.lock() == null ? null : entry.lock().describe());
+                row.add(entry.lock() == null ? null : entry.lock().describe());
             }
-            else
+            if (queues)
             {
-                table.add(entry.name(), type(entry), entry.sizeBytes(), entry.usedBytes(), entry.entryCount(), entry.creatorPid(),
-                    createdAt);
+                row.add(entry.queue() == null ? null : entry.queue().describe());
             }
+            table.add(row.toArray());
         }
         table.print(out);
     }
@@ -135,6 +145,22 @@ final class Listing
                 lock.put("heldSince", entry.lock().heldSince());
                 lock.put("waiting", entry.lock().waiting());
                 row.put("lock", lock);
+            }
+            if (entry.queue() != null)
+            {
+                final QueueState state = entry.queue();
+                final Map<String, Object> queue = new LinkedHashMap<>();
+                queue.put("capacity", state.capacity());
+                queue.put("producers", state.producers().name().toLowerCase(Locale.ROOT));
+                queue.put("bytesWaiting", state.bytesWaiting());
+                queue.put("producerPosition", state.producerPosition());
+                queue.put("consumerPosition", state.consumerPosition());
+                queue.put("consumerPid", state.consumerPid());
+                queue.put("producerPid", state.producerPid());
+                queue.put("messagesSent", state.messagesSent());
+                queue.put("messagesReceived", state.messagesReceived());
+                queue.put("unblocks", state.unblocks());
+                row.put("queue", queue);
             }
             allocations.add(row);
         }

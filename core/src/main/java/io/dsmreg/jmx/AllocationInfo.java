@@ -16,6 +16,7 @@ public final class AllocationInfo
     private final long creatorPid;
     private final Date createdAt;
     private final String lock;
+    private final String queue;
 
     /**
      * The row of one entry, as the registry MBean lists it.
@@ -26,12 +27,12 @@ public final class AllocationInfo
     {
         this(entry.name(), entry.type() == null ? "unknown" : entry.type().label(), entry.sizeBytes(), entry.usedBytes(),
             entry.entryCount(), entry.creatorPid(), entry.createdAt() == null ? null : Date.from(entry.createdAt()),
-            entry.lock() == null ? null : entry.lock().describe());
+            entry.lock() == null ? null : entry.lock().describe(), entry.queue() == null ? null : entry.queue().describe());
     }
 
     private AllocationInfo(
         final String name, final String type, final Long sizeBytes, final Long usedBytes, final Long entryCount,
-        final long creatorPid, final Date createdAt, final String lock)
+        final long creatorPid, final Date createdAt, final String lock, final String queue)
     {
         this.name = name;
         this.type = type;
@@ -41,6 +42,7 @@ public final class AllocationInfo
         this.creatorPid = creatorPid;
         this.createdAt = createdAt;
         this.lock = lock;
+        this.queue = queue;
     }
 
     /**
@@ -54,7 +56,8 @@ public final class AllocationInfo
     {
         return new AllocationInfo((String)data.get("name"), (String)data.get("type"), (Long)data.get("sizeBytes"),
             (Long)data.get("usedBytes"), (Long)data.get("entryCount"), (Long)data.get("creatorPid"), (Date)data.get("createdAt"),
-            data.containsKey("lock") ? (String)data.get("lock") : null);
+            data.containsKey("lock") ? (String)data.get("lock") : null,
+            data.containsKey("queue") ? (String)data.get("queue") : null);
     }
 
     /**
@@ -136,5 +139,15 @@ public final class AllocationInfo
     public String getLock()
     {
         return lock;
+    }
+
+    /**
+     * A queue's state in words; null for other types.
+     *
+     * @return the queue's {@link io.dsmreg.QueueState#describe() state} when it was listed.
+     */
+    public String getQueue()
+    {
+        return queue;
     }
 }

@@ -74,4 +74,12 @@ public interface AllocationMXBean
      * @return the lock's {@link io.dsmreg.LockState#describe() state}, read without taking the lock.
      */
     String getLock();
+
+    /**
+     * A queue's state in words: {@code capacity 1048576, 128 bytes waiting (producer at 4224, consumer at 4096),
+     * consumer pid 12, 50 sent, 48 received, 0 unblocked}; null for other types.
+     *
+     * @return the queue's {@link io.dsmreg.QueueState#describe() state}, read without locks.
+     */
+    String getQueue();
 }

@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * {@code JmxClient <attach:PID | remote:PORT> <registry> <step>...}, steps:
  * {@code table}, {@code listen}, {@code await-notification:TYPE:NAME}, {@code await-mbean:NAME:present|absent},
- * {@code scalars:NAME}, {@code await-file:PATH}, {@code count} (of every {@code io.dsmreg} MBean). Prints {@code key=value} lines; exits 4 on a timeout.
+ * {@code scalars:NAME}, {@code attribute:NAME:ATTRIBUTE}, {@code await-file:PATH}, {@code count} (of every {@code io.dsmreg} MBean). Prints {@code key=value} lines; exits 4 on a timeout.
  */
 public final class JmxClient
 {
@@ -57,6 +57,7 @@ public final class JmxClient
                     case "await-notification" -> awaitNotification(notifications, step[1], step[2]);
                     case "await-mbean" -> awaitMBean(server, allocation(registry, step[1]), step[2].equals("present"));
                     case "scalars" -> scalars(server, allocation(registry, step[1]));
+                    case "attribute" -> print(step[2] + "=" + server.getAttribute(allocation(registry, step[1]), step[2]));
                     case "await-file" -> awaitFile(Path.of(args[i].substring("await-file:".length())));
                     case "count" -> print("dsmregMBeans=" + server.queryNames(new ObjectName("io.dsmreg:*"), null).size());
                     default -> throw new IllegalArgumentException("unknown step " + args[i]);

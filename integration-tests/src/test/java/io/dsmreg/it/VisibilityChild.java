@@ -1,9 +1,11 @@
 package io.dsmreg.it;
 
+import io.dsmreg.Codec;
 import io.dsmreg.DsmRegistry;
 import io.dsmreg.HashParams;
 import io.dsmreg.RegistryOptions;
 import io.dsmreg.SharedHash;
+import io.dsmreg.SharedQueue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,7 +24,8 @@ import java.time.Duration;
  * Entries are given as {@code kind:name:size}: {@code segment:orders.state:4096} (the segment's
  * size), {@code area:orders.blobs:4096} (an area with one block of that size allocated),
  * {@code hash:orders.index:100} (a hash of 8-byte keys and 16-byte entries holding that many
- * entries). Prints {@code key=value} lines; an exception is printed as
+ * entries), {@code queue:orders.events:4096} (a queue of that capacity to which 10 messages of 8 bytes were
+ * sent, 4 of them received by a consumer this process holds until it exits). Prints {@code key=value} lines; an exception is printed as
  * {@code error=...} with exit code 3.
  */
 public final class VisibilityChild
@@ -64,6 +67,7 @@ public final class VisibilityChild
                 case "segment" -> registry.segment(spec[1], Long.parseLong(spec[2]));
                 case "area" -> registry.area(spec[1]).allocate(Long.parseLong(spec[2]));
                 case "hash" -> fill(registry.hash(spec[1], HashParams.of(8, 16)), Long.parseLong(spec[2]));
+                case "queue" -> sendTenTakeFour(registry.queue(spec[1], Integer.parseInt(spec[2])));
                 default -> throw new IllegalArgumentException("unknown entry kind " + spec[0]);
             }
         }
@@ -76,6 +80,27 @@ public final class VisibilityChild
             try (SharedHash.Entry entry = hash.findOrInsert(key))
             {
                 entry.buffer().putLong(8, key);
+            }
+        }
+    }
+
+    private static void sendTenTakeFour(final SharedQueue queue)
+    {
+        for (long i = 0; i < 10; i++)
+        {
+            if (!queue.offer(Codec.LONG, i))
+            {
+                throw new IllegalStateException("queue " + queue.name() + " is full at message " + i);
+            }
+        }
+        // Not closed: this process stays the queue's consumer until it exits.
+        final SharedQueue.Consumer consumer = queue.consumer();
+        for (long i = 0; i < 4; i++)
+        {
+            final Long received = consumer.poll(Codec.LONG);
+            if (received == null || received != i)
+            {
+                throw new IllegalStateException("message " + i + " of queue " + queue.name() + " was " + received);
             }
         }
     }

@@ -72,6 +72,13 @@ final class AllocationBean implements AllocationMXBean
     }
 
     @Override
+    public String getQueue()
+    {
+        final RegistryEntry entry = entry();
+        return entry == null || entry.queue() == null ? null : entry.queue().describe();
+    }
+
+    @Override
     public long getCreatorPid()
     {
         final RegistryEntry entry = entry();
