@@ -47,6 +47,8 @@ import java.util.concurrent.TimeUnit;
  *   java --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED -cp benchmarks/target/benchmarks.jar \
  *       io.dsmreg.bench.QueueHandoff [rounds, default 2] [measured messages, default 2000000] [paced messages, default 200000]
  * </pre>
+ * {@code -Ddsmreg.bench.kinds=shared-queue,agrona-ring} runs only the transports named, in that order (all three by
+ * default); {@code -Ddsmreg.bench.dir=DIR} puts the queue and the ring's file under DIR ({@code /dev/shm} by default).
  */
 public final class QueueHandoff
 {
@@ -62,7 +64,7 @@ public final class QueueHandoff
     private static final long PAUSE_MILLIS = 300;
     private static final long DEADLINE_NANOS = TimeUnit.SECONDS.toNanos(60);
     private static final String QUEUE_NAME = "bench.queue";
-    private static final List<String> KINDS = List.of("shared-queue", "agrona-ring", "tcp-loopback");
+    private static final String ALL_KINDS = "shared-queue,agrona-ring,tcp-loopback";
 
     private QueueHandoff()
     {
@@ -80,9 +82,10 @@ public final class QueueHandoff
         final int paced = args.length > 2 ? Integer.parseInt(args[2]) : 200_000;
         System.out.println("capacity " + CAPACITY + " bytes, messages of " + MESSAGE + " bytes, " + Runtime.getRuntime().availableProcessors()
             + " cpus, " + measured + " measured, " + paced + " paced every " + PACE_NANOS / 1000 + " us");
+        final List<String> kinds = List.of(System.getProperty("dsmreg.bench.kinds", ALL_KINDS).split(","));
         for (int round = 1; round <= rounds; round++)
         {
-            for (final String kind : KINDS)
+            for (final String kind : kinds)
             {
                 final String result = round(kind, measured, paced);
                 System.out.println("round " + round + " " + kind + ": " + result);
