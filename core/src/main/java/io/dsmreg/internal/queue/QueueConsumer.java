@@ -40,8 +40,8 @@ import static io.dsmreg.internal.layout.QueueDescriptor.UNBLOCKS_OFFSET;
  *   <li>Each {@code poll} that reads nothing looks at the length word at the head. A negative length is
  *       a record a producer claimed and has not committed: a sighting of a stalled head.</li>
  *   <li>A length of 0 is an empty ring, or a record whose producer died between moving the tail and
- *       marking its record. Only the tail tells them apart, so every {@value #CLOCK_POLLS}th empty poll in
- *       a row reads the clock, and at most once every {@value #TAIL_CHECK_NANOS} ns the tail: a tail ahead
+ *       marking its record. Only the tail tells them apart, so every {@value #CLOCK_POLLS}th such empty poll
+ *       reads the clock, and at most once every {@value #TAIL_CHECK_NANOS} ns the tail: a tail ahead
  *       of the head is a sighting too.</li>
  *   <li>The first sighting at a head only notes it (a live producer commits within nanoseconds); the next
  *       one at the same head starts the clock; once sightings at that head span {@code unblockAfter},
@@ -55,7 +55,7 @@ import static io.dsmreg.internal.layout.QueueDescriptor.UNBLOCKS_OFFSET;
 final class QueueConsumer implements SharedQueue.Consumer
 {
     private static final long NOT_STALLED = -1;
-    /** Empty polls in a row between two looks at the clock, when the head's length word is 0; a power of 2. */
+    /** Empty polls that find a length word of 0 at the head between two looks at the clock; a power of 2. */
     private static final int CLOCK_POLLS = 64;
     /** The least time between two reads of the producers' tail when the head's length word is 0. */
     private static final long TAIL_CHECK_NANOS = 1_000_000;

@@ -1,9 +1,11 @@
 package io.dsmreg.internal.jmx;
 
+import io.dsmreg.Codec;
 import io.dsmreg.DsmRegistry;
 import io.dsmreg.DsmRegistryException;
 import io.dsmreg.RegistryOptions;
 import io.dsmreg.SharedLock;
+import io.dsmreg.SharedQueue;
 import io.dsmreg.jmx.AllocationInfo;
 import io.dsmreg.jmx.ProcessInfo;
 import io.dsmreg.jmx.RegistryMXBean;
@@ -108,6 +110,28 @@ class RegistryMBeansTest
         assertEquals(ProcessHandle.current().pid(), SERVER.getAttribute(state, "CreatorPid"));
         assertEquals(true, SERVER.getAttribute(state, "Initialized"));
         assertNull(SERVER.getAttribute(state, "Lock"), "a segment has no lock state");
+        assertNull(SERVER.getAttribute(state, "Queue"), "nor a queue state");
+    }
+
+    @Test
+    void aQueuesAllocationMBeanShowsItsState() throws Exception
+    {
+        final SharedQueue queue = registry.queue("orders.events", 1024);
+        assertTrue(queue.offer(Codec.LONG, 1L));
+        assertTrue(queue.offer(Codec.LONG, 2L));
+        // Sent before the MBeans are registered: they list the registry at most every 100 ms.
+        try (DsmRegistry.MBeans ignored = registry.registerMBeans())
+        {
+            final ObjectName name =
+                new ObjectName("io.dsmreg:type=Allocation,registry=mbeans,name=" + ObjectName.quote("orders.events"));
+            assertEquals("queue", SERVER.getAttribute(name, "Type"));
+            assertEquals("capacity 1024, 32 bytes waiting (producer at 32, consumer at 0), no consumer, 2 sent, 0 received, " +
+                "0 unblocked", SERVER.getAttribute(name, "Queue"));
+            assertNull(SERVER.getAttribute(name, "Lock"));
+            final CompositeData[] rows = (CompositeData[])SERVER.getAttribute(new ObjectName("io.dsmreg:type=Registry,name=mbeans"),
+                "Allocations");
+            assertEquals(SERVER.getAttribute(name, "Queue"), rows[0].get("queue"));
+        }
     }
 
     @Test
