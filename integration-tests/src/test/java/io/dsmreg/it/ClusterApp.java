@@ -6,10 +6,14 @@ import io.dsmreg.cluster.ClusterMap;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
+import javax.management.JMException;
+import javax.management.ObjectName;
+import javax.management.openmbean.CompositeData;
 
 /**
  * The application of {@link ClusterIT}: the same class with and without the agent's {@code cluster=},
@@ -20,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  * <li>{@code count <stop file|-> <increments> <expected total>}: adds 1 to the keys c0..c3 in turn,
  *     printing {@code acked=N} after each acknowledged merge, {@code increments} times or until the stop
  *     file exists; prints {@code done=N}; then, if the expected total is not 0, waits (bounded) for the
- *     map to hold it and prints {@code total=}; then holds until its standard input closes.</li>
+ *     map to hold it and prints {@code total=} and the registry MBean's cluster entries
+ *     ({@code mbean=name,entries,owned entries,owned bytes}); then holds until its standard input closes.</li>
  * <li>{@code report}: prints {@code total=} and each key.</li>
  * </ul>
  * A field that cannot be filled prints {@code failed=<message>} and exits with 3.
@@ -70,7 +75,7 @@ public final class ClusterApp
     }
 
     private static void count(final ConcurrentMap<String, Long> hits, final Path stop, final long increments, final long expected)
-        throws IOException, InterruptedException
+        throws IOException, InterruptedException, JMException
     {
         long acked = 0;
         while (acked < increments && (stop == null || !Files.exists(stop)))
@@ -88,6 +93,7 @@ public final class ClusterApp
                 Thread.sleep(20);
             }
             report(hits);
+            mbean();
         }
         final InputStream in = System.in;
         while (in.read() >= 0)
@@ -102,6 +108,18 @@ public final class ClusterApp
         for (int key = 0; key < KEYS; key++)
         {
             System.out.println("c" + key + "=" + hits.getOrDefault("c" + key, 0L));
+        }
+    }
+
+    /** The rows of the registry MBean's ClusterEntries, as a JMX client without dsmreg's classes reads them. */
+    private static void mbean() throws JMException
+    {
+        final ObjectName registry = new ObjectName("io.dsmreg:type=Registry,name=orders");
+        for (final CompositeData row : (CompositeData[])ManagementFactory.getPlatformMBeanServer().getAttribute(registry,
+            "ClusterEntries"))
+        {
+            System.out.println("mbean=" + row.get("name") + "," + row.get("entryCount") + "," + row.get("ownedEntryCount") + "," +
+                row.get("ownedBytes"));
         }
     }
 

@@ -61,7 +61,18 @@ class ClusterIT
                 {
                     assertEquals(each, lastValue(output, "c" + key), names.get(i) + ":\n" + output);
                 }
+                final String mbean = output.lines().filter(line -> line.startsWith("mbean=")).findFirst().orElseThrow();
+                // A member owns a share of the 4 entries; a client owns none and has no local statistics.
+                assertTrue(names.get(i).equals("client") ? mbean.equals("mbean=hits,4,null,null") :
+                    mbean.matches("mbean=hits,4,[0-4],\\d+"), mbean);
             }
+            final List<String> cli = new ArrayList<>(List.of(Jvm.AGRONA_FLAG, "-cp",
+                Jvm.agentJar() + java.io.File.pathSeparator + System.getProperty("java.class.path"), "io.dsmreg.cli.Main",
+                "list", REGISTRY, "--cluster", client.toString()));
+            final Jvm.Result listed = Jvm.runJava(Jvm.current(), work, "dsmreg list --cluster", cli);
+            assertEquals(0, listed.exitCode(), listed.output());
+            assertTrue(listed.output().matches("(?s).*\\borders\\s+\\|\\s+hits\\s+\\|\\s+dsmreg\\.orders\\.hits\\s+\\|\\s+map\\s+\\|\\s+4\\n.*"),
+                listed.output());
         }
         finally
         {
@@ -184,7 +195,7 @@ class ClusterIT
     private List<String> agent(final Path clusterFile)
     {
         return List.of("-javaagent:" + Jvm.agentJar() + "=registry=" + REGISTRY + ",dir=" + work.resolve("root") + ",cluster=" +
-            clusterFile + ",jmx=off", "-Xmx160m", "-Dhazelcast.logging.type=none", "-Dhazelcast.phone.home.enabled=false");
+            clusterFile + ",jmx=0", "-Xmx160m", "-Dhazelcast.logging.type=none", "-Dhazelcast.phone.home.enabled=false");
     }
 
     private Path memberConfig() throws IOException
@@ -268,7 +279,7 @@ class ClusterIT
     /** Waits, bounded, until {@code name}'s output has a line starting with {@code prefix}; fails if it exits first. */
     private String awaitLine(final Process process, final String name, final String prefix) throws Exception
     {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
         while (true)
         {
             final String output = output(name);
@@ -287,7 +298,7 @@ class ClusterIT
 
     private void awaitAcked(final Process process, final String name, final long atLeast) throws Exception
     {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
         while (true)
         {
             final String output = output(name);

@@ -65,11 +65,12 @@ public final class FieldValues
      * cluster the file describes, and starts connecting to it in the background; premain does not
      * wait. Never throws: a failure is logged once and given to every cluster field that asks.
      *
-     * @param configFile a Hazelcast member or client configuration file, YAML or XML.
+     * @param configFile a Hazelcast member or client configuration file, YAML or XML; null: every
+     *                   registry is host-local again.
      */
     public static void configureCluster(final String configFile)
     {
-        agentCluster = ClusterScope.start(configFile);
+        agentCluster = configFile == null ? null : ClusterScope.start(configFile);
     }
 
     /**
