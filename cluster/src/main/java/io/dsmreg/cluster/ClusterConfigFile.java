@@ -105,6 +105,12 @@ final class ClusterConfigFile
         return path;
     }
 
+    /** How long a client tries to reach the cluster: the file's bound, else {@value #DEFAULT_CONNECT_TIMEOUT_MILLIS} ms. */
+    long connectTimeoutMillis()
+    {
+        return client.getConnectionStrategyConfig().getConnectionRetryConfig().getClusterConnectTimeoutMillis();
+    }
+
     /** A member that joins (or forms) the cluster, or a client connected to it. */
     HazelcastInstance start()
     {
@@ -118,8 +124,7 @@ final class ClusterConfigFile
             {
                 throw new DsmRegistryException("cannot reach the Hazelcast cluster \"" + client.getClusterName() + "\" at " +
                     client.getNetworkConfig().getAddresses() + " (client configuration " + path + ") within " +
-                    client.getConnectionStrategyConfig().getConnectionRetryConfig().getClusterConnectTimeoutMillis() +
-                    " ms: " + oneLine(ex) + "; check that its members run, and their addresses and cluster name", ex);
+                    connectTimeoutMillis() + " ms: " + oneLine(ex) + "; check that its members run, and their addresses and cluster name", ex);
             }
         }
         try

@@ -25,7 +25,7 @@ import javax.management.openmbean.CompositeData;
  *     printing {@code acked=N} after each acknowledged merge, {@code increments} times or until the stop
  *     file exists; prints {@code done=N}; then, if the expected total is not 0, waits (bounded) for the
  *     map to hold it and prints {@code total=} and the registry MBean's cluster entries
- *     ({@code mbean=name,entries,owned entries,owned bytes}); then holds until its standard input closes.</li>
+ *     ({@code mbean=name,entries,owned entries,owned bytes}); then prints {@code holding} and holds until its standard input closes.</li>
  * <li>{@code report}: prints {@code total=} and each key.</li>
  * </ul>
  * A field that cannot be filled prints {@code failed=<message>} and exits with 3.
@@ -95,6 +95,7 @@ public final class ClusterApp
             report(hits);
             mbean();
         }
+        System.out.println("holding");
         final InputStream in = System.in;
         while (in.read() >= 0)
         {

@@ -54,7 +54,7 @@ class ClusterIT
             }
             for (int i = 0; i < names.size(); i++)
             {
-                final String output = awaitLine(processes.get(i), names.get(i), "total=");
+                final String output = awaitLine(processes.get(i), names.get(i), "holding");
                 assertTrue(output.contains("kind=ClusterMap\n"), output);
                 assertEquals(expected, lastValue(output, "total"), names.get(i) + " sees every increment:\n" + output);
                 for (int key = 0; key < 4; key++)
