@@ -612,4 +612,73 @@ class SharedFieldsTest
             assertTrue(registry.entries().stream().noneMatch(entry -> entry.name().startsWith("misplaced.")), "nothing was created");
         }
     }
+
+    static final class InterfaceMaps
+    {
+        @SharedNamed("interfaces.hits")
+        static java.util.concurrent.ConcurrentMap<String, Long> hits;
+        @SharedNamed(value = "interfaces.blobs", keyCodec = UuidCodec.class)
+        static java.util.Map<UUID, byte[]> blobs;
+    }
+
+    @Test
+    void concurrentMapAndMapFieldsGetTheHostLocalSharedMapWithoutACluster()
+    {
+        SharedFields.inject(InterfaceMaps.class);
+        assertInstanceOf(SharedMap.class, InterfaceMaps.hits);
+        assertInstanceOf(SharedMap.class, InterfaceMaps.blobs);
+        InterfaceMaps.hits.merge("GET /", 1L, Long::sum);
+        try (DsmRegistry registry = open(REGISTRY))
+        {
+            assertEquals(1L, registry.map("interfaces.hits", Codec.STRING, Codec.LONG).get("GET /"));
+        }
+    }
+
+    static final class ClusterScoped
+    {
+        @SharedNamed(value = "scoped.state", size = 64)
+        static AtomicBuffer state;
+    }
+
+    static final class ClusterScopedMap
+    {
+        @SharedNamed("scoped.hits")
+        static java.util.concurrent.ConcurrentMap<String, Long> hits;
+    }
+
+    static final class ClusterScopedElsewhere
+    {
+        @SharedNamed(value = "scoped.local", size = 64, registry = "fields-local")
+        static AtomicBuffer local;
+    }
+
+    /**
+     * In cluster scope (the agent's registry with cluster=), a host-local type is refused before the
+     * cluster is even asked, a map field gets the reason the cluster did not start (here: the cluster
+     * module is not on core's class path), and a field of another registry stays host-local.
+     */
+    @Test
+    void inClusterScopeHostLocalTypesAreRefusedAndOtherRegistriesStayLocal()
+    {
+        FieldValues.configureCluster("no-such-cluster.yaml");
+        try
+        {
+            final DsmRegistryException local =
+                assertThrows(DsmRegistryException.class, () -> SharedFields.inject(ClusterScoped.class));
+            assertMessage(local, ClusterScoped.class, "state", "its type AtomicBuffer is host-local shared memory",
+                "registry \"" + REGISTRY + "\" is on a Hazelcast cluster (the agent's cluster=no-such-cluster.yaml)",
+                "registry = \"" + REGISTRY + "-local\"");
+            final DsmRegistryException map =
+                assertThrows(DsmRegistryException.class, () -> SharedFields.inject(ClusterScopedMap.class));
+            assertMessage(map, ClusterScopedMap.class, "hits", "cluster=no-such-cluster.yaml needs dsmreg-cluster.jar and " +
+                "hazelcast.jar (5.x) on the application's class path");
+            SharedFields.inject(ClusterScopedElsewhere.class);
+            assertEquals(64, ClusterScopedElsewhere.local.capacity());
+            assertTrue(FieldValues.clusterEntries(REGISTRY).isEmpty(), "no cluster, no cluster entries");
+        }
+        finally
+        {
+            FieldValues.configureCluster(null);
+        }
+    }
 }

@@ -1,8 +1,8 @@
 package io.dsmreg.agent;
 
 /**
- * {@code -javaagent:dsmreg.jar=registry=NAME,dir=PATH,jmx=DELAY_MS|off,log=debug}, every part
- * optional. A part that cannot be understood is reported and skipped: the application starts
+ * {@code -javaagent:dsmreg.jar=registry=NAME,dir=PATH,cluster=FILE,jmx=DELAY_MS|off,log=debug}, every
+ * part optional. A part that cannot be understood is reported and skipped: the application starts
  * regardless.
  */
 final class AgentArguments
@@ -12,14 +12,18 @@ final class AgentArguments
 
     final String registry;
     final String root;
+    /** A Hazelcast member or client configuration file that puts the registry on a cluster; null: host-local. */
+    final String cluster;
     /** How long after start-up the MBeans are registered, or {@link #JMX_OFF}. */
     final long jmxDelayMillis;
     final boolean debug;
 
-    private AgentArguments(final String registry, final String root, final long jmxDelayMillis, final boolean debug)
+    private AgentArguments(
+        final String registry, final String root, final String cluster, final long jmxDelayMillis, final boolean debug)
     {
         this.registry = registry;
         this.root = root;
+        this.cluster = cluster;
         this.jmxDelayMillis = jmxDelayMillis;
         this.debug = debug;
     }
@@ -28,6 +32,7 @@ final class AgentArguments
     {
         String registry = null;
         String root = null;
+        String cluster = null;
         long jmxDelayMillis = DEFAULT_JMX_DELAY_MILLIS;
         boolean debug = false;
         if (arguments != null)
@@ -51,6 +56,11 @@ final class AgentArguments
                 {
                     root = value;
                 }
+                else if ("cluster".equals(key) && !value.isEmpty())
+                {
+                    // Read in the background when the agent starts the cluster; a bad file is reported there.
+                    cluster = value;
+                }
                 else if ("jmx".equals(key) && ("off".equals(value) || isMillis(value)))
                 {
                     jmxDelayMillis = "off".equals(value) ? JMX_OFF : Long.parseLong(value);
@@ -62,11 +72,11 @@ final class AgentArguments
                 else
                 {
                     AgentLog.warning("ignoring the argument \"" + item + "\"; the agent takes registry=NAME, dir=PATH, " +
-                        "jmx=DELAY_MS or jmx=off, and log=debug, separated by commas");
+                        "cluster=FILE, jmx=DELAY_MS or jmx=off, and log=debug, separated by commas");
                 }
             }
         }
-        return new AgentArguments(registry, root, jmxDelayMillis, debug);
+        return new AgentArguments(registry, root, cluster, jmxDelayMillis, debug);
     }
 
     /** 1 to 18 digits: a delay in milliseconds that a long holds. */
@@ -89,7 +99,7 @@ final class AgentArguments
     @Override
     public String toString()
     {
-        return "registry=" + registry + ", dir=" + root + ", jmx=" + (jmxDelayMillis == JMX_OFF ? "off" : jmxDelayMillis + " ms") +
+        return "registry=" + registry + ", dir=" + root + ", cluster=" + cluster + ", jmx=" + (jmxDelayMillis == JMX_OFF ? "off" : jmxDelayMillis + " ms") +
             ", debug=" + debug;
     }
 }

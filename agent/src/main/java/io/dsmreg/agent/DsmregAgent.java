@@ -5,7 +5,7 @@ import io.dsmreg.internal.inject.FieldValues;
 import java.lang.instrument.Instrumentation;
 
 /**
- * {@code java -javaagent:dsmreg.jar[=registry=NAME,dir=PATH,jmx=DELAY_MS|off,log=debug] ...}: fills
+ * {@code java -javaagent:dsmreg.jar[=registry=NAME,dir=PATH,cluster=FILE,jmx=DELAY_MS|off,log=debug] ...}: fills
  * every {@link io.dsmreg.SharedNamed} field of the application's classes as they load, and
  * registers the MBeans of the registries it opens.
  * <p>
@@ -16,6 +16,10 @@ import java.lang.instrument.Instrumentation;
  * loads only when the first class that does is loaded. Nothing here ever throws into the host
  * JVM, and nothing spins a lambda or touches the file system, which would cost tens of
  * milliseconds of every start.
+ * <p>
+ * With {@code cluster=FILE} it also starts one thread that brings up the Hazelcast member or client
+ * the file describes, from the application's class path (docs/cluster.md); without it, nothing of
+ * the cluster module or Hazelcast is loaded.
  */
 public final class DsmregAgent
 {
@@ -44,6 +48,10 @@ public final class DsmregAgent
             final MBeanPublisher publisher = parsed.jmxDelayMillis < 0 ? null : new MBeanPublisher(parsed.jmxDelayMillis);
             // Configured before the publisher starts: with no delay it opens the agent's registry at once.
             FieldValues.configure(parsed.registry, parsed.root, publisher);
+            if (parsed.cluster != null)
+            {
+                FieldValues.configureCluster(parsed.cluster);
+            }
             instrumentation.addTransformer(
                 new SharedNamedTransformer(instrumentation, DsmregAgent.class.getProtectionDomain()), false);
             if (publisher != null)

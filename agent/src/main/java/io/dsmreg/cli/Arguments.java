@@ -16,9 +16,12 @@ final class Arguments
     static final String INTERVAL = "--interval-ms";
     static final String COUNT = "--count";
     static final String HELP = "--help";
+    static final String CLUSTER = "--cluster";
 
     final List<String> positional = new ArrayList<>();
     Path dir;
+    /** A Hazelcast client configuration file: list the cluster's dsmreg maps instead of shared memory. */
+    String cluster;
     boolean json;
     boolean force;
     boolean help;
@@ -87,6 +90,7 @@ final class Arguments
                     switch (option)
                     {
                         case DIR -> parsed.dir = Path.of(value);
+                        case CLUSTER -> parsed.cluster = value;
                         case INTERVAL -> parsed.intervalMs = positive(option, value);
                         case COUNT -> parsed.count = positive(option, value);
                         default -> throw new IllegalStateException("option " + option + " is accepted but not parsed");

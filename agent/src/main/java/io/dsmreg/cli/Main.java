@@ -40,10 +40,16 @@ public final class Main
 
     private enum Command
     {
-        LIST("list [registry] [--json] [--dir D]", 0, 1, Set.of(Arguments.DIR, Arguments.JSON),
+        LIST("list [registry] [--json] [--dir D] [--cluster CLIENT_CONFIG]", 0, 1,
+            Set.of(Arguments.DIR, Arguments.JSON, Arguments.CLUSTER),
             "Lists the entries of a registry (name | type | size | used | entries | creator pid | created at),\n" +
             "or, without a registry, the registries of this user. An entry still initializing has no size.\n\n" +
-            "  --json            print JSON instead of a table\n" + DIR_HELP),
+            "  --json            print JSON instead of a table\n" + DIR_HELP +
+            "  --cluster F       list the registry's maps (or every registry's) on the Hazelcast cluster that the\n" +
+            "                    client configuration F reaches, instead of this host's shared memory. Needs\n" +
+            "                    dsmreg-cluster.jar and hazelcast.jar on the class path: java --add-exports\n" +
+            "                    java.base/jdk.internal.misc=ALL-UNNAMED -cp dsmreg.jar:dsmreg-cluster.jar:hazelcast.jar\n" +
+            "                    io.dsmreg.cli.Main list --cluster F\n"),
         STAT("stat [registry] [--interval-ms N] [--count N] [--dir D]", 0, 1,
             Set.of(Arguments.DIR, Arguments.INTERVAL, Arguments.COUNT),
             "Shows what list shows, refreshed every second until interrupted (Ctrl-C).\n\n" +
@@ -170,6 +176,11 @@ public final class Main
     private int list(final Arguments arguments)
     {
         final String registry = arguments.positional(0);
+        if (arguments.cluster != null)
+        {
+            ClusterListing.print(arguments.cluster, registry, arguments.json, out);
+            return OK;
+        }
         if (registry == null)
         {
             final List<Listing.Summary> summaries = summaries(arguments.options());

@@ -20,9 +20,12 @@ class AgentArgumentsTest
     @Test
     void everyArgumentIsRead()
     {
-        final AgentArguments parsed = AgentArguments.parse(" registry=orders , dir=/tmp/x,jmx=0,log=debug");
+        final AgentArguments parsed = AgentArguments.parse(" registry=orders , dir=/tmp/x,cluster=conf/hz.yaml,jmx=0,log=debug");
         assertEquals("orders", parsed.registry);
         assertEquals("/tmp/x", parsed.root);
+        assertEquals("conf/hz.yaml", parsed.cluster);
+        assertNull(AgentArguments.parse("registry=orders").cluster, "host-local unless cluster= is given");
+        assertNull(AgentArguments.parse("cluster=").cluster, "an empty cluster= is ignored");
         assertEquals(0, parsed.jmxDelayMillis);
         assertTrue(parsed.debug);
         assertEquals(AgentArguments.JMX_OFF, AgentArguments.parse("jmx=off").jmxDelayMillis);

@@ -237,4 +237,15 @@ class MainTest
         assertEquals(0, run("help", "verify").status());
         assertEquals(2, run("help", "nothing").status());
     }
+
+    /** dsmreg.jar alone, as here, has neither the cluster module nor Hazelcast: say which class path is needed. */
+    @Test
+    void listingAClusterWithoutTheClusterJarsNamesTheClassPathNeeded()
+    {
+        final Run listed = run("list", "orders", "--cluster", "client.yaml");
+        assertEquals(Main.PROBLEM, listed.status(), listed.err());
+        assertTrue(listed.err().contains("--cluster needs dsmreg-cluster.jar and hazelcast.jar on the class path"), listed.err());
+        assertTrue(listed.err().contains("-cp dsmreg.jar:dsmreg-cluster.jar:hazelcast.jar io.dsmreg.cli.Main list --cluster " +
+            "client.yaml"), listed.err());
+    }
 }

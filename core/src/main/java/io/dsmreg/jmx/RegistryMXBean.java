@@ -80,4 +80,12 @@ public interface RegistryMXBean
      * @return the number of rows {@link #getAttachedProcesses()} has.
      */
     int getAttachedProcessCount();
+
+    /**
+     * The registry's maps that this JVM bound to a Hazelcast cluster (the agent's {@code cluster=}
+     * setting, docs/cluster.md), beside the host-local entries of {@link #getAllocations()}.
+     *
+     * @return one row per map this JVM bound, sorted by name; empty when the registry is not on a cluster.
+     */
+    List<ClusterEntryInfo> getClusterEntries();
 }

@@ -25,7 +25,8 @@ import java.util.TreeSet;
 
 /**
  * The one place that turns a {@link SharedNamed} field into its value: the field's declared type
- * picks a {@link FieldKind} from the table, and the kind's case below asks the registry. Every
+ * picks a {@link FieldKind} from the table, and the kind's case below asks the registry, or, for
+ * a map field of a registry on a cluster, the cluster ({@link ClusterScope}). Every
  * failure becomes a {@link DsmRegistryException} that names the class, the field and the reason.
  */
 public final class FieldResolver
@@ -61,6 +62,12 @@ public final class FieldResolver
         checkAttributesApply(field, spec, kind);
         try
         {
+            final String registryName = FieldValues.registryName(spec.registry());
+            final ClusterScope cluster = FieldValues.clusterOf(registryName);
+            if (cluster != null)
+            {
+                return clusterMap(cluster, registryName, spec, field, kind);
+            }
             final DsmRegistry registry = FieldValues.registry(spec.registry());
             return switch (kind)
             {
@@ -68,7 +75,7 @@ public final class FieldResolver
                 case SEGMENT -> segment(registry, spec, field);
                 case AREA -> registry.area(spec.name(), spec.size() == 0 ? null : AreaOptions.defaults().sizeLimit(spec.size()));
                 case HASH -> hash(registry, spec);
-                case MAP -> map(registry, spec, field);
+                case SHARED_MAP, CONCURRENT_MAP, MAP -> map(registry, spec, field);
                 case LOCK -> registry.lock(spec.name());
                 case QUEUE -> queue(registry, spec);
             };
@@ -95,8 +102,8 @@ public final class FieldResolver
         refuseUnless(field, spec, spec.keySize() != 0, "keySize", kind == FieldKind.HASH, "SharedHash");
         refuseUnless(field, spec, spec.entrySize() != 0, "entrySize", kind == FieldKind.HASH, "SharedHash");
         refuseUnless(field, spec, spec.stringKeys(), "stringKeys", kind == FieldKind.HASH, "SharedHash");
-        refuseUnless(field, spec, !spec.keyCodec().isEmpty(), "keyCodec", kind == FieldKind.MAP, "SharedMap");
-        refuseUnless(field, spec, !spec.valueCodec().isEmpty(), "valueCodec", kind == FieldKind.MAP, "SharedMap");
+        refuseUnless(field, spec, !spec.keyCodec().isEmpty(), "keyCodec", kind.isMap(), "map");
+        refuseUnless(field, spec, !spec.valueCodec().isEmpty(), "valueCodec", kind.isMap(), "map");
         refuseUnless(field, spec, spec.size() != 0, "size", kind != FieldKind.LOCK, "segment, area, hash and map");
     }
 
@@ -163,12 +170,37 @@ public final class FieldResolver
     /** A map whose codecs are the annotation's codec classes, else the built-in ones of the field's type arguments. */
     private static SharedMap<?, ?> map(final DsmRegistry registry, final FieldSpec spec, final Field field)
     {
+        return registry.map(spec.name(), codec(spec, field, 0), codec(spec, field, 1),
+            spec.size() == 0 ? MapOptions.defaults() : MapOptions.defaults().sizeLimit(spec.size()));
+    }
+
+    /**
+     * The cluster map of a map field whose registry is on a cluster, with the codecs {@link #map}
+     * would give it; the annotation's size, a host-local limit, does not apply there. A host-local
+     * kind is refused: its memory cannot leave the host.
+     */
+    private static Object clusterMap(
+        final ClusterScope cluster, final String registryName, final FieldSpec spec, final Field field, final FieldKind kind)
+    {
+        if (!kind.clusterCapable)
+        {
+            throw new DsmRegistryException("its type " + field.getType().getSimpleName() + " is host-local shared memory, " +
+                "and registry \"" + registryName + "\" is on a Hazelcast cluster (the agent's cluster=" + cluster.configFile() +
+                "); only fields declared ConcurrentMap<K, V> or Map<K, V> can live on a cluster. Declare it " +
+                "ConcurrentMap<K, V>, or keep it on this host in a registry of its own: @SharedNamed(value = \"" +
+                spec.name() + "\", registry = \"" + registryName + "-local\")");
+        }
+        return cluster.map(registryName, spec.name(), codec(spec, field, 0), codec(spec, field, 1));
+    }
+
+    /** The codec of a map field's keys ({@code argument} 0) or values (1). */
+    private static Codec<?> codec(final FieldSpec spec, final Field field, final int argument)
+    {
         final Type[] arguments = field.getGenericType() instanceof ParameterizedType parameterized ?
             parameterized.getActualTypeArguments() : null;
-        final Codec<?> keys = codec("key", "keyCodec", spec.keyCodec(), arguments == null ? null : arguments[0], field);
-        final Codec<?> values = codec("value", "valueCodec", spec.valueCodec(), arguments == null ? null : arguments[1], field);
-        return registry.map(spec.name(), keys, values,
-            spec.size() == 0 ? MapOptions.defaults() : MapOptions.defaults().sizeLimit(spec.size()));
+        return argument == 0 ?
+            codec("key", "keyCodec", spec.keyCodec(), arguments == null ? null : arguments[0], field) :
+            codec("value", "valueCodec", spec.valueCodec(), arguments == null ? null : arguments[1], field);
     }
 
     /**
@@ -194,8 +226,9 @@ public final class FieldResolver
         }
         if (argument == null)
         {
-            throw new DsmRegistryException("its type is a raw SharedMap, so dsmreg cannot choose its codecs; declare its " +
-                "types, e.g. SharedMap<String, Long>, or name codec classes: keyCodec = ..., valueCodec = ...");
+            final String type = field.getType().getSimpleName();
+            throw new DsmRegistryException("its type is a raw " + type + ", so dsmreg cannot choose its codecs; declare its " +
+                "types, e.g. " + type + "<String, Long>, or name codec classes: keyCodec = ..., valueCodec = ...");
         }
         final Codec<?> builtIn = argument instanceof Class<?> declared ? BuiltIn.CODECS.get(declared) : null;
         if (builtIn == null)

@@ -5,9 +5,11 @@ import io.dsmreg.DsmRegistryException;
 import io.dsmreg.RegistryOptions;
 import io.dsmreg.SharedNamed;
 import io.dsmreg.internal.file.Directories;
+import io.dsmreg.jmx.ClusterEntryInfo;
 
 import java.lang.reflect.Field;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
@@ -19,6 +21,10 @@ import java.util.function.Consumer;
  * Settings, first found wins: what the agent was given ({@link #configure}), the system properties
  * {@code dsmreg.registry} / {@code dsmreg.dir}, the environment variables {@code DSMREG_REGISTRY} /
  * {@code DSMREG_DIR}, then the registry {@code default} under the usual root.
+ * <p>
+ * With the agent's {@code cluster=FILE} ({@link #configureCluster}), that registry, the agent's,
+ * lives on a Hazelcast cluster: its map fields become cluster maps ({@link ClusterScope}), and
+ * fields of registries named explicitly stay host-local.
  */
 public final class FieldValues
 {
@@ -32,6 +38,7 @@ public final class FieldValues
     private static volatile String agentRegistry;
     private static volatile String agentRoot;
     private static volatile Consumer<DsmRegistry> opened;
+    private static volatile ClusterScope agentCluster;
 
     private FieldValues()
     {
@@ -51,6 +58,41 @@ public final class FieldValues
         agentRegistry = registry;
         agentRoot = root;
         opened = onOpen;
+    }
+
+    /**
+     * The agent's {@code cluster=FILE}: puts the registry of fields that name none on the Hazelcast
+     * cluster the file describes, and starts connecting to it in the background; premain does not
+     * wait. Never throws: a failure is logged once and given to every cluster field that asks.
+     *
+     * @param configFile a Hazelcast member or client configuration file, YAML or XML; null: every
+     *                   registry is host-local again.
+     */
+    public static void configureCluster(final String configFile)
+    {
+        agentCluster = configFile == null ? null : ClusterScope.start(configFile);
+    }
+
+    /**
+     * The cluster that the registry {@code registryName} lives on, or null if it is host-local: only the
+     * agent's registry moves, and only with {@code cluster=}.
+     */
+    static ClusterScope clusterOf(final String registryName)
+    {
+        final ClusterScope cluster = agentCluster;
+        return cluster != null && registryName.equals(registryName(null)) ? cluster : null;
+    }
+
+    /**
+     * The maps of {@code registryName} that this JVM bound to a cluster, for the registry MBean.
+     *
+     * @param registryName a registry's name.
+     * @return one row per map, sorted by name; empty if the registry is host-local or its cluster is not up.
+     */
+    public static List<ClusterEntryInfo> clusterEntries(final String registryName)
+    {
+        final ClusterScope cluster = clusterOf(registryName);
+        return cluster == null ? List.of() : cluster.entries(registryName);
     }
 
     /**

@@ -2,8 +2,10 @@ package io.dsmreg.internal.jmx;
 
 import io.dsmreg.RegistryEntry;
 import io.dsmreg.RegistryProcess;
+import io.dsmreg.internal.inject.FieldValues;
 import io.dsmreg.internal.registry.RegistryReader;
 import io.dsmreg.jmx.AllocationInfo;
+import io.dsmreg.jmx.ClusterEntryInfo;
 import io.dsmreg.jmx.ProcessInfo;
 import io.dsmreg.jmx.RegistryMXBean;
 
@@ -122,5 +124,11 @@ final class RegistryBean extends NotificationBroadcasterSupport implements Regis
     public int getAttachedProcessCount()
     {
         return view.attachedProcesses().size();
+    }
+
+    @Override
+    public List<ClusterEntryInfo> getClusterEntries()
+    {
+        return FieldValues.clusterEntries(view.name());
     }
 }

@@ -1,0 +1,323 @@
+package io.dsmreg.cluster;
+
+import io.dsmreg.Codec;
+import io.dsmreg.CodecException;
+import io.dsmreg.SharedMap;
+import com.hazelcast.map.IMap;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A {@link ClusterMap} over an {@code IMap<byte[], byte[]>} holding the codecs' bytes. Hazelcast
+ * identifies keys by their serialized form and, in its default BINARY in-memory format, compares
+ * values by theirs: a {@code byte[]} serializes to its own bytes, so keys are equal when their
+ * encodings are and {@code replace}/{@code remove(key, value)} compare encodings, as SharedMap does.
+ * Every byte array that comes back from the cluster is decoded as untrusted input: a wrong size is
+ * a {@link CodecException} naming the map.
+ */
+final class CodecMap<K, V> extends AbstractMap<K, V> implements ClusterMap<K, V>
+{
+    private final String name;
+    private final IMap<byte[], byte[]> map;
+    private final Codec<K> keyCodec;
+    private final Codec<V> valueCodec;
+    private final boolean longValues;
+    private EntrySet entrySet;
+
+    CodecMap(final String name, final IMap<byte[], byte[]> map, final Codec<K> keyCodec, final Codec<V> valueCodec)
+    {
+        this.name = name;
+        this.map = map;
+        this.keyCodec = keyCodec;
+        this.valueCodec = valueCodec;
+        this.longValues = valueCodec.id().equals(Codec.LONG.id()) && valueCodec.fixedSize() == Long.BYTES;
+    }
+
+    @Override
+    public String name()
+    {
+        return name;
+    }
+
+    @Override
+    public String structureName()
+    {
+        return map.getName();
+    }
+
+    @Override
+    public Codec<K> keyCodec()
+    {
+        return keyCodec;
+    }
+
+    @Override
+    public Codec<V> valueCodec()
+    {
+        return valueCodec;
+    }
+
+    @Override
+    public long addAndGet(final K key, final long delta)
+    {
+        if (!longValues)
+        {
+            throw new UnsupportedOperationException("addAndGet needs the value codec " + Codec.LONG.id() + ", but the cluster " +
+                "map " + map.getName() + " has " + valueCodec.id() + "; use merge(key, delta, Long::sum) for other codecs");
+        }
+        return map.executeOnKey(encodeKey(key), new AddToLong(map.getName(), delta));
+    }
+
+    @Override
+    public V get(final Object key)
+    {
+        final byte[] encoded = encodeKeyOrNull(key);
+        return encoded == null ? null : decodeValue(map.get(encoded));
+    }
+
+    @Override
+    public boolean containsKey(final Object key)
+    {
+        final byte[] encoded = encodeKeyOrNull(key);
+        return encoded != null && map.containsKey(encoded);
+    }
+
+    @Override
+    public V put(final K key, final V value)
+    {
+        return decodeValue(map.put(encodeKey(key), encodeValue(value)));
+    }
+
+    @Override
+    public V putIfAbsent(final K key, final V value)
+    {
+        return decodeValue(map.putIfAbsent(encodeKey(key), encodeValue(value)));
+    }
+
+    @Override
+    public V replace(final K key, final V value)
+    {
+        return decodeValue(map.replace(encodeKey(key), encodeValue(value)));
+    }
+
+    @Override
+    public boolean replace(final K key, final V oldValue, final V newValue)
+    {
+        return map.replace(encodeKey(key), encodeValue(oldValue), encodeValue(newValue));
+    }
+
+    @Override
+    public V remove(final Object key)
+    {
+        final byte[] encoded = encodeKeyOrNull(key);
+        return encoded == null ? null : decodeValue(map.remove(encoded));
+    }
+
+    @Override
+    public boolean remove(final Object key, final Object value)
+    {
+        final byte[] encodedKey = encodeKeyOrNull(key);
+        final byte[] encodedValue = encodedKey == null || value == null ? null : encodeValueOrNull(value);
+        return encodedValue != null && map.remove(encodedKey, encodedValue);
+    }
+
+    @Override
+    public int size()
+    {
+        return map.size();
+    }
+
+    @Override
+    public boolean isEmpty()
+    {
+        return map.isEmpty();
+    }
+
+    @Override
+    public void clear()
+    {
+        map.clear();
+    }
+
+    /** A snapshot of the entries when iteration starts; removing through it or setting a value writes to the cluster. */
+    @Override
+    public Set<Map.Entry<K, V>> entrySet()
+    {
+        EntrySet entries = entrySet;
+        if (entries == null)
+        {
+            entries = new EntrySet();
+            entrySet = entries;
+        }
+        return entries;
+    }
+
+    private final class EntrySet extends AbstractSet<Map.Entry<K, V>>
+    {
+        @Override
+        public Iterator<Map.Entry<K, V>> iterator()
+        {
+            final Set<Map.Entry<byte[], byte[]>> snapshot = map.entrySet();
+            final List<Map.Entry<K, V>> decoded = new ArrayList<>(snapshot.size());
+            for (final Map.Entry<byte[], byte[]> entry : snapshot)
+            {
+                decoded.add(new ClusterEntry(decodeKey(entry.getKey()), decodeValue(entry.getValue())));
+            }
+            final Iterator<Map.Entry<K, V>> iterator = decoded.iterator();
+            return new Iterator<>()
+            {
+                private Map.Entry<K, V> last;
+
+                @Override
+                public boolean hasNext()
+                {
+                    return iterator.hasNext();
+                }
+
+                @Override
+                public Map.Entry<K, V> next()
+                {
+                    last = iterator.next();
+                    return last;
+                }
+
+                @Override
+                public void remove()
+                {
+                    if (last == null)
+                    {
+                        throw new IllegalStateException("next() has not been called, or remove() was called already");
+                    }
+                    CodecMap.this.remove(last.getKey());
+                    last = null;
+                }
+            };
+        }
+
+        @Override
+        public int size()
+        {
+            return CodecMap.this.size();
+        }
+
+        @Override
+        public void clear()
+        {
+            CodecMap.this.clear();
+        }
+    }
+
+    /** An entry of a snapshot; {@link #setValue} writes through to the cluster. */
+    private final class ClusterEntry extends AbstractMap.SimpleEntry<K, V>
+    {
+        private static final long serialVersionUID = 1L;
+
+        ClusterEntry(final K key, final V value)
+        {
+            super(key, value);
+        }
+
+        @Override
+        public V setValue(final V value)
+        {
+            CodecMap.this.put(getKey(), value);
+            return super.setValue(value);
+        }
+    }
+
+    private byte[] encodeKey(final K key)
+    {
+        return encode(keyCodec, Objects.requireNonNull(key, "a cluster map has no null keys"), "key", SharedMap.MAX_KEY_SIZE);
+    }
+
+    private byte[] encodeValue(final V value)
+    {
+        return encode(valueCodec, Objects.requireNonNull(value, "a cluster map has no null values"), "value",
+            SharedMap.MAX_VALUE_SIZE);
+    }
+
+    /** The encoding of {@code key}, or null if it is not of the key codec's type (a lookup that finds nothing, as in a HashMap). */
+    @SuppressWarnings("unchecked")
+    private byte[] encodeKeyOrNull(final Object key)
+    {
+        try
+        {
+            return encodeKey((K)key);
+        }
+        catch (final ClassCastException ex)
+        {
+            return null;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private byte[] encodeValueOrNull(final Object value)
+    {
+        try
+        {
+            return encodeValue((V)value);
+        }
+        catch (final ClassCastException ex)
+        {
+            return null;
+        }
+    }
+
+    private <T> byte[] encode(final Codec<T> codec, final T value, final String role, final int limit)
+    {
+        final int size = codec.fixedSize() == Codec.VARIABLE_SIZE ? codec.size(value) : codec.fixedSize();
+        if (size < 0 || size > limit)
+        {
+            throw new CodecException("the " + role + " codec " + codec.id() + " of the cluster map " + map.getName() +
+                " gives a size of " + size + " bytes; the limit is " + limit, null);
+        }
+        final byte[] bytes = new byte[size];
+        try
+        {
+            codec.encode(value, new UnsafeBuffer(bytes), 0);
+        }
+        catch (final IndexOutOfBoundsException ex)
+        {
+            throw new CodecException("the " + role + " codec " + codec.id() + " of the cluster map " + map.getName() +
+                " wrote past the " + size + " bytes it said it needs", ex);
+        }
+        return bytes;
+    }
+
+    private K decodeKey(final byte[] bytes)
+    {
+        return decode(keyCodec, bytes, "key");
+    }
+
+    private V decodeValue(final byte[] bytes)
+    {
+        return bytes == null ? null : decode(valueCodec, bytes, "value");
+    }
+
+    private <T> T decode(final Codec<T> codec, final byte[] bytes, final String role)
+    {
+        if (codec.fixedSize() != Codec.VARIABLE_SIZE && bytes.length != codec.fixedSize())
+        {
+            throw new CodecException("a " + role + " of the cluster map " + map.getName() + " has " + bytes.length +
+                " bytes, but its codec " + codec.id() + " writes " + codec.fixedSize() + "; every user of the map must " +
+                "bind it with the same codecs", null);
+        }
+        try
+        {
+            return codec.decode(new UnsafeBuffer(bytes), 0, bytes.length);
+        }
+        catch (final RuntimeException ex)
+        {
+            throw new CodecException("cannot decode a " + role + " of the cluster map " + map.getName() + " with its codec " +
+                codec.id() + ": " + ex, ex);
+        }
+    }
+}
