@@ -11,6 +11,7 @@ import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
@@ -96,7 +97,7 @@ public final class AreaAllocator
 
     private AreaAllocator(
         final String name, final Path directory, final long fileId, final UnsafeBuffer control,
-        final long timeoutNanos, final BooleanSupplier removed)
+        final long timeoutNanos, final BooleanSupplier removed, final boolean readOnly)
     {
         this.name = name;
         this.control = control;
@@ -104,11 +105,12 @@ public final class AreaAllocator
         this.initialSegmentLength = control.getLong(INITIAL_SEGMENT_LENGTH_OFFSET);
         this.maxSegmentLength = control.getLong(MAX_SEGMENT_LENGTH_OFFSET);
         this.sizeLimit = control.getLong(SIZE_LIMIT_OFFSET);
-        this.errors = new AreaErrors(name);
-        this.segments = new SegmentMappings(name, directory, fileId, control, removed, errors);
+        this.errors = new AreaErrors(name, EntryFiles.path(directory, fileId, 0));
+        this.segments = new SegmentMappings(name, directory, fileId, control, removed, errors, readOnly);
         this.area = new AreaTransaction(
             new SharedMutex(control, AREA_LOCK_OFFSET, describe(name)),
-            new UndoLog(control, AREA_LOG_COUNT_OFFSET, AREA_LOG_ENTRIES_OFFSET, AREA_LOG_CAPACITY),
+            new UndoLog(control, AREA_LOG_COUNT_OFFSET, AREA_LOG_ENTRIES_OFFSET, AREA_LOG_CAPACITY,
+                problem -> errors.corrupt("the area's undo log: " + problem)),
             segments, timeoutNanos, null, segments, describe(name), "the area lock");
         this.pageRuns = new PageRuns(control, segments, area, errors);
         for (int sizeClass = 0; sizeClass < SizeClasses.COUNT; sizeClass++)
@@ -137,15 +139,29 @@ public final class AreaAllocator
         control.putLong(RESERVED_BYTES_OFFSET, CONTROL_LENGTH);
         // Published last: whoever sees the area ready sees its whole header.
         CONTROL_FILE.publish(control);
-        return new AreaAllocator(name, directory, fileId, control, timeoutNanos, removed);
+        return new AreaAllocator(name, directory, fileId, control, timeoutNanos, removed, false);
     }
 
     /** Maps the control file of a published area after checking its header. */
     public static AreaAllocator attach(
         final Path directory, final long fileId, final String name, final long timeoutNanos, final BooleanSupplier removed)
     {
+        return new AreaAllocator(name, directory, fileId, mapControl(directory, fileId, name, false), timeoutNanos, removed, false);
+    }
+
+    /**
+     * Maps a published area's files read-only, for {@link #inspect()} alone: tools that only look.
+     * Any other operation on the result would write, and faults instead.
+     */
+    public static AreaAllocator attachReadOnly(final Path directory, final long fileId, final String name)
+    {
+        return new AreaAllocator(name, directory, fileId, mapControl(directory, fileId, name, true), 0, () -> false, true);
+    }
+
+    private static UnsafeBuffer mapControl(final Path directory, final long fileId, final String name, final boolean readOnly)
+    {
         final Path file = EntryFiles.path(directory, fileId, 0);
-        final UnsafeBuffer control = CONTROL_FILE.attach(file, CONTROL_LENGTH, describe(name), false);
+        final UnsafeBuffer control = CONTROL_FILE.attach(file, CONTROL_LENGTH, describe(name), readOnly);
         if (control.getLong(FILE_ID_OFFSET) != fileId || control.getLong(CONTROL_LENGTH_OFFSET) != CONTROL_LENGTH ||
             control.getInt(PAGE_SIZE_OFFSET) != PAGE_SIZE)
         {
@@ -154,7 +170,7 @@ public final class AreaAllocator
                 " but the registry records file id " + fileId + " and this dsmreg expects length " + CONTROL_LENGTH +
                 " and page size " + PAGE_SIZE);
         }
-        return new AreaAllocator(name, directory, fileId, control, timeoutNanos, removed);
+        return control;
     }
 
     public long initialSegmentLength()
@@ -626,6 +642,49 @@ public final class AreaAllocator
                 pools[c].transaction.end();
             }
         }
+    }
+
+    /**
+     * The check of tools that only look: no lock, no rollback, no reclaim (see AreaInspection).
+     *
+     * @return what is inconsistent, what a dead process left half done (repairable), or which lock a
+     *         live process held for the whole check; empty when the area is consistent.
+     */
+    public List<String> inspect()
+    {
+        return new AreaInspection(control, segments::segment).run();
+    }
+
+    /**
+     * Takes every lock in turn (bounded by the timeout), which rolls back what a dead holder left
+     * (pool locks first, each repairing the area's log before its own), then reclaims the magazines
+     * of dead processes: what {@code dsmreg repair} does for an area.
+     *
+     * @return what was repaired, one sentence each; empty when nothing needed it.
+     */
+    public List<String> repair()
+    {
+        final List<String> repaired = new ArrayList<>();
+        for (final SizeClassPool pool : pools)
+        {
+            final int undone = pool.transaction.repairIfNeeded();
+            if (undone >= 0)
+            {
+                repaired.add("undid the unfinished operation (" + undone + " writes) a dead process left under " +
+                    pool.transaction.lockName());
+            }
+        }
+        final int undone = area.repairIfNeeded();
+        if (undone >= 0)
+        {
+            repaired.add("undid the unfinished operation (" + undone + " writes) a dead process left under the area lock");
+        }
+        final int reclaimed = magazines.reclaimDead();
+        if (reclaimed > 0)
+        {
+            repaired.add("returned " + reclaimed + " free objects cached by exited processes to their superblocks");
+        }
+        return repaired;
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -75,7 +75,8 @@ final class SizeClassPool
         this.errors = errors;
         this.transaction = new AreaTransaction(
             new SharedMutex(control, block + CLASS_LOCK_OFFSET, "size class " + objectSize + " B of area \"" + name + "\""),
-            new UndoLog(control, block + CLASS_LOG_COUNT_OFFSET, block + CLASS_LOG_ENTRIES_OFFSET, CLASS_LOG_CAPACITY),
+            new UndoLog(control, block + CLASS_LOG_COUNT_OFFSET, block + CLASS_LOG_ENTRIES_OFFSET, CLASS_LOG_CAPACITY,
+                problem -> errors.corrupt("the undo log of size class " + objectSize + " B: " + problem)),
             segments, timeoutNanos, area, AreaTransaction.Outcome.NONE, "area \"" + name + "\"",
             "the lock of size class " + objectSize + " B");
     }

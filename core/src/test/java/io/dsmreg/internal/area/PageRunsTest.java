@@ -1,5 +1,6 @@
 package io.dsmreg.internal.area;
 
+import io.dsmreg.internal.file.EntryFiles;
 import io.dsmreg.CorruptFileException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -85,8 +86,9 @@ class PageRunsTest
         final int a = take(4);
         free(a);
         final CorruptFileException ex = assertThrows(CorruptFileException.class, () -> free(a));
-        assertEquals("area \"a\" is corrupt: the span at segment 1 page 0 is to be freed, but it is not an allocated span " +
-            "(kind 1, " + segment.pageCount + " pages). Remove the area (DsmRegistry.remove) to start it afresh", ex.getMessage());
+        assertEquals("file " + EntryFiles.path(directory, TestAreas.FILE_ID, 0) + " of area \"a\" cannot be used: the span at " +
+            "segment 1 page 0 is to be freed, but it is not an allocated span (kind 1, " + segment.pageCount + " pages). " +
+            "Remove the entry (DsmRegistry.remove) to start it afresh", ex.getMessage());
         assertTrue(runs.isAllFree(segment));
         assertEquals(List.of(), allocator.verify());
         assertThrows(CorruptFileException.class, () -> area.run(() -> runs.take(span(1, 0), segment.pageCount + 1, KIND_LARGE)),
