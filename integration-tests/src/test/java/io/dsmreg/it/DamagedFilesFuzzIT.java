@@ -36,6 +36,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -55,7 +56,7 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class DamagedFilesFuzzIT
 {
-    private static final int CASES = Integer.getInteger("dsmreg.fuzz.cases", 300);
+    private static final int CASES = Integer.getInteger("dsmreg.fuzz.cases", 200);
     private static final int CLI_CASES = Integer.getInteger("dsmreg.fuzz.cliCases", 40);
     private static final int CLI_BATCH = 50;
     private static final Long REPLAY = Long.getLong("dsmreg.fuzz.seed");
@@ -70,6 +71,8 @@ class DamagedFilesFuzzIT
     @TempDir
     static Path work;
 
+    /** Steps that ended in a DsmRegistryException: the damage reached something dsmreg had to refuse. */
+    private static final AtomicInteger ANSWERED = new AtomicInteger();
     /** Where {@link #readAll} leaves what it read, so that the reads cannot be optimized away. */
     private static volatile long sink;
 
@@ -165,6 +168,9 @@ class DamagedFilesFuzzIT
         {
             runner.shutdownNow();
         }
+        System.out.println("damaged files, in process: " + seeds(CASES).size() + " cases from first seed " + FIRST_SEED + ", " +
+            ANSWERED.get() + " steps refused with a dsmreg error");
+        assertTrue(ANSWERED.get() > 0, "no damage reached anything dsmreg had to refuse: the damage is not reaching the files");
         assertTrue(failures.isEmpty(), failures.size() + " damaged registries gave other errors than dsmreg's (first seed " +
             FIRST_SEED + "); replay one with -Ddsmreg.fuzz.seed=<seed>:\n" + String.join("\n", failures));
     }
@@ -282,6 +288,7 @@ class DamagedFilesFuzzIT
         }
         catch (final DsmRegistryException ex)
         {
+            ANSWERED.incrementAndGet();
             if (ex.getMessage() == null || ex.getMessage().isBlank())
             {
                 problems.add(what + ": " + ex.getClass().getSimpleName() + " without a message");
