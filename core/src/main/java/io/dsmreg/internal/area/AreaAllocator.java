@@ -586,9 +586,11 @@ public final class AreaAllocator
         {
             pool.transaction.run(() ->
             {
+                final SpanList.Walk walk = pool.walkWithRoom();
                 int span = pool.firstWithRoom();
                 while (span != 0)
                 {
+                    walk.visit(span);
                     final int next = pool.nextWithRoom(span);
                     if (pool.isEmpty(span))
                     {

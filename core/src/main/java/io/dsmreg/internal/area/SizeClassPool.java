@@ -93,6 +93,12 @@ final class SizeClassPool
         return partial.next(span);
     }
 
+    /** A walk along the superblocks with room that a damaged list cannot make endless (see SpanList.walk). */
+    SpanList.Walk walkWithRoom()
+    {
+        return partial.walk();
+    }
+
     /** Whether the superblock {@code span} has no allocated object. */
     boolean isEmpty(final int span)
     {

@@ -9,7 +9,9 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.List;
 
+import static io.dsmreg.internal.layout.AreaDescriptor.freeRunBucket;
 import static io.dsmreg.internal.layout.AreaDescriptor.span;
+import static io.dsmreg.internal.layout.AreaSegmentDescriptor.SPAN_NEXT_OFFSET;
 import static io.dsmreg.internal.layout.AreaSegmentDescriptor.KIND_LARGE;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -44,6 +46,19 @@ class PageRunsTest
         assertEquals(span(1, 0), runs.find(segment.pageCount));
         assertEquals(0, runs.find(segment.pageCount + 1));
         assertEquals(List.of(), allocator.verify());
+    }
+
+    @Test
+    void aFreeRunListThatLoopsIsACorruptFileNotAnEndlessWalk()
+    {
+        area.run(() -> runs.take(span(1, 0), 4, KIND_LARGE));
+        final int rest = span(1, 4);
+        final int restPages = segment.pageCount - 4;
+        assertEquals(freeRunBucket(restPages), freeRunBucket(restPages + 1), "a request the rest does not fit searches its list");
+        // The rest's next link names itself: a walk along its list never reaches the end.
+        segment.buffer.putInt(segment.entry(4) + SPAN_NEXT_OFFSET, rest);
+        final CorruptFileException ex = assertThrows(CorruptFileException.class, () -> runs.find(restPages + 1));
+        assertTrue(ex.getMessage().contains("loops back to the span at segment 1 page 4"), ex.getMessage());
     }
 
     @Test
