@@ -54,8 +54,11 @@ import static io.dsmreg.internal.layout.AreaSegmentDescriptor.pagesFor;
  *    deleted when the operation commits), except segment 1.
  * 3. Trim: the magazines of dead processes, of the calling thread and of ended threads are shed,
  *    then every empty superblock and an entirely free segment 1 are given back.
- * 4. Verify: dead processes' magazines are reclaimed, then every lock is taken (pools in order, then
- *    the area) and AreaCheck walks all metadata.
+ * 4. Verify (SharedArea.verify, for a process using the area): dead processes' magazines are
+ *    reclaimed, then every lock is taken (pools in order, then the area) and AreaCheck walks all
+ *    metadata. Inspect (tools that only look) runs AreaCheck over read-only mappings without any
+ *    lock (AreaInspection). Repair takes and releases every lock, which rolls back what dead holders
+ *    left, then reclaims dead processes' magazines.
  *
  * Crash safety: every write to shared metadata is made in an AreaTransaction, so a process that
  * takes a lock over from a dead owner finds each operation either complete or never begun. An area

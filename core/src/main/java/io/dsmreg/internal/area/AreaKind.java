@@ -21,8 +21,9 @@ import java.util.List;
 /**
  * Named areas (PostgreSQL's {@code GetNamedDSA}): a control file and the segment files the area adds
  * as it grows ({@link AreaAllocator}). The options live in the control file, so they are checked on
- * attach. Listings read the counters in the control file without locks; verification walks all of
- * the area's metadata under its locks, bounded by a timeout, as {@link SharedArea#verify()} does.
+ * attach. Listings read the counters in the control file without locks; the registry's verification
+ * walks all of the area's metadata from read-only mappings without its locks (AreaInspection), and
+ * repair takes them, bounded by the registry's timeout, to undo what dead holders left.
  */
 public final class AreaKind implements EntryKind<AreaKind.Request, AreaHandle>
 {
