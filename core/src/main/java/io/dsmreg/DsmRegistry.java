@@ -310,6 +310,36 @@ public final class DsmRegistry implements AutoCloseable
     }
 
     /**
+     * Repairs what processes that died left half done, in every entry, now rather than at each
+     * entry's next use: rolls back the unfinished operations of areas (and of the areas of hashes and
+     * maps), repairs hash partitions whose writer died, returns free blocks that exited processes
+     * cached to their areas, and reports a registry table slot left mid-write. Processes that use an
+     * entry do the same on their own when they meet such a state; this is what {@code dsmreg repair}
+     * runs. It takes the locks it needs with waits bounded by the registry's timeout.
+     *
+     * @return what was repaired, one sentence each naming the entry; empty when nothing needed it.
+     * @throws LockTimeoutException if a live process held a lock longer than the timeout.
+     */
+    public List<String> repair()
+    {
+        return open().repairAll();
+    }
+
+    /**
+     * {@link #repair()} for the entry {@code name} alone.
+     *
+     * @param name the entry to repair.
+     * @return what was repaired, one sentence each; empty when nothing needed it.
+     * @throws InvalidNameException for a null, empty or too long name.
+     * @throws DsmRegistryException if the registry has no entry {@code name}.
+     * @throws LockTimeoutException if a live process held a lock longer than the timeout.
+     */
+    public List<String> repair(final String name)
+    {
+        return open().repair(name);
+    }
+
+    /**
      * Every entry of the registry, created by any process, sorted by name: the rows of PostgreSQL's
      * {@code pg_dsm_registry_allocations}. Reads without locks; entries whose initialization has
      * not completed have a null size. {@link RegistryView} reads the same without opening the registry.

@@ -127,10 +127,12 @@ public final class RegistryView
     }
 
     /**
-     * Checks the registry while it may be in use, without locks: the table (every slot readable,
-     * every entry findable by its name, no name twice, known types), every initialized entry's
-     * files (through its type's own checks), and files that no entry refers to. Entries that change
-     * while they are checked are skipped rather than reported.
+     * Checks the registry while it may be in use, without locks and without writing: the table
+     * (every slot readable, every entry findable by its name, no name twice, known types), every
+     * initialized entry's files (through its type's own checks), and files that no entry refers to.
+     * Entries that change while they are checked are skipped rather than reported. A lock that a
+     * running process holds throughout is reported with its holder (what it protects is not checked);
+     * what a process that died left half done is reported as repairable ({@link DsmRegistry#repair()}).
      *
      * @return one message per problem, naming the entry or file and what to do; empty when consistent.
      */

@@ -1,5 +1,6 @@
 package io.dsmreg;
 
+import io.dsmreg.CorruptFileException;
 import io.dsmreg.internal.layout.AreaDescriptor;
 import io.dsmreg.internal.lock.ProcessIdentity;
 import io.dsmreg.internal.lock.SharedMutex;
@@ -34,7 +35,7 @@ class AreaCrashRepairTest extends RegistryTestBase
         area.trim();
         final UnsafeBuffer control = control();
         final int block = AreaDescriptor.classBlockOffset(7);
-        final UndoLog log = new UndoLog(control, block + CLASS_LOG_COUNT_OFFSET, block + CLASS_LOG_ENTRIES_OFFSET, CLASS_LOG_CAPACITY);
+        final UndoLog log = new UndoLog(control, block + CLASS_LOG_COUNT_OFFSET, block + CLASS_LOG_ENTRIES_OFFSET, CLASS_LOG_CAPACITY, CorruptFileException::new);
         log.putLong(0, control, block + CLASS_BYTES_IN_USE_OFFSET, 999_999);
         log.putInt(0, control, block + CLASS_PARTIAL_HEAD_OFFSET, 0x7654321);
         control.putLong(block + CLASS_LOCK_OFFSET, SharedMutex.ownerWord(deadProcess()));
@@ -56,7 +57,7 @@ class AreaCrashRepairTest extends RegistryTestBase
         final long large = area.allocate(100_000);
         final long reserved = area.reservedBytes();
         final UnsafeBuffer control = control();
-        final UndoLog log = new UndoLog(control, AREA_LOG_COUNT_OFFSET, AREA_LOG_ENTRIES_OFFSET, AREA_LOG_CAPACITY);
+        final UndoLog log = new UndoLog(control, AREA_LOG_COUNT_OFFSET, AREA_LOG_ENTRIES_OFFSET, AREA_LOG_CAPACITY, CorruptFileException::new);
         log.putLong(0, control, RESERVED_BYTES_OFFSET, 1);
         log.putInt(0, control, freeRunHeadOffset(3), 0x1234567);
         log.putLong(0, control, segmentEntryOffset(5) + SEGMENT_FILE_LENGTH_OFFSET, 1 << 20);
@@ -74,7 +75,7 @@ class AreaCrashRepairTest extends RegistryTestBase
         final SharedArea area = registry.area("a");
         area.allocate(64);
         final UnsafeBuffer control = control();
-        final UndoLog areaLog = new UndoLog(control, AREA_LOG_COUNT_OFFSET, AREA_LOG_ENTRIES_OFFSET, AREA_LOG_CAPACITY);
+        final UndoLog areaLog = new UndoLog(control, AREA_LOG_COUNT_OFFSET, AREA_LOG_ENTRIES_OFFSET, AREA_LOG_CAPACITY, CorruptFileException::new);
         final int block = AreaDescriptor.classBlockOffset(2);
         // Died inside "new superblock for class 2": the class list head was written under the area log.
         areaLog.putInt(0, control, block + CLASS_PARTIAL_HEAD_OFFSET, 0x7654321);
@@ -125,7 +126,7 @@ class AreaCrashRepairTest extends RegistryTestBase
     {
         final UnsafeBuffer data = new UnsafeBuffer(new byte[64]);
         final UnsafeBuffer logMemory = new UnsafeBuffer(new byte[8 + 4 * UndoLog.ENTRY_LENGTH]);
-        final UndoLog log = new UndoLog(logMemory, 0, 8, 4);
+        final UndoLog log = new UndoLog(logMemory, 0, 8, 4, CorruptFileException::new);
         data.putLong(0, 1);
         data.putInt(8, 2);
         log.putLong(0, data, 0, 10);
@@ -145,7 +146,7 @@ class AreaCrashRepairTest extends RegistryTestBase
         {
             log.putInt(0, data, 16, 100 + i);
         }
-        assertThrows(IllegalStateException.class, () -> log.putInt(0, data, 16, 7));
+        assertThrows(CorruptFileException.class, () -> log.putInt(0, data, 16, 7));
     }
 
     private UnsafeBuffer control()

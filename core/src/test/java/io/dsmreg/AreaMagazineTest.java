@@ -1,5 +1,6 @@
 package io.dsmreg;
 
+import io.dsmreg.CorruptFileException;
 import io.dsmreg.internal.area.TestAreas;
 import io.dsmreg.internal.lock.ProcessIdentity;
 import io.dsmreg.internal.lock.SharedMutex;
@@ -181,7 +182,7 @@ class AreaMagazineTest extends RegistryTestBase
         }
         // It died holding the lock of class 64 B, having logged and stored its count 1 -> 0 (its object not moved yet).
         final int block = classBlockOffset(7);
-        final UndoLog log = new UndoLog(control, block + CLASS_LOG_COUNT_OFFSET, block + CLASS_LOG_ENTRIES_OFFSET, CLASS_LOG_CAPACITY);
+        final UndoLog log = new UndoLog(control, block + CLASS_LOG_COUNT_OFFSET, block + CLASS_LOG_ENTRIES_OFFSET, CLASS_LOG_CAPACITY, CorruptFileException::new);
         log.putInt(0, control, magazineCountOffset(slot, 7), 0);
         control.putLong(block + CLASS_LOCK_OFFSET, dead);
         control.putLong(slot + MAGAZINE_OWNER_OFFSET, dead);

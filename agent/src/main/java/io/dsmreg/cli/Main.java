@@ -60,10 +60,18 @@ public final class Main
             "Refuses while processes have the registry open, and names them.\n\n" +
             "  --force           remove anyway: attached processes keep their memory, but it is no longer\n" +
             "                    shared with processes that ask for it afterwards\n" + DIR_HELP),
-        VERIFY("verify <registry> [--dir D]", 1, 1, Set.of(Arguments.DIR),
-            "Checks a registry without locking it: its table (every slot readable, every entry findable by\n" +
-            "its name, known types), every entry's files (headers, lengths, each type's own consistency\n" +
-            "checks), and files that belong to no entry. Prints each problem found.\n\n" + DIR_HELP),
+        VERIFY("verify <registry>... [--dir D]", 1, Integer.MAX_VALUE, Set.of(Arguments.DIR),
+            "Checks registries without locking or changing them: the table (every slot readable, every entry\n" +
+            "findable by its name, known types), every entry's files (headers, lengths, each type's own\n" +
+            "consistency checks), and files that belong to no entry. Prints each problem found; a lock a\n" +
+            "running process holds is reported with its holder instead of waited for, and what a process\n" +
+            "that died left half done is reported as repairable (see repair).\n\n" + DIR_HELP),
+        REPAIR("repair <registry> [name] [--dir D]", 1, 2, Set.of(Arguments.DIR),
+            "Repairs what processes that died left half done, in entry <name> or in every entry: rolls back\n" +
+            "their unfinished area operations, repairs hash partitions whose writer died, returns the free\n" +
+            "blocks exited processes cached to their areas. Processes using an entry do this themselves on\n" +
+            "their next operation; repair does it now, and says what it fixed. It takes the locks it needs,\n" +
+            "waiting at most the registry's timeout for each, and counts as attached while it runs.\n\n" + DIR_HELP),
         HELP("help [command]", 0, 1, Set.of(), "Prints the usage of every command, or of one.\n");
 
         private final String synopsis;
@@ -159,6 +167,7 @@ public final class Main
                 case STAT -> stat(arguments);
                 case REMOVE -> remove(arguments);
                 case VERIFY -> verify(arguments);
+                case REPAIR -> repair(arguments);
                 case HELP -> help(arguments);
             };
         }
@@ -309,7 +318,16 @@ public final class Main
 
     private int verify(final Arguments arguments)
     {
-        final String registry = arguments.positional(0);
+        int status = OK;
+        for (int i = 0; arguments.positional(i) != null; i++)
+        {
+            status = Math.max(status, verify(arguments.positional(i), arguments));
+        }
+        return status;
+    }
+
+    private int verify(final String registry, final Arguments arguments)
+    {
         final Optional<RegistryView> view;
         try
         {
@@ -336,6 +354,29 @@ public final class Main
         out.println(problems.isEmpty() ? "ok: no problems found" :
             problems.size() + (problems.size() == 1 ? " problem" : " problems") + " found");
         return problems.isEmpty() ? OK : PROBLEM;
+    }
+
+    private int repair(final Arguments arguments)
+    {
+        final String registry = arguments.positional(0);
+        final String entry = arguments.positional(1);
+        final RegistryOptions options = arguments.options();
+        if (RegistryView.open(registry, options).isEmpty())
+        {
+            return noSuchRegistry(registry, options);
+        }
+        final List<String> repaired;
+        try (DsmRegistry open = DsmRegistry.open(registry, options))
+        {
+            repaired = entry == null ? open.repair() : open.repair(entry);
+        }
+        for (final String fixed : repaired)
+        {
+            out.println("repaired: " + fixed);
+        }
+        out.println(repaired.isEmpty() ? "ok: nothing needed repair in " + (entry == null ? "registry " + registry :
+            "entry \"" + entry + "\" of registry " + registry) : repaired.size() + (repaired.size() == 1 ? " repair" : " repairs") + " made");
+        return OK;
     }
 
     private int help(final Arguments arguments)

@@ -11,6 +11,7 @@ import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
@@ -53,8 +54,11 @@ import static io.dsmreg.internal.layout.AreaSegmentDescriptor.pagesFor;
  *    deleted when the operation commits), except segment 1.
  * 3. Trim: the magazines of dead processes, of the calling thread and of ended threads are shed,
  *    then every empty superblock and an entirely free segment 1 are given back.
- * 4. Verify: dead processes' magazines are reclaimed, then every lock is taken (pools in order, then
- *    the area) and AreaCheck walks all metadata.
+ * 4. Verify (SharedArea.verify, for a process using the area): dead processes' magazines are
+ *    reclaimed, then every lock is taken (pools in order, then the area) and AreaCheck walks all
+ *    metadata. Inspect (tools that only look) runs AreaCheck over read-only mappings without any
+ *    lock (AreaInspection). Repair takes and releases every lock, which rolls back what dead holders
+ *    left, then reclaims dead processes' magazines.
  *
  * Crash safety: every write to shared metadata is made in an AreaTransaction, so a process that
  * takes a lock over from a dead owner finds each operation either complete or never begun. An area
@@ -96,7 +100,7 @@ public final class AreaAllocator
 
     private AreaAllocator(
         final String name, final Path directory, final long fileId, final UnsafeBuffer control,
-        final long timeoutNanos, final BooleanSupplier removed)
+        final long timeoutNanos, final BooleanSupplier removed, final boolean readOnly)
     {
         this.name = name;
         this.control = control;
@@ -104,11 +108,12 @@ public final class AreaAllocator
         this.initialSegmentLength = control.getLong(INITIAL_SEGMENT_LENGTH_OFFSET);
         this.maxSegmentLength = control.getLong(MAX_SEGMENT_LENGTH_OFFSET);
         this.sizeLimit = control.getLong(SIZE_LIMIT_OFFSET);
-        this.errors = new AreaErrors(name);
-        this.segments = new SegmentMappings(name, directory, fileId, control, removed, errors);
+        this.errors = new AreaErrors(name, EntryFiles.path(directory, fileId, 0));
+        this.segments = new SegmentMappings(name, directory, fileId, control, removed, errors, readOnly);
         this.area = new AreaTransaction(
             new SharedMutex(control, AREA_LOCK_OFFSET, describe(name)),
-            new UndoLog(control, AREA_LOG_COUNT_OFFSET, AREA_LOG_ENTRIES_OFFSET, AREA_LOG_CAPACITY),
+            new UndoLog(control, AREA_LOG_COUNT_OFFSET, AREA_LOG_ENTRIES_OFFSET, AREA_LOG_CAPACITY,
+                problem -> errors.corrupt("the area's undo log: " + problem)),
             segments, timeoutNanos, null, segments, describe(name), "the area lock");
         this.pageRuns = new PageRuns(control, segments, area, errors);
         for (int sizeClass = 0; sizeClass < SizeClasses.COUNT; sizeClass++)
@@ -137,15 +142,29 @@ public final class AreaAllocator
         control.putLong(RESERVED_BYTES_OFFSET, CONTROL_LENGTH);
         // Published last: whoever sees the area ready sees its whole header.
         CONTROL_FILE.publish(control);
-        return new AreaAllocator(name, directory, fileId, control, timeoutNanos, removed);
+        return new AreaAllocator(name, directory, fileId, control, timeoutNanos, removed, false);
     }
 
     /** Maps the control file of a published area after checking its header. */
     public static AreaAllocator attach(
         final Path directory, final long fileId, final String name, final long timeoutNanos, final BooleanSupplier removed)
     {
+        return new AreaAllocator(name, directory, fileId, mapControl(directory, fileId, name, false), timeoutNanos, removed, false);
+    }
+
+    /**
+     * Maps a published area's files read-only, for {@link #inspect()} alone: tools that only look.
+     * Any other operation on the result would write, and faults instead.
+     */
+    public static AreaAllocator attachReadOnly(final Path directory, final long fileId, final String name)
+    {
+        return new AreaAllocator(name, directory, fileId, mapControl(directory, fileId, name, true), 0, () -> false, true);
+    }
+
+    private static UnsafeBuffer mapControl(final Path directory, final long fileId, final String name, final boolean readOnly)
+    {
         final Path file = EntryFiles.path(directory, fileId, 0);
-        final UnsafeBuffer control = CONTROL_FILE.attach(file, CONTROL_LENGTH, describe(name), false);
+        final UnsafeBuffer control = CONTROL_FILE.attach(file, CONTROL_LENGTH, describe(name), readOnly);
         if (control.getLong(FILE_ID_OFFSET) != fileId || control.getLong(CONTROL_LENGTH_OFFSET) != CONTROL_LENGTH ||
             control.getInt(PAGE_SIZE_OFFSET) != PAGE_SIZE)
         {
@@ -154,7 +173,7 @@ public final class AreaAllocator
                 " but the registry records file id " + fileId + " and this dsmreg expects length " + CONTROL_LENGTH +
                 " and page size " + PAGE_SIZE);
         }
-        return new AreaAllocator(name, directory, fileId, control, timeoutNanos, removed);
+        return control;
     }
 
     public long initialSegmentLength()
@@ -570,9 +589,11 @@ public final class AreaAllocator
         {
             pool.transaction.run(() ->
             {
+                final SpanList.Walk walk = pool.walkWithRoom();
                 int span = pool.firstWithRoom();
                 while (span != 0)
                 {
+                    walk.visit(span);
                     final int next = pool.nextWithRoom(span);
                     if (pool.isEmpty(span))
                     {
@@ -626,6 +647,49 @@ public final class AreaAllocator
                 pools[c].transaction.end();
             }
         }
+    }
+
+    /**
+     * The check of tools that only look: no lock, no rollback, no reclaim (see AreaInspection).
+     *
+     * @return what is inconsistent, what a dead process left half done (repairable), or which lock a
+     *         live process held for the whole check; empty when the area is consistent.
+     */
+    public List<String> inspect()
+    {
+        return new AreaInspection(control, segments::segment).run();
+    }
+
+    /**
+     * Takes every lock in turn (bounded by the timeout), which rolls back what a dead holder left
+     * (pool locks first, each repairing the area's log before its own), then reclaims the magazines
+     * of dead processes: what {@code dsmreg repair} does for an area.
+     *
+     * @return what was repaired, one sentence each; empty when nothing needed it.
+     */
+    public List<String> repair()
+    {
+        final List<String> repaired = new ArrayList<>();
+        for (final SizeClassPool pool : pools)
+        {
+            final int undone = pool.transaction.repairIfNeeded();
+            if (undone >= 0)
+            {
+                repaired.add("undid the unfinished operation (" + undone + " writes) a dead process left under " +
+                    pool.transaction.lockName());
+            }
+        }
+        final int undone = area.repairIfNeeded();
+        if (undone >= 0)
+        {
+            repaired.add("undid the unfinished operation (" + undone + " writes) a dead process left under the area lock");
+        }
+        final int reclaimed = magazines.reclaimDead();
+        if (reclaimed > 0)
+        {
+            repaired.add("returned " + reclaimed + " free objects cached by exited processes to their superblocks");
+        }
+        return repaired;
     }
 
     // ---------------------------------------------------------------------------------------------

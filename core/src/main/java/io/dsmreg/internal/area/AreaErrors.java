@@ -3,18 +3,22 @@ package io.dsmreg.internal.area;
 import io.dsmreg.CorruptFileException;
 import io.dsmreg.InvalidPointerException;
 
+import java.nio.file.Path;
+
 /**
  * The errors of one area that its units raise while they follow pointers and metadata, each in one
- * wording: a pointer a caller passed that is not valid, and metadata found inconsistent. (A file
- * whose header cannot be used is worded by {@link io.dsmreg.internal.file.HeaderedFile}.) Immutable.
+ * wording: a pointer a caller passed that is not valid, and metadata found inconsistent (worded as
+ * every file that cannot be used, by {@link io.dsmreg.internal.file.HeaderedFile}). Immutable.
  */
 final class AreaErrors
 {
     private final String name;
+    private final Path controlFile;
 
-    AreaErrors(final String name)
+    AreaErrors(final String name, final Path controlFile)
     {
         this.name = name;
+        this.controlFile = controlFile;
     }
 
     /** The invalid pointer 0, passed where a block's pointer is needed. */
@@ -37,10 +41,12 @@ final class AreaErrors
         return invalidPointer(pointer, "it is not an allocated block (freed already, a double free, or never allocated)");
     }
 
-    /** Metadata that contradicts itself: nothing was changed, and the area cannot be repaired. */
+    /**
+     * Metadata that contradicts itself, in the words of every corrupt file, naming the area's control
+     * file (which holds or leads to all of its metadata): nothing was changed, and the area cannot be repaired.
+     */
     CorruptFileException corrupt(final String problem)
     {
-        return new CorruptFileException(
-            "area \"" + name + "\" is corrupt: " + problem + ". Remove the area (DsmRegistry.remove) to start it afresh");
+        return AreaAllocator.CONTROL_FILE.corrupt(controlFile, "area \"" + name + "\"", problem);
     }
 }

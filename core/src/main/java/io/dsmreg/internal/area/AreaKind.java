@@ -1,7 +1,6 @@
 package io.dsmreg.internal.area;
 
 import io.dsmreg.AreaOptions;
-import io.dsmreg.CorruptFileException;
 import io.dsmreg.EntryMismatchException;
 import io.dsmreg.EntryType;
 import io.dsmreg.RegistryEntry;
@@ -15,22 +14,22 @@ import io.dsmreg.internal.registry.OpenRegistry;
 import io.dsmreg.internal.registry.SlotView;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Named areas (PostgreSQL's {@code GetNamedDSA}): a control file and the segment files the area adds
  * as it grows ({@link AreaAllocator}). The options live in the control file, so they are checked on
- * attach. Listings read the counters in the control file without locks; verification walks all of
- * the area's metadata under its locks, bounded by a timeout, as {@link SharedArea#verify()} does.
+ * attach. Listings read the counters in the control file without locks; the registry's verification
+ * walks all of the area's metadata from read-only mappings without its locks (AreaInspection), and
+ * repair takes them, bounded by the registry's timeout, to undo what dead holders left.
  */
 public final class AreaKind implements EntryKind<AreaKind.Request, AreaHandle>
 {
     /** The kind's one instance. */
     public static final AreaKind INSTANCE = new AreaKind();
 
-    private static final long VERIFY_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     /** What one request asks for: null options accept the existing area's. */
     record Request(String name, AreaOptions options)
@@ -105,15 +104,21 @@ public final class AreaKind implements EntryKind<AreaKind.Request, AreaHandle>
     }
 
     @Override
-    public void verify(final Path directory, final SlotView ready)
+    public List<String> verify(final Path directory, final SlotView ready)
     {
-        final List<String> problems =
-            AreaAllocator.attach(directory, ready.fileId(), ready.name(), VERIFY_TIMEOUT_NANOS, () -> false).verify();
-        if (!problems.isEmpty())
+        final List<String> findings = AreaAllocator.attachReadOnly(directory, ready.fileId(), ready.name()).inspect();
+        final List<String> described = new ArrayList<>();
+        for (final String finding : findings)
         {
-            throw new CorruptFileException(
-                "area \"" + ready.name() + "\" (" + EntryFiles.path(directory, ready.fileId(), 0) + ") is inconsistent: " +
-                String.join("; ", problems));
+            described.add("area \"" + ready.name() + "\" (" + EntryFiles.path(directory, ready.fileId(), 0) + "): " + finding);
         }
+        return described;
+    }
+
+    @Override
+    public List<String> repair(final OpenRegistry registry, final SlotView ready)
+    {
+        return AreaAllocator.attach(registry.directory(), ready.fileId(), ready.name(), registry.timeoutNanos(), () -> false)
+            .repair();
     }
 }

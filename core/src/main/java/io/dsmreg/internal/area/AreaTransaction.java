@@ -113,15 +113,16 @@ final class AreaTransaction
     /**
      * Takes the lock, first repairing what a dead holder left.
      *
+     * @return the number of writes a repair undid, or -1 when there was nothing to repair.
      * @throws io.dsmreg.LockTimeoutException if a live process held it past the timeout.
      */
-    void begin()
+    int begin()
     {
         if (lock.lock(timeoutNanos) || !log.isEmpty())
         {
             try
             {
-                repair();
+                return repair();
             }
             catch (final RuntimeException | Error ex)
             {
@@ -129,6 +130,25 @@ final class AreaTransaction
                 throw ex;
             }
         }
+        return -1;
+    }
+
+    /**
+     * Takes and releases the lock, repairing what a dead holder left: what an explicit repair does.
+     *
+     * @return the number of writes undone, or -1 when there was nothing to repair.
+     */
+    int repairIfNeeded()
+    {
+        final int undone = begin();
+        end();
+        return undone;
+    }
+
+    /** The lock, for messages: {@code the lock of size class 64 B}. */
+    String lockName()
+    {
+        return lockName;
     }
 
     /** The lock must be held: writes {@code value}, logging the old value first. */
@@ -163,7 +183,7 @@ final class AreaTransaction
         lock.unlock();
     }
 
-    private void repair()
+    private int repair()
     {
         if (enclosing != null)
         {
@@ -175,5 +195,6 @@ final class AreaTransaction
         outcome.rolledBack();
         LOG.log(System.Logger.Level.WARNING, "{0}: took over {1} from a dead process and undid its unfinished operation " +
             "({2} writes)", area, lockName, undone);
+        return undone;
     }
 }

@@ -233,8 +233,9 @@ final class Magazines
     }
 
     /** Protocol 5 for every slot whose owner no longer runs: its objects go back to their superblocks, then it is freed. */
-    void reclaimDead()
+    int reclaimDead()
     {
+        int reclaimed = 0;
         for (int s = 0; s < MAGAZINE_SLOTS; s++)
         {
             final int slot = magazineOffset(s);
@@ -244,6 +245,7 @@ final class Magazines
                 control.compareAndSetLong(slot + MAGAZINE_OWNER_OFFSET, owner, SELF))
             {
                 final int objects = shedAll(slot);
+                reclaimed += objects;
                 // Release: the emptied counts are visible before another process can claim the slot.
                 control.putLongRelease(slot + MAGAZINE_OWNER_OFFSET, 0);
                 // DEBUG: every process that exits, cleanly or not, leaves its magazines for the next one to reclaim.
@@ -251,6 +253,7 @@ final class Magazines
                     "objects back to their superblocks)", name, Long.toString(owner >>> 32), objects);
             }
         }
+        return reclaimed;
     }
 
     /** Empties the calling thread's magazine and those of this process's ended threads (freeing their slots). */

@@ -59,9 +59,11 @@ final class PageRuns
     {
         for (int bucket = freeRunBucket(pages); bucket < FREE_RUN_BUCKETS; bucket++)
         {
+            final SpanList.Walk walk = lists[bucket].walk();
             int run = lists[bucket].head();
             while (run != 0)
             {
+                walk.visit(run);
                 final AreaSegment segment = segments.segmentOfSpan(run);
                 if (segment.buffer.getInt(segment.entry(spanPage(run)) + SPAN_PAGES_OFFSET) >= pages)
                 {

@@ -75,6 +75,8 @@ final class SegmentMappings implements UndoLog.Parts, AreaTransaction.Outcome
     private final UnsafeBuffer control;
     private final BooleanSupplier removed;
     private final AreaErrors errors;
+    /** Whether segment files are mapped read-only: for tools that only look, which must never write. */
+    private final boolean readOnly;
     private final AtomicReferenceArray<AreaSegment> mappings = new AtomicReferenceArray<>(MAX_SEGMENTS);
     private volatile long seenFreedSegments;
     /** The area lock must be held: the segment the current operation emptied, whose file goes once it commits. */
@@ -82,8 +84,9 @@ final class SegmentMappings implements UndoLog.Parts, AreaTransaction.Outcome
 
     SegmentMappings(
         final String name, final Path directory, final long fileId, final UnsafeBuffer control,
-        final BooleanSupplier removed, final AreaErrors errors)
+        final BooleanSupplier removed, final AreaErrors errors, final boolean readOnly)
     {
+        this.readOnly = readOnly;
         this.name = name;
         this.directory = directory;
         this.fileId = fileId;
@@ -310,7 +313,7 @@ final class SegmentMappings implements UndoLog.Parts, AreaTransaction.Outcome
                 "was removed from its registry and its files deleted. Memory this process mapped before stays valid; " +
                 "ask the registry for the area again");
         }
-        final UnsafeBuffer buffer = FILE.attach(file, length, owner(number), false);
+        final UnsafeBuffer buffer = FILE.attach(file, length, owner(number), readOnly);
         if (buffer.getInt(SEGMENT_NUMBER_OFFSET) != number || buffer.getLong(FILE_ID_OFFSET) != fileId ||
             buffer.getLong(GENERATION_OFFSET) != generation || buffer.getLong(FILE_LENGTH_OFFSET) != length)
         {

@@ -75,7 +75,8 @@ final class SizeClassPool
         this.errors = errors;
         this.transaction = new AreaTransaction(
             new SharedMutex(control, block + CLASS_LOCK_OFFSET, "size class " + objectSize + " B of area \"" + name + "\""),
-            new UndoLog(control, block + CLASS_LOG_COUNT_OFFSET, block + CLASS_LOG_ENTRIES_OFFSET, CLASS_LOG_CAPACITY),
+            new UndoLog(control, block + CLASS_LOG_COUNT_OFFSET, block + CLASS_LOG_ENTRIES_OFFSET, CLASS_LOG_CAPACITY,
+                problem -> errors.corrupt("the undo log of size class " + objectSize + " B: " + problem)),
             segments, timeoutNanos, area, AreaTransaction.Outcome.NONE, "area \"" + name + "\"",
             "the lock of size class " + objectSize + " B");
     }
@@ -90,6 +91,12 @@ final class SizeClassPool
     int nextWithRoom(final int span)
     {
         return partial.next(span);
+    }
+
+    /** A walk along the superblocks with room that a damaged list cannot make endless (see SpanList.walk). */
+    SpanList.Walk walkWithRoom()
+    {
+        return partial.walk();
     }
 
     /** Whether the superblock {@code span} has no allocated object. */

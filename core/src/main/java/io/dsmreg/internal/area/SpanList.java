@@ -48,6 +48,43 @@ final class SpanList
         return segment.buffer.getInt(segment.entry(spanPage(span)) + SPAN_NEXT_OFFSET);
     }
 
+    /**
+     * A walk along this list that a damaged link closing a loop cannot keep going forever: Brent's
+     * cycle detection, one comparison per step and no memory. Call {@link Walk#visit} with each span.
+     */
+    Walk walk()
+    {
+        return new Walk();
+    }
+
+    /** See {@link #walk()}. */
+    final class Walk
+    {
+        private int mark;
+        private long steps;
+        private long nextMark = 1;
+
+        /**
+         * Records a step to {@code span}.
+         *
+         * @throws io.dsmreg.CorruptFileException if the walk came back to a span it passed: the list loops.
+         */
+        void visit(final int span)
+        {
+            if (span == mark)
+            {
+                throw errors.corrupt("the list whose head is at offset " + headOffset + " of the control file loops back " +
+                    "to the span at " + describe(span) + " after " + steps + " steps");
+            }
+            // The mark moves at every power of two: once it is inside the loop and the gap exceeds the loop, it is met again.
+            if (++steps == nextMark)
+            {
+                mark = span;
+                nextMark <<= 1;
+            }
+        }
+    }
+
     /** Puts {@code span}, which is on no list, at the head. */
     void push(final AreaTransaction transaction, final int span)
     {

@@ -12,6 +12,7 @@ import io.dsmreg.SharedMap;
 import io.dsmreg.internal.area.AreaAllocator;
 import io.dsmreg.internal.area.AreaStatistics;
 import io.dsmreg.internal.kind.EntryKind;
+import io.dsmreg.internal.file.EntryFiles;
 import io.dsmreg.internal.layout.HashDescriptor;
 import io.dsmreg.internal.map.MapHandle;
 import io.dsmreg.internal.registry.CachedHandle;
@@ -21,8 +22,9 @@ import io.dsmreg.internal.registry.OpenRegistry;
 import io.dsmreg.internal.registry.SlotView;
 
 import java.nio.file.Path;
+import java.util.List;
+import java.util.ArrayList;
 import java.time.Instant;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Named hash tables and maps (PostgreSQL's {@code GetNamedDSHash}): an area of the table's own plus
@@ -45,7 +47,6 @@ public final class HashKind implements EntryKind<HashKind.Request, CachedHandle>
      * use the area defaults, whose larger segments hold many small blocks.
      */
     private static final long INLINE_SEGMENT_SIZE = AreaOptions.MIN_SEGMENT_SIZE;
-    private static final long VERIFY_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     /** A handle over a table: a {@link HashHandle}, or a map in the handle cache. */
     interface TableHandle
@@ -171,10 +172,26 @@ public final class HashKind implements EntryKind<HashKind.Request, CachedHandle>
     }
 
     @Override
-    public void verify(final Path directory, final SlotView ready)
+    public List<String> verify(final Path directory, final SlotView ready)
     {
-        final AreaAllocator area = AreaAllocator.attach(directory, ready.fileId(), ready.name(), VERIFY_TIMEOUT_NANOS, () -> false);
-        HashTable.attach(directory, ready.fileId(), "hash \"" + ready.name() + "\"", area, VERIFY_TIMEOUT_NANOS).verify();
+        final String description = "hash \"" + ready.name() + "\"";
+        final AreaAllocator area = AreaAllocator.attachReadOnly(directory, ready.fileId(), ready.name());
+        final List<String> described = new ArrayList<>();
+        for (final String finding : HashTable.attachReadOnly(directory, ready.fileId(), description, area).inspect())
+        {
+            described.add(description + " (" + EntryFiles.path(directory, ready.fileId(), HashDescriptor.HEADER_PART) + "): " +
+                finding);
+        }
+        return described;
+    }
+
+    @Override
+    public List<String> repair(final OpenRegistry registry, final SlotView ready)
+    {
+        final AreaAllocator area =
+            AreaAllocator.attach(registry.directory(), ready.fileId(), ready.name(), registry.timeoutNanos(), () -> false);
+        return HashTable.attach(registry.directory(), ready.fileId(), "hash \"" + ready.name() + "\"", area,
+            registry.timeoutNanos()).repair();
     }
 
     private static String describe(final Request request)

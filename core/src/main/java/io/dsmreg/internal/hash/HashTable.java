@@ -20,6 +20,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiFunction;
 
 import static io.dsmreg.internal.layout.AreaDescriptor.pointerOffset;
@@ -81,6 +83,9 @@ public final class HashTable
 {
     /** Optimistic attempts before a reader takes the lock. */
     public static final int OPTIMISTIC_ATTEMPTS = 16;
+    /** Seqlock reads of a partition by {@link #inspect()} before it reports the partition busy. */
+    private static final int INSPECT_ATTEMPTS = 10;
+    private static final long INSPECT_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private static final System.Logger LOG = System.getLogger(HashTable.class.getName());
     /** The header file of every table: create, publish, attach and the one wording of its errors. */
@@ -250,8 +255,24 @@ public final class HashTable
     public static HashTable attach(
         final Path directory, final long fileId, final String description, final AreaAllocator area, final long timeoutNanos)
     {
+        return attach(directory, fileId, description, area, timeoutNanos, false);
+    }
+
+    /**
+     * Maps the header file of a published table read-only, over an area attached read-only
+     * ({@link AreaAllocator#attachReadOnly}), for {@link #inspect()} alone: tools that only look.
+     */
+    public static HashTable attachReadOnly(final Path directory, final long fileId, final String description, final AreaAllocator area)
+    {
+        return attach(directory, fileId, description, area, 0, true);
+    }
+
+    private static HashTable attach(
+        final Path directory, final long fileId, final String description, final AreaAllocator area, final long timeoutNanos,
+        final boolean readOnly)
+    {
         final Path file = EntryFiles.path(directory, fileId, HEADER_PART);
-        final UnsafeBuffer header = FILE.attach(file, HEADER_LENGTH, description, false);
+        final UnsafeBuffer header = FILE.attach(file, HEADER_LENGTH, description, readOnly);
         final long recordedFileId = header.getLong(FILE_ID_OFFSET);
         if (recordedFileId != fileId)
         {
@@ -380,12 +401,18 @@ public final class HashTable
      */
     public void lock(final int p)
     {
+        lockRepairing(p);
+    }
+
+    /** {@link #lock}, returning what it repaired first, or null when nothing needed it. */
+    private String lockRepairing(final int p)
+    {
         final boolean tookOver = locks[p].lock(timeoutNanos);
         if (tookOver || SeqLock.isWriting(SeqLock.version(versionAddress(p))))
         {
             try
             {
-                repair(p, tookOver);
+                return repair(p, tookOver);
             }
             catch (final RuntimeException | Error ex)
             {
@@ -393,6 +420,7 @@ public final class HashTable
                 throw ex;
             }
         }
+        return null;
     }
 
     public void unlock(final int p)
@@ -491,7 +519,7 @@ public final class HashTable
      *   <li>Makes the version even ({@link SeqLock#repair}).</li>
      * </ol>
      */
-    private void repair(final int p, final boolean tookOver)
+    private String repair(final int p, final boolean tookOver)
     {
         final int po = partitionOffset(p);
         final long version = versionAddress(p);
@@ -550,8 +578,10 @@ public final class HashTable
         header.putInt(po + LIVE_OFFSET, live);
         header.putInt(po + TOMBSTONES_OFFSET, tombstones);
         SeqLock.repair(version);
-        LOG.log(System.Logger.Level.WARNING, "{0}: {1} partition {2} (recounted {3} entries, freed {4} unlinked blocks)",
-            description, tookOver ? "took over the lock of a dead process and repaired" : "repaired", p, live, freed);
+        final String repaired = (tookOver ? "took over the lock of a dead process and repaired" : "repaired") +
+            " partition " + p + " (recounted " + live + " entries, freed " + freed + " unlinked blocks)";
+        LOG.log(System.Logger.Level.WARNING, "{0}: {1}", description, repaired);
+        return repaired;
     }
 
     private int freeUnlinked(final long pointer)
@@ -1329,6 +1359,112 @@ public final class HashTable
             throw new CorruptFileException(description + " is inconsistent: " + String.join("; ", problems) +
                 ". Remove it (DsmRegistry.remove) to start it afresh");
         }
+    }
+
+    /**
+     * The check of tools that only look: each partition is read under its seqlock without its lock
+     * (bounded attempts), then the area is inspected the same way ({@link AreaAllocator#inspect}).
+     * A partition a live process keeps locked is reported with its holder and skipped; one a dead
+     * process left locked, or mid-write, is reported as repairable. Nothing is written.
+     *
+     * @return one finding per problem, prefixed by what it concerns; empty when consistent.
+     */
+    public List<String> inspect()
+    {
+        final List<String> findings = new ArrayList<>();
+        for (int p = 0; p < locks.length; p++)
+        {
+            final String finding = inspectPartition(p, findings);
+            if (finding != null)
+            {
+                findings.add(finding);
+            }
+        }
+        for (final String finding : area.inspect())
+        {
+            findings.add("its area: " + finding);
+        }
+        return findings;
+    }
+
+    /** Checks partition {@code p} into {@code problems} under its seqlock; returns why it could not, or null. */
+    private String inspectPartition(final int p, final List<String> problems)
+    {
+        final long version = versionAddress(p);
+        long holder = 0;
+        for (int attempt = 0; attempt < INSPECT_ATTEMPTS; attempt++)
+        {
+            if (attempt > 0)
+            {
+                LockSupport.parkNanos(INSPECT_PAUSE_NANOS);
+            }
+            holder = locks[p].word();
+            if (holder != 0 && !SharedMutex.isOwnerAlive(holder))
+            {
+                return "partition " + p + " is locked by " + SharedMutex.describeHolder(holder) + ", which died " +
+                    "inside a write; repairable: the next write to the partition repairs it, or run dsmreg repair " +
+                    "(DsmRegistry.repair)";
+            }
+            if (holder != 0)
+            {
+                continue;
+            }
+            final long before = SeqLock.beginRead(version);
+            if (SeqLock.isWriting(before))
+            {
+                if (locks[p].word() == 0 && SeqLock.version(version) == before)
+                {
+                    return "partition " + p + " was left mid-write (its version " + before + " is odd and nobody holds " +
+                        "its lock); repairable: the next write to the partition repairs it, or run dsmreg repair " +
+                        "(DsmRegistry.repair)";
+                }
+                continue;
+            }
+            final List<String> found = new ArrayList<>();
+            try
+            {
+                verifyPartition(p, found);
+            }
+            catch (final RuntimeException ex)
+            {
+                found.add("partition " + p + ": " + ex.getMessage());
+            }
+            if (SeqLock.validate(version, before))
+            {
+                problems.addAll(found);
+                return null;
+            }
+        }
+        return holder != 0 ?
+            "partition " + p + " is locked by " + SharedMutex.describeHolder(holder) + " for the whole check (" +
+                INSPECT_ATTEMPTS + " attempts); it was not checked: run verify again when it is idle" :
+            "partition " + p + " kept changing while it was checked (" + INSPECT_ATTEMPTS + " attempts); run verify " +
+                "again when it is idle";
+    }
+
+    /**
+     * Takes each partition's lock in turn (bounded by the timeout), which repairs what a dead writer
+     * left, then repairs the area: what {@code dsmreg repair} does for a hash or map.
+     *
+     * @return what was repaired, one sentence each; empty when nothing needed it.
+     */
+    public List<String> repair()
+    {
+        final List<String> repaired = new ArrayList<>();
+        for (int p = 0; p < locks.length; p++)
+        {
+            final String partition = lockRepairing(p);
+            unlock(p);
+            if (partition != null)
+            {
+                repaired.add(partition);
+            }
+        }
+        for (final String fixed : area.repair())
+        {
+            repaired.add("its area: " + fixed);
+        }
+        return repaired;
     }
 
     private void verifyPartition(final int p, final List<String> problems)

@@ -10,6 +10,7 @@ import io.dsmreg.internal.registry.OpenRegistry;
 import io.dsmreg.internal.registry.SlotView;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * One kind of entry (segment, area, hash): all the registry needs from it, so that a new kind is
@@ -76,9 +77,25 @@ public interface EntryKind<R, H extends CachedHandle>
     RegistryEntry inspect(Path directory, SlotView ready);
 
     /**
-     * Checks a published entry's files against what the registry records.
+     * Checks a published entry's files against what the registry records, as a tool that only looks:
+     * its files are mapped read-only, no lock is taken and nothing is repaired. A lock that a live
+     * process holds throughout is reported (with its holder) instead of waited for; what a dead
+     * process left half done is reported as repairable ({@link #repair}).
      *
-     * @throws io.dsmreg.DsmRegistryException (usually a CorruptFileException) naming the file and the problem.
+     * @return one sentence per finding, naming the entry, the file or lock, and what to do; empty when consistent.
+     * @throws io.dsmreg.DsmRegistryException (usually a CorruptFileException) for files that cannot be read at all.
      */
-    void verify(Path directory, SlotView ready);
+    List<String> verify(Path directory, SlotView ready);
+
+    /**
+     * Repairs what dead processes left half done in a published entry, as a process using it would
+     * on its next operation, but everywhere at once: every wait bounded by the registry's timeout.
+     *
+     * @return what was repaired, one sentence each; empty when nothing needed it (the default: kinds
+     *         whose files a dead process cannot leave half written).
+     */
+    default List<String> repair(final OpenRegistry registry, final SlotView ready)
+    {
+        return List.of();
+    }
 }

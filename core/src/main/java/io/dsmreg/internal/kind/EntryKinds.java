@@ -9,6 +9,7 @@ import io.dsmreg.internal.file.EntryFiles;
 import io.dsmreg.internal.file.MappedFiles;
 import io.dsmreg.internal.hash.HashKind;
 import io.dsmreg.internal.queue.QueueKind;
+import io.dsmreg.internal.registry.OpenRegistry;
 import io.dsmreg.internal.registry.SlotView;
 import io.dsmreg.internal.segment.SegmentKind;
 import io.dsmreg.internal.sharedlock.LockKind;
@@ -79,17 +80,17 @@ public final class EntryKinds
     }
 
     /**
-     * Checks a published entry of any type.
+     * Checks a published entry of any type, as a tool that only looks ({@link EntryKind#verify}).
      *
+     * @return one sentence per finding; empty when consistent.
      * @throws DsmRegistryException (usually {@link CorruptFileException}) naming the file and the problem.
      */
-    public static void verify(final Path directory, final SlotView ready)
+    public static List<String> verify(final Path directory, final SlotView ready)
     {
         final EntryKind<?, ?> kind = of(EntryTypes.ofCode(ready.type()));
         if (kind != null)
         {
-            kind.verify(directory, ready);
-            return;
+            return kind.verify(directory, ready);
         }
         final Path first = EntryFiles.path(directory, ready.fileId(), 0);
         if (!Files.exists(first, LinkOption.NOFOLLOW_LINKS))
@@ -101,6 +102,14 @@ public final class EntryKinds
         {
             MappedFiles.checkRegularFileOfThisUser(file);
         }
+        return List.of();
+    }
+
+    /** Repairs a published entry of any type ({@link EntryKind#repair}); an entry of an unknown type has nothing to repair. */
+    public static List<String> repair(final OpenRegistry registry, final SlotView ready)
+    {
+        final EntryKind<?, ?> kind = of(EntryTypes.ofCode(ready.type()));
+        return kind == null ? List.of() : kind.repair(registry, ready);
     }
 
     private static List<Path> files(final Path directory, final SlotView ready)

@@ -122,6 +122,22 @@ public final class SharedMutex
         return deadWord != 0 && buffer.compareAndSetLong(offset, deadWord, SELF);
     }
 
+    /**
+     * Who a held lock word names, for tools that report a lock without taking it:
+     * {@code pid 4711 (running, started 2026-11-21T10:02:05Z)} or {@code pid 4711 (no longer running)}.
+     * The lock word records no time of taking, so a running holder is dated by its process's start.
+     */
+    public static String describeHolder(final long word)
+    {
+        final long pid = word >>> 32;
+        if (!isOwnerAlive(word))
+        {
+            return "pid " + pid + " (no longer running)";
+        }
+        return "pid " + pid + ProcessHandle.of(pid).flatMap(handle -> handle.info().startInstant())
+            .map(start -> " (running, started " + start + ")").orElse(" (running)");
+    }
+
     /** The pid of the current holder, or 0 when free. */
     public long ownerPid()
     {

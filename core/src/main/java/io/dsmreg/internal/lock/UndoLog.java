@@ -1,6 +1,9 @@
 package io.dsmreg.internal.lock;
 
+import io.dsmreg.CorruptFileException;
 import org.agrona.concurrent.AtomicBuffer;
+
+import java.util.function.Function;
 
 /**
  * A write-ahead undo log in shared memory that makes a critical section all-or-nothing when its
@@ -45,8 +48,15 @@ public final class UndoLog
     private final int countOffset;
     private final int entriesOffset;
     private final int capacity;
+    private final Function<String, CorruptFileException> corrupt;
 
-    public UndoLog(final AtomicBuffer log, final int countOffset, final int entriesOffset, final int capacity)
+    /**
+     * @param corrupt the error for a log whose contents cannot be right (a count or an entry damaged
+     *                outside dsmreg), worded by the owner of the file that holds it.
+     */
+    public UndoLog(
+        final AtomicBuffer log, final int countOffset, final int entriesOffset, final int capacity,
+        final Function<String, CorruptFileException> corrupt)
     {
         log.boundsCheck(countOffset, Integer.BYTES);
         log.boundsCheck(entriesOffset, capacity * ENTRY_LENGTH);
@@ -54,6 +64,7 @@ public final class UndoLog
         this.countOffset = countOffset;
         this.entriesOffset = entriesOffset;
         this.capacity = capacity;
+        this.corrupt = corrupt;
     }
 
     /** Writes {@code value} at {@code offset} of {@code buffer} (file {@code part}), logging the old value first. */
@@ -91,20 +102,38 @@ public final class UndoLog
         return log.getIntVolatile(countOffset) == 0;
     }
 
-    /** Undoes the logged writes, newest first, and empties the log; returns how many there were. */
+    /**
+     * Undoes the logged writes, newest first, and empties the log; returns how many there were.
+     * Every entry is checked before anything is undone, so a damaged log changes nothing.
+     *
+     * @throws CorruptFileException if the count or an entry cannot be right.
+     */
     public int rollback(final Parts parts)
     {
         final int count = log.getIntVolatile(countOffset);
         if (count < 0 || count > capacity)
         {
-            throw new IllegalStateException("undo log count " + count + " is outside 0.." + capacity);
+            throw corrupt.apply("its count is " + count + ", outside 0.." + capacity);
+        }
+        final AtomicBuffer[] buffers = new AtomicBuffer[count];
+        for (int i = 0; i < count; i++)
+        {
+            final long target = log.getLong(entriesOffset + i * ENTRY_LENGTH);
+            final long offset = (target & OFFSET_MASK) >>> 1;
+            buffers[i] = parts.part((int)(target >>> PART_SHIFT));
+            final int length = (target & 1) != 0 ? Long.BYTES : Integer.BYTES;
+            if (offset + length > buffers[i].capacity() || ((buffers[i].addressOffset() + offset) & (length - 1)) != 0)
+            {
+                throw corrupt.apply("entry " + i + " undoes a write at offset " + offset + " of part " + (target >>> PART_SHIFT) +
+                    ", which has " + buffers[i].capacity() + " bytes (or is not aligned there)");
+            }
         }
         for (int i = count - 1; i >= 0; i--)
         {
             final int entry = entriesOffset + i * ENTRY_LENGTH;
             final long target = log.getLong(entry);
             final long old = log.getLong(entry + 8);
-            final AtomicBuffer buffer = parts.part((int)(target >>> PART_SHIFT));
+            final AtomicBuffer buffer = buffers[i];
             final int offset = (int)((target & OFFSET_MASK) >>> 1);
             if ((target & 1) != 0)
             {
@@ -122,9 +151,10 @@ public final class UndoLog
     private void append(final long target, final long old)
     {
         final int count = log.getInt(countOffset);
-        if (count >= capacity)
+        if (count < 0 || count >= capacity)
         {
-            throw new IllegalStateException("undo log full: an operation made more than " + capacity + " logged writes");
+            // Operations make fewer logged writes than the capacity, so only a count damaged outside dsmreg gets here.
+            throw corrupt.apply("its count is " + count + " inside an operation, which makes fewer than " + capacity + " writes");
         }
         final int entry = entriesOffset + count * ENTRY_LENGTH;
         log.putLong(entry, target);

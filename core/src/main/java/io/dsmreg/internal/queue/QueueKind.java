@@ -16,6 +16,7 @@ import io.dsmreg.internal.registry.OpenRegistry;
 import io.dsmreg.internal.registry.SlotView;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.time.Instant;
 
 import static io.dsmreg.internal.layout.QueueDescriptor.MAX_CAPACITY;
@@ -138,8 +139,9 @@ public final class QueueKind implements EntryKind<QueueKind.Request, QueueHandle
     }
 
     @Override
-    public void verify(final Path directory, final SlotView ready)
+    public List<String> verify(final Path directory, final SlotView ready)
     {
         QueueFiles.verify(directory, ready.name(), ready.fileId(), ready.size());
+        return List.of();
     }
 }

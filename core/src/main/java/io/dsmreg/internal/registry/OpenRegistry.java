@@ -15,6 +15,7 @@ import io.dsmreg.internal.file.EntryFiles;
 import io.dsmreg.internal.file.MappedFiles;
 import io.dsmreg.internal.jmx.RegistryMBeans;
 import io.dsmreg.internal.kind.EntryKind;
+import io.dsmreg.internal.kind.EntryKinds;
 import io.dsmreg.internal.kind.EntryTypes;
 import io.dsmreg.internal.layout.RegistryDescriptor;
 import io.dsmreg.internal.lock.LockFile;
@@ -96,11 +97,14 @@ public final class OpenRegistry
     private boolean released;
     private DsmRegistry.MBeans mbeans;
     private int mbeanUsers;
+    /** The table slot that opening the registry found left mid-write and repaired, or -1; reported by the next {@link #repair}. */
+    private int slotRepairedAtOpen;
 
     private OpenRegistry(
         final String name, final Path directory, final LockFile locks, final RegistryTable table,
-        final long timeoutNanos, final int processRecord)
+        final long timeoutNanos, final int processRecord, final int slotRepairedAtOpen)
     {
+        this.slotRepairedAtOpen = slotRepairedAtOpen;
         this.name = name;
         this.directory = directory;
         this.locks = locks;
@@ -153,11 +157,11 @@ public final class OpenRegistry
                 MappedFiles.deleteQuietly(tableFile);
                 table = RegistryTable.create(tableFile, options.capacity(), ProcessIdentity.current());
             }
-            table.repairAfterCrash();
+            final int repairedSlot = table.repairAfterCrash();
             table.recordLockHolder(ProcessIdentity.current().pid());
             table.pruneDeadProcesses();
             final int processRecord = table.registerProcess(ProcessIdentity.current());
-            return new OpenRegistry(name, directory, locks, table, timeoutNanos, processRecord);
+            return new OpenRegistry(name, directory, locks, table, timeoutNanos, processRecord, repairedSlot);
         }
         catch (final RuntimeException | Error ex)
         {
@@ -443,6 +447,101 @@ public final class OpenRegistry
     public List<RegistryEntry> entries()
     {
         return view.entries();
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Repair
+    // ---------------------------------------------------------------------------------------------
+
+    /**
+     * Repairs what dead processes left half done in every entry, and reports a table slot that
+     * opening the registry found left mid-write: see {@link #repair(String)}.
+     *
+     * @return what was repaired, one sentence each naming the entry; empty when nothing needed it.
+     */
+    public List<String> repairAll()
+    {
+        final List<String> repaired = new ArrayList<>();
+        try (LockFile.Held ignored = lockTable())
+        {
+            final int atOpen = slotRepairedAtOpen;
+            slotRepairedAtOpen = -1;
+            if (atOpen >= 0)
+            {
+                repaired.add("registry table: slot " + atOpen + ", left mid-write by a dead process, was made " +
+                    "readable when this process opened the registry");
+            }
+        }
+        for (final SlotView ready : table.entries())
+        {
+            final List<String> entry = ready.state() == RegistryDescriptor.STATE_READY ?
+                repairEntry(EntryNames.encode("entry", ready.name()), ready.name()) : null;
+            if (entry != null)
+            {
+                // Null: removed meanwhile, nothing left to repair.
+                repaired.addAll(entry);
+            }
+        }
+        return repaired;
+    }
+
+    /**
+     * Repairs what dead processes left half done in the entry {@code entryName}, under its entry
+     * lock so that nobody removes it meanwhile, by its kind ({@link io.dsmreg.internal.kind.EntryKind#repair});
+     * every wait bounded by the timeout.
+     *
+     * @return what was repaired, one sentence each naming the entry; empty when nothing needed it.
+     * @throws DsmRegistryException if there is no entry {@code entryName}.
+     */
+    public List<String> repair(final String entryName)
+    {
+        final byte[] nameBytes = EntryNames.encode("entry", entryName);
+        final List<String> repaired = repairEntry(nameBytes, entryName);
+        if (repaired == null)
+        {
+            throw new DsmRegistryException("cannot repair entry \"" + entryName + "\": registry \"" + name + "\" has no " +
+                "such entry (dsmreg list " + name + " shows its entries)");
+        }
+        return repaired;
+    }
+
+    /** What {@link #repair} repaired, or null if there is no such entry. */
+    private List<String> repairEntry(final byte[] nameBytes, final String entryName)
+    {
+        final long deadline = System.nanoTime() + timeoutNanos;
+        final int slot;
+        try (LockFile.Held ignored = lockTable(deadline))
+        {
+            slot = table.find(nameBytes, RegistryTable.hash(nameBytes));
+        }
+        if (slot < 0)
+        {
+            return null;
+        }
+        final long entryLock = RegistryDescriptor.entryLockPosition(slot);
+        try (LockFile.Held ignored = locks.acquire(entryLock, remaining(deadline), () -> entryTimeout(entryName, slot)))
+        {
+            final SlotView view;
+            try (LockFile.Held tableLock = lockTable(deadline))
+            {
+                view = table.read(slot);
+            }
+            if (view == null || !holds(view, nameBytes))
+            {
+                return null;
+            }
+            if (view.state() != RegistryDescriptor.STATE_READY)
+            {
+                // Still being initialized: its initializer, or the next caller, cleans up after a dead one.
+                return List.of();
+            }
+            final List<String> repaired = new ArrayList<>();
+            for (final String fixed : EntryKinds.repair(this, view))
+            {
+                repaired.add("entry \"" + entryName + "\": " + fixed);
+            }
+            return repaired;
+        }
     }
 
     // ---------------------------------------------------------------------------------------------

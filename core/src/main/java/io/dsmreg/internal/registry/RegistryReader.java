@@ -217,10 +217,10 @@ public final class RegistryReader
                 continue;
             }
             fileIds.add(view.fileId());
-            final String problem = slotProblem(view, slotsByName);
-            if (problem != null && unchanged(view))
+            final List<String> found = slotProblems(view, slotsByName);
+            if (!found.isEmpty() && unchanged(view))
             {
-                problems.add(problem);
+                problems.addAll(found);
             }
         }
         for (final Path file : files)
@@ -235,38 +235,37 @@ public final class RegistryReader
         return problems;
     }
 
-    private String slotProblem(final SlotView view, final Map<String, Integer> slotsByName)
+    private List<String> slotProblems(final SlotView view, final Map<String, Integer> slotsByName)
     {
         final byte[] nameBytes = view.name().getBytes(StandardCharsets.UTF_8);
         final EntryType type = EntryTypes.ofCode(view.type());
         final Integer previous = slotsByName.putIfAbsent(view.name(), view.index());
         if (previous != null)
         {
-            return "entry \"" + view.name() + "\" is in slots " + previous + " and " + view.index() + " of " +
-                table.file() + "; the table is damaged: move the registry directory away";
+            return List.of("entry \"" + view.name() + "\" is in slots " + previous + " and " + view.index() + " of " +
+                table.file() + "; the table is damaged: move the registry directory away");
         }
         if (nameBytes.length == 0 || table.find(nameBytes, RegistryTable.hash(nameBytes)) != view.index())
         {
-            return "entry \"" + view.name() + "\" in slot " + view.index() + " of " + table.file() +
-                " cannot be found by its name; the table is damaged: move the registry directory away";
+            return List.of("entry \"" + view.name() + "\" in slot " + view.index() + " of " + table.file() +
+                " cannot be found by its name; the table is damaged: move the registry directory away");
         }
         if (type == null)
         {
-            return "entry \"" + view.name() + "\" has the unknown type code " + view.type() +
-                "; it was written by a newer dsmreg: use that version";
+            return List.of("entry \"" + view.name() + "\" has the unknown type code " + view.type() +
+                "; it was written by a newer dsmreg: use that version");
         }
         if (view.state() != STATE_READY)
         {
-            return null;
+            return List.of();
         }
         try
         {
-            EntryKinds.verify(directory, view);
-            return null;
+            return EntryKinds.verify(directory, view);
         }
         catch (final DsmRegistryException ex)
         {
-            return ex.getMessage();
+            return List.of(ex.getMessage());
         }
     }
 

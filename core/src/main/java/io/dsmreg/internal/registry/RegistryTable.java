@@ -1,6 +1,8 @@
 package io.dsmreg.internal.registry;
 
 import io.dsmreg.CorruptFileException;
+import io.dsmreg.DsmRegistryException;
+import io.dsmreg.internal.file.EntryFiles;
 import io.dsmreg.internal.file.HeaderedFile;
 import io.dsmreg.internal.lock.ProcessIdentity;
 import io.dsmreg.internal.lock.SeqLock;
@@ -8,10 +10,13 @@ import org.agrona.UnsafeApi;
 import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 import static io.dsmreg.internal.layout.RegistryDescriptor.*;
 
@@ -77,6 +82,16 @@ public final class RegistryTable
         final UnsafeBuffer buffer = FILE.attachIfPublished(file, HEADER_LENGTH, owner(file), readOnly);
         if (buffer == null)
         {
+            // Entries are created only in a published table: entry files beside an unpublished one mean its
+            // header was destroyed (a zeroed page, a bad copy), not that its creator died. Recreating it would
+            // hide every entry and collide with their files.
+            final long entryFiles = entryFileCount(file);
+            if (entryFiles > 0)
+            {
+                throw FILE.corrupt(file, owner(file), "its header is blank (magic number and ready word are 0) but " +
+                    entryFiles + " entry files lie beside it, so it is a damaged table, not one whose creator died; " +
+                    "dsmreg will not recreate it over them");
+            }
             return null;
         }
         final int slotCapacity = buffer.getInt(SLOT_CAPACITY_OFFSET);
@@ -96,6 +111,20 @@ public final class RegistryTable
                 " but its capacities need " + expectedLength + ": it was truncated or damaged");
         }
         return new RegistryTable(file, buffer);
+    }
+
+    /** How many entry files ({@code <id>_<part>.dsm}) lie in the table file's directory. */
+    private static long entryFileCount(final Path file)
+    {
+        try (Stream<Path> files = Files.list(file.toAbsolutePath().getParent()))
+        {
+            return files.filter(candidate -> EntryFiles.fileId(candidate.getFileName().toString()) >= 0).count();
+        }
+        catch (final IOException ex)
+        {
+            throw new DsmRegistryException("cannot list the directory of " + file + " to tell a damaged table from an " +
+                "unfinished one: " + ex, ex);
+        }
     }
 
     /** The registry a table file belongs to, for messages: {@code registry "orders"}. */
@@ -124,16 +153,17 @@ public final class RegistryTable
     // Under the table lock
     // ---------------------------------------------------------------------------------------------
 
-    /** Finishes the one slot write a crashed lock holder may have left half done. */
-    public void repairAfterCrash()
+    /**
+     * Finishes the one slot write a crashed lock holder may have left half done.
+     *
+     * @return the slot whose odd generation was made even, or -1 when none was left mid-write.
+     */
+    public int repairAfterCrash()
     {
         final long dirty = buffer.getLong(DIRTY_SLOT_OFFSET);
-        if (dirty >= 0 && dirty < slotCapacity)
-        {
-            final int offset = slotOffset((int)dirty);
-            SeqLock.repair(generationAddress((int)dirty));
-        }
+        final boolean repaired = dirty >= 0 && dirty < slotCapacity && SeqLock.repair(generationAddress((int)dirty));
         buffer.putLong(DIRTY_SLOT_OFFSET, -1);
+        return repaired ? (int)dirty : -1;
     }
 
     public void recordLockHolder(final long pid)

@@ -17,6 +17,7 @@ import io.dsmreg.internal.registry.SlotView;
 import org.agrona.concurrent.AtomicBuffer;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.time.Instant;
 
 /**
@@ -131,8 +132,9 @@ public final class SegmentKind implements EntryKind<SegmentKind.Request<?>, Segm
     }
 
     @Override
-    public void verify(final Path directory, final SlotView ready)
+    public List<String> verify(final Path directory, final SlotView ready)
     {
         SegmentFiles.verify(EntryFiles.path(directory, ready.fileId(), 0), ready.name(), ready.fileId(), ready.size());
+        return List.of();
     }
 }

@@ -140,8 +140,9 @@ public final class LockKind implements EntryKind<LockKind.Request, LockKind.Cach
     }
 
     @Override
-    public void verify(final Path directory, final SlotView ready)
+    public List<String> verify(final Path directory, final SlotView ready)
     {
         LockFiles.attach(directory, ready.fileId(), ready.name(), true).check();
+        return List.of();
     }
 }

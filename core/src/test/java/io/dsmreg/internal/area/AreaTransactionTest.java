@@ -1,5 +1,6 @@
 package io.dsmreg.internal.area;
 
+import io.dsmreg.CorruptFileException;
 import io.dsmreg.internal.lock.ProcessIdentity;
 import io.dsmreg.internal.lock.SharedMutex;
 import io.dsmreg.internal.lock.UndoLog;
@@ -138,6 +139,6 @@ class AreaTransactionTest
 
     private UndoLog log(final int base)
     {
-        return new UndoLog(memory, base + LOG_COUNT, base + LOG_ENTRIES, LOG_CAPACITY);
+        return new UndoLog(memory, base + LOG_COUNT, base + LOG_ENTRIES, LOG_CAPACITY, CorruptFileException::new);
     }
 }

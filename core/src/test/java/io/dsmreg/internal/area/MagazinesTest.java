@@ -1,5 +1,6 @@
 package io.dsmreg.internal.area;
 
+import io.dsmreg.internal.file.EntryFiles;
 import io.dsmreg.internal.lock.ProcessIdentity;
 import io.dsmreg.internal.lock.SharedMutex;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -45,7 +46,7 @@ class MagazinesTest
         allocator = TestAreas.create(directory);
         block = allocator.allocate(100_000, 0);
         control = TestAreas.control(directory);
-        magazines = new Magazines("a", control, allocator.segments(), new AreaErrors("a"), this::shed);
+        magazines = new Magazines("a", control, allocator.segments(), new AreaErrors("a", EntryFiles.path(directory, TestAreas.FILE_ID, 0)), this::shed);
     }
 
     @Test

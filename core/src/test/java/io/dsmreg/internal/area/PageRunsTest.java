@@ -1,5 +1,6 @@
 package io.dsmreg.internal.area;
 
+import io.dsmreg.internal.file.EntryFiles;
 import io.dsmreg.CorruptFileException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -8,7 +9,9 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.List;
 
+import static io.dsmreg.internal.layout.AreaDescriptor.freeRunBucket;
 import static io.dsmreg.internal.layout.AreaDescriptor.span;
+import static io.dsmreg.internal.layout.AreaSegmentDescriptor.SPAN_NEXT_OFFSET;
 import static io.dsmreg.internal.layout.AreaSegmentDescriptor.KIND_LARGE;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -43,6 +46,19 @@ class PageRunsTest
         assertEquals(span(1, 0), runs.find(segment.pageCount));
         assertEquals(0, runs.find(segment.pageCount + 1));
         assertEquals(List.of(), allocator.verify());
+    }
+
+    @Test
+    void aFreeRunListThatLoopsIsACorruptFileNotAnEndlessWalk()
+    {
+        area.run(() -> runs.take(span(1, 0), 4, KIND_LARGE));
+        final int rest = span(1, 4);
+        final int restPages = segment.pageCount - 4;
+        assertEquals(freeRunBucket(restPages), freeRunBucket(restPages + 1), "a request the rest does not fit searches its list");
+        // The rest's next link names itself: a walk along its list never reaches the end.
+        segment.buffer.putInt(segment.entry(4) + SPAN_NEXT_OFFSET, rest);
+        final CorruptFileException ex = assertThrows(CorruptFileException.class, () -> runs.find(restPages + 1));
+        assertTrue(ex.getMessage().contains("loops back to the span at segment 1 page 4"), ex.getMessage());
     }
 
     @Test
@@ -85,8 +101,9 @@ class PageRunsTest
         final int a = take(4);
         free(a);
         final CorruptFileException ex = assertThrows(CorruptFileException.class, () -> free(a));
-        assertEquals("area \"a\" is corrupt: the span at segment 1 page 0 is to be freed, but it is not an allocated span " +
-            "(kind 1, " + segment.pageCount + " pages). Remove the area (DsmRegistry.remove) to start it afresh", ex.getMessage());
+        assertEquals("file " + EntryFiles.path(directory, TestAreas.FILE_ID, 0) + " of area \"a\" cannot be used: the span at " +
+            "segment 1 page 0 is to be freed, but it is not an allocated span (kind 1, " + segment.pageCount + " pages). " +
+            "Remove the entry (DsmRegistry.remove) to start it afresh", ex.getMessage());
         assertTrue(runs.isAllFree(segment));
         assertEquals(List.of(), allocator.verify());
         assertThrows(CorruptFileException.class, () -> area.run(() -> runs.take(span(1, 0), segment.pageCount + 1, KIND_LARGE)),

@@ -1,5 +1,6 @@
 package io.dsmreg.internal.lock;
 
+import io.dsmreg.CorruptFileException;
 import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,7 @@ class UndoLogTest
     private static final int ENTRIES_OFFSET = 8;
 
     private final UnsafeBuffer logMemory = new UnsafeBuffer(new byte[ENTRIES_OFFSET + CAPACITY * UndoLog.ENTRY_LENGTH]);
-    private final UndoLog log = new UndoLog(logMemory, COUNT_OFFSET, ENTRIES_OFFSET, CAPACITY);
+    private final UndoLog log = new UndoLog(logMemory, COUNT_OFFSET, ENTRIES_OFFSET, CAPACITY, CorruptFileException::new);
     private final UnsafeBuffer data = new UnsafeBuffer(new byte[64]);
 
     @Test
@@ -109,7 +110,7 @@ class UndoLogTest
     {
         data.putLong(0, 1);
         log.putLong(0, data, 0, 2);
-        final UndoLog taker = new UndoLog(logMemory, COUNT_OFFSET, ENTRIES_OFFSET, CAPACITY);
+        final UndoLog taker = new UndoLog(logMemory, COUNT_OFFSET, ENTRIES_OFFSET, CAPACITY, CorruptFileException::new);
         assertFalse(taker.isEmpty(), "the log lives in shared memory, not in the object");
         assertEquals(1, taker.rollback(part -> data));
         assertEquals(1, data.getLong(0));
@@ -123,15 +124,20 @@ class UndoLogTest
         data.putLong(8, 2);
         log.putLong(0, data, 0, 10);
         log.putLong(1, data, 8, 20);
-        final RuntimeException death = new RuntimeException("died while rolling back");
-        assertThrows(RuntimeException.class, () -> log.rollback(part ->
+        // Part 0 is a view of the same memory whose writes at offset 0 fail: the taker dies at the older entry.
+        final UnsafeBuffer dying = new UnsafeBuffer(data)
         {
-            if (part == 0)
+            @Override
+            public void putLongRelease(final int index, final long value)
             {
-                throw death;
+                if (index == 0)
+                {
+                    throw new RuntimeException("died while rolling back");
+                }
+                super.putLongRelease(index, value);
             }
-            return data;
-        }));
+        };
+        assertThrows(RuntimeException.class, () -> log.rollback(part -> part == 0 ? dying : data));
         assertEquals(2, data.getLong(8), "the newest write was undone before the death");
         assertFalse(log.isEmpty(), "the count still covers every entry");
         assertEquals(2, log.rollback(part -> data), "rolling back again is harmless");
@@ -146,8 +152,8 @@ class UndoLogTest
         {
             log.putInt(0, data, 4 * i, i + 1);
         }
-        final IllegalStateException ex = assertThrows(IllegalStateException.class, () -> log.putInt(0, data, 32, 9));
-        assertEquals("undo log full: an operation made more than 4 logged writes", ex.getMessage());
+        final CorruptFileException ex = assertThrows(CorruptFileException.class, () -> log.putInt(0, data, 32, 9));
+        assertEquals("its count is 4 inside an operation, which makes fewer than 4 writes", ex.getMessage());
         assertEquals(0, data.getInt(32), "the refused write was not made");
         assertEquals(CAPACITY, log.rollback(part -> data));
         for (int i = 0; i < CAPACITY; i++)
@@ -163,17 +169,31 @@ class UndoLogTest
         logMemory.putLong(ENTRIES_OFFSET, 1);
         logMemory.putLong(ENTRIES_OFFSET + 8, 99);
         logMemory.putInt(COUNT_OFFSET, CAPACITY + 1);
-        final IllegalStateException ex = assertThrows(IllegalStateException.class, () -> log.rollback(part -> data));
-        assertEquals("undo log count 5 is outside 0..4", ex.getMessage());
+        final CorruptFileException ex = assertThrows(CorruptFileException.class, () -> log.rollback(part -> data));
+        assertEquals("its count is 5, outside 0..4", ex.getMessage());
         logMemory.putInt(COUNT_OFFSET, -1);
-        assertThrows(IllegalStateException.class, () -> log.rollback(part -> data));
+        assertThrows(CorruptFileException.class, () -> log.rollback(part -> data));
         assertEquals(1, data.getLong(0), "a corrupt log undoes nothing");
+    }
+
+    @Test
+    void anEntryOutsideItsPartIsRefusedBeforeAnythingIsUndone()
+    {
+        log.putLong(0, data, 0, 5);
+        log.putLong(0, data, 8, 6);
+        // The older entry now names an offset past the end of its part: a damaged log.
+        logMemory.putLong(ENTRIES_OFFSET, ((long)data.capacity() << 1) | 1);
+        final CorruptFileException ex = assertThrows(CorruptFileException.class, () -> log.rollback(part -> data));
+        assertEquals("entry 0 undoes a write at offset " + data.capacity() + " of part 0, which has " + data.capacity() +
+            " bytes (or is not aligned there)", ex.getMessage());
+        assertEquals(6, data.getLong(8), "the newer, valid entry was not undone either");
+        assertEquals(5, data.getLong(0));
     }
 
     @Test
     void entriesThatDoNotFitTheBufferAreRefused()
     {
-        assertThrows(IndexOutOfBoundsException.class, () -> new UndoLog(logMemory, COUNT_OFFSET, ENTRIES_OFFSET, CAPACITY + 1));
-        assertThrows(IndexOutOfBoundsException.class, () -> new UndoLog(logMemory, logMemory.capacity() - 2, ENTRIES_OFFSET, 1));
+        assertThrows(IndexOutOfBoundsException.class, () -> new UndoLog(logMemory, COUNT_OFFSET, ENTRIES_OFFSET, CAPACITY + 1, CorruptFileException::new));
+        assertThrows(IndexOutOfBoundsException.class, () -> new UndoLog(logMemory, logMemory.capacity() - 2, ENTRIES_OFFSET, 1, CorruptFileException::new));
     }
 }

@@ -1,0 +1,405 @@
+package io.dsmreg;
+
+import io.dsmreg.internal.file.MappedFiles;
+import io.dsmreg.internal.layout.HashDescriptor;
+import io.dsmreg.internal.lock.ProcessIdentity;
+import io.dsmreg.internal.lock.SharedMutex;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Consumer;
+
+import static io.dsmreg.internal.layout.AreaDescriptor.*;
+import static io.dsmreg.internal.layout.HashDescriptor.GROUP_WIDTH;
+import static io.dsmreg.internal.layout.HashDescriptor.HEADER_PART;
+import static io.dsmreg.internal.layout.HashDescriptor.LIVE_OFFSET;
+import static io.dsmreg.internal.layout.HashDescriptor.LOCK_OFFSET;
+import static io.dsmreg.internal.layout.HashDescriptor.TABLE_HEADER_LENGTH;
+import static io.dsmreg.internal.layout.HashDescriptor.TABLE_OFFSET;
+import static io.dsmreg.internal.layout.HashDescriptor.VERSION_OFFSET;
+import static io.dsmreg.internal.layout.HashDescriptor.partitionOffset;
+import static io.dsmreg.internal.layout.RegistryDescriptor.DEFAULT_PROCESS_CAPACITY;
+import static io.dsmreg.internal.layout.RegistryDescriptor.DIRTY_SLOT_OFFSET;
+import static io.dsmreg.internal.layout.RegistryDescriptor.SLOT_GENERATION_OFFSET;
+import static io.dsmreg.internal.layout.RegistryDescriptor.SLOT_LENGTH;
+import static io.dsmreg.internal.layout.RegistryDescriptor.SLOT_NAME_HASH_OFFSET;
+import static io.dsmreg.internal.layout.RegistryDescriptor.SLOT_NAME_LENGTH_OFFSET;
+import static io.dsmreg.internal.layout.RegistryDescriptor.SLOT_NAME_OFFSET;
+import static io.dsmreg.internal.layout.RegistryDescriptor.SLOT_STATE_OFFSET;
+import static io.dsmreg.internal.layout.RegistryDescriptor.SLOT_TYPE_OFFSET;
+import static io.dsmreg.internal.layout.RegistryDescriptor.slotTableOffset;
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Each consistency check is shown to find what it claims to (issue 18): the registry table's, an
+ * area's and a hash table's, each structure damaged the way the check names, and the report asserted,
+ * both from the read-only {@link RegistryView#verify()} and, where it applies, the handle's own verify.
+ * Locks found held are reported with their holder and the entry is not checked; what a dead process
+ * left is reported as repairable, and {@link DsmRegistry#repair()} repairs it and says so.
+ */
+class VerifyFindsDamageTest extends RegistryTestBase
+{
+    // ---------------------------------------------------------------------------------------------
+    // The registry table
+    // ---------------------------------------------------------------------------------------------
+
+    @Test
+    void aSlotLeftMidWriteIsReported()
+    {
+        registry.segment("s", 64);
+        final UnsafeBuffer table = table();
+        final int slot = slotOf(table, "s");
+        table.putLong(slot + SLOT_GENERATION_OFFSET, table.getLong(slot + SLOT_GENERATION_OFFSET) + 1);
+        table.putLong(DIRTY_SLOT_OFFSET, slotIndex(slot));
+        assertReports(view(), "slot " + slotIndex(slot) + " of " + registry.directory().resolve("registry.dat") +
+            " is held mid-write by a process that seems to have stopped");
+    }
+
+    @Test
+    void anUnknownSlotStateIsReported()
+    {
+        registry.segment("s", 64);
+        final UnsafeBuffer table = table();
+        final int slot = slotOf(table, "s");
+        table.putInt(slot + SLOT_STATE_OFFSET, 7);
+        assertReports(view(), "slot " + slotIndex(slot) + " of " + registry.directory().resolve("registry.dat") +
+            " has the unknown state 7; the table is damaged");
+    }
+
+    @Test
+    void aNameInTwoSlotsIsReported()
+    {
+        registry.segment("s", 64);
+        registry.segment("t", 64);
+        final UnsafeBuffer table = table();
+        final int s = slotOf(table, "s");
+        final int t = slotOf(table, "t");
+        // "t" is renamed "s", hash and all: two slots now hold the same name.
+        table.putBytes(t + SLOT_NAME_LENGTH_OFFSET, table, s + SLOT_NAME_LENGTH_OFFSET, SLOT_LENGTH - SLOT_NAME_LENGTH_OFFSET);
+        assertReports(view(), "entry \"s\" is in slots " + slotIndex(s) + " and " + slotIndex(t));
+    }
+
+    @Test
+    void anEntryItsNameDoesNotFindIsReported()
+    {
+        registry.segment("s", 64);
+        final UnsafeBuffer table = table();
+        final int slot = slotOf(table, "s");
+        table.putInt(slot + SLOT_NAME_HASH_OFFSET, table.getInt(slot + SLOT_NAME_HASH_OFFSET) ^ 1);
+        assertReports(view(), "entry \"s\" in slot " + slotIndex(slot) + " of " + registry.directory().resolve("registry.dat") +
+            " cannot be found by its name");
+    }
+
+    @Test
+    void anUnknownTypeIsReported()
+    {
+        registry.segment("s", 64);
+        final UnsafeBuffer table = table();
+        table.putInt(slotOf(table, "s") + SLOT_TYPE_OFFSET, 99);
+        assertReports(view(), "entry \"s\" has the unknown type code 99; it was written by a newer dsmreg");
+    }
+
+    @Test
+    void aFileOfNoEntryIsReported() throws Exception
+    {
+        registry.segment("s", 64);
+        final Path stray = Files.write(registry.directory().resolve("77_0.dsm"), new byte[64]);
+        assertReports(view(), "file " + stray + " belongs to no entry");
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Areas
+    // ---------------------------------------------------------------------------------------------
+
+    @Test
+    void areaCountersThatDisagreeWithTheMetadataAreReported()
+    {
+        assertAreaReports(control -> control.putLong(RESERVED_BYTES_OFFSET, control.getLong(RESERVED_BYTES_OFFSET) + PAGE_SIZE),
+            "reserved bytes is recorded as");
+        assertAreaReports(control -> control.putLong(SEGMENT_COUNT_OFFSET, 5), "segment count is recorded as 5");
+        assertAreaReports(control -> control.putLong(LARGE_BYTES_IN_USE_OFFSET, 1), "large bytes in use is recorded as 1");
+        assertAreaReports(control -> control.putLong(classBlockOffset(0) + CLASS_BYTES_IN_USE_OFFSET, 12345),
+            "bytes in use of size class 8 is recorded as 12345");
+    }
+
+    @Test
+    void areaListsMissingTheirMembersAreReported()
+    {
+        assertAreaReports(control ->
+        {
+            for (int bucket = 0; bucket < FREE_RUN_BUCKETS; bucket++)
+            {
+                control.putInt(freeRunHeadOffset(bucket), 0);
+            }
+        }, "is on no free-run list");
+        assertAreaReports(control ->
+        {
+            for (int c = 0; c < 20; c++)
+            {
+                control.putInt(classBlockOffset(c) + CLASS_PARTIAL_HEAD_OFFSET, 0);
+            }
+        }, "has free objects but is on no partial list");
+    }
+
+    @Test
+    void aMagazineCountOutsideItsCapacityIsReported()
+    {
+        assertAreaReports(control -> control.putInt(magazineCountOffset(magazineOffset(3), 2), 99),
+            "magazine slot 3, class 24 B counts 99 objects, outside 0.." + MAGAZINE_CAPACITY);
+    }
+
+    @Test
+    void anUnfinishedOperationUnderAFreeLockIsRepairableAndRepaired()
+    {
+        final SharedArea area = areaWithData();
+        final UnsafeBuffer control = mapPart(0, CONTROL_LENGTH);
+        // One logged write that restores the value it already holds: rolling it back changes nothing else.
+        control.putLong(AREA_LOG_ENTRIES_OFFSET, ((long)SEGMENT_COUNT_OFFSET << 1) | 1);
+        control.putLong(AREA_LOG_ENTRIES_OFFSET + 8, control.getLong(SEGMENT_COUNT_OFFSET));
+        control.putInt(AREA_LOG_COUNT_OFFSET, 1);
+        assertReports(view(), "the area lock is free but its undo log holds 1 writes of an operation that did not finish; " +
+            "repairable");
+        assertEquals(List.of("entry \"a\": undid the unfinished operation (1 writes) a dead process left under the area lock"),
+            registry.repair());
+        assertEquals(List.of(), view().verify());
+        area.verify();
+    }
+
+    @Test
+    void aLockOfADeadProcessIsRepairableAndRepaired() throws Exception
+    {
+        areaWithData();
+        final UnsafeBuffer control = mapPart(0, CONTROL_LENGTH);
+        final ProcessIdentity dead = deadProcess();
+        control.putLong(classBlockOffset(2) + CLASS_LOCK_OFFSET, SharedMutex.ownerWord(dead));
+        assertReports(view(), "the lock of size class 24 B is held by pid " + dead.pid() + " (no longer running), which " +
+            "died inside an operation (0 logged writes to undo); repairable");
+        assertEquals(List.of("entry \"a\": undid the unfinished operation (0 writes) a dead process left under the lock of " +
+            "size class 24 B"), registry.repair("a"));
+        assertEquals(0, control.getLong(classBlockOffset(2) + CLASS_LOCK_OFFSET), "the lock is free again");
+        assertEquals(List.of(), view().verify());
+    }
+
+    @Test
+    void aLockALiveProcessHoldsIsReportedWithItsHolderAndNothingIsWritten() throws Exception
+    {
+        areaWithData();
+        final UnsafeBuffer control = mapPart(0, CONTROL_LENGTH);
+        final ProcessIdentity live = liveOtherProcess();
+        control.putLong(classBlockOffset(2) + CLASS_LOCK_OFFSET, SharedMutex.ownerWord(live));
+        final byte[] before = Files.readAllBytes(controlFile());
+        assertReports(view(), "the lock of size class 24 B is held by pid " + live.pid() + " (running",
+            "for the whole check (10 attempts); the area's metadata was not checked");
+        assertArrayEquals(before, Files.readAllBytes(controlFile()), "verify wrote nothing");
+        assertEquals(SharedMutex.ownerWord(live), control.getLong(classBlockOffset(2) + CLASS_LOCK_OFFSET));
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Hash tables (and maps, which are the same table)
+    // ---------------------------------------------------------------------------------------------
+
+    @Test
+    void aPartitionCountThatDisagreesWithItsTableIsReported()
+    {
+        final SharedHash hash = hashWithData();
+        final UnsafeBuffer header = mapPart(HEADER_PART, HashDescriptor.HEADER_LENGTH);
+        header.putInt(partitionOffset(0) + LIVE_OFFSET, header.getInt(partitionOffset(0) + LIVE_OFFSET) + 3);
+        final String problem = "partition 0 counts " + header.getInt(partitionOffset(0) + LIVE_OFFSET) + " entries";
+        assertReports(view(), problem);
+        final CorruptFileException ex = assertThrows(CorruptFileException.class, hash::verify);
+        assertTrue(ex.getMessage().contains(problem), ex.getMessage());
+    }
+
+    @Test
+    void aDamagedControlByteIsReported()
+    {
+        final SharedHash hash = hashWithData();
+        final UnsafeBuffer group = firstGroup(0);
+        final int full = firstFull(group);
+        group.putByte(full, (byte)0x81);
+        final String problem = "partition 0 slot " + full + " has control byte 0x81";
+        assertReports(view(), problem);
+        final CorruptFileException ex = assertThrows(CorruptFileException.class, hash::verify);
+        assertTrue(ex.getMessage().contains(problem), ex.getMessage());
+    }
+
+    @Test
+    void aControlByteWithTheWrongTagIsReported()
+    {
+        hashWithData();
+        final UnsafeBuffer group = firstGroup(0);
+        final int full = firstFull(group);
+        group.putByte(full, (byte)((group.getByte(full) + 1) & 0x7F));
+        assertReports(view(), "partition 0 slot " + full + " holds a key of partition 0 or with a wrong tag");
+    }
+
+    @Test
+    void aPartitionALiveProcessHoldsIsReportedAndTheOthersAreChecked() throws Exception
+    {
+        hashWithData();
+        final UnsafeBuffer header = mapPart(HEADER_PART, HashDescriptor.HEADER_LENGTH);
+        final ProcessIdentity live = liveOtherProcess();
+        header.putLong(partitionOffset(1) + LOCK_OFFSET, SharedMutex.ownerWord(live));
+        header.putInt(partitionOffset(0) + LIVE_OFFSET, 999);
+        final List<String> problems = view().verify();
+        assertEquals(2, problems.size(), problems.toString());
+        assertTrue(problems.get(0).contains("partition 0 counts 999 entries"), "partition 0 was checked: " + problems);
+        assertTrue(problems.get(1).contains("partition 1 is locked by pid " + live.pid() + " (running") &&
+            problems.get(1).contains("it was not checked"), problems.toString());
+    }
+
+    @Test
+    void aPartitionADeadWriterLeftIsRepairableAndRepaired() throws Exception
+    {
+        final SharedHash hash = hashWithData();
+        final UnsafeBuffer header = mapPart(HEADER_PART, HashDescriptor.HEADER_LENGTH);
+        final ProcessIdentity dead = deadProcess();
+        header.putLong(partitionOffset(1) + LOCK_OFFSET, SharedMutex.ownerWord(dead));
+        header.putLong(partitionOffset(1) + VERSION_OFFSET, header.getLong(partitionOffset(1) + VERSION_OFFSET) + 1);
+        header.putInt(partitionOffset(1) + LIVE_OFFSET, 0);
+        assertReports(view(), "partition 1 is locked by pid " + dead.pid() + " (no longer running), which died inside a " +
+            "write; repairable");
+        final List<String> repaired = registry.repair();
+        assertEquals(1, repaired.size(), repaired.toString());
+        assertTrue(repaired.get(0).startsWith("entry \"h\": took over the lock of a dead process and repaired partition 1 " +
+            "(recounted "), repaired.toString());
+        assertEquals(List.of(), view().verify());
+        hash.verify();
+        assertEquals(200, hash.size(), "the recount restored the damaged count");
+    }
+
+    @Test
+    void aPartitionLeftMidWriteUnderAFreeLockIsRepairable()
+    {
+        hashWithData();
+        final UnsafeBuffer header = mapPart(HEADER_PART, HashDescriptor.HEADER_LENGTH);
+        header.putLong(partitionOffset(0) + VERSION_OFFSET, header.getLong(partitionOffset(0) + VERSION_OFFSET) + 1);
+        assertReports(view(), "partition 0 was left mid-write", "repairable");
+        assertTrue(registry.repair("h").get(0).contains("repaired partition 0"));
+        assertEquals(List.of(), view().verify());
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Helpers
+    // ---------------------------------------------------------------------------------------------
+
+    private RegistryView view()
+    {
+        return RegistryView.open("test", RegistryOptions.defaults().root(root)).orElseThrow();
+    }
+
+    /** Some problem reported by {@code view} contains every one of {@code expected}. */
+    private static void assertReports(final RegistryView view, final String... expected)
+    {
+        final List<String> problems = view.verify();
+        assertTrue(problems.stream().anyMatch(problem -> Arrays.stream(expected).allMatch(problem::contains)),
+            "expected a problem with " + List.of(expected) + " in " + problems);
+    }
+
+    private UnsafeBuffer table()
+    {
+        return new UnsafeBuffer(MappedFiles.mapExisting(registry.directory().resolve("registry.dat"), 4096, "test"));
+    }
+
+    /** The offset of the slot holding {@code name}. */
+    private static int slotOf(final UnsafeBuffer table, final String name)
+    {
+        for (int offset = slotTableOffset(DEFAULT_PROCESS_CAPACITY); offset < table.capacity(); offset += SLOT_LENGTH)
+        {
+            if (table.getInt(offset + SLOT_STATE_OFFSET) != 0 && table.getInt(offset + SLOT_NAME_LENGTH_OFFSET) == name.length() &&
+                table.getStringWithoutLengthUtf8(offset + SLOT_NAME_OFFSET, name.length()).equals(name))
+            {
+                return offset;
+            }
+        }
+        throw new AssertionError("no slot holds " + name);
+    }
+
+    private static int slotIndex(final int slotOffset)
+    {
+        return (slotOffset - slotTableOffset(DEFAULT_PROCESS_CAPACITY)) / SLOT_LENGTH;
+    }
+
+    /** An area "a" with small objects of several classes (some freed) and a large block; consistent. */
+    private SharedArea areaWithData()
+    {
+        final SharedArea area = registry.area("a");
+        for (int size = 16; size <= 2000; size += 37)
+        {
+            final long pointer = area.allocate(size);
+            if (size % 3 == 0)
+            {
+                area.free(pointer);
+            }
+        }
+        area.allocate(50_000);
+        area.verify();
+        assertEquals(List.of(), view().verify());
+        return area;
+    }
+
+    /** Damages a fresh area's control file with {@code damage}, then checks that both verifies report {@code expected}. */
+    private void assertAreaReports(final Consumer<UnsafeBuffer> damage, final String expected)
+    {
+        registry.remove("a");
+        final SharedArea area = areaWithData();
+        damage.accept(mapPart(0, CONTROL_LENGTH));
+        assertReports(view(), expected);
+        final CorruptFileException ex = assertThrows(CorruptFileException.class, area::verify);
+        assertTrue(ex.getMessage().contains(expected), ex.getMessage());
+    }
+
+    private Path controlFile() throws Exception
+    {
+        try (var files = Files.list(registry.directory()))
+        {
+            return files.filter(file -> file.getFileName().toString().endsWith("_0.dsm")).findFirst().orElseThrow();
+        }
+    }
+
+    /** A hash "h" of 200 entries in 2 partitions; consistent. */
+    private SharedHash hashWithData()
+    {
+        final SharedHash hash = registry.hash("h", HashParams.of(8, 16).partitions(2));
+        for (long key = 1; key <= 200; key++)
+        {
+            try (SharedHash.Entry entry = hash.findOrInsert(key))
+            {
+                entry.buffer().putLong(8, key);
+            }
+        }
+        assertEquals(List.of(), view().verify());
+        return hash;
+    }
+
+    /** The first group of partition {@code p}'s bucket table (its control bytes, then its slots), in the area's segment file. */
+    private UnsafeBuffer firstGroup(final int p)
+    {
+        final long table = mapPart(HEADER_PART, HashDescriptor.HEADER_LENGTH).getLong(partitionOffset(p) + TABLE_OFFSET);
+        final UnsafeBuffer segment = mapPart(pointerSegment(table), pointerOffset(table) + TABLE_HEADER_LENGTH + 4096);
+        return new UnsafeBuffer(segment, (int)pointerOffset(table) + TABLE_HEADER_LENGTH, 4096);
+    }
+
+    private static int firstFull(final UnsafeBuffer group)
+    {
+        for (int j = 0; j < GROUP_WIDTH; j++)
+        {
+            if (group.getByte(j) >= 0)
+            {
+                return j;
+            }
+        }
+        throw new AssertionError("the first group holds no entry");
+    }
+
+    /** A running process other than this one (the one that started the tests), as a holder that is alive. */
+    private static ProcessIdentity liveOtherProcess()
+    {
+        final long parent = ProcessHandle.current().parent().orElseThrow().pid();
+        return ProcessIdentity.running(parent);
+    }
+}
