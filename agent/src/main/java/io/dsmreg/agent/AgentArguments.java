@@ -1,27 +1,38 @@
 package io.dsmreg.agent;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
 /**
  * {@code -javaagent:dsmreg.jar=registry=NAME,dir=PATH,jmx=DELAY_MS|off,log=debug}, every part
- * optional. A part that cannot be understood is reported and skipped: the application starts
- * regardless.
+ * optional. A part that cannot be understood is a {@linkplain #problems problem}, reported at
+ * start-up and skipped: the application starts regardless. {@code registry} and {@code dir} are
+ * kept as given, even empty, so that their check ({@link io.dsmreg.internal.inject.FieldValues#checkSettings})
+ * refuses them rather than the fields falling back to another registry.
  */
 final class AgentArguments
 {
     static final long DEFAULT_JMX_DELAY_MILLIS = 2000;
     static final long JMX_OFF = -1;
+    private static final Set<String> KEYS = Set.of("registry", "dir", "jmx", "log");
 
     final String registry;
     final String root;
     /** How long after start-up the MBeans are registered, or {@link #JMX_OFF}. */
     final long jmxDelayMillis;
     final boolean debug;
+    /** One message per part that was skipped: what it was, and what the agent takes. */
+    final List<String> problems;
 
-    private AgentArguments(final String registry, final String root, final long jmxDelayMillis, final boolean debug)
+    private AgentArguments(
+        final String registry, final String root, final long jmxDelayMillis, final boolean debug, final List<String> problems)
     {
         this.registry = registry;
         this.root = root;
         this.jmxDelayMillis = jmxDelayMillis;
         this.debug = debug;
+        this.problems = problems;
     }
 
     static AgentArguments parse(final String arguments)
@@ -30,6 +41,7 @@ final class AgentArguments
         String root = null;
         long jmxDelayMillis = DEFAULT_JMX_DELAY_MILLIS;
         boolean debug = false;
+        final List<String> problems = new ArrayList<>(0);
         if (arguments != null)
         {
             for (final String part : arguments.split(","))
@@ -42,12 +54,11 @@ final class AgentArguments
                 {
                     continue;
                 }
-                if ("registry".equals(key) && !value.isEmpty())
+                if ("registry".equals(key))
                 {
-                    // Checked when first used, with the field that uses it named in the error.
                     registry = value;
                 }
-                else if ("dir".equals(key) && !value.isEmpty())
+                else if ("dir".equals(key))
                 {
                     root = value;
                 }
@@ -61,12 +72,14 @@ final class AgentArguments
                 }
                 else
                 {
-                    AgentLog.warning("ignoring the argument \"" + item + "\"; the agent takes registry=NAME, dir=PATH, " +
-                        "jmx=DELAY_MS or jmx=off, and log=debug, separated by commas");
+                    problems.add("ignoring the argument \"" + item + "\"" + (KEYS.contains(key) ? ": " + key + " takes " +
+                        (key.equals("jmx") ? "a delay in milliseconds or off (the default, " + DEFAULT_JMX_DELAY_MILLIS + " ms, applies)" :
+                        "debug or info") : "") + "; the agent " +
+                        "takes registry=NAME, dir=PATH, jmx=DELAY_MS or jmx=off, and log=debug, separated by commas");
                 }
             }
         }
-        return new AgentArguments(registry, root, jmxDelayMillis, debug);
+        return new AgentArguments(registry, root, jmxDelayMillis, debug, problems);
     }
 
     /** 1 to 18 digits: a delay in milliseconds that a long holds. */

@@ -2,6 +2,7 @@ package io.dsmreg.internal.area;
 
 import io.dsmreg.CorruptFileException;
 import io.dsmreg.InvalidPointerException;
+import io.dsmreg.internal.file.HeaderedFile;
 
 /**
  * The errors of one area that its units raise while they follow pointers and metadata, each in one
@@ -41,6 +42,6 @@ final class AreaErrors
     CorruptFileException corrupt(final String problem)
     {
         return new CorruptFileException(
-            "area \"" + name + "\" is corrupt: " + problem + ". Remove the area (DsmRegistry.remove) to start it afresh");
+            "area \"" + name + "\" is corrupt: " + problem + ". " + HeaderedFile.REMOVE_ENTRY);
     }
 }
