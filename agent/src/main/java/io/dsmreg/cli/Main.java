@@ -411,7 +411,7 @@ public final class Main
         if (!others.isEmpty())
         {
             err.println("  the same root holds the registries of other users, which this user cannot look into: " +
-                String.join(", ", others) + ". If \"" + registry + "\" is one of theirs, only its user can use it: run as that user");
+                String.join("; ", others) + ". If \"" + registry + "\" is one of theirs, only its user can use it: run as that user");
         }
         return PROBLEM;
     }

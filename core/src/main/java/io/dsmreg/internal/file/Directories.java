@@ -189,8 +189,8 @@ public final class Directories
 
     /**
      * The directories of other users under {@code root} that this user cannot look into, each with
-     * its owner ({@code /dev/shm/dsmreg-alice (alice, uid 1001)}): where a registry this user does not
-     * have may be, for messages.
+     * its owner ({@code /dev/shm/dsmreg-alice of user alice (uid 1001)}): where a registry this user
+     * does not have may be, for messages.
      */
     public static List<String> unreadableOtherUserDirectories(final Path root)
     {
@@ -200,7 +200,7 @@ public final class Directories
             if (!Files.isReadable(other) || !Files.isExecutable(other))
             {
                 final String owner = FileOwnership.describeOwner(other);
-                unreadable.add(other + (owner == null ? "" : " (" + owner + ")"));
+                unreadable.add(other + (owner == null ? "" : " of user " + owner));
             }
         }
         return unreadable;
