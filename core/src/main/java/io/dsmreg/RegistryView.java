@@ -32,7 +32,8 @@ public final class RegistryView
      * @param options where the registry lives (only the root is used); not null.
      * @return empty when there is no such registry (or its creator died before finishing its table).
      * @throws InvalidNameException for a name that cannot name a registry.
-     * @throws PermissionException  if its directory is not this user's alone, or is a link.
+     * @throws PermissionException  if its directory is not this user's alone, or is a link, or if this user has no
+     *                              such registry but another user does, under the same root: only that user can use it.
      * @throws CorruptFileException if its table file is not a registry table of this version.
      */
     public static Optional<RegistryView> open(final String name, final RegistryOptions options)

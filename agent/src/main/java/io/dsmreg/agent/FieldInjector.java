@@ -42,7 +42,7 @@ final class FieldInjector
         final byte[] instrumented = writer.toByteArray();
         if (AgentLog.debugging())
         {
-            AgentLog.debug("instrumented " + internalName.replace('/', '.') + " to fill " + visitor.fieldCount() +
+            AgentLog.AGENT.debug("instrumented " + internalName.replace('/', '.') + " to fill " + visitor.fieldCount() +
                 " @SharedNamed field(s) in " + (System.nanoTime() - started) / 1_000 + " us");
         }
         return instrumented;
@@ -59,7 +59,7 @@ final class FieldInjector
         {
             return true;
         }
-        AgentLog.warning(internalName.replace('/', '.') + " declares @SharedNamed fields but its class loader " + loader +
+        AgentLog.AGENT.warning(internalName.replace('/', '.') + " declares @SharedNamed fields but its class loader " + loader +
             " cannot see dsmreg (" + INJECTION_CLASS_FILE + "); its fields stay unset. Let that loader delegate to the " +
             "application class loader, or put dsmreg-core on its class path");
         return false;

@@ -62,11 +62,11 @@ final class MBeanPublisher implements Runnable, Consumer<DsmRegistry>
         }
         catch (final InterruptedException ex)
         {
-            AgentLog.debug("MBean registration interrupted; registries opened from now on get no MBeans");
+            AgentLog.JMX.debug("MBean registration interrupted; registries opened from now on get no MBeans");
         }
         catch (final Throwable ex)
         {
-            AgentLog.error("MBean registration stopped; registries opened from now on get no MBeans", ex);
+            AgentLog.JMX.error("MBean registration stopped; registries opened from now on get no MBeans", ex);
         }
     }
 
@@ -79,7 +79,7 @@ final class MBeanPublisher implements Runnable, Consumer<DsmRegistry>
         }
         catch (final Throwable ex)
         {
-            AgentLog.error("could not open the agent's registry \"" + FieldValues.registryName(null) + "\" to register its " +
+            AgentLog.JMX.error("could not open the agent's registry \"" + FieldValues.registryName(null) + "\" to register its " +
                 "MBeans; the application runs without them", ex);
         }
     }
@@ -89,11 +89,11 @@ final class MBeanPublisher implements Runnable, Consumer<DsmRegistry>
         try
         {
             registrations.add(registry.registerMBeans());
-            AgentLog.debug("registered the MBeans of registry \"" + registry.name() + "\" at " + registry.directory());
+            AgentLog.JMX.debug("registered the MBeans of registry \"" + registry.name() + "\" at " + registry.directory());
         }
         catch (final Throwable ex)
         {
-            AgentLog.error("could not register the MBeans of registry \"" + registry.name() + "\" at " +
+            AgentLog.JMX.error("could not register the MBeans of registry \"" + registry.name() + "\" at " +
                 registry.directory() + "; the application runs without them", ex);
         }
     }

@@ -63,7 +63,7 @@ final class SharedNamedTransformer implements ClassFileTransformer
         }
         catch (final Throwable ex)
         {
-            AgentLog.error("could not instrument " + className.replace('/', '.') + "; its @SharedNamed fields stay unset", ex);
+            AgentLog.AGENT.error("could not instrument " + className.replace('/', '.') + "; its @SharedNamed fields stay unset", ex);
             return null;
         }
     }
@@ -77,12 +77,12 @@ final class SharedNamedTransformer implements ClassFileTransformer
             {
                 instrumentation.redefineModule(
                     base, Set.of(), Map.of(UNSAFE_PACKAGE, Set.of(agrona)), Map.of(), Set.of(), Map.of());
-                AgentLog.debug("exported java.base/" + UNSAFE_PACKAGE + " to " + agrona);
+                AgentLog.AGENT.debug("exported java.base/" + UNSAFE_PACKAGE + " to " + agrona);
             }
         }
         catch (final Throwable ex)
         {
-            AgentLog.error("could not export java.base/" + UNSAFE_PACKAGE + " to " + agrona + " for Agrona; add " +
+            AgentLog.AGENT.error("could not export java.base/" + UNSAFE_PACKAGE + " to " + agrona + " for Agrona; add " +
                 "--add-exports java.base/" + UNSAFE_PACKAGE + "=ALL-UNNAMED to the java command", ex);
         }
     }

@@ -1,6 +1,7 @@
 package io.dsmreg.cli;
 
 import io.dsmreg.RegistryOptions;
+import io.dsmreg.internal.file.Directories;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,6 +18,11 @@ final class Arguments
     static final String COUNT = "--count";
     static final String HELP = "--help";
     static final String CLUSTER = "--cluster";
+    static final String BYTES = "--bytes";
+    static final String WIDE = "--wide";
+    static final String VERSION = "--version";
+    /** The width tables fit unless {@value #WIDE} is given: a terminal's default. */
+    static final int DEFAULT_WIDTH = 80;
 
     final List<String> positional = new ArrayList<>();
     Path dir;
@@ -24,6 +30,8 @@ final class Arguments
     String cluster;
     boolean json;
     boolean force;
+    boolean bytes;
+    boolean wide;
     boolean help;
     long intervalMs = 1000;
     long count = Long.MAX_VALUE;
@@ -72,6 +80,8 @@ final class Arguments
             {
                 case JSON -> parsed.json = true;
                 case FORCE -> parsed.force = true;
+                case BYTES -> parsed.bytes = true;
+                case WIDE -> parsed.wide = true;
                 default ->
                 {
                     final String value;
@@ -112,7 +122,19 @@ final class Arguments
 
     RegistryOptions options()
     {
-        return dir == null ? RegistryOptions.defaults() : RegistryOptions.defaults().root(dir);
+        if (dir == null)
+        {
+            return RegistryOptions.defaults();
+        }
+        // So that a message about a root the user gave here tells them to change --dir, not a system property.
+        Directories.chosenBy(dir, DIR + " DIR");
+        return RegistryOptions.defaults().root(dir);
+    }
+
+    /** How tables are printed: {@value #BYTES} and {@value #WIDE}. */
+    Listing.Layout layout()
+    {
+        return new Listing.Layout(bytes, wide ? Integer.MAX_VALUE : DEFAULT_WIDTH);
     }
 
     String positional(final int index)

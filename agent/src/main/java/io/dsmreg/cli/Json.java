@@ -4,7 +4,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** Writes JSON values: strings, numbers, booleans, null, instants (as ISO-8601 strings), lists and maps (keys in the map's order). */
+/**
+ * Writes JSON values: strings, numbers, booleans, null, instants (as ISO-8601 strings in the command line's one
+ * format, {@link Formats#timestamp}), lists and maps (keys in the map's order).
+ */
 final class Json
 {
     private Json()
@@ -30,7 +33,7 @@ final class Json
         }
         else if (value instanceof Instant instant)
         {
-            string(out, instant.toString());
+            string(out, Formats.timestamp(instant));
         }
         else if (value instanceof Map<?, ?> map)
         {

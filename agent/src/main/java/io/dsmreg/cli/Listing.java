@@ -7,12 +7,11 @@ import io.dsmreg.RegistryOptions;
 import io.dsmreg.RegistryProcess;
 import io.dsmreg.RegistryView;
 
+import io.dsmreg.LockState;
+
 import java.io.PrintStream;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -24,14 +23,36 @@ import java.util.stream.Collectors;
  * What {@code list} and {@code stat} print: the entries of one registry, or the registries of this
  * user, as a psql-style table or as JSON (shapes in docs/observability.md). Everything is read
  * through {@link RegistryView}: no lock, no attachment, nothing created.
+ * <p>
+ * Tables show sizes for people ({@code 4.0 KiB}) unless exact bytes are asked for, and fit the
+ * width they are given by leaving out the columns least needed to tell entries apart; JSON always
+ * has exact bytes and every field. An entry is flagged in a {@code state} column, shown when any
+ * entry needs it, while its initialization runs ({@value #INITIALIZING}) and when it is initialized
+ * but its files cannot be read ({@value #DAMAGED}; {@code dsmreg verify} says why).
  */
 final class Listing
 {
-    private static final DateTimeFormatter TIMESTAMP =
-        DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+    static final String INITIALIZING = "initializing";
+    static final String DAMAGED = "damaged";
+    /** The option that shows every column, named in the footer of a table that left some out. */
+    private static final String WIDE = Arguments.WIDE;
 
     private Listing()
     {
+    }
+
+    /**
+     * How a table is printed: sizes exact or for people, and the width it should fit.
+     *
+     * @param exactBytes sizes as numbers of bytes.
+     * @param width      the most columns a line may take; {@link Integer#MAX_VALUE} for every column in full.
+     */
+    record Layout(boolean exactBytes, int width)
+    {
+        String size(final Long bytes)
+        {
+            return bytes == null ? null : exactBytes ? bytes.toString() : Formats.size(bytes);
+        }
     }
 
     /** One registry's summary line in the list of registries; {@code problem} set when it could not be read. */
@@ -56,10 +77,11 @@ final class Listing
         }
     }
 
-    static void printEntries(final RegistryView view, final List<RegistryEntry> entries, final PrintStream out)
+    static void printEntries(final List<RegistryEntry> entries, final Layout layout, final PrintStream out)
     {
         final boolean locks = entries.stream().anyMatch(entry -> entry.lock() != null);
         final boolean queues = entries.stream().anyMatch(entry -> entry.queue() != null);
+        final boolean states = entries.stream().anyMatch(entry -> state(entry) != null);
         final List<String> columns = new ArrayList<>(List.of("name", "type", "#size", "#used", "#entries", "#creator pid", "created at"));
         if (locks)
         {
@@ -69,32 +91,46 @@ final class Listing
         {
             columns.add("queue");
         }
-        final TextTable table = new TextTable(columns.toArray(String[]::new));
+        if (states)
+        {
+            columns.add("state");
+        }
+        final TextTable table = new TextTable(columns.toArray(String[]::new))
+            .leaveOut("creator pid", "created at", "entries", "used").shorten("name");
         for (final RegistryEntry entry : entries)
         {
-            final List<Object> row = new ArrayList<>(Arrays.asList(entry.name(), type(entry), entry.sizeBytes(), entry.usedBytes(),
-                entry.entryCount(), entry.creatorPid(), entry.createdAt() == null ? null : TIMESTAMP.format(entry.createdAt())));
+            final List<Object> row = new ArrayList<>(List.of(entry.name(), type(entry)));
+            row.add(layout.size(entry.sizeBytes()));
+            row.add(layout.size(entry.usedBytes()));
+            row.add(entry.entryCount());
+            row.add(entry.creatorPid());
+            row.add(entry.createdAt() == null ? null : Formats.timestamp(entry.createdAt()));
             if (locks)
             {
-                row.add(entry.lock() == null ? null : entry.lock().describe());
+                row.add(entry.lock() == null ? null : lock(entry.lock()));
             }
             if (queues)
             {
                 row.add(entry.queue() == null ? null : entry.queue().describe());
             }
+            if (states)
+            {
+                row.add(state(entry));
+            }
             table.add(row.toArray());
         }
-        table.print(out);
+        table.print(out, layout.width(), WIDE);
     }
 
-    static void printRegistries(final List<Summary> summaries, final PrintStream out)
+    static void printRegistries(final List<Summary> summaries, final Layout layout, final PrintStream out)
     {
-        final TextTable table = new TextTable("registry", "#entries", "#size", "#used", "attached pids");
+        final TextTable table = new TextTable("registry", "#entries", "#size", "#used", "attached pids")
+            .leaveOut("attached pids").shorten("registry");
         for (final Summary summary : summaries)
         {
             if (summary.problem() == null)
             {
-                table.add(summary.name(), summary.allocations(), summary.totalBytes(), summary.usedBytes(),
+                table.add(summary.name(), summary.allocations(), layout.size(summary.totalBytes()), layout.size(summary.usedBytes()),
                     summary.attachedPids().stream().map(String::valueOf).collect(Collectors.joining(", ")));
             }
             else
@@ -102,17 +138,45 @@ final class Listing
                 table.add(summary.name(), null, null, null, null);
             }
         }
-        table.print(out);
+        table.print(out, layout.width(), WIDE);
     }
 
     /** The heading of a {@code stat} frame for one registry. */
-    static String statHeading(final RegistryView view, final List<RegistryEntry> entries, final Instant now)
+    static String statHeading(final RegistryView view, final List<RegistryEntry> entries, final Layout layout, final Instant now)
     {
         final List<Long> pids = pids(view);
-        return "dsmreg stat - registry " + view.name() + " at " + view.directory() + " - " + TIMESTAMP.format(now) + "\n" +
-            entries.size() + (entries.size() == 1 ? " entry, " : " entries, ") + sum(entries, true) + " bytes reserved, " +
-            sum(entries, false) + " bytes in use; attached: " +
+        return "dsmreg stat - registry " + view.name() + " at " + view.directory() + " - " + Formats.timestamp(now) + "\n" +
+            entries.size() + (entries.size() == 1 ? " entry, " : " entries, ") + bytes(sum(entries, true), layout) + " reserved, " +
+            bytes(sum(entries, false), layout) + " in use; attached: " +
             (pids.isEmpty() ? "none" : pids.stream().map(String::valueOf).collect(Collectors.joining(", ")));
+    }
+
+    /** The flag of an entry that is not simply ready: {@value #INITIALIZING}, {@value #DAMAGED}, or null. */
+    static String state(final RegistryEntry entry)
+    {
+        if (!entry.initialized())
+        {
+            return INITIALIZING;
+        }
+        // Every kind reports a ready entry's size from its files' headers: none means they could not be read.
+        return entry.sizeBytes() == null ? DAMAGED : null;
+    }
+
+    /** A lock's state as LockState describes it, with its time in the command line's one format. */
+    private static String lock(final LockState lock)
+    {
+        if (lock.mode() != LockState.Mode.EXCLUSIVE)
+        {
+            return lock.describe();
+        }
+        final String pids = lock.holderPids().stream().map(String::valueOf).collect(Collectors.joining(", "));
+        return "exclusive by pid " + pids + (lock.heldSince() == null ? "" : " since " + Formats.timestamp(lock.heldSince())) +
+            ", " + lock.waiting() + " waiting";
+    }
+
+    private static String bytes(final long bytes, final Layout layout)
+    {
+        return layout.exactBytes() ? bytes + " bytes" : Formats.size(bytes);
     }
 
     static String entriesJson(final RegistryView view, final List<RegistryEntry> entries)
@@ -137,6 +201,7 @@ final class Listing
             row.put("entryCount", entry.entryCount());
             row.put("creatorPid", entry.creatorPid());
             row.put("createdAt", entry.createdAt());
+            row.put("state", state(entry) == null ? "ready" : state(entry));
             if (entry.lock() != null)
             {
                 final Map<String, Object> lock = new LinkedHashMap<>();

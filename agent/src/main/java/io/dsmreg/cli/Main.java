@@ -20,7 +20,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * {@code java -jar dsmreg.jar <command>}: look at, check and remove registries from a shell,
+ * {@code dsmreg <command>} (the launcher beside dsmreg.jar), or {@code java -jar dsmreg.jar <command>}:
+ * look at, check and remove registries from a shell,
  * whether or not any JVM is using them. Reading commands ({@code list}, {@code stat},
  * {@code verify}) go through {@link RegistryView}: they never create a registry, never attach to
  * one and never take a lock, so they cannot slow down or block the JVMs that use it.
@@ -37,24 +38,30 @@ public final class Main
     private static final String DIR_HELP =
         "  --dir D           the root directory holding dsmreg-<user>/ (default: -Ddsmreg.dir, $DSMREG_DIR,\n" +
         "                    /dev/shm where it exists, else java.io.tmpdir)\n";
+    private static final String TABLE_HELP =
+        "  --bytes           sizes in bytes (default: for people, as 4.0 KiB, 1.1 MiB)\n" +
+        "  --wide            every column in full (default: fit " + Arguments.DEFAULT_WIDTH + " columns, leaving out creator pid,\n" +
+        "                    created at, entries and used in that order, then shortening names)\n";
 
     private enum Command
     {
-        LIST("list [registry] [--json] [--dir D] [--cluster CLIENT_CONFIG]", 0, 1,
-            Set.of(Arguments.DIR, Arguments.JSON, Arguments.CLUSTER),
-            "Lists the entries of a registry (name | type | size | used | entries | creator pid | created at),\n" +
-            "or, without a registry, the registries of this user. An entry still initializing has no size.\n\n" +
-            "  --json            print JSON instead of a table\n" + DIR_HELP +
+        LIST("list [registry] [--json] [--bytes] [--wide] [--dir D] [--cluster CLIENT_CONFIG]", 0, 1,
+            Set.of(Arguments.DIR, Arguments.JSON, Arguments.BYTES, Arguments.WIDE, Arguments.CLUSTER),
+            "Lists the entries of a registry (name | type | size | used | entries | creator pid | created at,\n" +
+            "then lock, queue and state where an entry has them), or, without a registry, the registries of this\n" +
+            "user. An entry still initializing has no size and the state initializing; an initialized entry whose\n" +
+            "files cannot be read has the state damaged (dsmreg verify says why). Times are UTC.\n\n" +
+            "  --json            print JSON instead of a table (sizes always in bytes, every field)\n" + TABLE_HELP + DIR_HELP +
             "  --cluster F       list the registry's maps (or every registry's) on the Hazelcast cluster that the\n" +
             "                    client configuration F reaches, instead of this host's shared memory. Needs\n" +
             "                    dsmreg-cluster.jar and hazelcast.jar on the class path: java --add-exports\n" +
             "                    java.base/jdk.internal.misc=ALL-UNNAMED -cp dsmreg.jar:dsmreg-cluster.jar:hazelcast.jar\n" +
             "                    io.dsmreg.cli.Main list --cluster F\n"),
-        STAT("stat [registry] [--interval-ms N] [--count N] [--dir D]", 0, 1,
-            Set.of(Arguments.DIR, Arguments.INTERVAL, Arguments.COUNT),
+        STAT("stat [registry] [--interval-ms N] [--count N] [--bytes] [--wide] [--dir D]", 0, 1,
+            Set.of(Arguments.DIR, Arguments.INTERVAL, Arguments.COUNT, Arguments.BYTES, Arguments.WIDE),
             "Shows what list shows, refreshed every second until interrupted (Ctrl-C).\n\n" +
             "  --interval-ms N   refresh every N milliseconds (default 1000)\n" +
-            "  --count N         stop after N refreshes\n" + DIR_HELP),
+            "  --count N         stop after N refreshes\n" + TABLE_HELP + DIR_HELP),
         REMOVE("remove <registry> [name] [--force] [--dir D]", 1, 2, Set.of(Arguments.DIR, Arguments.FORCE),
             "Removes the entry <name> of a registry, or the whole registry with every entry and its directory.\n" +
             "Refuses while processes have the registry open, and names them.\n\n" +
@@ -135,6 +142,11 @@ public final class Main
             (args.isEmpty() ? err : out).print(usage());
             return args.isEmpty() ? USAGE : OK;
         }
+        if (args.get(0).equals(Arguments.VERSION))
+        {
+            out.println(version());
+            return OK;
+        }
         final Command command = Command.named(args.get(0));
         if (command == null)
         {
@@ -199,7 +211,7 @@ public final class Main
             }
             else
             {
-                Listing.printRegistries(summaries, out);
+                Listing.printRegistries(summaries, arguments.layout(), out);
             }
             return reportProblems(summaries);
         }
@@ -215,7 +227,7 @@ public final class Main
         }
         else
         {
-            Listing.printEntries(view.get(), entries, out);
+            Listing.printEntries(entries, arguments.layout(), out);
         }
         return OK;
     }
@@ -242,8 +254,8 @@ public final class Main
             }
             if (registry == null)
             {
-                out.println("dsmreg stat - registries in " + userDirectory(options) + " - " + Instant.now());
-                Listing.printRegistries(summaries(options), out);
+                out.println("dsmreg stat - registries in " + userDirectory(options) + " - " + Formats.timestamp(Instant.now()));
+                Listing.printRegistries(summaries(options), arguments.layout(), out);
             }
             else
             {
@@ -252,12 +264,13 @@ public final class Main
                 if (view.isPresent())
                 {
                     final List<RegistryEntry> entries = view.get().entries();
-                    out.println(Listing.statHeading(view.get(), entries, Instant.now()));
-                    Listing.printEntries(view.get(), entries, out);
+                    out.println(Listing.statHeading(view.get(), entries, arguments.layout(), Instant.now()));
+                    Listing.printEntries(entries, arguments.layout(), out);
                 }
                 else
                 {
-                    out.println("dsmreg stat - registry " + registry + " does not exist (any more) - " + Instant.now());
+                    out.println("dsmreg stat - registry " + registry + " does not exist (any more) - " +
+                        Formats.timestamp(Instant.now()));
                 }
             }
             out.flush();
@@ -433,13 +446,23 @@ public final class Main
             final String command = ProcessHandle.of(process.pid())
                 .flatMap(handle -> handle.info().commandLine().or(() -> handle.info().command()))
                 .orElse("(command unknown)");
-            err.println("  pid " + process.pid() + ", attached since " + process.attachedAt() + ": " + command);
+            err.println("  pid " + process.pid() + ", attached since " + Formats.timestamp(process.attachedAt()) + ": " + command);
         }
     }
 
+    /**
+     * Another user's registry of that name is refused by RegistryView; one in a directory of
+     * another user that this one cannot look into may exist all the same, and the message says so.
+     */
     private int noSuchRegistry(final String registry, final RegistryOptions options)
     {
         err.println("dsmreg: no registry \"" + registry + "\" in " + userDirectory(options));
+        final List<String> others = Directories.unreadableOtherUserDirectories(Directories.root(options.root()));
+        if (!others.isEmpty())
+        {
+            err.println("  the same root holds the registries of other users, which this user cannot look into: " +
+                String.join("; ", others) + ". If \"" + registry + "\" is one of theirs, only its user can use it: run as that user");
+        }
         return PROBLEM;
     }
 
@@ -464,18 +487,26 @@ public final class Main
 
     private static String usage()
     {
-        final StringBuilder usage = new StringBuilder("usage: java -jar dsmreg.jar <command> [arguments]\n\ncommands:\n");
+        final StringBuilder usage = new StringBuilder("usage: dsmreg <command> [arguments]\n" +
+            "       (the launcher beside dsmreg.jar; java -jar dsmreg.jar <command> [arguments] is the same)\n\ncommands:\n");
         for (final Command command : Command.values())
         {
             usage.append("  ").append(command.synopsis).append('\n');
         }
-        return usage.append("\n'dsmreg help <command>' or '<command> --help' describes a command.\n")
-            .append(exitStatus()).toString();
+        return usage.append("\n'dsmreg help <command>' or '<command> --help' describes a command; 'dsmreg --version' prints " +
+            "the version.\n").append(exitStatus()).toString();
     }
 
     private static String help(final Command command)
     {
-        return "usage: java -jar dsmreg.jar " + command.synopsis + "\n\n" + command.description + "\n" + exitStatus();
+        return "usage: dsmreg " + command.synopsis + "\n\n" + command.description + "\n" + exitStatus();
+    }
+
+    /** From the manifest of dsmreg.jar; classes run from elsewhere (a build's classes directory) have none. */
+    private static String version()
+    {
+        final String version = Main.class.getPackage().getImplementationVersion();
+        return "dsmreg " + (version == null ? "(version unknown: not run from dsmreg.jar)" : version);
     }
 
     private static String exitStatus()

@@ -10,15 +10,25 @@ import java.util.List;
  * <pre>
  *      name     |  type   | size
  * --------------+---------+------
- *  orders.flags | segment |   64
+ *  orders.flags | segment | 64 B
  * (1 row)
  * </pre>
+ * A table wider than the terminal it is printed for first leaves out the columns named by
+ * {@link #leaveOut}, in that order, then cuts the cells of the {@link #shorten} column (ending them
+ * in {@value #CUT}, never below {@value #MIN_CUT_WIDTH} characters), and says in its footer which
+ * columns it left out.
  */
 final class TextTable
 {
+    static final String CUT = "...";
+    /** Cells are cut to no fewer characters than this: a table wider than asked beats names nobody can tell apart. */
+    static final int MIN_CUT_WIDTH = 20;
+
     private final String[] headers;
     private final boolean[] numeric;
     private final List<String[]> rows = new ArrayList<>();
+    private List<String> leaveOut = List.of();
+    private String shorten;
 
     /** @param columns header names; a name starting with '#' marks a right-aligned numeric column (the '#' is not shown). */
     TextTable(final String... columns)
@@ -47,25 +57,66 @@ final class TextTable
         rows.add(row);
     }
 
-    void print(final PrintStream out)
+    /** The columns to leave out of a table that is too wide, first the first; a header not in the table is skipped. */
+    TextTable leaveOut(final String... columns)
+    {
+        leaveOut = List.of(columns);
+        return this;
+    }
+
+    /** The text column whose cells are cut when leaving columns out is not enough. */
+    TextTable shorten(final String column)
+    {
+        shorten = column;
+        return this;
+    }
+
+    /**
+     * Prints the table in at most {@code maxWidth} columns where it can.
+     *
+     * @param wideOption the option that shows every column, named in the footer when columns were left out.
+     */
+    void print(final PrintStream out, final int maxWidth, final String wideOption)
     {
         final int[] widths = new int[headers.length];
+        final boolean[] shown = new boolean[headers.length];
         for (int i = 0; i < headers.length; i++)
         {
+            shown[i] = true;
             widths[i] = width(headers[i]);
             for (final String[] row : rows)
             {
                 widths[i] = Math.max(widths[i], width(row[i]));
             }
         }
+        final List<String> leftOut = new ArrayList<>();
+        for (final String column : leaveOut)
+        {
+            final int i = indexOf(column);
+            if (lineWidth(widths, shown) > maxWidth && i >= 0)
+            {
+                shown[i] = false;
+                leftOut.add(column);
+            }
+        }
+        final int cut = shorten == null ? -1 : indexOf(shorten);
+        final int excess = lineWidth(widths, shown) - maxWidth;
+        if (excess > 0 && cut >= 0)
+        {
+            widths[cut] = Math.max(Math.min(widths[cut], MIN_CUT_WIDTH), widths[cut] - excess);
+        }
         final StringBuilder header = new StringBuilder();
         final StringBuilder rule = new StringBuilder();
         for (int i = 0; i < headers.length; i++)
         {
+            if (!shown[i])
+            {
+                continue;
+            }
             final int space = widths[i] - width(headers[i]);
-            header.append(i == 0 ? " " : "| ")
+            header.append(header.length() == 0 ? " " : "| ")
                 .append(" ".repeat(space / 2)).append(headers[i]).append(" ".repeat(space - space / 2)).append(' ');
-            rule.append(i == 0 ? "" : "+").append("-".repeat(widths[i] + 2));
+            rule.append(rule.length() == 0 ? "" : "+").append("-".repeat(widths[i] + 2));
         }
         out.println(stripTrailing(header));
         out.println(rule);
@@ -74,12 +125,46 @@ final class TextTable
             final StringBuilder line = new StringBuilder();
             for (int i = 0; i < row.length; i++)
             {
-                final String padding = " ".repeat(widths[i] - width(row[i]));
-                line.append(i == 0 ? " " : "| ").append(numeric[i] ? padding + row[i] : row[i] + padding).append(' ');
+                if (!shown[i])
+                {
+                    continue;
+                }
+                final String cell = width(row[i]) > widths[i] ? cutTo(row[i], widths[i]) : row[i];
+                final String padding = " ".repeat(widths[i] - width(cell));
+                line.append(line.length() == 0 ? " " : "| ").append(numeric[i] ? padding + cell : cell + padding).append(' ');
             }
             out.println(stripTrailing(line));
         }
-        out.println("(" + rows.size() + (rows.size() == 1 ? " row)" : " rows)"));
+        out.println("(" + rows.size() + (rows.size() == 1 ? " row" : " rows") +
+            (leftOut.isEmpty() ? "" : "; " + wideOption + " shows " + String.join(", ", leftOut)) + ")");
+    }
+
+    private int indexOf(final String header)
+    {
+        for (int i = 0; i < headers.length; i++)
+        {
+            if (headers[i].equals(header))
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** A line's width: each shown column takes its width, a space either side, and a '|' between columns. */
+    private static int lineWidth(final int[] widths, final boolean[] shown)
+    {
+        int width = -1;
+        for (int i = 0; i < widths.length; i++)
+        {
+            width += shown[i] ? widths[i] + 3 : 0;
+        }
+        return width;
+    }
+
+    private static String cutTo(final String text, final int width)
+    {
+        return text.substring(0, text.offsetByCodePoints(0, width - CUT.length())) + CUT;
     }
 
     private static int width(final String text)

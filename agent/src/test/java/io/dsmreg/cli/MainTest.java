@@ -1,7 +1,9 @@
 package io.dsmreg.cli;
 
 import io.dsmreg.DsmRegistry;
+import io.dsmreg.HashParams;
 import io.dsmreg.RegistryOptions;
+import io.dsmreg.SharedHash;
 import io.dsmreg.SharedLock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -10,16 +12,20 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.RandomAccessFile;
+import java.nio.file.DirectoryStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.*;
 
 class MainTest
 {
+    private static final String TIME = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z";
+
     @TempDir
     Path root;
 
@@ -52,17 +58,34 @@ class MainTest
         }
     }
 
+    /** Every timestamp, in the command line's one format wherever it appears. */
     private static String withoutTimestamps(final String text)
     {
-        return text.replaceAll("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z", "<time>")
-            .replaceAll("\"\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z\"", "\"<time>\"");
+        assertFalse(Pattern.compile("\\d\\d:\\d\\d:\\d\\d(?!\\.\\d{3}Z)").matcher(text.replaceAll(TIME, "")).find(),
+            "a time in another format: " + text);
+        return text.replaceAll(TIME, "<time>");
     }
 
     @Test
-    void listPrintsTheEntriesAsPsqlPrintsTheView()
+    void listPrintsTheEntriesAsPsqlPrintsTheViewInEightyColumnsWithSizesForPeople()
     {
         createEntries();
         final Run run = run("list", "orders");
+        assertEquals(0, run.status(), run.err());
+        assertEquals(String.join("\n",
+            "      name       |  type   |  size   |  used   | entries",
+            "-----------------+---------+---------+---------+---------",
+            " line\\u000abreak | segment |     8 B |     8 B |",
+            " orders.flags    | segment |    64 B |    64 B |",
+            " orders.state    | segment | 4.0 KiB | 4.0 KiB |",
+            "(3 rows; --wide shows creator pid, created at)", ""), run.out());
+    }
+
+    @Test
+    void listWideAndInBytesShowsEveryColumnInFull()
+    {
+        createEntries();
+        final Run run = run("list", "orders", "--wide", "--bytes");
         assertEquals(0, run.status(), run.err());
         final long pid = ProcessHandle.current().pid();
         final String pidColumn = String.format("%11d", pid);
@@ -73,6 +96,26 @@ class MainTest
             " orders.flags    | segment |   64 |   64 |         | " + pidColumn + " | <time>",
             " orders.state    | segment | 4096 | 4096 |         | " + pidColumn + " | <time>",
             "(3 rows)", ""), withoutTimestamps(run.out()));
+        assertEquals(run.out().lines().mapToInt(String::length).max().orElseThrow(), 92, "wider than 80 columns");
+    }
+
+    @Test
+    void aLongNameIsCutToFitEightyColumnsAfterTheOptionalColumnsAreLeftOut()
+    {
+        final String longName = "orders.by-customer.".repeat(3) + "flags";
+        try (DsmRegistry registry = DsmRegistry.open("orders", RegistryOptions.defaults().root(root)))
+        {
+            registry.segment(longName, 1_200_000);
+        }
+        final Run run = run("list", "orders");
+        assertEquals(0, run.status(), run.err());
+        final List<String> lines = run.out().lines().toList();
+        assertEquals(62, longName.length());
+        assertEquals(" ".repeat(28) + "name" + " ".repeat(28) + "|  type   |  size", lines.get(0));
+        assertEquals(" " + longName.substring(0, 55) + "... | segment | 1.1 MiB", lines.get(2));
+        assertEquals("(1 row; --wide shows creator pid, created at, entries, used)", lines.get(3));
+        assertTrue(lines.stream().allMatch(line -> line.length() <= 80), run.out());
+        assertTrue(run("list", "orders", "--wide").out().contains(" " + longName + " | segment | 1.1 MiB | 1.1 MiB |"));
     }
 
     @Test
@@ -88,9 +131,11 @@ class MainTest
                 final Run run = run("list", "orders");
                 assertEquals(0, run.status(), run.err());
                 final String text = withoutTimestamps(run.out());
-                assertTrue(text.contains(" orders.lock  | lock    | 1152 | 1024 |"), text);
-                assertTrue(text.contains("| lock"), "a lock column: " + text);
-                assertTrue(text.contains("| exclusive by pid " + pid + " since "), text);
+                assertTrue(text.contains(" orders.lock  | lock    | 1.1 KiB | exclusive by pid " + pid + " since <time>, 0 waiting"),
+                    "names are not cut below 20 characters to fit the lock: " + text);
+                final String wide = withoutTimestamps(run("list", "orders", "--wide", "--bytes").out());
+                assertTrue(wide.contains(" orders.lock  | lock    | 1152 | 1024 |"), wide);
+                assertTrue(wide.contains("| exclusive by pid " + pid + " since <time>, 0 waiting"), wide);
                 final String json = run("list", "orders", "--json").out();
                 assertTrue(json.contains("\"lock\": {\"mode\": \"exclusive\", \"holderPids\": [" + pid + "], \"heldSince\": \""), json);
             }
@@ -114,11 +159,11 @@ class MainTest
             "  \"attachedProcesses\": [],",
             "  \"allocations\": [",
             "    {\"name\": \"line\\nbreak\", \"type\": \"segment\", \"sizeBytes\": 8, \"usedBytes\": 8, \"entryCount\": null, " +
-                "\"creatorPid\": " + pid + ", \"createdAt\": \"<time>\"},",
+                "\"creatorPid\": " + pid + ", \"createdAt\": \"<time>\", \"state\": \"ready\"},",
             "    {\"name\": \"orders.flags\", \"type\": \"segment\", \"sizeBytes\": 64, \"usedBytes\": 64, \"entryCount\": null, " +
-                "\"creatorPid\": " + pid + ", \"createdAt\": \"<time>\"},",
+                "\"creatorPid\": " + pid + ", \"createdAt\": \"<time>\", \"state\": \"ready\"},",
             "    {\"name\": \"orders.state\", \"type\": \"segment\", \"sizeBytes\": 4096, \"usedBytes\": 4096, \"entryCount\": null, " +
-                "\"creatorPid\": " + pid + ", \"createdAt\": \"<time>\"}",
+                "\"creatorPid\": " + pid + ", \"createdAt\": \"<time>\", \"state\": \"ready\"}",
             "  ]",
             "}", ""), withoutTimestamps(run.out()));
     }
@@ -132,11 +177,12 @@ class MainTest
             final Run run = run("list");
             assertEquals(0, run.status(), run.err());
             assertEquals(String.join("\n",
-                " registry | entries | size | used | attached pids",
-                "----------+---------+------+------+---------------",
-                " empty    |       0 |    0 |    0 | " + ProcessHandle.current().pid(),
-                " orders   |       3 | 4168 | 4168 |",
+                " registry | entries |  size   |  used   | attached pids",
+                "----------+---------+---------+---------+---------------",
+                " empty    |       0 |     0 B |     0 B | " + ProcessHandle.current().pid(),
+                " orders   |       3 | 4.1 KiB | 4.1 KiB |",
                 "(2 rows)", ""), run.out());
+            assertTrue(run("list", "--bytes").out().contains(" orders   |       3 | 4168 | 4168 |"));
             final Run json = run("list", "--json");
             assertTrue(json.out().contains(
                 "{\"name\": \"orders\", \"allocations\": 3, \"totalBytes\": 4168, \"usedBytes\": 4168, \"attachedPids\": [], " +
@@ -213,7 +259,7 @@ class MainTest
         final Run run = run("stat", "orders", "--interval-ms", "10", "--count", "2");
         assertEquals(0, run.status(), run.err());
         assertEquals(2, run.out().split("dsmreg stat - registry orders", -1).length - 1, run.out());
-        assertEquals(2, run.out().split("\\(3 rows\\)", -1).length - 1, run.out());
+        assertEquals(2, run.out().split("\\(3 rows", -1).length - 1, run.out());
         final Run all = run("stat", "--count=1");
         assertTrue(all.out().contains(" orders   |       3 |"), all.out());
     }
@@ -230,10 +276,13 @@ class MainTest
         assertEquals(2, run("stat", "--interval-ms").status());
         final Run help = run("--help");
         assertEquals(0, help.status());
-        assertTrue(help.out().contains("usage: java -jar dsmreg.jar <command>"), help.out());
+        assertTrue(help.out().startsWith("usage: dsmreg <command> [arguments]\n"), help.out());
+        assertTrue(help.out().contains("java -jar dsmreg.jar <command> [arguments] is the same"), help.out());
         final Run listHelp = run("list", "--help");
         assertEquals(0, listHelp.status());
         assertTrue(listHelp.out().contains("--json"), listHelp.out());
+        assertTrue(listHelp.out().contains("--bytes") && listHelp.out().contains("--wide"), listHelp.out());
+        assertEquals(2, run("verify", "orders", "--wide").status(), "verify prints no table");
         assertEquals(0, run("help", "verify").status());
         assertEquals(2, run("help", "nothing").status());
     }
@@ -247,5 +296,63 @@ class MainTest
         assertTrue(listed.err().contains("--cluster needs dsmreg-cluster.jar and hazelcast.jar on the class path"), listed.err());
         assertTrue(listed.err().contains("-cp dsmreg.jar:dsmreg-cluster.jar:hazelcast.jar io.dsmreg.cli.Main list --cluster " +
             "client.yaml"), listed.err());
+    }
+
+    @Test
+    void versionComesFromTheJarManifestAndSaysSoWhenThereIsNone()
+    {
+        final Run run = run("--version");
+        assertEquals(0, run.status(), run.err());
+        assertEquals("dsmreg (version unknown: not run from dsmreg.jar)\n", run.out(), "the test runs from classes");
+    }
+
+    @Test
+    void anInitializedEntryWhoseFilesCannotBeReadIsFlaggedDamagedInListAndVerify() throws IOException
+    {
+        try (DsmRegistry registry = DsmRegistry.open("orders", RegistryOptions.defaults().root(root)))
+        {
+            registry.segment("orders.state", 64);
+            try (SharedHash.Entry entry = registry.hash("orders.by-id", HashParams.of(8, 16)).findOrInsert(42L))
+            {
+                entry.buffer().putLong(8, 7);
+            }
+        }
+        final Path directory = root.resolve("dsmreg-" + System.getProperty("user.name")).resolve("orders");
+        final Run healthy = run("list", "orders");
+        assertFalse(healthy.out().contains("|  state"), "no state column while every entry is ready: " + healthy.out());
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "2_*.dsm"))
+        {
+            for (final Path file : files)
+            {
+                Files.write(file, new byte[(int)Files.size(file)]);
+            }
+        }
+        final Run list = run("list", "orders");
+        assertEquals(0, list.status(), list.err());
+        assertTrue(list.out().contains("| entries |  state"), list.out());
+        assertTrue(list.out().contains(" orders.by-id | hash    |      |      |         | damaged"), list.out());
+        assertTrue(list.out().contains(" orders.state | segment | 64 B | 64 B |         |\n"), list.out());
+        assertTrue(run("list", "orders", "--json").out().contains("\"state\": \"damaged\""));
+
+        final Run verify = run("verify", "orders");
+        assertEquals(1, verify.status(), verify.out());
+        assertTrue(verify.out().contains("  problem: entry \"orders.by-id\" (hash) is damaged: "), verify.out());
+    }
+
+    @Test
+    void statFramesUseTheOneTimestampFormat()
+    {
+        createEntries();
+        final Run run = run("stat", "orders", "--interval-ms", "10", "--count", "2");
+        final String text = withoutTimestamps(run.out());
+        assertEquals(2, text.split(" - <time>\n3 entries, 4.1 KiB reserved, 4.1 KiB in use; attached: none", -1).length - 1, text);
+        final Run all = withoutTimestampsRun(run("stat", "--count=1", "--bytes"));
+        assertTrue(all.out().startsWith("dsmreg stat - registries in "), all.out());
+        assertTrue(all.out().contains(" - <time>\n"), all.out());
+    }
+
+    private static Run withoutTimestampsRun(final Run run)
+    {
+        return new Run(run.status(), withoutTimestamps(run.out()), run.err());
     }
 }

@@ -13,7 +13,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -180,7 +182,7 @@ class AgentIT
     {
         final Jvm.Result result = run(jdk, List.of("-javaagent:" + Jvm.agentJar() + "=log=debug", "-Xlog:class+load=info"), "plain");
         assertEquals("ok", result.value("plain"));
-        assertTrue(result.output().contains("dsmreg agent: started with"), result.output());
+        assertTrue(result.output().contains("INFO: dsmreg agent: started with"), result.output());
         assertTrue(result.output().contains(" io.dsmreg.agent.SharedNamedTransformer "), result.output());
         assertFalse(result.output().contains(" io.dsmreg.agent.FieldInjector "), result.output());
         assertFalse(result.output().contains("io.dsmreg.agent.shaded."), result.output());
@@ -192,9 +194,106 @@ class AgentIT
     {
         final Jvm.Result result = run(jdk, agent(), "plain");
         assertEquals("ok", result.value("plain"));
+        assertFalse(result.output().contains("[dsmreg agent]"), "nothing said: " + result.output());
         final Jvm.Result odd = run(jdk, List.of("-javaagent:" + Jvm.agentJar() + "=registry=" + REGISTRY + ",colour=blue"), "plain");
         assertEquals("ok", odd.value("plain"));
-        assertTrue(odd.output().contains("ignoring the argument \"colour=blue\""), odd.output());
+        assertStartupError(odd.output(), "ignoring the argument \"colour=blue\"; the agent takes registry=NAME, dir=PATH, " +
+            "jmx=DELAY_MS or jmx=off, and log=debug, separated by commas");
+    }
+
+    /**
+     * An unusable registry name or directory, from each of the settings that can give one: one ERROR
+     * line at start-up from the agent naming the setting as the user wrote it, the application runs,
+     * the field that the setting reaches fails with the same message, and nothing is created.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("unusableSettings")
+    void anUnusableSettingIsOneErrorLineAtStartUpNamingItAndTheFieldIsToldTheSame(
+        final String label, final List<String> options, final Map<String, String> environment, final String expected)
+        throws Exception
+    {
+        final Path file = work.resolve("a-file");
+        Files.writeString(file, "not a directory");
+        final List<String> resolved = options.stream()
+            .map(option -> option.replace("FILE", file.toString()).replace("ROOT", root().toString())).toList();
+        final Map<String, String> env = new HashMap<>();
+        environment.forEach((key, value) -> env.put(key, value.replace("FILE", file.toString())));
+        final String message = expected.replace("FILE", file.toString());
+
+        final Jvm.Result result = runWithEnvironment(resolved, env, "misconfigured", "SettingsRegistry");
+        assertStartupError(result.output(), message);
+        assertEquals("true", result.value("running"), "nothing escaped premain and the application ran");
+        final String error = result.value("error");
+        assertTrue(error.startsWith("io.dsmreg.DsmRegistryException: cannot fill @SharedNamed(\"settings.check\") field " +
+            Misconfigured.SettingsRegistry.class.getName() + ".buffer: " + message), error);
+        assertFalse(Files.exists(root()), "no registry was created in another directory");
+        assertFalse(result.output().contains("[dsmreg jmx]"), "no MBeans for a registry that cannot be opened: " + result.output());
+    }
+
+    static Stream<Arguments> unusableSettings()
+    {
+        final String nameFix = ". Give it a name of letters, digits, '.', '_' and '-', or leave it out to use \"default\"";
+        final String dirFix = " a writable directory on tmpfs, such as /dev/shm, or leave it out to use the default";
+        final String agent = "-javaagent:" + Jvm.agentJar() + "=";
+        return Stream.of(
+            Arguments.of("registry=bad/name", List.of(agent + "registry=bad/name,dir=ROOT"), Map.of(),
+                "the agent argument registry=bad/name cannot be used: registry name \"bad/name\" has the character '/' " +
+                    "at index 3; use only letters, digits, '.', '_' and '-' (it names a directory)" + nameFix),
+            Arguments.of("a bare registry", List.of(agent + "registry,dir=ROOT"), Map.of(),
+                "the agent argument registry= cannot be used: registry name cannot be empty" + nameFix),
+            Arguments.of("-Ddsmreg.registry=.hidden", List.of(agent + "jmx=0", "-Ddsmreg.registry=.hidden", "-Ddsmreg.dir=ROOT"), Map.of(),
+                "-Ddsmreg.registry=.hidden cannot be used: registry name \".hidden\" cannot start with '.'" + nameFix),
+            Arguments.of("dir=/proc", List.of(agent + "dir=/proc", "-Ddsmreg.dir=ROOT"), Map.of(),
+                "the agent argument dir=/proc cannot be used: /proc is on a \"proc\" file system, which cannot hold shared " +
+                    "memory files. Give dir=" + dirFix),
+            Arguments.of("a bare dir", List.of(agent + "dir", "-Ddsmreg.dir=ROOT"), Map.of(),
+                "the agent argument dir= cannot be used: it has no value. Give dir=" + dirFix),
+            Arguments.of("dir=a file", List.of(agent + "dir=FILE/sub"), Map.of(),
+                "the agent argument dir=FILE/sub cannot be used: FILE (on the path to FILE/sub) is not a directory. " +
+                    "Give dir=" + dirFix),
+            Arguments.of("-Ddsmreg.dir=a file", List.of(agent + "jmx=0", "-Ddsmreg.dir=FILE"), Map.of(),
+                "-Ddsmreg.dir=FILE cannot be used: FILE is not a directory. Give -Ddsmreg.dir=" + dirFix),
+            Arguments.of("DSMREG_DIR=/proc/self", List.of(agent + "jmx=0"), Map.of("DSMREG_DIR", "/proc/self"),
+                "the environment variable DSMREG_DIR=/proc/self cannot be used: /proc/self is on a \"proc\" file system, " +
+                    "which cannot hold shared memory files. Give DSMREG_DIR=" + dirFix));
+    }
+
+    /** Runs {@link AgentApp} with {@code options} and the environment variables {@code environment} added. */
+    private Jvm.Result runWithEnvironment(final List<String> options, final Map<String, String> environment, final String... args)
+        throws Exception
+    {
+        final Path output = Files.createTempFile(work, "settings", ".out");
+        final List<String> command = new ArrayList<>(List.of(Jvm.current().resolve("bin").resolve("java").toString(),
+            "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        command.addAll(options);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), AgentApp.class.getName()));
+        command.addAll(List.of(args));
+        final ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+        builder.environment().remove("DSMREG_DIR");
+        builder.environment().remove("DSMREG_REGISTRY");
+        builder.environment().putAll(environment);
+        final Jvm.Result result = Jvm.await(builder.start(), output, "AgentApp " + List.of(args), 120);
+        assertEquals(0, result.exitCode(), result.output());
+        return result;
+    }
+
+    /**
+     * {@code message} is said once, at ERROR, by the agent naming itself as the source, as the JDK's
+     * logging prints it: a line with the time and {@code [dsmreg agent]}, then the level and the message.
+     */
+    private static void assertStartupError(final String output, final String message)
+    {
+        final String[] lines = output.split("\n");
+        int found = 0;
+        for (int i = 1; i < lines.length; i++)
+        {
+            if (lines[i].startsWith("SEVERE: dsmreg agent: " + message))
+            {
+                assertTrue(lines[i - 1].endsWith(" [dsmreg agent]"), "the source is the agent, not its logging class: " + output);
+                found++;
+            }
+        }
+        assertEquals(1, found, "one ERROR line \"" + message + "\" in:\n" + output);
     }
 
     @ParameterizedTest(name = "on {0}")

@@ -51,9 +51,9 @@ class CliIT
             final String creator = created.value("pid");
             final String holderPid = Long.toString(holder.pid());
 
-            final Jvm.Result table = cli(jdk, "list", REGISTRY);
+            final Jvm.Result table = cli(jdk, "list", REGISTRY, "--wide", "--bytes");
             assertEquals(0, table.exitCode(), table.output());
-            final String time = "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z";
+            final String time = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z";
             assertLines(table.output(),
                 "^ +name +\\| +type +\\| size +\\| used +\\| entries \\| creator pid \\| +created at$",
                 "^-+\\+-+\\+-+\\+-+\\+-+\\+-+\\+-+$",
@@ -73,7 +73,17 @@ class CliIT
             assertTrue(output.contains("{\"name\": \"shop.log\", \"type\": \"segment\", \"sizeBytes\": 65536, "), output);
             assertTrue(output.contains("{\"name\": \"shop.state\", \"type\": \"segment\", \"sizeBytes\": 4096, "), output);
 
-            final Jvm.Result registries = cli(jdk, "list");
+            final Jvm.Result narrow = cli(jdk, "list", REGISTRY);
+            assertEquals(0, narrow.exitCode(), narrow.output());
+            assertLines(narrow.output(),
+                "^ +name +\\| +type +\\| +size +\\| +used +\\| entries$",
+                "^-+\\+-+\\+-+\\+-+\\+-+$",
+                "^ shop\\.flags \\| segment \\|     64 B \\|     64 B \\|$",
+                "^ shop\\.log   \\| segment \\| 64\\.0 KiB \\| 64\\.0 KiB \\|$",
+                "^ shop\\.state \\| segment \\|  4\\.0 KiB \\|  4\\.0 KiB \\|$",
+                "^\\(3 rows; --wide shows creator pid, created at\\)$");
+
+            final Jvm.Result registries = cli(jdk, "list", "--bytes");
             assertEquals(0, registries.exitCode(), registries.output());
             assertLines(registries.output(),
                 "^ registry \\| entries \\| +size +\\| +used +\\| attached pids$",
@@ -87,8 +97,8 @@ class CliIT
 
             final Jvm.Result stat = cli(jdk, "stat", REGISTRY, "--interval-ms", "50", "--count", "2");
             assertEquals(0, stat.exitCode(), stat.output());
-            assertEquals(2, stat.output().split("\\(3 rows\\)", -1).length - 1, stat.output());
-            assertTrue(stat.output().contains("3 entries, 69696 bytes reserved, 69696 bytes in use; attached: " + holderPid),
+            assertEquals(2, stat.output().split("\\(3 rows", -1).length - 1, stat.output());
+            assertTrue(stat.output().contains("3 entries, 68.1 KiB reserved, 68.1 KiB in use; attached: " + holderPid),
                 stat.output());
 
             final Jvm.Result missing = cli(jdk, "list", "nothing");
@@ -108,12 +118,12 @@ class CliIT
         final Process hanging = Jvm.startHangingInInit(jdk, work, root(), "stuck");
         try
         {
-            final Jvm.Result table = cli(jdk, "list", "crash");
+            final Jvm.Result table = cli(jdk, "list", "crash", "--wide");
             assertEquals(0, table.exitCode(), table.output());
             assertLines(table.output(),
-                "^ +name +\\| +type +\\| size \\| used \\| entries \\| creator pid \\| created at$",
-                "^-+\\+-+\\+-+\\+-+\\+-+\\+-+\\+-+$",
-                "^ stuck \\| segment \\|      \\|      \\|         \\| +" + hanging.pid() + " \\|$",
+                "^ +name +\\| +type +\\| size \\| used \\| entries \\| creator pid \\| created at \\|    state$",
+                "^-+\\+-+\\+-+\\+-+\\+-+\\+-+\\+-+\\+-+$",
+                "^ stuck \\| segment \\|      \\|      \\|         \\| +" + hanging.pid() + " \\|            \\| initializing$",
                 "^\\(1 row\\)$");
         }
         finally
@@ -181,6 +191,61 @@ class CliIT
         {
             holder.destroyForcibly().waitFor();
         }
+    }
+
+    /**
+     * The launcher beside dsmreg.jar, as a shell user runs it: through a symbolic link from another
+     * directory, with JAVA_HOME or with java on the PATH, and saying so when there is neither.
+     */
+    @ParameterizedTest(name = "on {0}")
+    @MethodSource("io.dsmreg.it.Jvm#homes")
+    void theLauncherFindsItsJarThroughALinkAndRunsTheJavaOfJavaHomeOrThePath(final Path jdk) throws Exception
+    {
+        final Path launcher = Jvm.agentJar().resolveSibling("dsmreg");
+        assertTrue(Files.isExecutable(launcher), "the build puts an executable launcher beside dsmreg.jar: " + launcher);
+        final Path bin = Files.createDirectories(work.resolve("bin"));
+        final Path link = Files.createSymbolicLink(bin.resolve("dsmreg"), launcher.toAbsolutePath());
+        // The tools the launcher runs, and no java: /usr/bin may have one.
+        final Path tools = Files.createDirectories(work.resolve("tools"));
+        for (final String tool : List.of("dirname", "readlink"))
+        {
+            Files.createSymbolicLink(tools.resolve(tool), Path.of("/usr/bin", tool));
+        }
+
+        final Jvm.Result version = shell(List.of(link.toString(), "--version"), jdk.toString(), tools.toString());
+        assertEquals(0, version.exitCode(), version.output());
+        assertTrue(Pattern.compile("^dsmreg \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\\n$").matcher(version.output()).matches(),
+            "the version from the jar's manifest: " + version.output());
+
+        final Path javaOnPath = Files.createDirectories(work.resolve("java-on-path"));
+        Files.createSymbolicLink(javaOnPath.resolve("java"), jdk.resolve("bin").resolve("java"));
+        final Jvm.Result onPath = shell(List.of(link.toString(), "list", "--dir", root().toString()), null,
+            javaOnPath + ":" + tools);
+        assertEquals(0, onPath.exitCode(), onPath.output());
+        assertEquals(" registry | entries | size | used | attached pids\n" +
+            "----------+---------+------+------+---------------\n(0 rows)\n", onPath.output());
+
+        final Jvm.Result noJava = shell(List.of(link.toString(), "--version"), null, tools.toString());
+        assertEquals(127, noJava.exitCode(), noJava.output());
+        assertEquals("dsmreg: no java found: set JAVA_HOME, or put java (17 or later) on the PATH\n", noJava.output());
+        final Jvm.Result badJavaHome = shell(List.of(link.toString(), "--version"), work.toString(), tools.toString());
+        assertEquals(127, badJavaHome.exitCode(), badJavaHome.output());
+        assertTrue(badJavaHome.output().startsWith("dsmreg: JAVA_HOME is " + work + ", but " + work + "/bin/java is not an executable"),
+            badJavaHome.output());
+    }
+
+    /** Runs {@code command} with only JAVA_HOME (when not null) and PATH set, as a login shell would give them. */
+    private Jvm.Result shell(final List<String> command, final String javaHome, final String path) throws Exception
+    {
+        final Path output = Files.createTempFile(work, "launcher", ".out");
+        final ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+        builder.environment().clear();
+        builder.environment().put("PATH", path);
+        if (javaHome != null)
+        {
+            builder.environment().put("JAVA_HOME", javaHome);
+        }
+        return Jvm.await(builder.start(), output, String.join(" ", command), 120);
     }
 
     private static int countRows(final Jvm.Result list)

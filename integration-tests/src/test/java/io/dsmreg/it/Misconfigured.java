@@ -18,6 +18,13 @@ final class Misconfigured
     {
     }
 
+    /** A field of the registry that the settings choose: AgentIT gives the agent unusable ones. */
+    static final class SettingsRegistry
+    {
+        @SharedNamed(value = "settings.check", size = 8)
+        static AtomicBuffer buffer;
+    }
+
     static final class UnsupportedType
     {
         @SharedNamed(value = "bad.type", size = 8)

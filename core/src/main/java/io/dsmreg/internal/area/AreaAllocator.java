@@ -81,7 +81,7 @@ public final class AreaAllocator
 
     /** The control file's kind: header prefix, ready word and the wording of its errors. */
     static final HeaderedFile CONTROL_FILE = new HeaderedFile("area control file", MAGIC, MAJOR_VERSION, MINOR_VERSION,
-        HEADER_LENGTH, READY_OFFSET, "Remove the entry (DsmRegistry.remove) to start it afresh");
+        HEADER_LENGTH, READY_OFFSET, HeaderedFile.REMOVE_ENTRY);
 
     private static final int ALL_FLAGS = ZERO | NO_OOM | HUGE;
 

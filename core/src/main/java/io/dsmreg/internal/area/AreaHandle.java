@@ -7,6 +7,7 @@ import io.dsmreg.InvalidSizeException;
 import io.dsmreg.LockTimeoutException;
 import io.dsmreg.OutOfSpaceException;
 import io.dsmreg.SharedArea;
+import io.dsmreg.internal.file.HeaderedFile;
 import io.dsmreg.internal.registry.CachedHandle;
 import io.dsmreg.internal.registry.EntryGeneration;
 import org.agrona.concurrent.AtomicBuffer;
@@ -165,7 +166,7 @@ public final class AreaHandle extends CachedHandle implements SharedArea
         if (!problems.isEmpty())
         {
             throw new CorruptFileException("area \"" + entryName + "\" is inconsistent: " + String.join("; ", problems) +
-                ". Remove the area (DsmRegistry.remove) to start it afresh");
+                ". " + HeaderedFile.REMOVE_ENTRY);
         }
     }
 

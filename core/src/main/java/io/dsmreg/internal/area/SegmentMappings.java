@@ -67,7 +67,7 @@ final class SegmentMappings implements UndoLog.Parts, AreaTransaction.Outcome
 {
     /** The segment files' kind: header prefix, ready word and the wording of their errors. */
     static final HeaderedFile FILE = new HeaderedFile("area segment file", MAGIC, MAJOR_VERSION, MINOR_VERSION,
-        HEADER_LENGTH, READY_OFFSET, "Remove the entry (DsmRegistry.remove) to start it afresh");
+        HEADER_LENGTH, READY_OFFSET, HeaderedFile.REMOVE_ENTRY);
 
     private final String name;
     private final Path directory;

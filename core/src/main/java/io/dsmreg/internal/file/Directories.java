@@ -4,6 +4,7 @@ import io.dsmreg.DsmRegistryException;
 import io.dsmreg.PermissionException;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -12,7 +13,11 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Where registries live: {@code <root>/dsmreg-<user>/<registry>/}, each directory private to its
@@ -21,7 +26,8 @@ import java.util.Set;
  * <p>
  * The root is, in order: the one given in the options, the system property {@code dsmreg.dir},
  * the environment variable {@code DSMREG_DIR}, {@code /dev/shm} where it exists, else
- * {@code java.io.tmpdir}.
+ * {@code java.io.tmpdir}. Messages about a root name the setting that chose it ({@link #anotherRoot}),
+ * so that a user who gave the agent {@code dir=} is not told to set a system property.
  */
 public final class Directories
 {
@@ -29,6 +35,11 @@ public final class Directories
     public static final String ROOT_ENVIRONMENT = "DSMREG_DIR";
     private static final Path DEV_SHM = Path.of("/dev/shm");
     private static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY = PosixFilePermissions.fromString("rwx------");
+    /** File systems that cannot hold memory-mapped files: the kernel's windows onto itself. */
+    private static final Set<String> PSEUDO_FILE_SYSTEMS = Set.of(
+        "proc", "sysfs", "cgroup", "cgroup2", "devpts", "debugfs", "tracefs", "securityfs", "configfs", "bpf", "pstore", "mqueue");
+    /** Roots given explicitly by a setting outside the API (the agent's dir=, the CLI's --dir), with that setting. */
+    private static final Map<Path, String> NAMED_ROOTS = new ConcurrentHashMap<>();
 
     private Directories()
     {
@@ -58,6 +69,166 @@ public final class Directories
         return Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
     }
 
+    /**
+     * Records that {@code root} was chosen by {@code setting}, a setting outside the API such as the
+     * agent's {@code dir=DIR}, so that messages about files under it name that setting.
+     */
+    public static void chosenBy(final Path root, final String setting)
+    {
+        NAMED_ROOTS.put(root.toAbsolutePath().normalize(), setting);
+    }
+
+    /** The end of a hint: how to choose another root than the one {@code path} lies under, naming the setting that chose it. */
+    public static String anotherRoot(final Path path)
+    {
+        return "choose another root with " + rootSetting(path);
+    }
+
+    /**
+     * The setting that chose the root {@code path} lies under, as the user writes it: one recorded by
+     * {@link #chosenBy}, {@code -Ddsmreg.dir=DIR}, the environment variable, or, for the default root
+     * and for roots given through the API, the ways to choose one.
+     */
+    public static String rootSetting(final Path path)
+    {
+        final Path absolute = path.toAbsolutePath().normalize();
+        for (final Map.Entry<Path, String> named : NAMED_ROOTS.entrySet())
+        {
+            if (absolute.startsWith(named.getKey()))
+            {
+                return named.getValue();
+            }
+        }
+        final String property = System.getProperty(ROOT_PROPERTY);
+        if (property != null && !property.isBlank() && absolute.startsWith(Path.of(property).toAbsolutePath().normalize()))
+        {
+            return "-D" + ROOT_PROPERTY + "=DIR";
+        }
+        final String environment = System.getenv(ROOT_ENVIRONMENT);
+        if (environment != null && !environment.isBlank() && absolute.startsWith(Path.of(environment).toAbsolutePath().normalize()))
+        {
+            return "the environment variable " + ROOT_ENVIRONMENT + " (it chose " + environment + ")";
+        }
+        if (absolute.startsWith(root(null)))
+        {
+            return "-D" + ROOT_PROPERTY + "=DIR or the environment variable " + ROOT_ENVIRONMENT;
+        }
+        return "RegistryOptions.root(DIR)";
+    }
+
+    /**
+     * What makes {@code root} unusable as a root, found cheaply: a few file attributes, nothing
+     * created or opened. A root that does not exist is usable if it can be created.
+     *
+     * @return null if it is usable; else what was found there, for a message.
+     */
+    public static String rootProblem(final Path root)
+    {
+        Path existing = root.toAbsolutePath().normalize();
+        while (existing != null && !Files.exists(existing))
+        {
+            existing = existing.getParent();
+        }
+        if (existing == null)
+        {
+            return "neither it nor any directory above it exists";
+        }
+        final String where = existing.equals(root.toAbsolutePath().normalize()) ? existing.toString() :
+            existing + " (on the path to " + root + ")";
+        if (!Files.isDirectory(existing))
+        {
+            return where + " is not a directory";
+        }
+        final String type = fileSystemType(existing);
+        if (type != null && PSEUDO_FILE_SYSTEMS.contains(type))
+        {
+            return where + " is on a \"" + type + "\" file system, which cannot hold shared memory files";
+        }
+        if (!Files.isWritable(existing) && !Files.isDirectory(userDirectory(existing), LinkOption.NOFOLLOW_LINKS))
+        {
+            return where + " is not writable by this user";
+        }
+        return null;
+    }
+
+    private static String fileSystemType(final Path path)
+    {
+        try
+        {
+            return Files.getFileStore(path).type();
+        }
+        catch (final IOException | SecurityException ex)
+        {
+            return null;
+        }
+    }
+
+    /**
+     * Refuses, naming its owner, a registry {@code name} under {@code root} that exists in another
+     * user's directory, as far as this user can see into it: dsmreg uses only its own user's
+     * registries, so "there is none" would be the wrong answer. Reads directory entries only.
+     *
+     * @throws PermissionException if another user's directory under {@code root} holds the registry.
+     */
+    public static void checkNotAnotherUsersRegistry(final Path root, final String name)
+    {
+        for (final Path other : otherUserDirectories(root))
+        {
+            final Path registry = other.resolve(name);
+            if (Files.isDirectory(registry, LinkOption.NOFOLLOW_LINKS))
+            {
+                final String owner = FileOwnership.describeOwner(registry);
+                throw new PermissionException(
+                    "registry \"" + name + "\" in " + root + " belongs to another user, " + owner + ": it is " + registry +
+                    ", and this process runs as " + FileOwnership.describeCurrentUser() + ", whose registries are in " +
+                    userDirectory(root) + ". dsmreg uses only its own user's registries, so only " + owner +
+                    " can use it: run as that user");
+            }
+        }
+    }
+
+    /**
+     * The directories of other users under {@code root} that this user cannot look into, each with
+     * its owner ({@code /dev/shm/dsmreg-alice of user alice (uid 1001)}): where a registry this user
+     * does not have may be, for messages.
+     */
+    public static List<String> unreadableOtherUserDirectories(final Path root)
+    {
+        final List<String> unreadable = new ArrayList<>();
+        for (final Path other : otherUserDirectories(root))
+        {
+            if (!Files.isReadable(other) || !Files.isExecutable(other))
+            {
+                final String owner = FileOwnership.describeOwner(other);
+                unreadable.add(other + (owner == null ? "" : " of user " + owner));
+            }
+        }
+        return unreadable;
+    }
+
+    /** {@code <root>/dsmreg-*} directories (not links) other than this user's, sorted; none if the root cannot be listed. */
+    private static List<Path> otherUserDirectories(final Path root)
+    {
+        final Path mine = userDirectory(root);
+        final List<Path> others = new ArrayList<>();
+        try (DirectoryStream<Path> directories = Files.newDirectoryStream(root, "dsmreg-*"))
+        {
+            for (final Path directory : directories)
+            {
+                if (!directory.equals(mine) && Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS))
+                {
+                    others.add(directory);
+                }
+            }
+        }
+        catch (final IOException | SecurityException ex)
+        {
+            // A root this user cannot list holds nothing it can be told about.
+        }
+        others.sort(null);
+        return others;
+    }
+
     /** {@code <root>/dsmreg-<user>}, not created. */
     public static Path userDirectory(final Path root)
     {
@@ -76,8 +247,7 @@ public final class Directories
             catch (final IOException ex)
             {
                 throw new DsmRegistryException(
-                    "cannot create the root directory " + root + ": " + ex + "; create it, or choose another root with -D" +
-                    ROOT_PROPERTY + "=DIR", ex);
+                    "cannot create the root directory " + root + ": " + ex + "; create it, or " + anotherRoot(root), ex);
             }
         }
         return ensurePrivateDirectory(userDirectory(root));
@@ -109,7 +279,7 @@ public final class Directories
         {
             throw new DsmRegistryException(
                 "cannot create directory " + directory + ": " + ex + "; check that " + directory.getParent() +
-                " exists and is writable, or choose another root with -D" + ROOT_PROPERTY + "=DIR", ex);
+                " exists and is writable, or " + anotherRoot(directory), ex);
         }
         checkPrivateDirectory(directory);
         return directory;
@@ -122,7 +292,7 @@ public final class Directories
         {
             throw new PermissionException(
                 directory + " is a symbolic link; dsmreg refuses links in its directories so that nobody can redirect " +
-                "shared memory elsewhere. Remove the link, or choose another root with -D" + ROOT_PROPERTY + "=DIR");
+                "shared memory elsewhere. Remove the link, or " + anotherRoot(directory));
         }
         if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS))
         {

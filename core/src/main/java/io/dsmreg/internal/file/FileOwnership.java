@@ -58,8 +58,29 @@ final class FileOwnership
     {
         return new PermissionException(
             path + " belongs to " + owner.getName() + " (" + found + "), not to this process's user (" + expected +
-            "); dsmreg only uses its own user's files. Run as that user, or choose another root with -D" +
-            Directories.ROOT_PROPERTY + "=DIR");
+            "); dsmreg only uses its own user's files. Run as that user, or " + Directories.anotherRoot(path));
+    }
+
+    /** Who owns {@code path}, for messages: {@code alice (uid 1001)}; null if that cannot be read. */
+    static String describeOwner(final Path path)
+    {
+        try
+        {
+            final String name = Files.getOwner(path, java.nio.file.LinkOption.NOFOLLOW_LINKS).getName();
+            final Object uid = unixUid(path);
+            return uid == null || String.valueOf(uid).equals(name) ? name : name + " (uid " + uid + ")";
+        }
+        catch (final IOException | UnsupportedOperationException | SecurityException ex)
+        {
+            return null;
+        }
+    }
+
+    /** This process's user, for messages: {@code root (uid 0)}. */
+    static String describeCurrentUser()
+    {
+        final String name = System.getProperty("user.name", "?");
+        return CURRENT_UID == null ? name : name + " (uid " + CURRENT_UID + ")";
     }
 
     private static Object unixUid(final Path path)

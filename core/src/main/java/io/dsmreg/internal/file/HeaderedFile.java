@@ -42,6 +42,13 @@ public final class HeaderedFile
     private final int minorVersion;
     private final int headerLength;
     private final int readyOffset;
+    /**
+     * The advice that ends every error about an entry's damaged files: how to start it afresh, from a
+     * shell and from code.
+     */
+    public static final String REMOVE_ENTRY =
+        "Remove the entry to start it afresh: dsmreg remove <registry> <name> from a shell, or DsmRegistry.remove(name)";
+
     private final String remedy;
 
     /**

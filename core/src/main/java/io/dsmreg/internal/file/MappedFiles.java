@@ -272,6 +272,6 @@ public final class MappedFiles
         return new OutOfSpaceException(
             "could not reserve " + length + " bytes for " + what + " in " + file.getParent() + ": " + found +
             ". Free space there (a container's /dev/shm is often 64 MB: raise it with --shm-size), ask for less, " +
-            "or choose another root with -D" + Directories.ROOT_PROPERTY + "=DIR");
+            "or " + Directories.anotherRoot(file));
     }
 }

@@ -90,7 +90,7 @@ public final class HashTable
     private static final System.Logger LOG = System.getLogger(HashTable.class.getName());
     /** The header file of every table: create, publish, attach and the one wording of its errors. */
     static final HeaderedFile FILE = new HeaderedFile("hash table header", MAGIC, MAJOR_VERSION, MINOR_VERSION,
-        HEADER_LENGTH, READY_OFFSET, "Remove the entry (DsmRegistry.remove) to start it afresh");
+        HEADER_LENGTH, READY_OFFSET, HeaderedFile.REMOVE_ENTRY);
     private static final long LSB = 0x0101_0101_0101_0101L;
     private static final long MSB = 0x8080_8080_8080_8080L;
     private static final long ALL_EMPTY = 0x8080_8080_8080_8080L;
@@ -1357,7 +1357,7 @@ public final class HashTable
         if (!problems.isEmpty())
         {
             throw new CorruptFileException(description + " is inconsistent: " + String.join("; ", problems) +
-                ". Remove it (DsmRegistry.remove) to start it afresh");
+                ". " + HeaderedFile.REMOVE_ENTRY);
         }
     }
 
@@ -1536,6 +1536,6 @@ public final class HashTable
     private CorruptFileException corruptTable(final int p, final String problem)
     {
         return new CorruptFileException(description + " is corrupt" + (p >= 0 ? " in partition " + p : "") + ": " + problem +
-            ". Remove it (DsmRegistry.remove) to start it afresh");
+            ". " + HeaderedFile.REMOVE_ENTRY);
     }
 }

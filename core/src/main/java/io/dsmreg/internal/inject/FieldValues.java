@@ -8,7 +8,9 @@ import io.dsmreg.internal.file.Directories;
 import io.dsmreg.jmx.ClusterEntryInfo;
 
 import java.lang.reflect.Field;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -39,6 +41,10 @@ public final class FieldValues
     private static volatile String agentRoot;
     private static volatile Consumer<DsmRegistry> opened;
     private static volatile ClusterScope agentCluster;
+    /** Set by {@link #checkSettings}: why fields that name no registry cannot be filled, or null. */
+    private static volatile String registrySettingProblem;
+    /** Set by {@link #checkSettings}: why no field can be filled, or null. */
+    private static volatile String rootSettingProblem;
 
     private FieldValues()
     {
@@ -58,6 +64,103 @@ public final class FieldValues
         agentRegistry = registry;
         agentRoot = root;
         opened = onOpen;
+        if (root != null && !root.isBlank())
+        {
+            try
+            {
+                Directories.chosenBy(Path.of(root), "the agent argument dir=DIR");
+            }
+            catch (final InvalidPathException ex)
+            {
+                // Reported by checkSettings, which names the argument.
+            }
+        }
+        registrySettingProblem = null;
+        rootSettingProblem = null;
+    }
+
+    /**
+     * Checks the settings that choose the registry of fields that name none and the root, cheaply
+     * (a few file attributes; nothing is created or opened), and remembers what it found: from then
+     * on every field those settings reach fails with the same message, rather than falling back to
+     * another registry or directory. Each message names the setting as the user wrote it, what is
+     * wrong with it and the fix.
+     *
+     * @return one message per unusable setting; empty when they are all usable.
+     */
+    public static List<String> checkSettings()
+    {
+        final List<String> problems = new ArrayList<>(2);
+        final String name = registryName(null);
+        final String nameProblem = Directories.registryNameProblem(name);
+        registrySettingProblem = nameProblem == null ? null : registrySetting() + name + " cannot be used: " + nameProblem +
+            ". Give it a name of letters, digits, '.', '_' and '-', or leave it out to use \"" + DEFAULT_REGISTRY + "\"";
+        if (registrySettingProblem != null)
+        {
+            problems.add(registrySettingProblem);
+        }
+        rootSettingProblem = rootProblem();
+        if (rootSettingProblem != null)
+        {
+            problems.add(rootSettingProblem);
+        }
+        return problems;
+    }
+
+    /** How the user set the registry name that {@link #registryName} returns for fields that name none, up to its value. */
+    private static String registrySetting()
+    {
+        if (agentRegistry != null)
+        {
+            return "the agent argument registry=";
+        }
+        if (System.getProperty(REGISTRY_PROPERTY) != null && !System.getProperty(REGISTRY_PROPERTY).isBlank())
+        {
+            return "-D" + REGISTRY_PROPERTY + "=";
+        }
+        return "the environment variable " + REGISTRY_ENVIRONMENT + "=";
+    }
+
+    /** Why the root that a setting chose cannot hold registries, or null; the default root is not checked. */
+    private static String rootProblem()
+    {
+        final String configured = agentRoot;
+        final String setting;
+        final String value;
+        if (configured != null)
+        {
+            setting = "the agent argument dir=";
+            value = configured;
+        }
+        else if (System.getProperty(Directories.ROOT_PROPERTY) != null && !System.getProperty(Directories.ROOT_PROPERTY).isBlank())
+        {
+            setting = "-D" + Directories.ROOT_PROPERTY + "=";
+            value = System.getProperty(Directories.ROOT_PROPERTY);
+        }
+        else if (System.getenv(Directories.ROOT_ENVIRONMENT) != null && !System.getenv(Directories.ROOT_ENVIRONMENT).isBlank())
+        {
+            setting = "the environment variable " + Directories.ROOT_ENVIRONMENT + "=";
+            value = System.getenv(Directories.ROOT_ENVIRONMENT);
+        }
+        else
+        {
+            return null;
+        }
+        final String fix = ". Give " + setting.substring(setting.lastIndexOf(' ') + 1) + " a writable directory on tmpfs, " +
+            "such as /dev/shm, or leave it out to use the default";
+        if (value.isBlank())
+        {
+            return setting + " cannot be used: it has no value" + fix;
+        }
+        try
+        {
+            final String problem = Directories.rootProblem(Path.of(value));
+            return problem == null ? null : setting + value + " cannot be used: " + problem + fix;
+        }
+        catch (final InvalidPathException ex)
+        {
+            return setting + value + " cannot be used: it is not a path (" + ex.getMessage() + ")" + fix;
+        }
     }
 
     /**
@@ -229,6 +332,12 @@ public final class FieldValues
      */
     public static DsmRegistry registry(final String explicit)
     {
+        final String rootProblem = rootSettingProblem;
+        final String registryProblem = explicit == null || explicit.isEmpty() ? registrySettingProblem : null;
+        if (rootProblem != null || registryProblem != null)
+        {
+            throw new DsmRegistryException(rootProblem != null ? rootProblem : registryProblem);
+        }
         final String name = registryName(explicit);
         final String configured = agentRoot;
         final Path root = Directories.root(configured == null ? null : Path.of(configured));

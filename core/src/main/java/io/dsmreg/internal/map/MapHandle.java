@@ -7,6 +7,7 @@ import io.dsmreg.InvalidSizeException;
 import io.dsmreg.MapOptions;
 import io.dsmreg.OutOfSpaceException;
 import io.dsmreg.SharedMap;
+import io.dsmreg.internal.file.HeaderedFile;
 import io.dsmreg.internal.hash.HashShape;
 import io.dsmreg.internal.hash.HashTable;
 import io.dsmreg.internal.hash.Hashing;
@@ -618,7 +619,7 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
         if (value.capacity() > MAX_VALUE_SIZE)
         {
             throw new CorruptFileException("map \"" + name + "\" is corrupt: a value records " + value.capacity() +
-                " bytes, more than the largest value, " + MAX_VALUE_SIZE + ". Remove it (DsmRegistry.remove) to start it afresh");
+                " bytes, more than the largest value, " + MAX_VALUE_SIZE + ". " + HeaderedFile.REMOVE_ENTRY);
         }
         into.copyFrom(value, 0, value.capacity());
     }

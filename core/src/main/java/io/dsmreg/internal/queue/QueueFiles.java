@@ -22,7 +22,7 @@ import static io.dsmreg.internal.layout.QueueDescriptor.*;
 final class QueueFiles
 {
     private static final HeaderedFile FILE = new HeaderedFile("queue file", MAGIC, MAJOR_VERSION, MINOR_VERSION,
-        HEADER_LENGTH, READY_OFFSET, "Remove the entry (DsmRegistry.remove) to start it afresh");
+        HEADER_LENGTH, READY_OFFSET, HeaderedFile.REMOVE_ENTRY);
 
     private QueueFiles()
     {

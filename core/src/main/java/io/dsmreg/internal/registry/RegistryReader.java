@@ -53,7 +53,8 @@ public final class RegistryReader
      *
      * @return empty when there is no such registry (or its creator died before finishing its table).
      * @throws InvalidNameException for a name that cannot name a registry.
-     * @throws PermissionException  if its directory is not this user's alone, or is a link.
+     * @throws PermissionException  if its directory is not this user's alone, or is a link, or if this user has no
+     *                              such registry but another user's directory under the root holds one.
      * @throws CorruptFileException if its table file is not a registry table of this version.
      */
     public static Optional<RegistryReader> open(final String name, final RegistryOptions options)
@@ -64,10 +65,12 @@ public final class RegistryReader
             throw new InvalidNameException(problem);
         }
         AgronaAccess.check();
-        final Path userDirectory = Directories.userDirectory(Directories.root(options.root()));
+        final Path root = Directories.root(options.root());
+        final Path userDirectory = Directories.userDirectory(root);
         final Path directory = userDirectory.resolve(name);
         if (!Files.exists(userDirectory, LinkOption.NOFOLLOW_LINKS) || !Files.exists(directory, LinkOption.NOFOLLOW_LINKS))
         {
+            Directories.checkNotAnotherUsersRegistry(root, name);
             return Optional.empty();
         }
         Directories.checkPrivateDirectory(userDirectory);
@@ -265,7 +268,7 @@ public final class RegistryReader
         }
         catch (final DsmRegistryException ex)
         {
-            return List.of(ex.getMessage());
+            return List.of("entry \"" + view.name() + "\" (" + type.label() + ") is damaged: " + ex.getMessage());
         }
     }
 

@@ -15,7 +15,7 @@ import static io.dsmreg.internal.layout.SegmentDescriptor.*;
 public final class SegmentFiles
 {
     private static final HeaderedFile FILE = new HeaderedFile("segment file", MAGIC, MAJOR_VERSION, MINOR_VERSION,
-        HEADER_LENGTH, READY_OFFSET, "Remove the entry (DsmRegistry.remove) to start it afresh");
+        HEADER_LENGTH, READY_OFFSET, HeaderedFile.REMOVE_ENTRY);
 
     private SegmentFiles()
     {

@@ -13,7 +13,7 @@ import static io.dsmreg.internal.layout.LockDescriptor.*;
 final class LockFiles
 {
     private static final HeaderedFile FILE = new HeaderedFile("lock file", MAGIC, MAJOR_VERSION, MINOR_VERSION,
-        HEADER_LENGTH, READY_OFFSET, "Stop the processes that use the lock, then remove the entry (DsmRegistry.remove) to start it afresh");
+        HEADER_LENGTH, READY_OFFSET, "Stop the processes that use the lock first. " + HeaderedFile.REMOVE_ENTRY);
 
     private LockFiles()
     {

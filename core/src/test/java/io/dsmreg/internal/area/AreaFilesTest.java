@@ -2,6 +2,7 @@ package io.dsmreg.internal.area;
 
 import io.dsmreg.CorruptFileException;
 import io.dsmreg.internal.file.EntryFiles;
+import io.dsmreg.internal.file.HeaderedFile;
 import io.dsmreg.internal.file.MappedFiles;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.*;
 /** The area's two kinds of headered file, as another process attaches them: what it refuses, in the one wording. */
 class AreaFilesTest
 {
-    private static final String REMEDY = ". Remove the entry (DsmRegistry.remove) to start it afresh";
+    private static final String REMEDY = ". " + HeaderedFile.REMOVE_ENTRY;
 
     @TempDir
     Path directory;

@@ -2,6 +2,7 @@ package io.dsmreg.internal.area;
 
 import io.dsmreg.internal.file.EntryFiles;
 import io.dsmreg.CorruptFileException;
+import io.dsmreg.internal.file.HeaderedFile;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -103,7 +104,7 @@ class PageRunsTest
         final CorruptFileException ex = assertThrows(CorruptFileException.class, () -> free(a));
         assertEquals("file " + EntryFiles.path(directory, TestAreas.FILE_ID, 0) + " of area \"a\" cannot be used: the span at " +
             "segment 1 page 0 is to be freed, but it is not an allocated span (kind 1, " + segment.pageCount + " pages). " +
-            "Remove the entry (DsmRegistry.remove) to start it afresh", ex.getMessage());
+            HeaderedFile.REMOVE_ENTRY, ex.getMessage());
         assertTrue(runs.isAllFree(segment));
         assertEquals(List.of(), allocator.verify());
         assertThrows(CorruptFileException.class, () -> area.run(() -> runs.take(span(1, 0), segment.pageCount + 1, KIND_LARGE)),

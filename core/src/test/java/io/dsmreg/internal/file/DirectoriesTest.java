@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -90,5 +91,54 @@ class DirectoriesTest
         assertEquals("_.", Directories.sanitize(".."), "never a name that starts with '.'");
         assertEquals("J_r_me", Directories.sanitize("Jérôme"));
         assertEquals("unknown", Directories.sanitize(""));
+    }
+
+    @Test
+    void aRootProblemSaysWhatWasFoundWithoutCreatingAnything() throws IOException
+    {
+        assertNull(Directories.rootProblem(directory));
+        assertNull(Directories.rootProblem(directory.resolve("a").resolve("b")), "missing, but it can be created");
+        assertFalse(Files.exists(directory.resolve("a")), "and it was not");
+        final Path file = Files.writeString(directory.resolve("file"), "x");
+        assertEquals(file + " is not a directory", Directories.rootProblem(file));
+        assertEquals(file + " (on the path to " + file.resolve("sub") + ") is not a directory",
+            Directories.rootProblem(file.resolve("sub")));
+        assertEquals("/proc is on a \"proc\" file system, which cannot hold shared memory files",
+            Directories.rootProblem(Path.of("/proc")));
+    }
+
+    @Test
+    void hintsNameTheSettingThatChoseTheRoot()
+    {
+        final Path named = directory.resolve("named");
+        Directories.chosenBy(named, "the agent argument dir=DIR");
+        assertEquals("choose another root with the agent argument dir=DIR",
+            Directories.anotherRoot(named.resolve("dsmreg-me").resolve("orders").resolve("1_0.dsm")));
+        assertEquals("RegistryOptions.root(DIR)", Directories.rootSetting(directory.resolve("elsewhere")),
+            "a root given through the API");
+        final String saved = System.getProperty(Directories.ROOT_PROPERTY);
+        try
+        {
+            System.setProperty(Directories.ROOT_PROPERTY, directory.resolve("from-property").toString());
+            assertEquals("-D" + Directories.ROOT_PROPERTY + "=DIR",
+                Directories.rootSetting(directory.resolve("from-property").resolve("dsmreg-me")));
+            System.clearProperty(Directories.ROOT_PROPERTY);
+            if (System.getenv(Directories.ROOT_ENVIRONMENT) == null)
+            {
+                assertEquals("-D" + Directories.ROOT_PROPERTY + "=DIR or the environment variable " + Directories.ROOT_ENVIRONMENT,
+                    Directories.rootSetting(Directories.root(null).resolve("dsmreg-me")), "the default root");
+            }
+        }
+        finally
+        {
+            if (saved == null)
+            {
+                System.clearProperty(Directories.ROOT_PROPERTY);
+            }
+            else
+            {
+                System.setProperty(Directories.ROOT_PROPERTY, saved);
+            }
+        }
     }
 }

@@ -4,6 +4,7 @@ import io.dsmreg.AreaOptions;
 import io.dsmreg.CorruptFileException;
 import io.dsmreg.internal.area.AreaAllocator;
 import io.dsmreg.internal.file.EntryFiles;
+import io.dsmreg.internal.file.HeaderedFile;
 import io.dsmreg.internal.file.MappedFiles;
 import io.dsmreg.internal.lock.ProcessIdentity;
 import io.dsmreg.internal.lock.SharedMutex;
@@ -256,8 +257,7 @@ class HashTableTest
         final Path file = EntryFiles.path(directory, FILE_ID, HEADER_PART);
         final UnsafeBuffer header = header();
         assertRefused(header, h -> h.putLong(MAGIC_OFFSET, 0x1234), "file " + file + " of map \"t\" cannot be used: its magic " +
-            "number is 0x0000000000001234, not \"dsmregHT\": it is not a dsmreg hash table header. Remove the entry " +
-            "(DsmRegistry.remove) to start it afresh");
+            "number is 0x0000000000001234, not \"dsmregHT\": it is not a dsmreg hash table header. " + HeaderedFile.REMOVE_ENTRY);
         assertRefused(header, h -> h.putInt(MAJOR_VERSION_OFFSET, 1),
             "it has layout version 1.0 but this dsmreg reads version " + MAJOR_VERSION + ".x");
         assertRefused(header, h -> h.putLong(READY_OFFSET, 0), "its header was never published");
