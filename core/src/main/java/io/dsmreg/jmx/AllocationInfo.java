@@ -57,9 +57,9 @@ public final class AllocationInfo
      */
     public static AllocationInfo from(final CompositeData data)
     {
-        return new AllocationInfo((String)data.get("allocationName"), (String)data.get("allocationType"), (Long)data.get("sizeBytes"),
-            (Long)data.get("usedBytes"), (Long)data.get("entryCount"), (Long)data.get("creatorPid"), (Date)data.get("createdAt"),
-            data.containsKey("lock") ? (String)data.get("lock") : null);
+        return new AllocationInfo((String)data.get("allocationName"), (String)data.get("allocationType"),
+            (Long)data.get("sizeBytes"), (Long)data.get("usedBytes"), (Long)data.get("entryCount"), (Long)data.get("creatorPid"),
+            (Date)data.get("createdAt"), data.containsKey("lock") ? (String)data.get("lock") : null);
     }
 
     /**

@@ -91,8 +91,8 @@ public final class JmxClient
     {
         for (final CompositeData row : (CompositeData[])server.getAttribute(registry, "Allocations"))
         {
-            print("row=" + row.get("allocationName") + "|" + row.get("allocationType") + "|" + row.get("sizeBytes") + "|" + row.get("usedBytes") +
-                "|" + row.get("entryCount") + "|" + row.get("creatorPid") + "|" + (row.get("createdAt") != null));
+            print("row=" + row.get("allocationName") + "|" + row.get("allocationType") + "|" + row.get("sizeBytes") + "|" +
+                row.get("usedBytes") + "|" + row.get("entryCount") + "|" + row.get("creatorPid") + "|" + (row.get("createdAt") != null));
         }
         print("allocationCount=" + server.getAttribute(registry, "AllocationCount"));
         print("totalBytes=" + server.getAttribute(registry, "TotalBytes"));
@@ -182,11 +182,12 @@ public final class JmxClient
         }
     }
 
-    /** The allocation MBean of the entry {@code name}, whose ObjectName also holds its type and quotes the name only if it must; null if none. */
+    /** The allocation MBean of the entry {@code name}; null if none. Its ObjectName holds the type, and quotes the name only if it must. */
     private static ObjectName allocation(final MBeanServerConnection server, final String registry, final String name)
         throws Exception
     {
-        for (final ObjectName candidate : server.queryNames(new ObjectName("io.dsmreg:type=Allocation,registry=" + registry + ",*"), null))
+        final ObjectName pattern = new ObjectName("io.dsmreg:type=Allocation,registry=" + registry + ",*");
+        for (final ObjectName candidate : server.queryNames(pattern, null))
         {
             final String value = candidate.getKeyProperty("name");
             if (name.equals(value.startsWith("\"") ? ObjectName.unquote(value) : value))

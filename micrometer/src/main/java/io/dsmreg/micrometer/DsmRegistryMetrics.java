@@ -99,7 +99,8 @@ public final class DsmRegistryMetrics implements MeterBinder, AutoCloseable
     {
         if (closed)
         {
-            throw new IllegalStateException("the metrics of registry \"" + registry + "\" were closed; create a new DsmRegistryMetrics");
+            throw new IllegalStateException(
+                "the metrics of registry \"" + registry + "\" were closed; create a new DsmRegistryMetrics");
         }
         meterRegistries.add(meterRegistry);
         registryGauge(meterRegistry, "dsmreg.registry.total", "Bytes reserved by the registry's entries", BaseUnits.BYTES,

@@ -32,6 +32,13 @@ import javax.management.ObjectName;
  * is read, and a daemon thread looks once a second whether the table's change count moved (one pass
  * over the slots' generation words, no copying) so that allocation MBeans and notifications follow
  * creations and removals even when nobody reads. Reads take no registry lock.
+ * <p>
+ * Both also check whether the registry itself was removed (its table file is no longer the one at its
+ * path, one {@code stat}): from then on the MBeans list no entries, since the removed table is shared
+ * with nobody who opens the registry, and the registry MBean says {@code Removed}. Once removed, a
+ * registry stays so for this process, and the thread stops looking.
+ * <p>
+ * Every MBean is a {@link DescribedMXBean}: its descriptions come from the interfaces' annotations.
  */
 public final class RegistryMBeans implements DsmRegistry.MBeans
 {
@@ -208,7 +215,8 @@ public final class RegistryMBeans implements DsmRegistry.MBeans
         try
         {
             server.registerMBean(
-                new DescribedMXBean<>(new AllocationBean(this, entryName), AllocationMXBean.class, new NotificationBroadcasterSupport()), name);
+                new DescribedMXBean<>(new AllocationBean(this, entryName), AllocationMXBean.class, new NotificationBroadcasterSupport()),
+                name);
             allocations.put(entryName, name);
         }
         catch (final JMException ex)

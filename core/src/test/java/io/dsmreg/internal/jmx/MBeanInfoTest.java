@@ -128,8 +128,9 @@ class MBeanInfoTest
         registry.segment("with space", 8);
         registry.segment("comma,name", 8);
         registry.registerMBeans();
-        assertTrue(SERVER.isRegistered(new ObjectName("io.dsmreg:type=Allocation,registry=described,allocationType=segment,name=with space")));
-        assertTrue(SERVER.isRegistered(new ObjectName("io.dsmreg:type=Allocation,registry=described,allocationType=segment,name=\"comma,name\"")));
+        final String segments = "io.dsmreg:type=Allocation,registry=described,allocationType=segment,name=";
+        assertTrue(SERVER.isRegistered(new ObjectName(segments + "with space")));
+        assertTrue(SERVER.isRegistered(new ObjectName(segments + "\"comma,name\"")));
     }
 
     @Test
