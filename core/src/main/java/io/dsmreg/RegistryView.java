@@ -116,6 +116,19 @@ public final class RegistryView
     }
 
     /**
+     * Whether the registry was removed since this view was opened ({@code dsmreg remove},
+     * {@link DsmRegistry#removeRegistry}), perhaps created anew since: this view then still shows the
+     * removed registry's table, which no process opening the registry shares; open a new view to see
+     * the registry as it is now.
+     *
+     * @return true once the table this view reads is no longer the registry's.
+     */
+    public boolean isRemoved()
+    {
+        return reader.isRemoved();
+    }
+
+    /**
      * A number that changes whenever an entry is created, finishes its initialization or is
      * removed, by any process: a watcher that sees it unchanged need not list the entries again.
      * It does not change when an area's or hash's contents change.

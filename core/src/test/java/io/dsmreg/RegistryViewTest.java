@@ -92,4 +92,25 @@ class RegistryViewTest
             assertEquals(List.of(), again.entries(), "a new, empty registry");
         }
     }
+
+    @Test
+    void aViewKnowsWhenItsRegistryWasRemovedEvenWhenItWasCreatedAnew()
+    {
+        try (DsmRegistry registry = DsmRegistry.open("shop", options()))
+        {
+            registry.segment("a", 64);
+        }
+        final RegistryView view = RegistryView.open("shop", options()).orElseThrow();
+        assertFalse(view.isRemoved());
+        assertTrue(DsmRegistry.removeRegistry("shop", options(), false));
+        assertTrue(view.isRemoved(), "its table was deleted");
+        try (DsmRegistry again = DsmRegistry.open("shop", options()))
+        {
+            assertTrue(view.isRemoved(), "the registry's new table is not the one this view reads");
+            assertEquals(1, view.entries().size(), "the view still reads the removed table");
+            final RegistryView fresh = RegistryView.open("shop", options()).orElseThrow();
+            assertFalse(fresh.isRemoved());
+            assertEquals(List.of(), fresh.entries());
+        }
+    }
 }

@@ -5,7 +5,12 @@ import io.dsmreg.RegistryEntry;
 import java.util.Date;
 import javax.management.openmbean.CompositeData;
 
-/** One row of {@link RegistryMXBean#getAllocations()}; clients receive it as {@code CompositeData}. */
+/**
+ * One row of {@link RegistryMXBean#getAllocations()}; clients receive it as {@code CompositeData}, whose
+ * items are named after the getters. A {@code CompositeType} keeps its item names sorted, and JConsole
+ * shows a row's items in that order: the entry's name and type are {@code allocationName} and
+ * {@code allocationType} so that they come first.
+ */
 public final class AllocationInfo
 {
     private final String name;
@@ -54,9 +59,9 @@ public final class AllocationInfo
      */
     public static AllocationInfo from(final CompositeData data)
     {
-        return new AllocationInfo((String)data.get("name"), (String)data.get("type"), (Long)data.get("sizeBytes"),
-            (Long)data.get("usedBytes"), (Long)data.get("entryCount"), (Long)data.get("creatorPid"), (Date)data.get("createdAt"),
-            data.containsKey("lock") ? (String)data.get("lock") : null,
+        return new AllocationInfo((String)data.get("allocationName"), (String)data.get("allocationType"),
+            (Long)data.get("sizeBytes"), (Long)data.get("usedBytes"), (Long)data.get("entryCount"), (Long)data.get("creatorPid"),
+            (Date)data.get("createdAt"), data.containsKey("lock") ? (String)data.get("lock") : null,
             data.containsKey("queue") ? (String)data.get("queue") : null);
     }
 
@@ -65,18 +70,18 @@ public final class AllocationInfo
      *
      * @return its name in the registry.
      */
-    public String getName()
+    public String getAllocationName()
     {
         return name;
     }
 
     /**
-     * {@code segment}, {@code area} or {@code hash}.
+     * The entry's type: {@code segment}, {@code area}, {@code hash}, {@code lock} or {@code queue}.
      *
      * @return the {@link io.dsmreg.EntryType#label() label} of the entry's type; {@code unknown} for a type this
      *         version of dsmreg does not know (written by a newer one).
      */
-    public String getType()
+    public String getAllocationType()
     {
         return type;
     }

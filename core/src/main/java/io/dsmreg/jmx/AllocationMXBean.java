@@ -3,11 +3,14 @@ package io.dsmreg.jmx;
 import java.util.Date;
 
 /**
- * {@code io.dsmreg:type=Allocation,registry=<registry>,name=<quoted entry name>}: one entry, with
- * scalar attributes only, because Prometheus' jmx_exporter skips the array attributes of the
- * registry MBean. Values are at most a fraction of a second old; an entry removed since reads as
+ * {@code io.dsmreg:type=Allocation,registry=<registry>,allocationType=<type>,name=<entry name>}: one
+ * entry, with scalar attributes only, because Prometheus' jmx_exporter skips the array attributes of
+ * the registry MBean. The name is quoted ({@link javax.management.ObjectName#quote}) only when it holds
+ * a character an ObjectName value cannot hold unquoted. Values are at most a fraction of a second old; an entry removed since reads as
  * null sizes until its MBean is unregistered.
  */
+@Description("One entry of a registry of named shared memory (dsmreg): its type, size and creator, created by any " +
+    "process. Registered while the entry exists")
 public interface AllocationMXBean
 {
     /**
@@ -15,6 +18,7 @@ public interface AllocationMXBean
      *
      * @return its name in the registry, unquoted.
      */
+    @Description("The entry's name in its registry, unquoted")
     String getName();
 
     /**
@@ -23,6 +27,7 @@ public interface AllocationMXBean
      * @return the {@link io.dsmreg.EntryType#label() label} of the entry's type; {@code unknown} for a type this
      *         version of dsmreg does not know; null once the entry is removed.
      */
+    @Description("The entry's type: segment, area, hash, lock or queue; null once the entry is removed")
     String getType();
 
     /**
@@ -30,6 +35,7 @@ public interface AllocationMXBean
      *
      * @return true once the entry is published; false while initializing and once removed.
      */
+    @Description("Whether the entry's initialization has completed; false while initializing and once removed")
     boolean isInitialized();
 
     /**
@@ -37,6 +43,9 @@ public interface AllocationMXBean
      *
      * @return a segment's requested size, or an area's or hash's reserved bytes (all of its files).
      */
+    @Description("Bytes the entry reserves: a segment's size, or all the files of an area, hash or queue; null while " +
+        "initializing")
+    @Units(Units.BYTES)
     Long getSizeBytes();
 
     /**
@@ -44,6 +53,9 @@ public interface AllocationMXBean
      *
      * @return bytes in use.
      */
+    @Description("Bytes in use: a segment's size, what an area or hash has allocated, a queue's bytes waiting; null while " +
+        "initializing")
+    @Units(Units.BYTES)
     Long getUsedBytes();
 
     /**
@@ -51,6 +63,7 @@ public interface AllocationMXBean
      *
      * @return the number of entries; null also while initializing and once removed.
      */
+    @Description("A hash's number of entries (a queue's messages received); null for other types and while initializing")
     Long getEntries();
 
     /**
@@ -58,6 +71,7 @@ public interface AllocationMXBean
      *
      * @return its operating system process id; 0 once the entry is removed.
      */
+    @Description("The process that created the entry, or is initializing it; 0 once the entry is removed")
     long getCreatorPid();
 
     /**
@@ -65,6 +79,7 @@ public interface AllocationMXBean
      *
      * @return the time of publication, to the millisecond; null also once removed.
      */
+    @Description("When the entry's initialization completed; null before")
     Date getCreatedAt();
 
     /**
@@ -73,6 +88,8 @@ public interface AllocationMXBean
      *
      * @return the lock's {@link io.dsmreg.LockState#describe() state}, read without taking the lock.
      */
+    @Description("A lock's state in words: free, exclusive by pid N since <instant>, shared by pids N, M; null for other " +
+        "types")
     String getLock();
 
     /**

@@ -22,7 +22,9 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * {@code JmxClient <attach:PID | remote:PORT> <registry> <step>...}, steps:
  * {@code table}, {@code listen}, {@code await-notification:TYPE:NAME}, {@code await-mbean:NAME:present|absent},
- * {@code scalars:NAME}, {@code attribute:NAME:ATTRIBUTE}, {@code await-file:PATH}, {@code count} (of every {@code io.dsmreg} MBean). Prints {@code key=value} lines; exits 4 on a timeout.
+ * {@code scalars:NAME}, {@code attribute:NAME:ATTRIBUTE}, {@code registry-scalars}, {@code await-removed},
+ * {@code await-file:PATH}, {@code count} (of every {@code io.dsmreg} MBean). Prints {@code key=value} lines; exits 4
+ * on a timeout.
  */
 public final class JmxClient
 {
@@ -55,9 +57,11 @@ public final class JmxClient
                         print("listening");
                     }
                     case "await-notification" -> awaitNotification(notifications, step[1], step[2]);
-                    case "await-mbean" -> awaitMBean(server, allocation(registry, step[1]), step[2].equals("present"));
-                    case "scalars" -> scalars(server, allocation(registry, step[1]));
-                    case "attribute" -> print(step[2] + "=" + server.getAttribute(allocation(registry, step[1]), step[2]));
+                    case "await-mbean" -> awaitMBean(server, registry, step[1], step[2].equals("present"));
+                    case "scalars" -> scalars(server, allocation(server, registry, step[1]));
+                    case "attribute" -> print(step[2] + "=" + server.getAttribute(allocation(server, registry, step[1]), step[2]));
+                    case "registry-scalars" -> registryScalars(server, registryName);
+                    case "await-removed" -> awaitRemoved(server, registryName);
                     case "await-file" -> awaitFile(Path.of(args[i].substring("await-file:".length())));
                     case "count" -> print("dsmregMBeans=" + server.queryNames(new ObjectName("io.dsmreg:*"), null).size());
                     default -> throw new IllegalArgumentException("unknown step " + args[i]);
@@ -89,8 +93,8 @@ public final class JmxClient
     {
         for (final CompositeData row : (CompositeData[])server.getAttribute(registry, "Allocations"))
         {
-            print("row=" + row.get("name") + "|" + row.get("type") + "|" + row.get("sizeBytes") + "|" + row.get("usedBytes") +
-                "|" + row.get("entryCount") + "|" + row.get("creatorPid") + "|" + (row.get("createdAt") != null));
+            print("row=" + row.get("allocationName") + "|" + row.get("allocationType") + "|" + row.get("sizeBytes") + "|" +
+                row.get("usedBytes") + "|" + row.get("entryCount") + "|" + row.get("creatorPid") + "|" + (row.get("createdAt") != null));
         }
         print("allocationCount=" + server.getAttribute(registry, "AllocationCount"));
         print("totalBytes=" + server.getAttribute(registry, "TotalBytes"));
@@ -129,19 +133,42 @@ public final class JmxClient
         }
     }
 
-    private static void awaitMBean(final MBeanServerConnection server, final ObjectName name, final boolean present)
-        throws Exception
+    private static void awaitMBean(final MBeanServerConnection server, final String registry, final String name,
+        final boolean present) throws Exception
     {
         final long deadline = System.nanoTime() + WAIT_NANOS;
-        while (server.isRegistered(name) != present)
+        ObjectName found;
+        while (((found = allocation(server, registry, name)) != null) != present)
         {
             if (System.nanoTime() > deadline)
             {
-                timeout(name + (present ? " to appear" : " to disappear"));
+                timeout("the MBean of " + name + (present ? " to appear" : " to disappear"));
             }
             Thread.sleep(20);
         }
-        print("mbean=" + name.getKeyProperty("name") + " " + (present ? "present" : "absent"));
+        print("mbean=" + (present ? found.getKeyProperty("name") : name) + " " + (present ? "present" : "absent"));
+    }
+
+    private static void registryScalars(final MBeanServerConnection server, final ObjectName registry) throws Exception
+    {
+        for (final String attribute : new String[] {"Removed", "AllocationCount", "TotalBytes", "UsedBytes", "AttachedProcessCount"})
+        {
+            print(attribute + "=" + server.getAttribute(registry, attribute));
+        }
+    }
+
+    private static void awaitRemoved(final MBeanServerConnection server, final ObjectName registry) throws Exception
+    {
+        final long deadline = System.nanoTime() + WAIT_NANOS;
+        while (!Boolean.TRUE.equals(server.getAttribute(registry, "Removed")))
+        {
+            if (System.nanoTime() > deadline)
+            {
+                timeout(registry + " to say Removed=true");
+            }
+            Thread.sleep(20);
+        }
+        print("removed=true");
     }
 
     private static void awaitFile(final Path file) throws InterruptedException
@@ -157,9 +184,20 @@ public final class JmxClient
         }
     }
 
-    private static ObjectName allocation(final String registry, final String name) throws Exception
+    /** The allocation MBean of the entry {@code name}; null if none. Its ObjectName holds the type, and quotes the name only if it must. */
+    private static ObjectName allocation(final MBeanServerConnection server, final String registry, final String name)
+        throws Exception
     {
-        return new ObjectName("io.dsmreg:type=Allocation,registry=" + registry + ",name=" + ObjectName.quote(name));
+        final ObjectName pattern = new ObjectName("io.dsmreg:type=Allocation,registry=" + registry + ",*");
+        for (final ObjectName candidate : server.queryNames(pattern, null))
+        {
+            final String value = candidate.getKeyProperty("name");
+            if (name.equals(value.startsWith("\"") ? ObjectName.unquote(value) : value))
+            {
+                return candidate;
+            }
+        }
+        return null;
     }
 
     private static boolean visible(final String className)

@@ -141,8 +141,8 @@ class MBeanIT
             assertEquals("1024", result.value("UsedBytes"));
             assertEquals("null", result.value("Entries"));
             assertEquals(created.value("pid"), result.value("CreatorPid"));
-            assertTrue(result.output().contains("mbean=\"vis.new\" present\n"), result.output());
-            assertTrue(result.output().contains("mbean=\"vis.new\" absent\n"), result.output());
+            assertTrue(result.output().contains("mbean=vis.new present\n"), result.output());
+            assertTrue(result.output().contains("mbean=vis.new absent\n"), result.output());
             assertTrue(result.output().contains("notification=io.dsmreg.allocation.removed vis.new"), result.output());
         }
         finally

@@ -17,7 +17,11 @@ import javax.management.MBeanNotificationInfo;
 import javax.management.Notification;
 import javax.management.NotificationBroadcasterSupport;
 
-/** The registry MXBean; notifications go out on the thread that noticed the change. */
+/**
+ * The registry MXBean; notifications go out on the thread that noticed the change. Once the registry
+ * is removed, its entries and attached processes read empty: they are the removed table's, which no
+ * process opening the registry shares.
+ */
 final class RegistryBean extends NotificationBroadcasterSupport implements RegistryMXBean
 {
     private static final MBeanNotificationInfo[] NOTIFICATIONS =
@@ -113,7 +117,7 @@ final class RegistryBean extends NotificationBroadcasterSupport implements Regis
     public List<ProcessInfo> getAttachedProcesses()
     {
         final List<ProcessInfo> processes = new ArrayList<>();
-        for (final RegistryProcess process : view.attachedProcesses())
+        for (final RegistryProcess process : attachedProcesses())
         {
             processes.add(new ProcessInfo(process));
         }
@@ -123,7 +127,19 @@ final class RegistryBean extends NotificationBroadcasterSupport implements Regis
     @Override
     public int getAttachedProcessCount()
     {
-        return view.attachedProcesses().size();
+        return attachedProcesses().size();
+    }
+
+    @Override
+    public boolean isRemoved()
+    {
+        return owner.snapshot().removed();
+    }
+
+    /** The processes attached to the registry; none once it is removed, whatever its old table still records. */
+    private List<RegistryProcess> attachedProcesses()
+    {
+        return owner.snapshot().removed() ? List.of() : view.attachedProcesses();
     }
 
     @Override

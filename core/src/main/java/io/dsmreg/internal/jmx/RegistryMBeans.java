@@ -4,6 +4,8 @@ import io.dsmreg.DsmRegistry;
 import io.dsmreg.DsmRegistryException;
 import io.dsmreg.RegistryEntry;
 import io.dsmreg.internal.registry.RegistryReader;
+import io.dsmreg.jmx.AllocationMXBean;
+import io.dsmreg.jmx.RegistryMXBean;
 
 import java.lang.management.ManagementFactory;
 import java.util.HashMap;
@@ -18,6 +20,7 @@ import javax.management.InstanceNotFoundException;
 import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.MalformedObjectNameException;
+import javax.management.NotificationBroadcasterSupport;
 import javax.management.ObjectName;
 
 /**
@@ -29,6 +32,13 @@ import javax.management.ObjectName;
  * is read, and a daemon thread looks once a second whether the table's change count moved (one pass
  * over the slots' generation words, no copying) so that allocation MBeans and notifications follow
  * creations and removals even when nobody reads. Reads take no registry lock.
+ * <p>
+ * Both also check whether the registry itself was removed (its table file is no longer the one at its
+ * path, one {@code stat}): from then on the MBeans list no entries, since the removed table is shared
+ * with nobody who opens the registry, and the registry MBean says {@code Removed}. Once removed, a
+ * registry stays so for this process, and the thread stops looking.
+ * <p>
+ * Every MBean is a {@link DescribedMXBean}: its descriptions come from the interfaces' annotations.
  */
 public final class RegistryMBeans implements DsmRegistry.MBeans
 {
@@ -37,6 +47,11 @@ public final class RegistryMBeans implements DsmRegistry.MBeans
     /** Notification type: an entry was removed (user data: its name). */
     public static final String REMOVED = "io.dsmreg.allocation.removed";
     static final String DOMAIN = "io.dsmreg";
+    /**
+     * What an unquoted ObjectName value cannot hold (separators, quotes, pattern characters), and line
+     * breaks, which quoting shows as {@code \n}.
+     */
+    private static final String NEEDS_QUOTES = ",=:\"*?\n";
     static final long LAZY_REFRESH_MILLIS = 100;
     static final long PERIODIC_REFRESH_MILLIS = 1000;
     private static final System.Logger LOGGER = System.getLogger(RegistryMBeans.class.getName());
@@ -51,8 +66,9 @@ public final class RegistryMBeans implements DsmRegistry.MBeans
     private boolean closed;
     private String lastFailure;
 
-    /** The entries as last listed, by name. */
-    record Snapshot(long changeCount, List<RegistryEntry> entries, Map<String, RegistryEntry> byName, long takenAtNanos)
+    /** The entries as last listed, by name; none once the registry is removed. */
+    record Snapshot(
+        long changeCount, boolean removed, List<RegistryEntry> entries, Map<String, RegistryEntry> byName, long takenAtNanos)
     {
     }
 
@@ -86,7 +102,7 @@ public final class RegistryMBeans implements DsmRegistry.MBeans
     {
         try
         {
-            server.registerMBean(registryBean, registryName);
+            server.registerMBean(new DescribedMXBean<>(registryBean, RegistryMXBean.class, registryBean), registryName);
         }
         catch (final InstanceAlreadyExistsException ex)
         {
@@ -132,7 +148,7 @@ public final class RegistryMBeans implements DsmRegistry.MBeans
     {
         try
         {
-            if (!closed && view.changeCount() != snapshot.changeCount())
+            if (!closed && !snapshot.removed() && (view.changeCount() != snapshot.changeCount() || view.isRemoved()))
             {
                 refresh(System.nanoTime(), true);
             }
@@ -149,12 +165,17 @@ public final class RegistryMBeans implements DsmRegistry.MBeans
         }
     }
 
-    /** Lists the entries and registers or unregisters allocation MBeans to match; the caller holds this. */
+    /**
+     * Lists the entries and registers or unregisters allocation MBeans to match; the caller holds this.
+     * A removed registry has no entries: the removed table's are shared with nobody who opens the
+     * registry, and their MBeans go, with a removal notification each.
+     */
     private void refresh(final long now, final boolean notify)
     {
         // The count is read before the listing: a change in between is listed now and seen again next time.
         final long changeCount = view.changeCount();
-        final List<RegistryEntry> entries = view.entries();
+        final boolean removed = view.isRemoved();
+        final List<RegistryEntry> entries = removed ? List.of() : view.entries();
         final Map<String, RegistryEntry> byName = new HashMap<>();
         for (final RegistryEntry entry : entries)
         {
@@ -177,7 +198,7 @@ public final class RegistryMBeans implements DsmRegistry.MBeans
         {
             if (!allocations.containsKey(entry.name()))
             {
-                final ObjectName name = allocationName(view.name(), entry.name());
+                final ObjectName name = allocationName(view.name(), typeLabel(entry), entry.name());
                 registerAllocation(entry.name(), name);
                 if (notify)
                 {
@@ -186,14 +207,16 @@ public final class RegistryMBeans implements DsmRegistry.MBeans
                 }
             }
         }
-        snapshot = new Snapshot(changeCount, entries, byName, now);
+        snapshot = new Snapshot(changeCount, removed, entries, byName, now);
     }
 
     private void registerAllocation(final String entryName, final ObjectName name)
     {
         try
         {
-            server.registerMBean(new AllocationBean(this, entryName), name);
+            server.registerMBean(
+                new DescribedMXBean<>(new AllocationBean(this, entryName), AllocationMXBean.class, new NotificationBroadcasterSupport()),
+                name);
             allocations.put(entryName, name);
         }
         catch (final JMException ex)
@@ -236,10 +259,16 @@ public final class RegistryMBeans implements DsmRegistry.MBeans
         unregister(registryName);
     }
 
-    /** {@code io.dsmreg:type=Allocation,registry=<registry>,name=<quoted entry name>}. */
-    public static ObjectName allocationName(final String registry, final String entry)
+    /**
+     * {@code io.dsmreg:type=Allocation,registry=<registry>,allocationType=<type>,name=<entry>}: the type
+     * is there for Prometheus' jmx_exporter, whose labels come from the ObjectName alone. The entry's
+     * name is quoted only when it must be, so that tools show it as it is.
+     */
+    public static ObjectName allocationName(final String registry, final String type, final String entry)
     {
-        return objectName("type=Allocation,registry=" + registry + ",name=" + ObjectName.quote(entry));
+        final String properties = "type=Allocation,registry=" + registry + ",allocationType=" + type + ",name=";
+        final boolean plain = entry.chars().noneMatch(c -> NEEDS_QUOTES.indexOf(c) >= 0);
+        return objectName(properties + (plain ? entry : ObjectName.quote(entry)));
     }
 
     /** {@code io.dsmreg:type=Registry,name=<registry>}. */

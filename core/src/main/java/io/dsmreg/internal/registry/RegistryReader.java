@@ -176,6 +176,16 @@ public final class RegistryReader
     }
 
     /**
+     * Whether the registry was removed since this reader attached to its table (its files deleted by
+     * {@code dsmreg remove --force} or {@link io.dsmreg.DsmRegistry#removeRegistry}), perhaps created
+     * anew since: what this reader shows is then no longer shared with processes that open the registry.
+     */
+    public boolean isRemoved()
+    {
+        return table.isDeleted();
+    }
+
+    /**
      * A number that changes whenever an entry is created, finishes its initialization or is
      * removed, by any process: a watcher that sees it unchanged need not list the entries again.
      * It does not change when an area's or hash's contents change.

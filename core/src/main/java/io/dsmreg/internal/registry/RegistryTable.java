@@ -13,7 +13,10 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -36,6 +39,8 @@ public final class RegistryTable
         HEADER_LENGTH, READY_OFFSET, "Nothing was changed; move the registry directory away, or delete it if its contents are expendable");
 
     private final Path file;
+    /** The identity (device and inode) of the file mapped, to tell when its path names another file or none. */
+    private final Object fileKey;
     private final AtomicBuffer buffer;
     private final int slotCapacity;
     private final int processCapacity;
@@ -43,9 +48,10 @@ public final class RegistryTable
     /** Inside the header, which attach checked the file holds: read on every cached lookup, so without a bounds check. */
     private final long removalEpochAddress;
 
-    private RegistryTable(final Path file, final AtomicBuffer buffer)
+    private RegistryTable(final Path file, final Object fileKey, final AtomicBuffer buffer)
     {
         this.file = file;
+        this.fileKey = fileKey;
         this.buffer = buffer;
         this.slotCapacity = buffer.getInt(SLOT_CAPACITY_OFFSET);
         this.processCapacity = buffer.getInt(PROCESS_CAPACITY_OFFSET);
@@ -67,7 +73,8 @@ public final class RegistryTable
         buffer.putLong(NEXT_FILE_ID_OFFSET, 1);
         buffer.putLong(DIRTY_SLOT_OFFSET, -1);
         FILE.publish(buffer);
-        return new RegistryTable(file, buffer);
+        // The caller holds the table lock, so nobody replaced the file since it was created.
+        return new RegistryTable(file, fileKey(file), buffer);
     }
 
     /**
@@ -79,6 +86,9 @@ public final class RegistryTable
      */
     public static RegistryTable attach(final Path file, final boolean readOnly)
     {
+        // Read before mapping: a file replaced in between (a removal without the table lock held here) then
+        // counts as deleted at once, rather than the replaced file passing for the one mapped.
+        final Object fileKey = fileKey(file);
         final UnsafeBuffer buffer = FILE.attachIfPublished(file, HEADER_LENGTH, owner(file), readOnly);
         if (buffer == null)
         {
@@ -110,7 +120,7 @@ public final class RegistryTable
             throw FILE.corrupt(file, owner(file), "it is " + buffer.capacity() + " bytes and records " + recordedLength +
                 " but its capacities need " + expectedLength + ": it was truncated or damaged");
         }
-        return new RegistryTable(file, buffer);
+        return new RegistryTable(file, fileKey, buffer);
     }
 
     /** How many entry files ({@code <id>_<part>.dsm}) lie in the table file's directory. */
@@ -137,6 +147,43 @@ public final class RegistryTable
     public Path file()
     {
         return file;
+    }
+
+    /**
+     * Whether the file this table maps is no longer at its path: deleted with its registry
+     * ({@code dsmreg remove --force}), perhaps replaced by the table of a registry created anew. The
+     * mapping stays valid; it is just no longer what other processes open. One {@code stat}.
+     */
+    public boolean isDeleted()
+    {
+        try
+        {
+            final Object current = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+            // Without file keys (no such file system is known to hold registries) only a deletion shows.
+            return fileKey != null && !fileKey.equals(current);
+        }
+        catch (final NoSuchFileException ex)
+        {
+            return true;
+        }
+        catch (final IOException ex)
+        {
+            // Unreadable, not known to be gone: what is mapped is still taken for the registry.
+            return false;
+        }
+    }
+
+    /** The file's identity; null when the file system has none, or the file cannot be read (attach then says why). */
+    private static Object fileKey(final Path file)
+    {
+        try
+        {
+            return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        }
+        catch (final IOException ex)
+        {
+            return null;
+        }
     }
 
     public int slotCapacity()

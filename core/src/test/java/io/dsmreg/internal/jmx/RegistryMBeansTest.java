@@ -65,8 +65,8 @@ class RegistryMBeansTest
         final RegistryMXBean proxy = JMX.newMXBeanProxy(SERVER, registryName, RegistryMXBean.class);
         final List<AllocationInfo> rows = proxy.getAllocations();
         assertEquals(1, rows.size());
-        assertEquals("orders.state", rows.get(0).getName());
-        assertEquals("segment", rows.get(0).getType());
+        assertEquals("orders.state", rows.get(0).getAllocationName());
+        assertEquals("segment", rows.get(0).getAllocationType());
         assertEquals(4096L, rows.get(0).getSizeBytes());
         assertEquals(ProcessHandle.current().pid(), rows.get(0).getCreatorPid());
         assertNotNull(rows.get(0).getCreatedAt());
@@ -85,8 +85,8 @@ class RegistryMBeansTest
 
         final CompositeData[] rows = (CompositeData[])SERVER.getAttribute(registryName, "Allocations");
         assertEquals(2, rows.length);
-        assertEquals("orders.flags", rows[0].get("name"), "sorted by name");
-        assertEquals("segment", rows[0].get("type"));
+        assertEquals("orders.flags", rows[0].get("allocationName"), "sorted by name");
+        assertEquals("segment", rows[0].get("allocationType"));
         assertEquals(64L, rows[0].get("sizeBytes"));
         assertEquals(64L, rows[0].get("usedBytes"));
         assertNull(rows[0].get("entryCount"));
@@ -102,7 +102,7 @@ class RegistryMBeansTest
         assertEquals(ProcessHandle.current().pid(), processes[0].get("pid"));
         assertEquals(1, SERVER.getAttribute(registryName, "AttachedProcessCount"));
 
-        final ObjectName state = new ObjectName("io.dsmreg:type=Allocation,registry=mbeans,name=" + ObjectName.quote("orders.state"));
+        final ObjectName state = new ObjectName("io.dsmreg:type=Allocation,registry=mbeans,allocationType=segment,name=orders.state");
         assertEquals("segment", SERVER.getAttribute(state, "Type"));
         assertEquals(4096L, SERVER.getAttribute(state, "SizeBytes"));
         assertEquals(4096L, SERVER.getAttribute(state, "UsedBytes"));
@@ -141,7 +141,7 @@ class RegistryMBeansTest
         // Held before the MBeans are registered: they list the registry at most every 100 ms.
         try (SharedLock.Held held = lock.exclusive(); DsmRegistry.MBeans ignored = registry.registerMBeans())
         {
-            final ObjectName name = new ObjectName("io.dsmreg:type=Allocation,registry=mbeans,name=" + ObjectName.quote("orders.lock"));
+            final ObjectName name = new ObjectName("io.dsmreg:type=Allocation,registry=mbeans,allocationType=lock,name=orders.lock");
             assertEquals("lock", SERVER.getAttribute(name, "Type"));
             final String state = (String)SERVER.getAttribute(name, "Lock");
             assertTrue(state.startsWith("exclusive by pid " + ProcessHandle.current().pid() + " since "), state);
@@ -159,7 +159,7 @@ class RegistryMBeansTest
         final NotificationListener listener = (notification, handback) -> notifications.add(notification);
         SERVER.addNotificationListener(registryName, listener, null, null);
         final String name = "odd, \"quoted\"=name*";
-        final ObjectName allocation = RegistryMBeans.allocationName("mbeans", name);
+        final ObjectName allocation = RegistryMBeans.allocationName("mbeans", "segment", name);
         try (DsmRegistry other = DsmRegistry.open("mbeans", RegistryOptions.defaults().root(root)))
         {
             other.segment(name, 128);
@@ -205,7 +205,7 @@ class RegistryMBeansTest
         try
         {
             assertTrue(initializing.await(30, TimeUnit.SECONDS));
-            final ObjectName slow = RegistryMBeans.allocationName("mbeans", "slow");
+            final ObjectName slow = RegistryMBeans.allocationName("mbeans", "segment", "slow");
             await(() -> SERVER.isRegistered(slow), "MBean of the initializing entry");
             final CompositeData[] rows = (CompositeData[])SERVER.getAttribute(registryName, "Allocations");
             assertEquals(1, rows.length);
@@ -235,10 +235,10 @@ class RegistryMBeansTest
             assertTrue(SERVER.isRegistered(registryName), "still registered for the second user");
             second.close();
             assertFalse(SERVER.isRegistered(registryName));
-            assertFalse(SERVER.isRegistered(RegistryMBeans.allocationName("mbeans", "a")));
+            assertFalse(SERVER.isRegistered(RegistryMBeans.allocationName("mbeans", "segment", "a")));
 
             other.registerMBeans();
-            assertTrue(SERVER.isRegistered(RegistryMBeans.allocationName("mbeans", "a")));
+            assertTrue(SERVER.isRegistered(RegistryMBeans.allocationName("mbeans", "segment", "a")));
         }
         assertTrue(SERVER.isRegistered(registryName), "this test's own handle is still open");
     }
