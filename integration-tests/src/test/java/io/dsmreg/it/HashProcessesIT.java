@@ -59,7 +59,7 @@ class HashProcessesIT
     /** Every JDK there is, in turn, for {@code count} children. */
     private static List<Path> spread(final int count)
     {
-        final List<Path> homes = Jvm.homes().toList();
+        final List<Path> homes = Jvm.installed();
         final List<Path> spread = new ArrayList<>();
         for (int i = 0; i < count; i++)
         {
