@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static io.dsmreg.internal.layout.AreaDescriptor.*;
@@ -70,13 +71,11 @@ class AreaMagazineTest extends RegistryTestBase
         final long r = area.allocate(64);
         assertEquals(p, r);
         final AtomicReference<Throwable> other = new AtomicReference<>();
-        final Thread thread = new Thread(() ->
+        CheckedThread.start("other", () ->
         {
             area.free(r);
             other.set(assertThrows(InvalidPointerException.class, () -> area.free(r)));
-        });
-        thread.start();
-        thread.join();
+        }).join();
         assertTrue(other.get().getMessage().endsWith(NOT_ALLOCATED));
         assertTrue(assertThrows(InvalidPointerException.class, () -> area.free(r)).getMessage().endsWith(NOT_ALLOCATED),
             "a block in another thread's magazine");
@@ -231,35 +230,30 @@ class AreaMagazineTest extends RegistryTestBase
         final int threads = MAGAZINE_SLOTS + 4;
         final CountDownLatch allocated = new CountDownLatch(threads);
         final CountDownLatch release = new CountDownLatch(1);
-        final List<Thread> workers = new ArrayList<>();
-        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        final List<CheckedThread> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++)
         {
-            final Thread worker = new Thread(() ->
+            workers.add(CheckedThread.start("worker " + t, () ->
             {
-                try
-                {
-                    final List<Long> blocks = allocate(area, 48, 50);
-                    allocated.countDown();
-                    release.await();
-                    free(area, blocks);
-                }
-                catch (final Throwable ex)
-                {
-                    failure.set(ex);
-                }
-            });
-            worker.start();
-            workers.add(worker);
+                final List<Long> blocks = allocate(area, 48, 50);
+                allocated.countDown();
+                assertTrue(release.await(60, TimeUnit.SECONDS), "released");
+                free(area, blocks);
+            }));
         }
-        allocated.await();
-        assertEquals(threads * 50 * 48, area.bytesInUse());
-        release.countDown();
-        for (final Thread worker : workers)
+        try
         {
-            worker.join();
+            assertTrue(allocated.await(60, TimeUnit.SECONDS), "every worker allocated");
+            assertEquals(threads * 50 * 48, area.bytesInUse());
         }
-        assertNull(failure.get());
+        finally
+        {
+            release.countDown();
+            for (final CheckedThread worker : workers)
+            {
+                worker.join();
+            }
+        }
         assertEquals(0, area.bytesInUse());
         area.verify();
         area.trim();

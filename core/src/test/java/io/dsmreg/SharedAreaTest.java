@@ -147,6 +147,52 @@ class SharedAreaTest extends RegistryTestBase
     }
 
     @Test
+    void hugeLiftsTheOneGibibyteCheckAndLeavesTheOthers()
+    {
+        final SharedArea area = registry.area("a", AreaOptions.defaults().sizeLimit(2 << 20));
+        assertEquals("requested allocation of 1073741824 bytes in area \"a\" is larger than the area's size limit of 2097152 " +
+            "bytes; create the area with a larger AreaOptions.sizeLimit",
+            assertThrows(InvalidSizeException.class, () -> area.allocate(1L << 30, SharedArea.HUGE)).getMessage());
+        final long p = area.allocate(1 << 20, SharedArea.HUGE | SharedArea.ZERO);
+        assertEquals(0, area.buffer(p, 1 << 20).getLong((1 << 20) - Long.BYTES), "a HUGE allocation below 1 GiB is an ordinary one");
+        area.free(p);
+        assertEquals(0, area.bytesInUse());
+        area.verify();
+    }
+
+    @Test
+    void segmentsDoubleEveryTwoUpToTheMaximumSegmentSizeAndALargerRequestGetsItsOwn()
+    {
+        final long initial = AreaOptions.MIN_SEGMENT_SIZE;
+        final long max = 2 * initial;
+        final SharedArea area = registry.area("capped", AreaOptions.defaults().initialSegmentSize(initial).maxSegmentSize(max));
+        assertEquals(max, area.options().maxSegmentSize());
+        final List<Long> segmentLengths = new ArrayList<>();
+        long reserved = area.reservedBytes();
+        while (segmentLengths.size() < 6)
+        {
+            final long before = area.segmentCount();
+            area.allocate(8000);
+            if (area.segmentCount() != before)
+            {
+                segmentLengths.add(area.reservedBytes() - reserved);
+                reserved = area.reservedBytes();
+            }
+        }
+        assertEquals(List.of(initial, initial, max, max, max, max), segmentLengths);
+        final long large = area.allocate(3 * max);
+        assertTrue(area.reservedBytes() - reserved >= 3 * max, "a segment of the request's own size: " + area);
+        area.buffer(large, (int)(3 * max)).putLong((int)(3 * max) - Long.BYTES, 1);
+        area.verify();
+        assertEquals(max, AreaOptions.defaults().maxSegmentSize(initial).initialSegmentSize(max).maxSegmentSize(),
+            "an initial size above the maximum raises it");
+        assertEquals(initial, AreaOptions.defaults().initialSegmentSize(max).maxSegmentSize(initial).initialSegmentSize(),
+            "a maximum below the initial size lowers it");
+        assertThrows(IllegalArgumentException.class, () -> AreaOptions.defaults().maxSegmentSize(initial - 1));
+        assertThrows(IllegalArgumentException.class, () -> AreaOptions.defaults().maxSegmentSize(AreaOptions.MAX_SEGMENT_SIZE + 1));
+    }
+
+    @Test
     void theSizeLimitIsAnOutOfSpaceErrorOrTheInvalidPointerWithNoOom()
     {
         final SharedArea area = registry.area("a", AreaOptions.defaults().initialSegmentSize(256 << 10).sizeLimit(1 << 20));

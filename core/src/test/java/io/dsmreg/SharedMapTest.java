@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -292,23 +293,37 @@ class SharedMapTest extends RegistryTestBase
     }
 
     @Test
-    void lockFreeLongReadsDuringGrowthSeeOnlyWrittenValues() throws Exception
+    void lockFreeReadsDuringGrowthSeeNeitherATornNorAStaleValue() throws Exception
     {
-        // Readers probe tables by address while a writer grows, replaces and frees them: every value
-        // read must be one the writer wrote for that key, never a torn or stale slot of a freed table.
+        // Readers probe tables by address while a writer grows, replaces and frees them. Values are versioned
+        // ((version << 32) | key, the version of a key rising with every put of it) and the writer publishes a
+        // key's version once its put returned: a read started after that must see that version or a later one,
+        // a removed key must stay absent, and one reader never sees a key's version go back. A read of a table
+        // the writer had already replaced, or of a slot half-written, breaks one of these.
         final SharedMap<Long, Long> map = registry.map("growing", Codec.LONG, Codec.LONG, MapOptions.defaults().partitions(2));
         final int keys = 150_000;
+        final AtomicLongArray published = new AtomicLongArray(keys);
         final ExecutorService pool = Executors.newFixedThreadPool(3);
+        final long[] versions = new long[keys];
         try
         {
             final Future<?> writer = pool.submit(() ->
             {
+                final SplittableRandom random = new SplittableRandom(3);
                 for (int k = 0; k < keys; k++)
                 {
-                    map.putLong(k, k * 3L);
+                    put(map, published, versions, k);
                     if (k % 3 == 0)
                     {
-                        map.remove((long)(k / 2));
+                        final int gone = k / 2;
+                        map.remove((long)gone);
+                        versions[gone] = REMOVED;
+                        published.set(gone, REMOVED);
+                    }
+                    final int again = random.nextInt(k + 1);
+                    if (versions[again] != REMOVED)
+                    {
+                        put(map, published, versions, again);
                     }
                 }
             });
@@ -319,21 +334,15 @@ class SharedMapTest extends RegistryTestBase
                 readers.add(pool.submit(() ->
                 {
                     final SplittableRandom random = new SplittableRandom(seed);
+                    final long[] seen = new long[keys];
                     long hits = 0;
                     while (!writer.isDone())
                     {
-                        final long k = random.nextInt(keys);
-                        final long v = map.getLong(k, -1);
-                        if (v != -1 && v != k * 3)
-                        {
-                            throw new AssertionError("key " + k + " read " + v);
-                        }
-                        final Long boxed = map.get(k);
-                        if (boxed != null && boxed != k * 3)
-                        {
-                            throw new AssertionError("key " + k + " read " + boxed);
-                        }
-                        hits += v == -1 ? 0 : 1;
+                        final int k = random.nextInt(keys);
+                        hits += checkRead(k, published.get(k), map.getLong(k, -1), seen) ? 1 : 0;
+                        final long floor = published.get(k);
+                        final Long boxed = map.get((long)k);
+                        checkRead(k, floor, boxed == null ? -1 : boxed, seen);
                     }
                     return hits;
                 }));
@@ -341,18 +350,52 @@ class SharedMapTest extends RegistryTestBase
             writer.get();
             for (final Future<Long> reader : readers)
             {
-                reader.get();
+                assertTrue(reader.get() > 0, "a reader found values while the writer grew the map");
             }
         }
         finally
         {
             pool.shutdownNow();
         }
-        for (long k = keys / 2; k < keys; k++)
+        for (int k = 0; k < keys; k++)
         {
-            assertEquals(k * 3, map.getLong(k, -1));
+            assertEquals(versions[k] == REMOVED ? -1 : versions[k] << 32 | k, map.getLong(k, -1), "key " + k);
         }
         map.verify();
+    }
+
+    /** A key's published version once removed: it never comes back. */
+    private static final long REMOVED = -1;
+
+    private static void put(final SharedMap<Long, Long> map, final AtomicLongArray published, final long[] versions, final int key)
+    {
+        final long version = versions[key] + 1;
+        map.putLong(key, version << 32 | key);
+        versions[key] = version;
+        // Only after the put returned: a read that starts later must see this version or a later one.
+        published.set(key, version);
+    }
+
+    /** Checks one read of {@code key} against the version published before it; returns whether the key was there. */
+    private static boolean checkRead(final int key, final long floor, final long value, final long[] seen)
+    {
+        if (value == -1)
+        {
+            if (floor != 0 && floor != REMOVED)
+            {
+                throw new AssertionError("key " + key + " is missing, though version " + floor + " was written before the read");
+            }
+            return false;
+        }
+        final long version = value >>> 32;
+        if ((value & 0xFFFF_FFFFL) != key || floor == REMOVED || version < floor || version < seen[key])
+        {
+            throw new AssertionError("key " + key + " read 0x" + Long.toHexString(value) + " (version " + version + ") after " +
+                "version " + floor + " was written" + (floor == REMOVED ? " and removed" : "") + " and this reader saw version " +
+                seen[key]);
+        }
+        seen[key] = version;
+        return true;
     }
 
     @Test

@@ -114,7 +114,7 @@ class AreaProcessesIT
             final SharedArea area = registry.area(AreaChild.AREA);
             final long kept = area.allocate(1000);
             final long start = area.bytesInUse();
-            final List<Path> jdks = Jvm.homes().toList();
+            final List<Path> jdks = Jvm.installed();
             final List<Process> children = new ArrayList<>();
             for (int i = 0; i < 2; i++)
             {
@@ -162,7 +162,7 @@ class AreaProcessesIT
         try (DsmRegistry registry = open())
         {
             final SharedArea area = registry.area(AreaChild.AREA);
-            final List<Path> jdks = Jvm.homes().toList();
+            final List<Path> jdks = Jvm.installed();
             final Process survivor = child(jdks.get(jdks.size() - 1), "survivor", "stress", "2", "25000", "99");
             final SplittableRandom random = new SplittableRandom(7);
             int rounds = 0;
@@ -205,7 +205,7 @@ class AreaProcessesIT
             final SharedArea area = registry.area(AreaChild.AREA);
             final long kept = area.allocate(50_000);
             final long inUse = area.bytesInUse();
-            final Path jdk = Jvm.homes().findFirst().orElseThrow();
+            final Path jdk = Jvm.current();
 
             final Process idle = child(jdk, "idle", "cache", work.resolve("idle-ready").toString());
             Jvm.awaitFile(work.resolve("idle-ready"), idle, work.resolve("idle.out"));

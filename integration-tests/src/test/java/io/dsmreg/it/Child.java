@@ -32,7 +32,7 @@ public final class Child
         {
             switch (command)
             {
-                case "race" -> race(options, Path.of(args[2]), Path.of(args[3]), Integer.parseInt(args[4]));
+                case "race" -> race(options, Path.of(args[2]), Integer.parseInt(args[3]), Path.of(args[4]), Integer.parseInt(args[5]));
                 case "hang-in-init" -> hangInInit(options, args[2], Path.of(args[3]));
                 case "get" -> get(options.timeout(Duration.ofMillis(Long.parseLong(args[5]))), args[2],
                     Long.parseLong(args[3]), args[4]);
@@ -49,18 +49,16 @@ public final class Child
     }
 
     /**
-     * Waits for the start file, then asks for {@code names} segments; every initializer appends a
-     * line to the log (O_APPEND, so lines from all processes interleave whole) and fills the
-     * segment with contents derived from its name. Prints every segment's contents.
+     * Waits at the start barrier for the other {@code parties}, then asks for {@code names} segments;
+     * every initializer appends a line to the log (O_APPEND, so lines from all processes interleave
+     * whole), fills the segment with contents derived from its name, and takes a few milliseconds, so
+     * that the others wait for it: the processes' work windows are long enough to overlap. Prints every
+     * segment's contents, and the window ({@link StartBarrier}).
      */
-    private static void race(final RegistryOptions options, final Path start, final Path log, final int names)
+    private static void race(final RegistryOptions options, final Path barrier, final int parties, final Path log, final int names)
         throws Exception
     {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!Files.exists(start) && System.nanoTime() < deadline)
-        {
-            Thread.sleep(1);
-        }
+        StartBarrier.await(barrier, parties);
         try (DsmRegistry registry = DsmRegistry.open("race", options))
         {
             final StringBuilder contents = new StringBuilder();
@@ -71,10 +69,12 @@ public final class Child
                 {
                     append(log, name + " " + ProcessHandle.current().pid() + "\n");
                     buffer.putStringAscii(0, "contents of " + name + " by " + ProcessHandle.current().pid());
+                    pause(5);
                 }, "name-" + i);
                 initialized += segment.found() ? 0 : 1;
                 contents.append(segment.buffer().getStringAscii(0)).append(';');
             }
+            StartBarrier.end();
             System.out.println("initialized=" + initialized);
             System.out.println("contents=" + contents);
         }
@@ -129,6 +129,18 @@ public final class Child
         try (DsmRegistry registry = DsmRegistry.open("crash", options))
         {
             System.out.println("removed=" + registry.remove(name));
+        }
+    }
+
+    private static void pause(final long millis)
+    {
+        try
+        {
+            Thread.sleep(millis);
+        }
+        catch (final InterruptedException ex)
+        {
+            throw new IllegalStateException(ex);
         }
     }
 

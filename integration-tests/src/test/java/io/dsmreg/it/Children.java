@@ -36,7 +36,7 @@ final class Children
         return process;
     }
 
-    /** Closes a holder's standard input, which ends it, and checks that it exited cleanly. */
+    /** Closes a holder's standard input, which ends it, and checks that it exited cleanly (exit code 0). */
     static void stop(final Process process) throws Exception
     {
         try
@@ -45,6 +45,11 @@ final class Children
             if (!process.waitFor(60, TimeUnit.SECONDS))
             {
                 throw new AssertionError("child " + process.pid() + " did not exit after its input closed");
+            }
+            if (process.exitValue() != 0)
+            {
+                throw new AssertionError("child " + process.pid() + " " + process.info().commandLine().orElse("") +
+                    " exited with " + process.exitValue() + " after its input closed");
             }
         }
         finally

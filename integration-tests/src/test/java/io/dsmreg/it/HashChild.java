@@ -38,10 +38,11 @@ public final class HashChild
         {
             switch (args[1])
             {
-                case "count" -> count(registry, Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+                case "count" -> count(registry, Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]),
+                    Path.of(args[5]), Integer.parseInt(args[6]));
                 case "grow" -> grow(registry, Integer.parseInt(args[2]));
                 case "read-while-growing" -> readWhileGrowing(registry, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
-                case "churn" -> churn(registry, Long.parseLong(args[2]), Integer.parseInt(args[3]), Path.of(args[4]));
+                case "churn" -> churn(registry, Path.of(args[2]), Integer.parseInt(args[3]), Path.of(args[4]));
                 default -> throw new IllegalArgumentException("unknown command " + args[1]);
             }
         }
@@ -55,12 +56,16 @@ public final class HashChild
     }
 
     /**
-     * Two threads share {@code increments} increments of the counters 0..keys-1, round robin: one
-     * with addAndGet, one with merge, so both the primitive and the ConcurrentMap paths race.
+     * Once every one of the {@code parties} processes is at the start barrier, two threads share
+     * {@code increments} increments of the counters 0..keys-1, round robin: one with addAndGet, one
+     * with merge, so both the primitive and the ConcurrentMap paths race. Prints the work window
+     * ({@link StartBarrier}).
      */
-    private static void count(final DsmRegistry registry, final int threads, final int increments, final int keys) throws Exception
+    private static void count(final DsmRegistry registry, final int threads, final int increments, final int keys,
+        final Path barrier, final int parties) throws Exception
     {
         final SharedMap<Long, Long> counters = registry.map(COUNTERS, Codec.LONG, Codec.LONG);
+        StartBarrier.await(barrier, parties);
         final AtomicReference<Throwable> failure = new AtomicReference<>();
         final Thread[] workers = new Thread[threads];
         for (int t = 0; t < threads; t++)
@@ -94,6 +99,7 @@ public final class HashChild
         {
             worker.join();
         }
+        StartBarrier.end();
         if (failure.get() != null)
         {
             throw new AssertionError("a counting thread failed: " + failure.get(), failure.get());
@@ -166,11 +172,11 @@ public final class HashChild
     }
 
     /**
-     * Updates without end (until killed) or for {@code rounds} rounds: increments its own counters
+     * Updates until the file {@code stop} exists (or until killed): increments its own counters
      * (key = id x 1000 + i % 100) and shared ones, and puts, replaces and removes texts whose value
-     * always starts with their key. Writes its own counters' expected sums to {@code report} at the end.
+     * always starts with their key. Writes its own counters' expected sum to {@code report} at the end.
      */
-    private static void churn(final DsmRegistry registry, final long rounds, final int id, final Path report) throws Exception
+    private static void churn(final DsmRegistry registry, final Path stop, final int id, final Path report) throws Exception
     {
         final SharedMap<Long, Long> counters = registry.map(COUNTERS, Codec.LONG, Codec.LONG, FEW_PARTITIONS);
         final SharedMap<String, String> texts = registry.map(TEXTS, Codec.STRING, Codec.STRING, FEW_PARTITIONS);
@@ -178,7 +184,7 @@ public final class HashChild
         System.out.println("running=" + ProcessHandle.current().pid());
         System.out.flush();
         long own = 0;
-        for (long round = 0; round < rounds; round++)
+        for (long round = 0; round % 1000 != 0 || !Files.exists(stop); round++)
         {
             counters.addAndGet(id * 1000L + round % 100, 1);
             own++;

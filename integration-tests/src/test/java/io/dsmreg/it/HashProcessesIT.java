@@ -9,17 +9,28 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import io.dsmreg.internal.hash.HashTable;
+import io.dsmreg.internal.layout.HashDescriptor;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** Shared maps used by real JVM processes, on JDK 17 and 25 together, including one killed mid-update. */
+/** Shared maps used by real JVM processes, on JDK 17 and 25 together, including ones killed while holding a partition. */
 class HashProcessesIT
 {
     @TempDir
@@ -48,7 +59,7 @@ class HashProcessesIT
     /** Every JDK there is, in turn, for {@code count} children. */
     private static List<Path> spread(final int count)
     {
-        final List<Path> homes = Jvm.homes().toList();
+        final List<Path> homes = Jvm.installed();
         final List<Path> spread = new ArrayList<>();
         for (int i = 0; i < count; i++)
         {
@@ -60,16 +71,23 @@ class HashProcessesIT
     @Test
     void fourProcessesOfTwoThreadsIncrementingAThousandCountersLoseNoIncrement() throws Exception
     {
-        final List<Process> processes = new ArrayList<>();
-        final List<Path> homes = spread(4);
-        for (int i = 0; i < 4; i++)
+        final int processes = 4;
+        final int increments = 200_000;
+        final List<Process> children = new ArrayList<>();
+        final List<Path> homes = spread(processes);
+        for (int i = 0; i < processes; i++)
         {
-            processes.add(child(homes.get(i), "count" + i, "count", "2", "25000", "1000"));
+            children.add(child(homes.get(i), "count" + i, "count", "2", Integer.toString(increments), "1000",
+                work.resolve("barrier").toString(), Integer.toString(processes)));
         }
-        for (int i = 0; i < 4; i++)
+        final List<Jvm.Result> results = new ArrayList<>();
+        for (int i = 0; i < processes; i++)
         {
-            assertEquals("25000", finish(processes.get(i), "count" + i).value("done"));
+            final Jvm.Result result = finish(children.get(i), "count" + i);
+            assertEquals(Integer.toString(increments), result.value("done"));
+            results.add(result);
         }
+        StartBarrier.assertOverlapped(results, "counters");
         try (DsmRegistry registry = open())
         {
             final SharedMap<Long, Long> counters = registry.map(HashChild.COUNTERS, Codec.LONG, Codec.LONG);
@@ -77,10 +95,11 @@ class HashProcessesIT
             long sum = 0;
             for (long key = 0; key < 1000; key++)
             {
-                assertEquals(100, counters.getLong(key, 0), "counter " + key + ": 4 processes x 25 increments");
+                assertEquals(processes * increments / 1000, counters.getLong(key, 0),
+                    "counter " + key + ": " + processes + " processes x " + increments / 1000 + " increments");
                 sum += counters.get(key);
             }
-            assertEquals(100_000, sum);
+            assertEquals((long)processes * increments, sum);
             counters.verify();
         }
     }
@@ -114,50 +133,64 @@ class HashProcessesIT
         }
     }
 
+    /**
+     * Victims churn beside two survivors; each victim is killed at a moment its pid is seen in a partition's
+     * lock word (read from the shared header files), and the rounds go on, bounded, until a takeover of a
+     * dead holder's partition was reported: by a survivor, a later victim or this process. Every round ends
+     * with both maps verified.
+     */
     @ParameterizedTest(name = "victim on {0}")
     @MethodSource("io.dsmreg.it.Jvm#homes")
-    void aProcessKilledInTheMiddleOfUpdatesLeavesTheOthersRunningAndTheMapsConsistent(final Path victimJdk) throws Exception
+    void aProcessKilledWhileHoldingAPartitionIsTakenOverAndTheOthersKeepRunningWithConsistentMaps(final Path victimJdk)
+        throws Exception
     {
-        final Process victim = child(victimJdk, "victim", "churn", Long.toString(Long.MAX_VALUE), "9", work.resolve("victim.report").toString());
+        final Path stop = work.resolve("stop");
         final List<Process> survivors = new ArrayList<>();
         for (int i = 0; i < 2; i++)
         {
-            survivors.add(child(Jvm.current(), "survivor" + i, "churn", "300000", Integer.toString(i + 1),
+            survivors.add(child(Jvm.current(), "survivor" + i, "churn", stop.toString(), Integer.toString(i + 1),
                 work.resolve("survivor" + i + ".report").toString()));
+            awaitRunning("survivor" + i, survivors.get(i));
         }
-        for (final String name : List.of("victim", "survivor0", "survivor1"))
-        {
-            final Path output = work.resolve(name + ".out");
-            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!Files.readString(output).contains("running="))
-            {
-                assertTrue(System.nanoTime() < deadline, name + " never started:\n" + Files.readString(output));
-                Thread.sleep(10);
-            }
-        }
-        Thread.sleep(700);
-        assertTrue(victim.isAlive(), Files.readString(work.resolve("victim.out")));
-        victim.destroyForcibly().waitFor();
-        for (int i = 0; i < 2; i++)
-        {
-            final String own = finish(survivors.get(i), "survivor" + i).value("own");
-            assertEquals(Files.readString(work.resolve("survivor" + i + ".report")), own);
-        }
+        final List<String> children = new ArrayList<>(List.of("survivor0", "survivor1"));
+        final TakeoverCounter here = new TakeoverCounter();
+        int rounds = 0;
         try (DsmRegistry registry = open())
         {
             final SharedMap<Long, Long> counters = registry.map(HashChild.COUNTERS, Codec.LONG, Codec.LONG, HashChild.FEW_PARTITIONS);
             final SharedMap<String, String> texts = registry.map(HashChild.TEXTS, Codec.STRING, Codec.STRING, HashChild.FEW_PARTITIONS);
+            final List<PartitionLocks> locks = PartitionLocks.of(registry.directory());
+            assertEquals(2, locks.size(), "the header files of the two maps in " + registry.directory());
+            while (rounds < 3 || (rounds < 15 && here.count() + reportedTakeovers(children) == 0))
+            {
+                final String name = "victim" + rounds;
+                children.add(name);
+                final Process victim = child(victimJdk, name, "churn", work.resolve("never").toString(), Integer.toString(9),
+                    work.resolve(name + ".report").toString());
+                awaitRunning(name, victim);
+                killWhileHolding(victim, locks, name);
+                counters.verify();
+                texts.verify();
+                rounds++;
+            }
+            final int takeovers = here.count() + reportedTakeovers(children);
+            System.out.println("map kills: " + rounds + " victims killed holding a partition, " + takeovers + " takeovers reported");
+            assertTrue(takeovers > 0, "in " + rounds + " kills, no process reported taking a partition over from a dead holder");
+
+            Files.createFile(stop);
+            for (int i = 0; i < 2; i++)
+            {
+                final String own = finish(survivors.get(i), "survivor" + i).value("own");
+                assertEquals(Files.readString(work.resolve("survivor" + i + ".report")), own);
+                long counted = 0;
+                for (long key = (i + 1) * 1000L; key < (i + 1) * 1000L + 100; key++)
+                {
+                    counted += counters.getLong(key, 0);
+                }
+                assertEquals(Long.parseLong(own), counted, "survivor " + (i + 1) + "'s own increments, all there");
+            }
             counters.verify();
             texts.verify();
-            for (int survivor = 1; survivor <= 2; survivor++)
-            {
-                long own = 0;
-                for (long key = survivor * 1000L; key < survivor * 1000L + 100; key++)
-                {
-                    own += counters.getLong(key, 0);
-                }
-                assertEquals(300_000, own, "survivor " + survivor + "'s own increments, all there");
-            }
             for (final Map.Entry<Long, Long> e : counters.entrySet())
             {
                 assertTrue(e.getValue() > 0, e.toString());
@@ -173,6 +206,119 @@ class HashProcessesIT
             texts.put("after", "after the kill");
             assertEquals("after the kill", texts.get("after"));
             assertEquals(1, counters.addAndGet(123_456, 1));
+        }
+        finally
+        {
+            here.close();
+            for (final Process survivor : survivors)
+            {
+                survivor.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    private void awaitRunning(final String name, final Process process) throws Exception
+    {
+        Children.awaitLine(work.resolve(name + ".out"), "running=", process);
+    }
+
+    /** Kills {@code victim} the moment one of the partition locks is seen to name it as its holder (bounded). */
+    private void killWhileHolding(final Process victim, final List<PartitionLocks> locks, final String name) throws Exception
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (locks.stream().noneMatch(partitions -> partitions.heldBy(victim.pid())))
+        {
+            if (!victim.isAlive() || System.nanoTime() - deadline > 0)
+            {
+                victim.destroyForcibly().waitFor();
+                fail(name + " was never seen holding a partition lock:\n" + Files.readString(work.resolve(name + ".out")));
+            }
+            Thread.onSpinWait();
+        }
+        victim.destroyForcibly().waitFor();
+    }
+
+    /** Lines in which children reported taking a partition over from a dead holder (System.Logger, to their output). */
+    private int reportedTakeovers(final List<String> children) throws Exception
+    {
+        int count = 0;
+        for (final String child : children)
+        {
+            count += (int)Files.readAllLines(work.resolve(child + ".out")).stream()
+                .filter(line -> line.contains(TakeoverCounter.TOOK_OVER)).count();
+        }
+        return count;
+    }
+
+    /** The partition lock words of one hash table header file, mapped read-only ({@link HashDescriptor}). */
+    private record PartitionLocks(UnsafeBuffer header, int partitions)
+    {
+        static List<PartitionLocks> of(final Path registryDirectory) throws Exception
+        {
+            final List<PartitionLocks> all = new ArrayList<>();
+            try (var files = Files.list(registryDirectory))
+            {
+                for (final Path file : files.filter(f -> f.getFileName().toString().endsWith("_" + HashDescriptor.HEADER_PART + ".dsm"))
+                    .toList())
+                {
+                    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
+                    {
+                        final UnsafeBuffer header = new UnsafeBuffer(channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size()));
+                        all.add(new PartitionLocks(header, header.getInt(HashDescriptor.PARTITION_COUNT_OFFSET)));
+                    }
+                }
+            }
+            return all;
+        }
+
+        boolean heldBy(final long pid)
+        {
+            for (int p = 0; p < partitions; p++)
+            {
+                if (header.getLongVolatile(HashDescriptor.partitionOffset(p) + HashDescriptor.LOCK_OFFSET) >>> 32 == pid)
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** Counts this process's reports of a partition taken over from a dead holder (the hash table's System.Logger, on JUL). */
+    private static final class TakeoverCounter extends Handler
+    {
+        static final String TOOK_OVER = "took over the lock of a dead process";
+        private final Logger logger = Logger.getLogger(HashTable.class.getName());
+        private final AtomicInteger count = new AtomicInteger();
+
+        TakeoverCounter()
+        {
+            logger.addHandler(this);
+        }
+
+        int count()
+        {
+            return count.get();
+        }
+
+        @Override
+        public void publish(final LogRecord record)
+        {
+            if (new SimpleFormatter().formatMessage(record).contains(TOOK_OVER))
+            {
+                count.incrementAndGet();
+            }
+        }
+
+        @Override
+        public void flush()
+        {
+        }
+
+        @Override
+        public void close()
+        {
+            logger.removeHandler(this);
         }
     }
 }

@@ -20,18 +20,42 @@ final class Jvm
     {
     }
 
-    /** The JDK homes to run child processes on: this one, plus JDK 25 where present. */
+    /**
+     * The JDK homes the multi-process tests run on: this one, and the second JDK (JDK 25, from the system
+     * property {@code dsmreg.test.jdk25}) unless that is this one. When the second JDK is not installed, it
+     * is still listed, so that each invocation on it is reported as skipped with the reason
+     * ({@link SecondJdk}) instead of silently left out.
+     */
     static Stream<Path> homes()
     {
-        final List<Path> homes = new ArrayList<>();
-        homes.add(Path.of(System.getProperty("java.home")));
-        final String other = System.getProperty("dsmreg.test.jdk25", "");
-        if (!other.isBlank() && Files.isExecutable(Path.of(other, "bin", "java")) &&
-            !Path.of(other).normalize().equals(homes.get(0).normalize()))
-        {
-            homes.add(Path.of(other));
-        }
-        return homes.stream();
+        final Path current = current();
+        final Path second = second();
+        return isInstalled(second) && second.normalize().equals(current.normalize()) ? Stream.of(current) : Stream.of(current, second);
+    }
+
+    /** The homes of {@link #homes} that are installed: the JDKs to spread the children of one test over. */
+    static List<Path> installed()
+    {
+        return homes().filter(Jvm::isInstalled).toList();
+    }
+
+    /** The second JDK's home, or, if the property is not set, a path that names the property to set. */
+    static Path second()
+    {
+        final String configured = System.getProperty("dsmreg.test.jdk25", "");
+        return Path.of(configured.isBlank() ? "(dsmreg.test.jdk25 not set)" : configured);
+    }
+
+    static boolean isInstalled(final Path home)
+    {
+        return Files.isExecutable(home.resolve("bin").resolve("java"));
+    }
+
+    /** Why the tests on {@code home} cannot run. */
+    static String notInstalled(final Path home)
+    {
+        return "the second JDK is not installed: no " + home.resolve("bin").resolve("java") + "; install Temurin 25 " +
+            "there or pass its home with -Ddsmreg.test.jdk25=/path/to/jdk to run the multi-process tests on it too";
     }
 
     static Path current()

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -38,27 +37,47 @@ class MBeanIT
     @MethodSource("io.dsmreg.it.Jvm#homes")
     void aClientWithoutDsmregAttachingLikeJConsoleReadsEntriesOfTwoOtherProcesses(final Path jdk) throws Exception
     {
-        readEntriesOfTwoOtherProcesses(jdk, List.of(), host -> "attach:" + host.pid());
+        final Process host = Children.hold(jdk, work, List.of(), root(), REGISTRY, "host");
+        readEntriesOfTwoOtherProcesses(jdk, host, "attach:" + host.pid());
     }
 
     @ParameterizedTest(name = "on {0}")
     @MethodSource("io.dsmreg.it.Jvm#homes")
     void aClientWithoutDsmregReadsTheSameOverARemoteJmxPort(final Path jdk) throws Exception
     {
-        final int port = freePort();
-        readEntriesOfTwoOtherProcesses(jdk, List.of(
-            "-Dcom.sun.management.jmxremote.port=" + port,
-            "-Dcom.sun.management.jmxremote.rmi.port=" + port,
-            "-Dcom.sun.management.jmxremote.host=127.0.0.1",
-            "-Djava.rmi.server.hostname=127.0.0.1",
-            "-Dcom.sun.management.jmxremote.authenticate=false",
-            "-Dcom.sun.management.jmxremote.ssl=false"), host -> "remote:" + port);
+        // A free port is only free until someone binds it: another process may take it before the holder does.
+        // Then the holder's JVM refuses to start ("Port already in use") and another port is tried.
+        for (int attempt = 1; ; attempt++)
+        {
+            final int port = freePort();
+            final String id = "host-" + attempt;
+            final Process host;
+            try
+            {
+                host = Children.hold(jdk, work, List.of(
+                    "-Dcom.sun.management.jmxremote.port=" + port,
+                    "-Dcom.sun.management.jmxremote.rmi.port=" + port,
+                    "-Dcom.sun.management.jmxremote.host=127.0.0.1",
+                    "-Djava.rmi.server.hostname=127.0.0.1",
+                    "-Dcom.sun.management.jmxremote.authenticate=false",
+                    "-Dcom.sun.management.jmxremote.ssl=false"), root(), REGISTRY, id);
+            }
+            catch (final AssertionError ex)
+            {
+                if (attempt < 5 && Files.readString(work.resolve(id + ".out")).contains("Port already in use"))
+                {
+                    continue;
+                }
+                throw ex;
+            }
+            readEntriesOfTwoOtherProcesses(jdk, host, "remote:" + port);
+            return;
+        }
     }
 
-    private void readEntriesOfTwoOtherProcesses(final Path jdk, final List<String> hostOptions, final Function<Process, String> target)
-        throws Exception
+    /** Two processes create entries; a client reads them through {@code target}, served by {@code host}, which it then stops. */
+    private void readEntriesOfTwoOtherProcesses(final Path jdk, final Process host, final String target) throws Exception
     {
-        final Process host = Children.hold(jdk, work, hostOptions, root(), REGISTRY, "host");
         try
         {
             final List<String> creatorPids = new ArrayList<>();
@@ -75,7 +94,7 @@ class MBeanIT
             }
             assertNotEquals(creatorPids.get(0), creatorPids.get(1));
 
-            final Jvm.Result client = Children.runClient(jdk, work, target.apply(host), REGISTRY, "table");
+            final Jvm.Result client = Children.runClient(jdk, work, target, REGISTRY, "table");
             assertEquals(0, client.exitCode(), client.output());
             assertEquals("false", client.value("dsmregVisible"), "dsmreg is not on the client's class path");
             assertEquals("false", client.value("agronaVisible"), "Agrona is not on the client's class path");

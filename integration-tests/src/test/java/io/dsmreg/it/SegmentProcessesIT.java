@@ -35,29 +35,26 @@ class SegmentProcessesIT
     {
         final int processes = 8;
         final int names = 20;
-        final Path start = work.resolve("start");
+        final Path barrier = work.resolve("barrier");
         final Path log = work.resolve("init.log");
         final List<Process> children = new ArrayList<>();
-        final List<Path> outputs = new ArrayList<>();
         for (int i = 0; i < processes; i++)
         {
-            final Path output = work.resolve("race-" + i + ".out");
-            outputs.add(output);
-            children.add(Jvm.start(jdk, output, root().toString(), "race", start.toString(), log.toString(), Integer.toString(names)));
+            children.add(Jvm.startChild(jdk, work, "race-" + i, Child.class, root(), "race", barrier.toString(),
+                Integer.toString(processes), log.toString(), Integer.toString(names)));
         }
-        Thread.sleep(500);
-        Files.createFile(start);
 
+        final List<Jvm.Result> results = new ArrayList<>();
         final Set<String> contents = new HashSet<>();
         int initialized = 0;
         for (int i = 0; i < processes; i++)
         {
-            assertTrue(children.get(i).waitFor(120, TimeUnit.SECONDS), "child " + i + " finished");
-            final Jvm.Result result = new Jvm.Result(children.get(i).exitValue(), Files.readString(outputs.get(i)));
-            assertEquals(0, result.exitCode(), result.output());
+            final Jvm.Result result = Jvm.finishChild(children.get(i), work, "race-" + i, 120);
+            results.add(result);
             contents.add(result.value("contents"));
             initialized += Integer.parseInt(result.value("initialized"));
         }
+        StartBarrier.assertOverlapped(results, "segment race");
 
         final List<String> initLines = Files.readAllLines(log);
         final Set<String> initializedNames = new HashSet<>();

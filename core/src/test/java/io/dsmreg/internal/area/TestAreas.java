@@ -1,5 +1,6 @@
 package io.dsmreg.internal.area;
 
+import io.dsmreg.CheckedThread;
 import io.dsmreg.internal.file.EntryFiles;
 import io.dsmreg.internal.file.MappedFiles;
 import io.dsmreg.internal.lock.ProcessIdentity;
@@ -48,24 +49,7 @@ public final class TestAreas
     public static <T> T inThread(final Supplier<T> task) throws Exception
     {
         final AtomicReference<T> result = new AtomicReference<>();
-        final AtomicReference<Throwable> failure = new AtomicReference<>();
-        final Thread thread = new Thread(() ->
-        {
-            try
-            {
-                result.set(task.get());
-            }
-            catch (final Throwable ex)
-            {
-                failure.set(ex);
-            }
-        });
-        thread.start();
-        thread.join();
-        if (failure.get() != null)
-        {
-            throw new AssertionError(failure.get());
-        }
+        CheckedThread.start("other", () -> result.set(task.get())).join();
         return result.get();
     }
 }

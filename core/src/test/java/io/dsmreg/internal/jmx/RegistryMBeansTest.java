@@ -1,5 +1,6 @@
 package io.dsmreg.internal.jmx;
 
+import io.dsmreg.CheckedThread;
 import io.dsmreg.Codec;
 import io.dsmreg.DsmRegistry;
 import io.dsmreg.DsmRegistryException;
@@ -189,7 +190,7 @@ class RegistryMBeansTest
         registry.registerMBeans();
         final CountDownLatch initializing = new CountDownLatch(1);
         final CountDownLatch finish = new CountDownLatch(1);
-        final Thread initializer = new Thread(() -> registry.segment("slow", 256, (buffer, arg) ->
+        final CheckedThread initializer = CheckedThread.start("initializer", () -> registry.segment("slow", 256, (buffer, arg) ->
         {
             initializing.countDown();
             try
@@ -201,7 +202,6 @@ class RegistryMBeansTest
                 Thread.currentThread().interrupt();
             }
         }, null));
-        initializer.start();
         try
         {
             assertTrue(initializing.await(30, TimeUnit.SECONDS));

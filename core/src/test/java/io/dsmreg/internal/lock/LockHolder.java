@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * Another process holding an OS lock on one byte of a file: {@link #start} runs {@link #main} in a child JVM, which
  * takes the lock, says so, and keeps it until it is killed or its input closes.
  */
-final class LockHolder
+public final class LockHolder
 {
     private static final String LOCKED = "locked";
 
@@ -39,7 +39,7 @@ final class LockHolder
     }
 
     /** A child JVM that holds the lock at {@code position} of {@code file} when this returns. */
-    static Process start(final Path file, final long position) throws IOException, URISyntaxException
+    public static Process start(final Path file, final long position) throws IOException, URISyntaxException
     {
         final Path classes = Path.of(LockHolder.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         final Process child = new ProcessBuilder(

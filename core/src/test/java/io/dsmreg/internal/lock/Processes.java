@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * Real processes for the lock tests to name as lock holders: one that runs, one that has exited, a zombie. Nothing
  * here fakes a process; each test stops what it started.
  */
-final class Processes
+public final class Processes
 {
     private static final long WAIT_SECONDS = 10;
 
@@ -26,13 +26,13 @@ final class Processes
     }
 
     /** A child that sleeps until it is destroyed. */
-    static Process sleeper() throws IOException
+    public static Process sleeper() throws IOException
     {
         return new ProcessBuilder("sleep", "60").start();
     }
 
     /** The identity {@code process} runs with now. */
-    static ProcessIdentity identityOf(final Process process)
+    public static ProcessIdentity identityOf(final Process process)
     {
         final ProcessIdentity identity = ProcessIdentity.running(process.pid());
         assertNotNull(identity, "child " + process.pid() + " is running");
@@ -49,7 +49,7 @@ final class Processes
     }
 
     /** Destroys {@code process} and waits until it is reaped. */
-    static void stop(final Process process) throws InterruptedException
+    public static void stop(final Process process) throws InterruptedException
     {
         process.destroyForcibly();
         assertTrue(process.waitFor(WAIT_SECONDS, TimeUnit.SECONDS), "child " + process.pid() + " stopped");

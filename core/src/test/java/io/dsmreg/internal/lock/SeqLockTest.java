@@ -1,5 +1,6 @@
 package io.dsmreg.internal.lock;
 
+import io.dsmreg.CheckedThread;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -66,7 +67,7 @@ class SeqLockTest
     void aReaderAcceptsOnlyCopiesNoWriterIntervenedIn() throws Exception
     {
         final int writes = 200_000;
-        final Thread writer = new Thread(() ->
+        final CheckedThread writer = CheckedThread.start("writer", () ->
         {
             for (long i = 1; i <= writes; i++)
             {
@@ -76,7 +77,6 @@ class SeqLockTest
                 SeqLock.endWrite(version);
             }
         });
-        writer.start();
         long accepted = 0;
         long last = 0;
         while (writer.isAlive() || accepted == 0)

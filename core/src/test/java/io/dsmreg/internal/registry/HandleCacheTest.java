@@ -1,9 +1,12 @@
 package io.dsmreg.internal.registry;
 
+import io.dsmreg.CheckedThread;
 import org.junit.jupiter.api.Test;
 
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -64,23 +67,26 @@ class HandleCacheTest
     {
         final HandleCache cache = new HandleCache();
         final AtomicBoolean stop = new AtomicBoolean();
-        final AtomicReference<String> failure = new AtomicReference<>();
-        final Thread reader = new Thread(() ->
+        final CountDownLatch reading = new CountDownLatch(1);
+        final AtomicLong foundWhileWriting = new AtomicLong();
+        final CheckedThread reader = CheckedThread.start("reader", () ->
         {
+            reading.countDown();
             while (!stop.get())
             {
                 for (int i = 0; i < 200; i++)
                 {
                     final String name = "n" + i;
                     final CachedHandle found = cache.get(name);
-                    if (found != null && !found.entryName.equals(name))
+                    if (found != null)
                     {
-                        failure.set("asked for " + name + ", got " + found.entryName);
+                        assertEquals(name, found.entryName, "asked for " + name);
+                        foundWhileWriting.incrementAndGet();
                     }
                 }
             }
         });
-        reader.start();
+        assertTrue(reading.await(60, TimeUnit.SECONDS), "the reader started");
         for (int round = 0; round < 200; round++)
         {
             for (int i = 0; i < 200; i++)
@@ -94,6 +100,6 @@ class HandleCacheTest
         }
         stop.set(true);
         reader.join();
-        assertNull(failure.get());
+        assertTrue(foundWhileWriting.get() > 0, "the reader found handles while the cache was being changed");
     }
 }

@@ -1,5 +1,6 @@
 package io.dsmreg.internal.registry;
 
+import io.dsmreg.CheckedThread;
 import io.dsmreg.CorruptFileException;
 import io.dsmreg.internal.file.MappedFiles;
 import io.dsmreg.internal.layout.RegistryDescriptor;
@@ -254,7 +255,9 @@ class RegistryTableTest
         final int hash = RegistryTable.hash(bytes("raced"));
         final AtomicBoolean stop = new AtomicBoolean();
         // Every claim k writes type k, size 3 k, owner pid k, owner start 7 k and name "k": a mixed copy breaks that.
-        final Thread writer = new Thread(() ->
+        table.remove(slot);
+        table.claim(slot, bytes("1"), hash, 1, 3, 1, new ProcessIdentity(1, 7));
+        final CheckedThread writer = CheckedThread.start("writer", () ->
         {
             for (int k = 1; !stop.get(); k++)
             {
@@ -262,9 +265,6 @@ class RegistryTableTest
                 table.claim(slot, bytes(Integer.toString(k)), hash, k, 3L * k, k, new ProcessIdentity(k, 7L * k));
             }
         });
-        table.remove(slot);
-        table.claim(slot, bytes("1"), hash, 1, 3, 1, new ProcessIdentity(1, 7));
-        writer.start();
         String torn = null;
         try
         {
