@@ -26,7 +26,8 @@ final class ClusterListing
     }
 
     /** Prints the maps of {@code registry}, or of every registry if null, as a table or JSON. */
-    static void print(final String clientConfig, final String registry, final boolean json, final PrintStream out)
+    static void print(
+        final String clientConfig, final String registry, final boolean json, final Listing.Layout layout, final PrintStream out)
     {
         final List<ClusterEntryInfo> rows = new ArrayList<>();
         for (final ClusterEntryInfo row : list(clientConfig))
@@ -55,12 +56,13 @@ final class ClusterListing
             out.println(Json.write(document));
             return;
         }
-        final TextTable table = new TextTable("registry", "name", "hazelcast structure", "type", "#entries");
+        final TextTable table = new TextTable("registry", "name", "hazelcast structure", "type", "#entries")
+            .shorten("hazelcast structure");
         for (final ClusterEntryInfo row : rows)
         {
             table.add(row.getRegistry(), row.getName(), row.getStructureName(), row.getType(), row.getEntryCount());
         }
-        table.print(out);
+        table.print(out, layout.width(), Arguments.WIDE);
     }
 
     @SuppressWarnings("unchecked")

@@ -199,7 +199,7 @@ public final class Main
         final String registry = arguments.positional(0);
         if (arguments.cluster != null)
         {
-            ClusterListing.print(arguments.cluster, registry, arguments.json, out);
+            ClusterListing.print(arguments.cluster, registry, arguments.json, arguments.layout(), out);
             return OK;
         }
         if (registry == null)
