@@ -98,5 +98,7 @@ public interface AllocationMXBean
      *
      * @return the queue's {@link io.dsmreg.QueueState#describe() state}, read without locks.
      */
+    @Description("A queue's state in words: capacity, bytes waiting, producer and consumer positions, consumer pid, " +
+        "messages sent, received and unblocked; null for other types")
     String getQueue();
 }

@@ -69,8 +69,8 @@ class MBeanInfoTest
         assertEquals(RegistryMXBean.class.getAnnotation(Description.class).value(), registryInfo.getDescription());
         assertEquals(AllocationMXBean.class.getAnnotation(Description.class).value(), allocationInfo.getDescription());
         assertTrue(registryInfo.getDescription().startsWith("A registry of named shared memory"), registryInfo.getDescription());
-        assertEquals(11, registryInfo.getAttributes().length, "every attribute of RegistryMXBean");
-        assertEquals(9, allocationInfo.getAttributes().length, "every attribute of AllocationMXBean");
+        assertEquals(12, registryInfo.getAttributes().length, "every attribute of RegistryMXBean");
+        assertEquals(10, allocationInfo.getAttributes().length, "every attribute of AllocationMXBean");
         for (final MBeanInfo info : List.of(registryInfo, allocationInfo))
         {
             for (final MBeanAttributeInfo attribute : info.getAttributes())
