@@ -124,7 +124,7 @@ class RegistryMBeansTest
         try (DsmRegistry.MBeans ignored = registry.registerMBeans())
         {
             final ObjectName name =
-                new ObjectName("io.dsmreg:type=Allocation,registry=mbeans,name=" + ObjectName.quote("orders.events"));
+                new ObjectName("io.dsmreg:type=Allocation,registry=mbeans,allocationType=queue,name=orders.events");
             assertEquals("queue", SERVER.getAttribute(name, "Type"));
             assertEquals("capacity 1024, 32 bytes waiting (producer at 32, consumer at 0), no consumer, 2 sent, 0 received, " +
                 "0 unblocked", SERVER.getAttribute(name, "Queue"));
