@@ -34,8 +34,8 @@ final class ClusterScope implements Runnable
 {
     /** The cluster module's class that core calls; package-private there, so it adds nothing to its API. */
     static final String ENTRY_CLASS = "io.dsmreg.cluster.AgentCluster";
-    /** A field waits this long at most for the cluster: beyond the bounds of any start Hazelcast completes. */
-    static final long START_WAIT_SECONDS = 120;
+    /** A field waits this long at most for the cluster: as long as Hazelcast bounds a member's join by default (hazelcast.max.join.seconds). */
+    static final long START_WAIT_SECONDS = 300;
 
     private final String configFile;
     private final CountDownLatch decided = new CountDownLatch(1);
