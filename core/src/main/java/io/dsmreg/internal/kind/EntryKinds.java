@@ -52,13 +52,26 @@ public final class EntryKinds
         };
     }
 
-    /** The listing row of a published entry of any type. */
+    /**
+     * The listing row of a published entry of any type. An entry whose files cannot be read lists
+     * with no size (which listings flag as damaged), not as a failure of the whole listing: verify
+     * says what is wrong with it.
+     */
     public static RegistryEntry inspect(final Path directory, final SlotView ready)
     {
-        final EntryKind<?, ?> kind = of(EntryTypes.ofCode(ready.type()));
+        final EntryType type = EntryTypes.ofCode(ready.type());
+        final EntryKind<?, ?> kind = of(type);
         if (kind != null)
         {
-            return kind.inspect(directory, ready);
+            try
+            {
+                return kind.inspect(directory, ready);
+            }
+            catch (final CorruptFileException ex)
+            {
+                return new RegistryEntry(
+                    ready.name(), type, null, null, null, ready.ownerPid(), Instant.ofEpochMilli(ready.createdAtMs()));
+            }
         }
         long reserved = 0;
         for (final Path file : files(directory, ready))
