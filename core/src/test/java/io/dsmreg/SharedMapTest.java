@@ -316,6 +316,8 @@ class SharedMapTest extends RegistryTestBase
                     if (k % 3 == 0)
                     {
                         final int gone = k / 2;
+                        // Announced first: a reader may find the key gone before remove() returns.
+                        published.set(gone, REMOVING);
                         map.remove((long)gone);
                         versions[gone] = REMOVED;
                         published.set(gone, REMOVED);
@@ -339,10 +341,10 @@ class SharedMapTest extends RegistryTestBase
                     while (!writer.isDone())
                     {
                         final int k = random.nextInt(keys);
-                        hits += checkRead(k, published.get(k), map.getLong(k, -1), seen) ? 1 : 0;
+                        hits += checkRead(k, published.get(k), map.getLong(k, -1), published, seen) ? 1 : 0;
                         final long floor = published.get(k);
                         final Long boxed = map.get((long)k);
-                        checkRead(k, floor, boxed == null ? -1 : boxed, seen);
+                        checkRead(k, floor, boxed == null ? -1 : boxed, published, seen);
                     }
                     return hits;
                 }));
@@ -366,6 +368,8 @@ class SharedMapTest extends RegistryTestBase
 
     /** A key's published version once removed: it never comes back. */
     private static final long REMOVED = -1;
+    /** A key's published version while its removal runs. */
+    private static final long REMOVING = -2;
 
     private static void put(final SharedMap<Long, Long> map, final AtomicLongArray published, final long[] versions, final int key)
     {
@@ -376,12 +380,17 @@ class SharedMapTest extends RegistryTestBase
         published.set(key, version);
     }
 
-    /** Checks one read of {@code key} against the version published before it; returns whether the key was there. */
-    private static boolean checkRead(final int key, final long floor, final long value, final long[] seen)
+    /**
+     * Checks one read of {@code key} against the version published before it ({@code floor}); a key found missing
+     * must have been removed, or be being removed, by the time the read ended. Returns whether the key was there.
+     */
+    private static boolean checkRead(
+        final int key, final long floor, final long value, final AtomicLongArray published, final long[] seen)
     {
         if (value == -1)
         {
-            if (floor != 0 && floor != REMOVED)
+            final long after = published.get(key);
+            if (floor > 0 && after != REMOVING && after != REMOVED)
             {
                 throw new AssertionError("key " + key + " is missing, though version " + floor + " was written before the read");
             }
