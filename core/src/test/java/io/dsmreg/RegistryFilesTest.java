@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -224,6 +226,96 @@ class RegistryFilesTest
                 {
                     assertEquals(registry.entries().size() + 2, files.count(), "no stray file is left");
                 }
+            }
+        }
+        finally
+        {
+            new ProcessBuilder("umount", "-l", mount.toString()).inheritIO().start().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aFileSystemThatFillsWhileAnAreaAndAMapGrowIsAnOutOfSpaceErrorThatLosesNothing() throws Exception
+    {
+        final Path mount = Files.createDirectory(root.resolve("growing-tmpfs"));
+        assumeTrue(mountTmpfs(mount, "4m"), "mounting a small tmpfs needs root (CI runs as root)");
+        try
+        {
+            try (DsmRegistry registry = DsmRegistry.open("full", RegistryOptions.defaults().root(mount).capacity(64)))
+            {
+                // The map grows past its first segment, then the area takes what is left of the file system.
+                final SharedMap<Long, String> map = registry.map("map", Codec.LONG, Codec.STRING);
+                final String value = "v".repeat(900);
+                long put = 0;
+                final long firstSegment = map.reservedBytes();
+                while (map.reservedBytes() <= 2 * firstSegment)
+                {
+                    map.put(put, put + value);
+                    put++;
+                }
+                final SharedArea area = registry.area("area", AreaOptions.defaults().initialSegmentSize(AreaOptions.MIN_SEGMENT_SIZE));
+                final List<Long> blocks = new ArrayList<>();
+                OutOfSpaceException areaFull = null;
+                for (int i = 0; i < 1000 && areaFull == null; i++)
+                {
+                    try
+                    {
+                        final long p = area.allocate(16 * 1024);
+                        area.buffer(p, 16 * 1024).putLong(0, i);
+                        blocks.add(p);
+                    }
+                    catch (final OutOfSpaceException full)
+                    {
+                        areaFull = full;
+                    }
+                }
+                assertNotNull(areaFull, "a 4 MB file system cannot hold 1000 x 16 KB");
+                assertTrue(blocks.size() > 1, "the area grew before the file system filled: " + blocks.size() + " blocks");
+                for (int i = 0; i < blocks.size(); i++)
+                {
+                    assertEquals(i, area.buffer(blocks.get(i), 16 * 1024).getLong(0), "block " + i);
+                }
+                area.verify();
+
+                OutOfSpaceException mapFull = null;
+                final long grown = put;
+                for (; put < 100_000 && mapFull == null; put++)
+                {
+                    try
+                    {
+                        map.put(put, put + value);
+                    }
+                    catch (final OutOfSpaceException full)
+                    {
+                        mapFull = full;
+                    }
+                }
+                assertNotNull(mapFull, "the map cannot grow past the full file system");
+                final long failed = put - 1;
+                assertTrue(failed > grown, "the map filled its last segment before it needed another");
+                assertNull(map.get(failed), "the put that failed left nothing");
+                assertEquals(failed, map.size());
+                for (long key = 0; key < failed; key++)
+                {
+                    assertEquals(key + value, map.get(key), "key " + key);
+                }
+                map.verify();
+
+                // Still full, still refused cleanly; space freed inside the map or the area is used again.
+                assertThrows(OutOfSpaceException.class, () -> map.put(failed, failed + value));
+                assertNull(map.get(failed));
+                assertEquals(0 + value, map.remove(0L));
+                map.put(failed, failed + value);
+                assertEquals(failed + value, map.get(failed));
+                map.verify();
+                for (final long p : blocks)
+                {
+                    area.free(p);
+                }
+                final long reused = area.allocate(16 * 1024);
+                area.buffer(reused, 16 * 1024).putLong(0, -1);
+                area.free(reused);
+                area.verify();
             }
         }
         finally

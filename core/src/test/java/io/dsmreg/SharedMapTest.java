@@ -316,7 +316,7 @@ class SharedMapTest extends RegistryTestBase
                     if (k % 3 == 0)
                     {
                         final int gone = k / 2;
-                        // Announced first: a read that misses the key from here on may have run after the removal.
+                        // Announced first: a reader may find the key gone before remove() returns.
                         published.set(gone, REMOVING);
                         map.remove((long)gone);
                         versions[gone] = REMOVED;
@@ -341,12 +341,10 @@ class SharedMapTest extends RegistryTestBase
                     while (!writer.isDone())
                     {
                         final int k = random.nextInt(keys);
+                        hits += checkRead(k, published.get(k), map.getLong(k, -1), published, seen) ? 1 : 0;
                         final long floor = published.get(k);
-                        final long value = map.getLong(k, -1);
-                        hits += checkRead(k, floor, value, published.get(k), seen) ? 1 : 0;
-                        final long boxedFloor = published.get(k);
                         final Long boxed = map.get((long)k);
-                        checkRead(k, boxedFloor, boxed == null ? -1 : boxed, published.get(k), seen);
+                        checkRead(k, floor, boxed == null ? -1 : boxed, published, seen);
                     }
                     return hits;
                 }));
@@ -370,7 +368,7 @@ class SharedMapTest extends RegistryTestBase
 
     /** A key's published version once removed: it never comes back. */
     private static final long REMOVED = -1;
-    /** A key's published version while its removal runs: reads may or may not see it. */
+    /** A key's published version while its removal runs. */
     private static final long REMOVING = -2;
 
     private static void put(final SharedMap<Long, Long> map, final AtomicLongArray published, final long[] versions, final int key)
@@ -383,15 +381,16 @@ class SharedMapTest extends RegistryTestBase
     }
 
     /**
-     * Checks one read of {@code key} against the version published before it ({@code floor}) and after it
-     * ({@code after}: a key whose removal began before the read returned may be missing); returns whether the key
-     * was there.
+     * Checks one read of {@code key} against the version published before it ({@code floor}); a key found missing
+     * must have been removed, or be being removed, by the time the read ended. Returns whether the key was there.
      */
-    private static boolean checkRead(final int key, final long floor, final long value, final long after, final long[] seen)
+    private static boolean checkRead(
+        final int key, final long floor, final long value, final AtomicLongArray published, final long[] seen)
     {
         if (value == -1)
         {
-            if (floor > 0 && after > 0)
+            final long after = published.get(key);
+            if (floor > 0 && after != REMOVING && after != REMOVED)
             {
                 throw new AssertionError("key " + key + " is missing, though version " + floor + " was written before the read");
             }

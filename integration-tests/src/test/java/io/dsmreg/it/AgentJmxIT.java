@@ -29,9 +29,13 @@ class AgentJmxIT
 
     private Process host(final Path jdk, final String jmx, final String... args) throws Exception
     {
+        return hostWithAgent(jdk, "registry=" + REGISTRY + ",dir=" + root() + ",jmx=" + jmx, args);
+    }
+
+    private Process hostWithAgent(final Path jdk, final String agentArguments, final String... args) throws Exception
+    {
         final Path output = work.resolve("host.out");
-        final Process host = Jvm.start(jdk, output,
-            List.of("-javaagent:" + Jvm.agentJar() + "=registry=" + REGISTRY + ",dir=" + root() + ",jmx=" + jmx), AgentJmxApp.class, args);
+        final Process host = Jvm.start(jdk, output, List.of("-javaagent:" + Jvm.agentJar() + "=" + agentArguments), AgentJmxApp.class, args);
         Children.awaitLine(output, "ready", host);
         return host;
     }
@@ -91,6 +95,34 @@ class AgentJmxIT
         {
             Children.stop(host);
         }
+    }
+
+    @ParameterizedTest(name = "on {0}")
+    @MethodSource("io.dsmreg.it.Jvm#homes")
+    void withoutAJmxArgumentTheMBeansComeAfterTheDefaultDelay(final Path jdk) throws Exception
+    {
+        // The delay is not timed here (timings are never asserted): the agent says which delay it runs with, its
+        // thread is running, and the MBeans come.
+        final Process host = hostWithAgent(jdk, "registry=" + REGISTRY + ",dir=" + root() + ",log=debug");
+        try
+        {
+            assertTrue(hostOutput(work).contains("dsmreg agent: started with registry=" + REGISTRY + ", dir=" + root() +
+                ", jmx=2000 ms"), hostOutput(work));
+            assertTrue(hostOutput(work).contains("jmxThread=true\n"), hostOutput(work));
+            final Jvm.Result created = Children.run(
+                jdk, work, VisibilityChild.class, root().toString(), REGISTRY, "create", "segment:jmx.default:64");
+            assertEquals(0, created.exitCode(), created.output());
+            final Jvm.Result client = Children.runClient(
+                jdk, work, "attach:" + host.pid(), REGISTRY, "await-mbean:jmx.default:present", "table");
+            assertEquals(0, client.exitCode(), client.output());
+            assertEquals(Long.toString(host.pid()), client.value("attachedPids"), "the agent opened its registry");
+        }
+        finally
+        {
+            Children.stop(host);
+        }
+        assertTrue(hostOutput(work).contains("dsmreg agent: registered the MBeans of registry \"" + REGISTRY + "\""),
+            hostOutput(work));
     }
 
     /** The first line of the output that starts with {@code prefix}. */

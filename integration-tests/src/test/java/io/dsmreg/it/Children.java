@@ -1,5 +1,6 @@
 package io.dsmreg.it;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,6 +56,25 @@ final class Children
         finally
         {
             process.destroyForcibly().waitFor();
+        }
+    }
+
+    /**
+     * Asks a holder to check and rewrite its segments' marks ({@link VisibilityChild}), for the {@code times}-th
+     * time, and waits, bounded, for its answer.
+     */
+    static void touch(final Process holder, final Path output, final int times) throws Exception
+    {
+        holder.getOutputStream().write("touch\n".getBytes(StandardCharsets.US_ASCII));
+        holder.getOutputStream().flush();
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (Files.readAllLines(output).stream().filter(line -> line.startsWith("touched=")).count() < times)
+        {
+            if (!holder.isAlive() || System.nanoTime() > deadline)
+            {
+                throw new AssertionError("holder " + holder.pid() + " did not touch its segments; output:\n" + Files.readString(output));
+            }
+            Thread.sleep(20);
         }
     }
 

@@ -180,9 +180,14 @@ class CliIT
         final Process holder = Children.hold(jdk, work, List.of(), root(), "doomed", "holder", "segment:kept:64");
         try
         {
+            Children.touch(holder, work.resolve("holder.out"), 1);
             final Jvm.Result removed = cli(jdk, "remove", "doomed", "--force");
             assertEquals(0, removed.exitCode(), removed.output());
             assertFalse(Files.exists(registryDirectory("doomed")));
+            // The files are gone; the holder's mapping is not: it reads its mark and writes the next one.
+            Children.touch(holder, work.resolve("holder.out"), 2);
+            assertEquals(2, Files.readAllLines(work.resolve("holder.out")).stream().filter("touched=1"::equals).count(),
+                "the holder touched its one segment before and after the removal");
             Children.stop(holder);
             assertEquals(0, holder.exitValue(), "the holder closed its registry cleanly: " +
                 Files.readString(work.resolve("holder.out")));

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -75,7 +76,18 @@ final class Jvm
         final Path javaHome, final Path output, final List<String> jvmOptions, final Class<?> mainClass, final String... args)
         throws IOException
     {
-        final List<String> command = new ArrayList<>();
+        return start(List.of(), Map.of(), javaHome, output, jvmOptions, mainClass, args);
+    }
+
+    /**
+     * A child JVM running {@code mainClass} with the test class path, started through {@code wrapper} (a command
+     * that runs the rest of the command line, or none) with {@code environment} added to this process's.
+     */
+    static Process start(
+        final List<String> wrapper, final Map<String, String> environment, final Path javaHome, final Path output,
+        final List<String> jvmOptions, final Class<?> mainClass, final String... args) throws IOException
+    {
+        final List<String> command = new ArrayList<>(wrapper);
         command.add(javaHome.resolve("bin").resolve("java").toString());
         command.add("-Xmx64m");
         command.add("-XX:+UseSerialGC");
@@ -85,7 +97,9 @@ final class Jvm
         command.add(System.getProperty("java.class.path"));
         command.add(mainClass.getName());
         command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        final ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+        builder.environment().putAll(environment);
+        return builder.start();
     }
 
     static Process start(final Path javaHome, final Path output, final String... args) throws IOException

@@ -149,6 +149,7 @@ class MBeanIT
             assertEquals(0, created.exitCode(), created.output());
             Children.awaitLine(clientOutput, "Initialized=", client);
             final Jvm.Result removal = Children.run(jdk, work, VisibilityChild.class, root().toString(), REGISTRY, "remove", "vis.new");
+            assertEquals(0, removal.exitCode(), removal.output());
             assertEquals("true", removal.value("removed"), removal.output());
             Files.createFile(removed);
 

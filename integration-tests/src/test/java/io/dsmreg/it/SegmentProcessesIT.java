@@ -81,6 +81,7 @@ class SegmentProcessesIT
         assertEquals("42", next.value("word0"), "nothing of the killed initializer's work survives");
 
         final Jvm.Result later = Jvm.run(jdk, work, root().toString(), "get", "victim", "4096", "value:99", "30000");
+        assertEquals(0, later.exitCode(), later.output());
         assertEquals("true", later.value("found"));
         assertEquals("42", later.value("word0"));
         assertEquals("1", later.value("entries"));
@@ -99,11 +100,13 @@ class SegmentProcessesIT
         assertEquals("java.lang.IllegalStateException: initializer failed on purpose", failed.value("error"));
 
         final Jvm.Result retried = Jvm.run(jdk, work, root().toString(), "get", "flaky", "64", "value:7", "30000");
+        assertEquals(0, retried.exitCode(), retried.output());
         assertEquals("false", retried.value("found"));
         assertEquals("7", retried.value("word0"));
         assertEquals("1", retried.value("entries"));
 
         final Jvm.Result attached = Jvm.run(jdk, work, root().toString(), "get", "flaky", "64", "value:8", "30000");
+        assertEquals(0, attached.exitCode(), attached.output());
         assertEquals("true", attached.value("found"));
         assertEquals("7", attached.value("word0"));
     }
@@ -126,6 +129,7 @@ class SegmentProcessesIT
             hanging.destroyForcibly().waitFor();
         }
         final Jvm.Result after = Jvm.run(jdk, work, root().toString(), "get", "stuck", "4096", "value:5", "30000");
+        assertEquals(0, after.exitCode(), after.output());
         assertEquals("false", after.value("found"));
         assertEquals("5", after.value("word0"));
     }
@@ -138,6 +142,7 @@ class SegmentProcessesIT
         {
             registry.segment("orders.state", 8192);
             final Jvm.Result child = Jvm.run(jdk, work, root().toString(), "get", "orders.state", "4096", "value:1", "30000");
+            assertEquals(3, child.exitCode(), child.output());
             assertEquals("io.dsmreg.EntryMismatchException: requested segment \"orders.state\" has size 4096 but the existing " +
                 "one has 8192; ask for 8192, or remove the entry first to create it with the new size", child.value("error"));
         }
@@ -151,6 +156,7 @@ class SegmentProcessesIT
         {
             final NamedSegment old = registry.segment("doomed", 64, (buffer, arg) -> buffer.putLong(0, 11), null);
             final Jvm.Result removal = Jvm.run(jdk, work, root().toString(), "remove", "doomed");
+            assertEquals(0, removal.exitCode(), removal.output());
             assertEquals("true", removal.value("removed"), removal.output());
             assertTrue(old.isRemoved());
             assertEquals(11, old.buffer().getLong(0));
@@ -159,6 +165,7 @@ class SegmentProcessesIT
             final NamedSegment fresh = registry.segment("doomed", 64, (buffer, arg) -> buffer.putLong(0, 21), null);
             assertFalse(fresh.found(), "a removed name is created afresh");
             final Jvm.Result child = Jvm.run(jdk, work, root().toString(), "get", "doomed", "64", "value:99", "30000");
+            assertEquals(0, child.exitCode(), child.output());
             assertEquals("true", child.value("found"));
             assertEquals("21", child.value("word0"), "other processes see the new entry, not the removed one");
         }

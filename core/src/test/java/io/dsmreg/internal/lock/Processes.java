@@ -65,7 +65,7 @@ public final class Processes
      * A zombie: the child of a shell that has become {@code sleep}, and so never reaps it, killed after that exec.
      * Destroying the returned parent lets init reap the zombie.
      */
-    static Zombie zombie() throws IOException, InterruptedException
+    public static Zombie zombie() throws IOException, InterruptedException
     {
         assumeProcFileSystem();
         final Process parent = new ProcessBuilder("sh", "-c", "sleep 60 & echo $!; exec sleep 60").start();
@@ -102,10 +102,10 @@ public final class Processes
     }
 
     /** A process that exited but whose parent has not reaped it. */
-    static final class Zombie implements AutoCloseable
+    public static final class Zombie implements AutoCloseable
     {
         final Process parent;
-        final long pid;
+        public final long pid;
 
         Zombie(final Process parent, final long pid)
         {
@@ -120,7 +120,7 @@ public final class Processes
         }
 
         /** Field 22 of {@code /proc/<pid>/stat}: what its identity would hold, were it running. */
-        long startTime() throws IOException
+        public long startTime() throws IOException
         {
             return Long.parseLong(fieldsFromState()[19]);
         }

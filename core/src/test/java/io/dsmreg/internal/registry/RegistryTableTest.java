@@ -5,6 +5,7 @@ import io.dsmreg.CorruptFileException;
 import io.dsmreg.internal.file.MappedFiles;
 import io.dsmreg.internal.layout.RegistryDescriptor;
 import io.dsmreg.internal.lock.ProcessIdentity;
+import io.dsmreg.internal.lock.Processes;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -302,6 +303,27 @@ class RegistryTableTest
         assertEquals(1, table.attachedProcesses().size(), "a record naming another process is left alone");
         table.deregisterProcess(0, SELF);
         assertTrue(table.attachedProcesses().isEmpty());
+    }
+
+    @Test
+    void theRecordsOfAReusedPidAndOfAZombieAreNotAttachedProcessesAndAreReused() throws Exception
+    {
+        final Process reuser = Processes.sleeper();
+        try (Processes.Zombie zombie = Processes.zombie())
+        {
+            final ProcessIdentity running = Processes.identityOf(reuser);
+            assertEquals(0, table.registerProcess(new ProcessIdentity(running.pid(), running.startTime() + 1)));
+            assertTrue(table.attachedProcesses().isEmpty(), "a running pid with another start time: the recorded process " +
+                "died and its pid was reused");
+            assertEquals(0, table.registerProcess(new ProcessIdentity(zombie.pid, zombie.startTime())), "its record is free");
+            assertTrue(table.attachedProcesses().isEmpty(), "a zombie has exited");
+            assertEquals(0, table.registerProcess(running), "so is a zombie's");
+            assertEquals(List.of(running), table.attachedProcesses().stream().map(AttachedProcess::identity).toList());
+        }
+        finally
+        {
+            Processes.stop(reuser);
+        }
     }
 
     private int claim(final String name, final int type, final long size, final long fileId)
