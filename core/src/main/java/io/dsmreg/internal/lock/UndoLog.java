@@ -1,6 +1,6 @@
 package io.dsmreg.internal.lock;
 
-import org.agrona.concurrent.AtomicBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * A write-ahead undo log in shared memory that makes a critical section all-or-nothing when its
@@ -38,15 +38,15 @@ public final class UndoLog
     @FunctionalInterface
     public interface Parts
     {
-        AtomicBuffer part(int part);
+        UnsafeBuffer part(int part);
     }
 
-    private final AtomicBuffer log;
+    private final UnsafeBuffer log;
     private final int countOffset;
     private final int entriesOffset;
     private final int capacity;
 
-    public UndoLog(final AtomicBuffer log, final int countOffset, final int entriesOffset, final int capacity)
+    public UndoLog(final UnsafeBuffer log, final int countOffset, final int entriesOffset, final int capacity)
     {
         log.boundsCheck(countOffset, Integer.BYTES);
         log.boundsCheck(entriesOffset, capacity * ENTRY_LENGTH);
@@ -57,7 +57,7 @@ public final class UndoLog
     }
 
     /** Writes {@code value} at {@code offset} of {@code buffer} (file {@code part}), logging the old value first. */
-    public void putInt(final int part, final AtomicBuffer buffer, final int offset, final int value)
+    public void putInt(final int part, final UnsafeBuffer buffer, final int offset, final int value)
     {
         final int old = buffer.getInt(offset);
         if (old != value)
@@ -69,7 +69,7 @@ public final class UndoLog
     }
 
     /** Writes {@code value} at {@code offset} of {@code buffer} (file {@code part}), logging the old value first. */
-    public void putLong(final int part, final AtomicBuffer buffer, final int offset, final long value)
+    public void putLong(final int part, final UnsafeBuffer buffer, final int offset, final long value)
     {
         final long old = buffer.getLong(offset);
         if (old != value)
@@ -104,7 +104,7 @@ public final class UndoLog
             final int entry = entriesOffset + i * ENTRY_LENGTH;
             final long target = log.getLong(entry);
             final long old = log.getLong(entry + 8);
-            final AtomicBuffer buffer = parts.part((int)(target >>> PART_SHIFT));
+            final UnsafeBuffer buffer = parts.part((int)(target >>> PART_SHIFT));
             final int offset = (int)((target & OFFSET_MASK) >>> 1);
             if ((target & 1) != 0)
             {

@@ -7,6 +7,7 @@ import io.dsmreg.QueueOptions;
 import io.dsmreg.RegistryEntry;
 import io.dsmreg.SharedQueue;
 import io.dsmreg.internal.kind.EntryKind;
+import io.dsmreg.internal.registry.AgronaVersions;
 import io.dsmreg.internal.registry.CachedHandle;
 import io.dsmreg.internal.registry.EntryGeneration;
 import io.dsmreg.internal.registry.EntryNames;
@@ -50,6 +51,7 @@ public final class QueueKind implements EntryKind<QueueKind.Request, QueueHandle
         {
             return cached;
         }
+        AgronaVersions.checkQueues();
         final byte[] nameBytes = EntryNames.encode("queue", name);
         if (!isValidCapacity(capacity))
         {

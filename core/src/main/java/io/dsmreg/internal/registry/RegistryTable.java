@@ -5,7 +5,6 @@ import io.dsmreg.internal.file.HeaderedFile;
 import io.dsmreg.internal.lock.ProcessIdentity;
 import io.dsmreg.internal.lock.SeqLock;
 import org.agrona.UnsafeApi;
-import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.charset.StandardCharsets;
@@ -31,14 +30,14 @@ public final class RegistryTable
         HEADER_LENGTH, READY_OFFSET, "Nothing was changed; move the registry directory away, or delete it if its contents are expendable");
 
     private final Path file;
-    private final AtomicBuffer buffer;
+    private final UnsafeBuffer buffer;
     private final int slotCapacity;
     private final int processCapacity;
     private final int slotTableOffset;
     /** Inside the header, which attach checked the file holds: read on every cached lookup, so without a bounds check. */
     private final long removalEpochAddress;
 
-    private RegistryTable(final Path file, final AtomicBuffer buffer)
+    private RegistryTable(final Path file, final UnsafeBuffer buffer)
     {
         this.file = file;
         this.buffer = buffer;
