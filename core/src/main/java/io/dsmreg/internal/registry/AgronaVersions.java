@@ -33,28 +33,32 @@ import java.util.stream.Collectors;
  * <li>Not relocated: the engine runs on the application's Agrona, which must be at least the version
  * dsmreg was built against, of the same major version.</li>
  * </ol>
- * A problem is logged once, as one line, when this class initializes (dsmreg's first use of a
+ * Where the interfaces come from the same jar as dsmreg's relocated {@code UnsafeBuffer}, there is one Agrona
+ * and nothing is compared, which keeps the reflection off the start-up of most applications. A problem is logged
+ * once, as one line, when this class initializes (dsmreg's first use of a
  * registry: in the agent, its MBean thread at start-up), and is the message of the exception every
  * later use gets.
  */
 public final class AgronaVersions
 {
-    private static final System.Logger LOG = System.getLogger("io.dsmreg");
     private static final String QUEUE_METHODS_SINCE = "2.1.0";
-    private static final String OWN_VERSION = ownVersion();
     private static final boolean RELOCATED = !UnsafeBuffer.class.getPackageName().equals(AtomicBuffer.class.getPackageName());
-    private static final String PROBLEM = RELOCATED ? missingImplementation() : tooOldForTheEngine();
-    private static final String QUEUE_PROBLEM = PROBLEM != null || !RELOCATED ? null : missingQueueMethods();
+    /** The interfaces came with dsmreg's relocated copy (an application without Agrona): one build, nothing to compare. */
+    private static final boolean ONE_AGRONA = RELOCATED && location(AtomicBuffer.class).equals(location(UnsafeBuffer.class));
+    private static final String OWN_VERSION = ONE_AGRONA ? null : ownVersion();
+    private static final String PROBLEM = ONE_AGRONA ? null : RELOCATED ? missingImplementation() : tooOldForTheEngine();
+    private static final String QUEUE_PROBLEM = ONE_AGRONA || PROBLEM != null || !RELOCATED ? null : missingQueueMethods();
 
     static
     {
+        // The logger only when there is something to say: creating one starts the JVM's logging, which costs start-up.
         if (PROBLEM != null)
         {
-            LOG.log(System.Logger.Level.ERROR, PROBLEM);
+            System.getLogger("io.dsmreg").log(System.Logger.Level.ERROR, PROBLEM);
         }
         else if (QUEUE_PROBLEM != null)
         {
-            LOG.log(System.Logger.Level.WARNING, QUEUE_PROBLEM);
+            System.getLogger("io.dsmreg").log(System.Logger.Level.WARNING, QUEUE_PROBLEM);
         }
     }
 
