@@ -13,7 +13,7 @@ import java.util.Set;
  * The transformer installed at start-up: it sees every class the JVM loads, so it does as little
  * as possible.
  * <p>
- * When an Agrona class loads, its module (a class loader's unnamed module, or Agrona's own) gets
+ * When an Agrona class loads (dsmreg's relocated copy, or the application's own), its module (a class loader's unnamed module, or Agrona's own) gets
  * {@code jdk.internal.misc} exported, as {@code --add-exports} would, before any of its code runs:
  * so Agrona works without JVM flags whichever loader or layer brings it. JDK classes (boot and platform loaders), classes being redefined and classes whose
  * bytes do not contain the annotation's descriptor are declined without parsing anything; the
@@ -23,7 +23,11 @@ final class SharedNamedTransformer implements ClassFileTransformer
 {
     private static final byte[] DESCRIPTOR = "Lio/dsmreg/SharedNamed;".getBytes(StandardCharsets.US_ASCII);
     private static final ClassLoader PLATFORM = ClassLoader.getPlatformClassLoader();
-    private static final String AGRONA_PREFIX = "org/agrona/";
+    /** dsmreg's own Agrona: the build relocates this constant with the classes, to {@code io/dsmreg/internal/shaded/agrona/}. */
+    private static final String OWN_AGRONA_PREFIX = "org/agrona/";
+    /** The application's own Agrona, if it has one, which the agent has always opened Unsafe to as well: joined at
+     * run time, so that the relocation leaves it as it is. */
+    private static final String APPLICATION_AGRONA_PREFIX = String.join("/", "org", "agrona", "");
     private static final String UNSAFE_PACKAGE = "jdk.internal.misc";
 
     private final Instrumentation instrumentation;
@@ -44,7 +48,7 @@ final class SharedNamedTransformer implements ClassFileTransformer
         {
             return null;
         }
-        if (className.startsWith(AGRONA_PREFIX))
+        if (className.startsWith(OWN_AGRONA_PREFIX) || className.startsWith(APPLICATION_AGRONA_PREFIX))
         {
             exportUnsafe(module);
             return null;

@@ -534,7 +534,7 @@ public final class AreaAllocator
     {
         area.run(() ->
         {
-            final AtomicBuffer buffer = segment.buffer;
+            final UnsafeBuffer buffer = segment.buffer;
             final int start = buffer.getInt(segment.pageMap(page));
             final int entry = segment.entry(start);
             if (start < 0 || start > page || buffer.getInt(entry + SPAN_KIND_OFFSET) != KIND_LARGE ||

@@ -1,6 +1,6 @@
 package io.dsmreg.internal.area;
 
-import org.agrona.concurrent.AtomicBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,7 +34,7 @@ final class AreaCheck
 {
     private static final int MAX_PROBLEMS = 20;
 
-    private final AtomicBuffer control;
+    private final UnsafeBuffer control;
     private final IntFunction<AreaSegment> segments;
     private final List<String> problems = new ArrayList<>();
     private final Set<Integer> freeRuns = new HashSet<>();
@@ -42,7 +42,7 @@ final class AreaCheck
     private final long[] classBytes = new long[SizeClasses.COUNT];
     private long largeBytes;
 
-    AreaCheck(final AtomicBuffer control, final IntFunction<AreaSegment> segments)
+    AreaCheck(final UnsafeBuffer control, final IntFunction<AreaSegment> segments)
     {
         this.control = control;
         this.segments = segments;
@@ -203,7 +203,7 @@ final class AreaCheck
 
     private void checkSegment(final AreaSegment segment)
     {
-        final AtomicBuffer buffer = segment.buffer;
+        final UnsafeBuffer buffer = segment.buffer;
         boolean previousFree = false;
         int page = 0;
         while (page < segment.pageCount && problems.size() < MAX_PROBLEMS)
@@ -265,7 +265,7 @@ final class AreaCheck
 
     private void checkSuperblock(final AreaSegment segment, final int page, final int pages, final String where)
     {
-        final AtomicBuffer buffer = segment.buffer;
+        final UnsafeBuffer buffer = segment.buffer;
         final int entry = segment.entry(page);
         final int sizeClass = buffer.getInt(entry + SPAN_SIZE_CLASS_OFFSET);
         if (pages != SUPERBLOCK_PAGES || sizeClass < 0 || sizeClass >= SizeClasses.COUNT)

@@ -105,7 +105,7 @@ public final class AreaHandle extends CachedHandle implements SharedArea
      *
      * @throws InvalidPointerException if the bytes are not inside one of the area's segments.
      */
-    public AtomicBuffer buffer(final long pointer, final int length)
+    public UnsafeBuffer buffer(final long pointer, final int length)
     {
         return new UnsafeBuffer(allocator.address(pointer, length), length);
     }

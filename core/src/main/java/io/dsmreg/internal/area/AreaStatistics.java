@@ -2,7 +2,6 @@ package io.dsmreg.internal.area;
 
 import io.dsmreg.internal.file.EntryFiles;
 import io.dsmreg.internal.file.MappedFiles;
-import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.file.Path;
@@ -24,7 +23,7 @@ import static io.dsmreg.internal.layout.AreaDescriptor.*;
 public record AreaStatistics(long reservedBytes, long bytesInUse, long segmentCount, long cachedBytes)
 {
     /** From a mapped (or copied) control file. */
-    public static AreaStatistics of(final AtomicBuffer control)
+    public static AreaStatistics of(final UnsafeBuffer control)
     {
         long inUse = control.getLongVolatile(LARGE_BYTES_IN_USE_OFFSET);
         for (int sizeClass = 0; sizeClass < SIZE_CLASS_COUNT; sizeClass++)

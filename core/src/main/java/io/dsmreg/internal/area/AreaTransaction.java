@@ -2,7 +2,7 @@ package io.dsmreg.internal.area;
 
 import io.dsmreg.internal.lock.SharedMutex;
 import io.dsmreg.internal.lock.UndoLog;
-import org.agrona.concurrent.AtomicBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.function.LongSupplier;
 
@@ -152,13 +152,13 @@ final class AreaTransaction
     }
 
     /** The lock must be held: writes {@code value}, logging the old value first. */
-    void putInt(final int part, final AtomicBuffer buffer, final int offset, final int value)
+    void putInt(final int part, final UnsafeBuffer buffer, final int offset, final int value)
     {
         log.putInt(part, buffer, offset, value);
     }
 
     /** The lock must be held: writes {@code value}, logging the old value first. */
-    void putLong(final int part, final AtomicBuffer buffer, final int offset, final long value)
+    void putLong(final int part, final UnsafeBuffer buffer, final int offset, final long value)
     {
         log.putLong(part, buffer, offset, value);
     }

@@ -3,7 +3,6 @@ package io.dsmreg.internal.area;
 import io.dsmreg.CorruptFileException;
 import io.dsmreg.internal.lock.ProcessIdentity;
 import io.dsmreg.internal.lock.SharedMutex;
-import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.lang.ref.WeakReference;
@@ -137,7 +136,7 @@ final class Magazines
      * Protocol 2, the hot path of free: the allocated object at {@code offset} of {@code buffer} goes
      * on top of the calling thread's stack, which sheds half of itself first if it is full.
      */
-    void push(final int slot, final int sizeClass, final AtomicBuffer buffer, final int offset, final long pointer)
+    void push(final int slot, final int sizeClass, final UnsafeBuffer buffer, final int offset, final long pointer)
     {
         final int countOffset = magazineCountOffset(slot, sizeClass);
         int count = control.getInt(countOffset);
@@ -158,7 +157,7 @@ final class Magazines
      * unless the object carries the tag (a double free, or user data that equals it), then a scan of
      * every magazine's stack of the class.
      */
-    boolean isCached(final AtomicBuffer buffer, final int offset, final long pointer, final int sizeClass)
+    boolean isCached(final UnsafeBuffer buffer, final int offset, final long pointer, final int sizeClass)
     {
         if (buffer.getLong(offset) != (TAG ^ pointer))
         {

@@ -1,6 +1,5 @@
 package io.dsmreg.internal.area;
 
-import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import static io.dsmreg.internal.layout.AreaDescriptor.FREE_RUN_BUCKETS;
@@ -82,7 +81,7 @@ final class PageRuns
     int take(final int run, final int pages, final int kind)
     {
         final AreaSegment segment = segments.segmentOfSpan(run);
-        final AtomicBuffer buffer = segment.buffer;
+        final UnsafeBuffer buffer = segment.buffer;
         final int part = segment.number;
         final int page = spanPage(run);
         final int entry = segment.entry(page);
@@ -116,7 +115,7 @@ final class PageRuns
     void free(final int span)
     {
         final AreaSegment segment = segments.segmentOfSpan(span);
-        final AtomicBuffer buffer = segment.buffer;
+        final UnsafeBuffer buffer = segment.buffer;
         final int part = segment.number;
         final int page = spanPage(span);
         final int kind = buffer.getInt(segment.entry(page) + SPAN_KIND_OFFSET);
@@ -177,7 +176,7 @@ final class PageRuns
     /** Makes {@code pages} pages from page {@code start} of {@code segment}, on no list, one free run on its list. */
     private void addRun(final AreaSegment segment, final int start, final int pages)
     {
-        final AtomicBuffer buffer = segment.buffer;
+        final UnsafeBuffer buffer = segment.buffer;
         final int part = segment.number;
         final int entry = segment.entry(start);
         area.putInt(part, buffer, entry + SPAN_KIND_OFFSET, KIND_FREE);

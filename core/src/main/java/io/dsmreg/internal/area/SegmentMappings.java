@@ -5,7 +5,6 @@ import io.dsmreg.internal.file.EntryFiles;
 import io.dsmreg.internal.file.HeaderedFile;
 import io.dsmreg.internal.file.MappedFiles;
 import io.dsmreg.internal.lock.UndoLog;
-import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.file.Files;
@@ -174,7 +173,7 @@ final class SegmentMappings implements UndoLog.Parts, AreaTransaction.Outcome
 
     /** The buffer of a part that an undo log names: 0 is the control file, n is segment n. */
     @Override
-    public AtomicBuffer part(final int part)
+    public UnsafeBuffer part(final int part)
     {
         return part == 0 ? control : metadataSegment(part).buffer;
     }

@@ -2,7 +2,6 @@ package io.dsmreg.internal.area;
 
 import io.dsmreg.internal.lock.SharedMutex;
 import io.dsmreg.internal.lock.UndoLog;
-import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import static io.dsmreg.internal.layout.AreaDescriptor.CLASS_BYTES_IN_USE_OFFSET;
@@ -110,7 +109,7 @@ final class SizeClassPool
     long take(final int span)
     {
         final AreaSegment segment = segments.segmentOfSpan(span);
-        final AtomicBuffer buffer = segment.buffer;
+        final UnsafeBuffer buffer = segment.buffer;
         final int part = segment.number;
         final int page = spanPage(span);
         final int entry = segment.entry(page);
@@ -153,7 +152,7 @@ final class SizeClassPool
      */
     int release(final long pointer, final AreaSegment segment, final int page)
     {
-        final AtomicBuffer buffer = segment.buffer;
+        final UnsafeBuffer buffer = segment.buffer;
         final int part = segment.number;
         // Checked again under the lock: only a bad pointer can see the span change meanwhile.
         final int start = buffer.getInt(segment.pageMap(page));
@@ -201,7 +200,7 @@ final class SizeClassPool
         {
             throw errors.notAllocated(pointer);
         }
-        final AtomicBuffer buffer = segment.buffer;
+        final UnsafeBuffer buffer = segment.buffer;
         final int objectSize = SizeClasses.size(sizeClass);
         final int objects = segment.pageOffset(start) + SizeClasses.bitmapLength(sizeClass);
         final int relative = (int)pointerOffset(pointer) - objects;
@@ -228,7 +227,7 @@ final class SizeClassPool
         final AreaSegment segment = segments.segmentOfSpan(span);
         final int page = spanPage(span);
         final int entry = segment.entry(page);
-        final AtomicBuffer buffer = segment.buffer;
+        final UnsafeBuffer buffer = segment.buffer;
         final int part = segment.number;
         area.putInt(part, buffer, entry + SPAN_SIZE_CLASS_OFFSET, sizeClass);
         area.putInt(part, buffer, entry + SPAN_FREE_HEAD_OFFSET, 0);

@@ -8,7 +8,6 @@ import io.dsmreg.SharedHash;
 import io.dsmreg.internal.registry.CachedHandle;
 import io.dsmreg.internal.registry.EntryGeneration;
 import org.agrona.DirectBuffer;
-import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.charset.StandardCharsets;
@@ -423,7 +422,7 @@ public final class HashHandle extends CachedHandle implements SharedHash, HashKi
          * The entry's bytes, key first: shared memory for an exclusive entry (8-aligned, so atomic
          * operations work at aligned offsets), a copy for a shared one. Do not change the key.
          */
-        public AtomicBuffer buffer()
+        public UnsafeBuffer buffer()
         {
             return buffer;
         }
@@ -517,7 +516,7 @@ public final class HashHandle extends CachedHandle implements SharedHash, HashKi
         }
 
         /** The current entry: shared memory in an exclusive scan, a copy otherwise. */
-        public AtomicBuffer buffer()
+        public UnsafeBuffer buffer()
         {
             return buffer;
         }

@@ -2,6 +2,7 @@ package io.dsmreg.internal.lock;
 
 import io.dsmreg.CorruptFileException;
 import org.agrona.concurrent.AtomicBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
@@ -61,7 +62,7 @@ public final class RobustLock
     private static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long OWNER_CHECK_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
-    private final AtomicBuffer buffer;
+    private final UnsafeBuffer buffer;
     private final int base;
     private final String what;
     private final Function<String, CorruptFileException> corrupt;
@@ -69,7 +70,7 @@ public final class RobustLock
     private final SharedMutex[] holders = new SharedMutex[MAX_SHARED_HOLDERS];
 
     private RobustLock(
-        final AtomicBuffer buffer, final int base, final String what, final Function<String, CorruptFileException> corrupt)
+        final UnsafeBuffer buffer, final int base, final String what, final Function<String, CorruptFileException> corrupt)
     {
         this.buffer = buffer;
         this.base = base;
@@ -86,10 +87,16 @@ public final class RobustLock
      * Makes the {@link io.dsmreg.internal.layout.LockDescriptor#LOCK_LENGTH} bytes at {@code base} a
      * free lock. Only before any process uses it: in the initializer of the memory that holds it.
      *
+     * <p>
+     * {@code memory} may be the application's own {@link AtomicBuffer} (through
+     * {@link io.dsmreg.SharedLock#initialize}): its Agrona may lack the methods used here, so the
+     * lock is written through dsmreg's own {@link UnsafeBuffer} over the same memory.
+     *
      * @throws IllegalArgumentException if the region does not fit the buffer or is not aligned.
      */
-    public static void initialize(final AtomicBuffer buffer, final int base)
+    public static void initialize(final AtomicBuffer memory, final int base)
     {
+        final UnsafeBuffer buffer = memory instanceof UnsafeBuffer own ? own : new UnsafeBuffer(memory);
         checkPlace(buffer, base, "initialize a lock");
         buffer.setMemory(base, LOCK_LENGTH, (byte)0);
         // Release: whoever sees the magic sees a zeroed region.
@@ -105,7 +112,7 @@ public final class RobustLock
      * @throws CorruptFileException     if the region was never initialized or is damaged.
      */
     public static RobustLock attach(
-        final AtomicBuffer buffer, final int base, final String what, final Function<String, CorruptFileException> corrupt)
+        final UnsafeBuffer buffer, final int base, final String what, final Function<String, CorruptFileException> corrupt)
     {
         checkPlace(buffer, base, "use " + what);
         final long magic = buffer.getLongVolatile(base + REGION_MAGIC_OFFSET);
@@ -120,7 +127,7 @@ public final class RobustLock
         return lock;
     }
 
-    private static void checkPlace(final AtomicBuffer buffer, final int base, final String action)
+    private static void checkPlace(final UnsafeBuffer buffer, final int base, final String action)
     {
         if (base < 0 || base > buffer.capacity() - LOCK_LENGTH)
         {

@@ -1,7 +1,7 @@
 package io.dsmreg.internal.lock;
 
 import io.dsmreg.LockTimeoutException;
-import org.agrona.concurrent.AtomicBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -39,7 +39,7 @@ public final class SharedMutex
     private static final int SPINS = 100;
     private static final int YIELDS = 100;
 
-    private final AtomicBuffer buffer;
+    private final UnsafeBuffer buffer;
     private final int offset;
     private final String what;
 
@@ -48,7 +48,7 @@ public final class SharedMutex
      * @param offset the lock word's index; {@code buffer.addressOffset() + offset} must be 8-aligned.
      * @param what   what the lock protects, for timeout messages (e.g. {@code size class 64 B of area "blobs"}).
      */
-    public SharedMutex(final AtomicBuffer buffer, final int offset, final String what)
+    public SharedMutex(final UnsafeBuffer buffer, final int offset, final String what)
     {
         buffer.boundsCheck(offset, Long.BYTES);
         if (((buffer.addressOffset() + offset) & (Long.BYTES - 1)) != 0)

@@ -1,7 +1,7 @@
 package io.dsmreg.internal.lock;
 
 import io.dsmreg.CorruptFileException;
-import org.agrona.concurrent.AtomicBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.function.Function;
 
@@ -41,10 +41,10 @@ public final class UndoLog
     @FunctionalInterface
     public interface Parts
     {
-        AtomicBuffer part(int part);
+        UnsafeBuffer part(int part);
     }
 
-    private final AtomicBuffer log;
+    private final UnsafeBuffer log;
     private final int countOffset;
     private final int entriesOffset;
     private final int capacity;
@@ -55,7 +55,7 @@ public final class UndoLog
      *                outside dsmreg), worded by the owner of the file that holds it.
      */
     public UndoLog(
-        final AtomicBuffer log, final int countOffset, final int entriesOffset, final int capacity,
+        final UnsafeBuffer log, final int countOffset, final int entriesOffset, final int capacity,
         final Function<String, CorruptFileException> corrupt)
     {
         log.boundsCheck(countOffset, Integer.BYTES);
@@ -68,7 +68,7 @@ public final class UndoLog
     }
 
     /** Writes {@code value} at {@code offset} of {@code buffer} (file {@code part}), logging the old value first. */
-    public void putInt(final int part, final AtomicBuffer buffer, final int offset, final int value)
+    public void putInt(final int part, final UnsafeBuffer buffer, final int offset, final int value)
     {
         final int old = buffer.getInt(offset);
         if (old != value)
@@ -80,7 +80,7 @@ public final class UndoLog
     }
 
     /** Writes {@code value} at {@code offset} of {@code buffer} (file {@code part}), logging the old value first. */
-    public void putLong(final int part, final AtomicBuffer buffer, final int offset, final long value)
+    public void putLong(final int part, final UnsafeBuffer buffer, final int offset, final long value)
     {
         final long old = buffer.getLong(offset);
         if (old != value)
@@ -115,7 +115,7 @@ public final class UndoLog
         {
             throw corrupt.apply("its count is " + count + ", outside 0.." + capacity);
         }
-        final AtomicBuffer[] buffers = new AtomicBuffer[count];
+        final UnsafeBuffer[] buffers = new UnsafeBuffer[count];
         for (int i = 0; i < count; i++)
         {
             final long target = log.getLong(entriesOffset + i * ENTRY_LENGTH);
@@ -133,7 +133,7 @@ public final class UndoLog
             final int entry = entriesOffset + i * ENTRY_LENGTH;
             final long target = log.getLong(entry);
             final long old = log.getLong(entry + 8);
-            final AtomicBuffer buffer = buffers[i];
+            final UnsafeBuffer buffer = buffers[i];
             final int offset = (int)((target & OFFSET_MASK) >>> 1);
             if ((target & 1) != 0)
             {

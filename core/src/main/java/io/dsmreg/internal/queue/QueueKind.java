@@ -9,6 +9,7 @@ import io.dsmreg.RegistryEntry;
 import io.dsmreg.SharedQueue;
 import io.dsmreg.internal.kind.EntryKind;
 import io.dsmreg.internal.layout.QueueDescriptor;
+import io.dsmreg.internal.registry.AgronaVersions;
 import io.dsmreg.internal.registry.CachedHandle;
 import io.dsmreg.internal.registry.EntryGeneration;
 import io.dsmreg.internal.registry.EntryNames;
@@ -53,6 +54,7 @@ public final class QueueKind implements EntryKind<QueueKind.Request, QueueHandle
         {
             return cached;
         }
+        AgronaVersions.checkQueues();
         final byte[] nameBytes = EntryNames.encode("queue", name);
         if (!isValidCapacity(capacity))
         {

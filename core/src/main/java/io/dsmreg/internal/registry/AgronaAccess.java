@@ -18,6 +18,7 @@ public final class AgronaAccess
 
     public static void check()
     {
+        AgronaVersions.check();
         final Module agrona = UnsafeBuffer.class.getModule();
         if (!Object.class.getModule().isExported(PACKAGE, agrona))
         {

@@ -7,7 +7,6 @@ import io.dsmreg.internal.file.HeaderedFile;
 import io.dsmreg.internal.lock.ProcessIdentity;
 import io.dsmreg.internal.lock.SeqLock;
 import org.agrona.UnsafeApi;
-import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
@@ -41,14 +40,14 @@ public final class RegistryTable
     private final Path file;
     /** The identity (device and inode) of the file mapped, to tell when its path names another file or none. */
     private final Object fileKey;
-    private final AtomicBuffer buffer;
+    private final UnsafeBuffer buffer;
     private final int slotCapacity;
     private final int processCapacity;
     private final int slotTableOffset;
     /** Inside the header, which attach checked the file holds: read on every cached lookup, so without a bounds check. */
     private final long removalEpochAddress;
 
-    private RegistryTable(final Path file, final Object fileKey, final AtomicBuffer buffer)
+    private RegistryTable(final Path file, final Object fileKey, final UnsafeBuffer buffer)
     {
         this.file = file;
         this.fileKey = fileKey;

@@ -4,7 +4,6 @@ import io.dsmreg.CorruptFileException;
 import io.dsmreg.SegmentInitializer;
 import io.dsmreg.internal.file.EntryFiles;
 import io.dsmreg.internal.file.HeaderedFile;
-import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.file.Path;
@@ -22,7 +21,7 @@ public final class SegmentFiles
     }
 
     /** Creates the file, runs the initializer on the zeroed data, then publishes the header. */
-    public static <A> AtomicBuffer create(
+    public static <A> UnsafeBuffer create(
         final Path directory, final long fileId, final String name, final long size,
         final SegmentInitializer<? super A> init, final A arg)
     {
@@ -30,7 +29,7 @@ public final class SegmentFiles
         final UnsafeBuffer mapped = FILE.create(file, HEADER_LENGTH + size, describe(name));
         mapped.putLong(DATA_LENGTH_OFFSET, size);
         mapped.putLong(FILE_ID_OFFSET, fileId);
-        final AtomicBuffer data = new UnsafeBuffer(mapped, HEADER_LENGTH, (int)size);
+        final UnsafeBuffer data = new UnsafeBuffer(mapped, HEADER_LENGTH, (int)size);
         if (init != null)
         {
             init.initialize(data, arg);
@@ -41,7 +40,7 @@ public final class SegmentFiles
     }
 
     /** Maps a published segment's file after checking its header against the registry's record. */
-    public static AtomicBuffer attach(final Path directory, final long fileId, final String name, final long size)
+    public static UnsafeBuffer attach(final Path directory, final long fileId, final String name, final long size)
     {
         final Path file = EntryFiles.path(directory, fileId, 0);
         final UnsafeBuffer mapped = FILE.attach(file, HEADER_LENGTH + size, describe(name), false);

@@ -3,7 +3,7 @@ package io.dsmreg.internal.segment;
 import io.dsmreg.NamedSegment;
 import io.dsmreg.internal.registry.CachedHandle;
 import io.dsmreg.internal.registry.EntryGeneration;
-import org.agrona.concurrent.AtomicBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.file.Path;
 
@@ -12,11 +12,11 @@ public final class SegmentHandle extends CachedHandle implements NamedSegment
 {
     private final long size;
     private final boolean found;
-    private final AtomicBuffer buffer;
+    private final UnsafeBuffer buffer;
     private final Path file;
 
     SegmentHandle(
-        final String name, final long size, final boolean found, final AtomicBuffer buffer, final Path file, final EntryGeneration entry)
+        final String name, final long size, final boolean found, final UnsafeBuffer buffer, final Path file, final EntryGeneration entry)
     {
         super(name, entry);
         this.size = size;
@@ -56,7 +56,7 @@ public final class SegmentHandle extends CachedHandle implements NamedSegment
     }
 
     @Override
-    public AtomicBuffer buffer()
+    public UnsafeBuffer buffer()
     {
         return buffer;
     }

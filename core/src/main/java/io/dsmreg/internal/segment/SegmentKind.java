@@ -14,7 +14,7 @@ import io.dsmreg.internal.registry.EntryGeneration;
 import io.dsmreg.internal.registry.EntryNames;
 import io.dsmreg.internal.registry.OpenRegistry;
 import io.dsmreg.internal.registry.SlotView;
-import org.agrona.concurrent.AtomicBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -103,7 +103,7 @@ public final class SegmentKind implements EntryKind<SegmentKind.Request<?>, Segm
             EntryFiles.path(registry.directory(), fileId, 0), entry);
     }
 
-    private static <A> AtomicBuffer createFile(
+    private static <A> UnsafeBuffer createFile(
         final OpenRegistry registry, final Request<A> request, final long fileId)
     {
         return SegmentFiles.create(registry.directory(), fileId, request.name(), request.size(), request.init(), request.arg());
@@ -113,7 +113,7 @@ public final class SegmentKind implements EntryKind<SegmentKind.Request<?>, Segm
     public SegmentHandle attach(
         final OpenRegistry registry, final Request<?> request, final EntryGeneration entry, final long fileId)
     {
-        final AtomicBuffer buffer = SegmentFiles.attach(registry.directory(), fileId, request.name(), request.size());
+        final UnsafeBuffer buffer = SegmentFiles.attach(registry.directory(), fileId, request.name(), request.size());
         return new SegmentHandle(request.name(), request.size(), true, buffer, EntryFiles.path(registry.directory(), fileId, 0), entry);
     }
 

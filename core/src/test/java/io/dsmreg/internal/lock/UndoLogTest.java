@@ -1,7 +1,6 @@
 package io.dsmreg.internal.lock;
 
 import io.dsmreg.CorruptFileException;
-import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -86,7 +85,7 @@ class UndoLogTest
         log.putLong(0, part0, 24, 1);
         log.putLong(5, part5, 24, 2);
         log.putLong(5, part5, highOffset, 3);
-        final AtomicBuffer[] parts = {part0, null, null, null, null, part5};
+        final UnsafeBuffer[] parts = {part0, null, null, null, null, part5};
         assertEquals(3, log.rollback(part -> parts[part]));
         assertEquals(100, part0.getLong(24));
         assertEquals(500, part5.getLong(24));
