@@ -154,6 +154,7 @@ public final class StringInterleaved
             cases.add(new Case("S->L merge", "sharedMap", s -> { long r = 0; for (int i = 0; i < ops; i++) r += sl.merge(ascii[StringData.next(s, n)], 1L, Long::sum); return r; }));
             cases.add(new Case("S->L merge", "concurrentHashMap", s -> { long r = 0; for (int i = 0; i < ops; i++) r += hsl.merge(ascii[StringData.next(s, n)], 1L, Long::sum); return r; }));
             cases.add(new Case("S->L merge", "chronicleMap", s -> { long r = 0; for (int i = 0; i < ops; i++) r += csl.merge(ascii[StringData.next(s, n)], 1L, Long::sum); return r; }));
+            cases.add(new Case("S->L merge", "sharedMap.addAndGet", s -> { long r = 0; for (int i = 0; i < ops; i++) r += sl.addAndGet(ascii[StringData.next(s, n)], 1L); return r; }));
             cases.add(new Case("S->L merge", "lmdb", s -> { long r = 0; for (int i = 0; i < ops; i++) r += lmdb.addAndGet(lsl, ascii[StringData.next(s, n)], 1); return r; }));
             // String -> Long, non-ASCII keys.
             cases.add(new Case("S->L non-ASCII get", "sharedMap", s -> { long r = 0; for (int i = 0; i < ops; i++) r += sn.get(nonAscii[StringData.next(s, n)]); return r; }));
