@@ -220,7 +220,7 @@ class StringKeysTest extends RegistryTestBase
         // Readers compare keys in blocks while a writer grows tables, deletes keys and frees their blocks:
         // every value read must be the one written for that key.
         final SharedMap<String, Long> map = registry.map("growing", Codec.STRING, Codec.LONG, MapOptions.defaults().partitions(2));
-        final int keys = 60_000;
+        final int keys = 30_000;
         final ExecutorService pool = Executors.newFixedThreadPool(3);
         final CountDownLatch readersStarted = new CountDownLatch(2);
         try
