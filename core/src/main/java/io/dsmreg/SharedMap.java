@@ -122,6 +122,36 @@ public interface SharedMap<K, V> extends ConcurrentMap<K, V>
     long addAndGet(long key, long delta);
 
     /**
+     * Adds {@code delta} to the value of {@code key} (an absent key counts as 0) and returns the sum,
+     * atomically across threads and processes, in any map of {@link Codec#LONG} values: what
+     * {@code merge(key, delta, Long::sum)} does. The registry's maps do it as one update under the key's
+     * partition lock, with no function to retry and no boxed value; this default, for other
+     * implementations, is that {@code merge}. With {@link Codec#INTEGER} keys pass an {@code Integer}: an
+     * {@code int} argument selects {@link #addAndGet(long, long)}, which needs {@link Codec#LONG} keys.
+     *
+     * @param key   the key.
+     * @param delta what to add; negative to subtract. The sum wraps around on overflow, as {@code +} does.
+     * @return the new value of {@code key}.
+     * @throws UnsupportedOperationException unless the value codec is {@link Codec#LONG}.
+     * @throws NullPointerException          if the key is null.
+     * @throws InvalidSizeException          if the encoded key is larger than {@link #MAX_KEY_SIZE}; the map is unchanged.
+     * @throws CodecException                if the key codec fails; the map is unchanged.
+     * @throws OutOfSpaceException           if a new key needs room past the size limit; the map is unchanged.
+     * @throws LockTimeoutException          if another process held the key's partition longer than the
+     *                                       registry's timeout.
+     */
+    @SuppressWarnings("unchecked")
+    default long addAndGet(final K key, final long delta)
+    {
+        if (valueCodec() != Codec.LONG)
+        {
+            throw new UnsupportedOperationException("addAndGet needs a map of Codec.LONG values, but map \"" + name() +
+                "\" has value codec \"" + valueCodec().id() + "\"");
+        }
+        return (Long)merge(key, (V)Long.valueOf(delta), (a, b) -> (V)Long.valueOf((Long)a + (Long)b));
+    }
+
+    /**
      * Entries in the map, read without locks: exact when no one is changing it.
      *
      * @return the number of entries.

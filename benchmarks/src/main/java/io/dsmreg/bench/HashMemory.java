@@ -83,7 +83,7 @@ public final class HashMemory
         }
     }
 
-    private static long usedHeap() throws InterruptedException
+    static long usedHeap() throws InterruptedException
     {
         final Runtime runtime = Runtime.getRuntime();
         long used = Long.MAX_VALUE;

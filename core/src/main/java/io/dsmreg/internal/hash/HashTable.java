@@ -823,8 +823,18 @@ public final class HashTable
         {
             return bytesEqual(mapping, slot + KEY_FIELD_OFFSET, key, offset, length);
         }
-        final DirectBuffer stored = field(mapping, slot + KEY_FIELD_OFFSET, true, 0);
-        return stored.capacity() == length && bytesEqual(stored, 0, key, offset, length);
+        // The block's recorded length first: a key of another length is told apart without reading its
+        // bytes, and without this thread's flyweight (field), which the lookup's key needs no more.
+        final long block = mapping.getLong(slot + KEY_FIELD_OFFSET);
+        final UnsafeBuffer blockMapping = area.mapping(block, BLOCK_DATA_OFFSET);
+        final int at = (int)pointerOffset(block);
+        final int storedLength = blockMapping.getInt(at + BLOCK_LENGTH_OFFSET);
+        if (storedLength != length)
+        {
+            return false;
+        }
+        checkBlock(blockMapping, block, at, storedLength);
+        return bytesEqual(blockMapping, at + BLOCK_DATA_OFFSET, key, offset, length);
     }
 
     private static boolean bytesEqual(final DirectBuffer a, final int aOffset, final DirectBuffer b, final int bOffset, final int length)
@@ -895,13 +905,19 @@ public final class HashTable
         final UnsafeBuffer blockMapping = area.mapping(block, BLOCK_DATA_OFFSET);
         final int at = (int)pointerOffset(block);
         final int length = blockMapping.getInt(at + BLOCK_LENGTH_OFFSET);
+        checkBlock(blockMapping, block, at, length);
+        field.wrap(blockMapping, at + BLOCK_DATA_OFFSET, length);
+        return field;
+    }
+
+    /** Refuses a block whose recorded {@code length} reaches past its mapping. */
+    private void checkBlock(final UnsafeBuffer blockMapping, final long block, final int at, final int length)
+    {
         if (length < 0 || at + blockLength(length) > blockMapping.capacity())
         {
             throw corruptTable(-1, "a block at 0x" + Long.toHexString(block) + " records " + length +
                 " bytes, past the end of its segment of " + blockMapping.capacity() + " bytes");
         }
-        field.wrap(blockMapping, at + BLOCK_DATA_OFFSET, length);
-        return field;
     }
 
     /** Allocates a block holding the first {@code length} bytes of {@code bytes}; not yet named pending. */

@@ -87,6 +87,8 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
     private final HashTable table;
     private final EntryGeneration generation;
     private final boolean longs;
+    /** Keys of {@link Codec#STRING}, whose encoding of an ASCII string this class writes itself ({@link Bytes#copyAscii}). */
+    private final boolean stringKeys;
     /** The table's views for getLong (maps of longs only), held here: one dereference less on the hottest path. */
     private final HashTable.View[] views;
     private final ThreadLocal<Scratch> scratches = ThreadLocal.withInitial(Scratch::new);
@@ -105,6 +107,7 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
         this.table = table;
         this.generation = generation;
         this.longs = keyCodec == Codec.LONG && valueCodec == Codec.LONG;
+        this.stringKeys = keyCodec == Codec.STRING;
         this.views = longs ? table.longViews() : null;
     }
 
@@ -242,6 +245,52 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
     {
         requireLongs("addAndGet");
         return exchangeLong(key, delta, true);
+    }
+
+    /**
+     * Adds {@code delta} to the value of {@code key} (an absent key counts as 0) and returns the sum,
+     * atomically across threads and processes: {@code merge(key, delta, Long::sum)} as one locked update,
+     * for any map of {@link Codec#LONG} values.
+     *
+     * @throws UnsupportedOperationException unless the value codec is {@link Codec#LONG}.
+     */
+    @Override
+    public long addAndGet(final K key, final long delta)
+    {
+        if (longs)
+        {
+            return addAndGet((long)(Long)Objects.requireNonNull(key, "key"), delta);
+        }
+        if (valueCodec != Codec.LONG)
+        {
+            return SharedMap.super.addAndGet(key, delta);
+        }
+        final Scratch s = scratches.get();
+        final long hash = encodeKey(key, s);
+        final int p = table.partition(hash);
+        table.lock(p);
+        try
+        {
+            final HashTable.View view = table.view(p);
+            final long position = table.find(view, hash, s.key.buffer, 0, s.key.length);
+            // Codec.LONG's encoding: the long in the buffer's (platform) order, inline in the slot.
+            final long sum = position < 0 ? delta : table.value(view, position).getLong(0) + delta;
+            s.value.prepare(Long.BYTES);
+            s.value.buffer.putLong(0, sum);
+            if (position < 0)
+            {
+                table.insert(p, hash, s.key.buffer, s.key.length, s.value.buffer, Long.BYTES);
+            }
+            else
+            {
+                table.replaceValue(p, view, position, s.value.buffer, Long.BYTES);
+            }
+            return sum;
+        }
+        finally
+        {
+            table.unlock(p);
+        }
     }
 
     /** Under the partition lock: sets (or adds to) the value of a long key; returns the new value, or the old one for a set. */
@@ -628,17 +677,23 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
     // Encoding
     // ---------------------------------------------------------------------------------------------
 
+    /** Encodes {@code key} into {@code s.key} and returns its hash. */
     private long encodeKey(final K key, final Scratch s)
     {
         Objects.requireNonNull(key, "key");
-        final int size = sizeOf(keyCodec, key, "key");
-        if (size > MAX_KEY_SIZE)
+        // An ASCII String's UTF-8 bytes are its chars: copied straight into the scratch, without the codec's
+        // scan for the size and the array String.getBytes allocates. Any other key takes its codec.
+        if (!stringKeys || !s.key.copyAscii((String)key))
         {
-            throw new InvalidSizeException("a key of " + size + " bytes is larger than the largest key of map \"" + name +
-                "\", " + MAX_KEY_SIZE + " bytes");
+            final int size = sizeOf(keyCodec, key, "key");
+            if (size > MAX_KEY_SIZE)
+            {
+                throw new InvalidSizeException("a key of " + size + " bytes is larger than the largest key of map \"" + name +
+                    "\", " + MAX_KEY_SIZE + " bytes");
+            }
+            encode(keyCodec, key, s.key, size, "key");
         }
-        encode(keyCodec, key, s.key, size, "key");
-        return Hashing.hashBytes(s.key.buffer, 0, size);
+        return Hashing.hashBytes(s.key.buffer, 0, s.key.length);
     }
 
     private void encodeValue(final V value, final Bytes into, final Scratch s)
@@ -738,6 +793,29 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
             java.util.Arrays.fill(array, 0, Long.BYTES, (byte)0);
             buffer.wrap(array, 0, size);
             length = size;
+        }
+
+        /**
+         * {@link Codec#STRING}'s encoding of {@code string} if it is ASCII (its UTF-8 bytes are then its chars) and
+         * no longer than the largest key; false, the contents undefined, if it is not.
+         */
+        boolean copyAscii(final String string)
+        {
+            final int length = string.length();
+            if (length > MAX_KEY_SIZE)
+            {
+                return false;
+            }
+            prepare(length);
+            final byte[] bytes = array;
+            int bits = 0;
+            for (int i = 0; i < length; i++)
+            {
+                final char c = string.charAt(i);
+                bits |= c;
+                bytes[i] = (byte)c;
+            }
+            return bits < 0x80;
         }
 
         void copyFrom(final DirectBuffer source, final int offset, final int size)

@@ -1,0 +1,290 @@
+package io.dsmreg;
+
+import io.dsmreg.internal.hash.Hashing;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The fast paths of maps with {@link Codec#STRING} keys (an ASCII key copied into the thread's scratch
+ * without the codec, the stored key compared by its block's length first) and {@code addAndGet(K, long)},
+ * each against the generic codec paths on the same operations.
+ */
+class StringKeysTest extends RegistryTestBase
+{
+    /** Codec.STRING's encoding under another codec, so that a map of it takes the generic (codec) paths. */
+    private static final Codec<String> GENERIC_STRING = new Codec<>()
+    {
+        public String id()
+        {
+            return "test.string-utf8";
+        }
+
+        public int fixedSize()
+        {
+            return VARIABLE_SIZE;
+        }
+
+        public int size(final String value)
+        {
+            return Codec.STRING.size(value);
+        }
+
+        public void encode(final String value, final MutableDirectBuffer buffer, final int offset)
+        {
+            Codec.STRING.encode(value, buffer, offset);
+        }
+
+        public String decode(final DirectBuffer buffer, final int offset, final int length)
+        {
+            return Codec.STRING.decode(buffer, offset, length);
+        }
+    };
+
+    @Test
+    void theStringPathsAgreeWithTheCodecPathsOnRandomOperations()
+    {
+        // One partition: many growths, tombstones, probes past full groups and wrapping around.
+        final MapOptions options = MapOptions.defaults().partitions(1);
+        final SharedMap<String, Long> fast = registry.map("fast", Codec.STRING, Codec.LONG, options);
+        final SharedMap<String, Long> generic = registry.map("generic", GENERIC_STRING, Codec.LONG, options);
+        final SharedMap<String, String> fastStrings = registry.map("fast-strings", Codec.STRING, Codec.STRING, options);
+        final SharedMap<String, String> genericStrings = registry.map("generic-strings", GENERIC_STRING, Codec.STRING, options);
+        final List<String> keys = keys();
+        final Map<String, Long> model = new HashMap<>();
+        final SplittableRandom random = new SplittableRandom(11);
+        for (int i = 0; i < 40_000; i++)
+        {
+            final String key = keys.get(random.nextInt(keys.size()));
+            final long value = random.nextLong(-1_000, 1_000);
+            switch (random.nextInt(7))
+            {
+                case 0, 1 ->
+                {
+                    assertEquals(model.put(key, value), fast.put(key, value), "put " + key);
+                    generic.put(key, value);
+                    assertEquals(genericStrings.put(key, key + value), fastStrings.put(key, key + value), "put " + key);
+                }
+                case 2 ->
+                {
+                    assertEquals(model.remove(key), fast.remove(key), "remove " + key);
+                    generic.remove(key);
+                    assertEquals(genericStrings.remove(key), fastStrings.remove(key), "remove " + key);
+                }
+                case 3 ->
+                {
+                    final long sum = model.merge(key, value, Long::sum);
+                    assertEquals(sum, fast.addAndGet(key, value), "addAndGet " + key);
+                    assertEquals(sum, generic.merge(key, value, Long::sum), "merge " + key);
+                }
+                case 4 ->
+                {
+                    assertEquals(model.putIfAbsent(key, value), fast.putIfAbsent(key, value), "putIfAbsent " + key);
+                    generic.putIfAbsent(key, value);
+                }
+                default ->
+                {
+                    final Long expected = model.get(key);
+                    assertEquals(expected, fast.get(key), "get " + key);
+                    assertEquals(expected, generic.get(key), "generic get " + key);
+                    assertEquals(expected != null, fast.containsKey(key), "containsKey " + key);
+                    assertEquals(genericStrings.get(key), fastStrings.get(key), "get " + key);
+                }
+            }
+        }
+        assertEquals(model, new HashMap<>(fast));
+        assertEquals(model, new HashMap<>(generic));
+        assertEquals(new HashMap<>(genericStrings), new HashMap<>(fastStrings));
+        fast.verify();
+        fastStrings.verify();
+    }
+
+    /**
+     * Keys that probe every case of the fast paths: the empty string, ASCII keys of every length around the
+     * 8-byte words the hash and the comparison read (0 to 41 characters), Latin-1 characters that are not
+     * ASCII (one byte in the String, two in UTF-8), other BMP characters, surrogate pairs, DEL (0x7F, the
+     * last ASCII character), and a set of keys that share their stored tag (the 7 hash bits beside the
+     * control bytes), so that every lookup among them compares whole keys.
+     */
+    private static List<String> keys()
+    {
+        final List<String> keys = new ArrayList<>();
+        keys.add("");
+        final SplittableRandom random = new SplittableRandom(3);
+        for (int length = 1; length <= 41; length++)
+        {
+            for (int variant = 0; variant < 3; variant++)
+            {
+                final StringBuilder key = new StringBuilder();
+                for (int c = 0; c < length; c++)
+                {
+                    key.append((char)('a' + random.nextInt(26)));
+                }
+                keys.add(key.toString());
+                keys.add(key.substring(0, length - 1) + "\u007F");
+                keys.add(key.substring(0, length - 1) + "é");
+                keys.add(key.substring(0, length - 1) + "中");
+                keys.add(key + "\uD83D\uDE00");
+            }
+        }
+        keys.addAll(sameTag(200, 24));
+        return keys;
+    }
+
+    /** {@code count} keys of {@code length} ASCII characters whose hashes share the low 7 bits (the tag). */
+    private static List<String> sameTag(final int count, final int length)
+    {
+        final List<String> keys = new ArrayList<>();
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[length]);
+        for (int i = 0; keys.size() < count; i++)
+        {
+            final String key = String.format("%0" + length + "d", i);
+            buffer.putBytes(0, key.getBytes(StandardCharsets.UTF_8));
+            if ((Hashing.hashBytes(buffer, 0, length) & 0x7F) == 0x2A)
+            {
+                keys.add(key);
+            }
+        }
+        return keys;
+    }
+
+    @Test
+    void keysThatEncodeAlikeAreOneKeyOnBothPaths()
+    {
+        // A lone surrogate is encoded as '?': the fast path must leave it to the codec.
+        final SharedMap<String, Long> fast = registry.map("fast", Codec.STRING, Codec.LONG);
+        fast.put("a\uD800", 1L);
+        assertEquals(1L, fast.get("a?"));
+        assertEquals(2, fast.addAndGet("a?", 1));
+        assertEquals(2L, fast.get("a\uD800"));
+        assertEquals(Map.of("a?", 2L), new HashMap<>(fast));
+    }
+
+    @Test
+    void addAndGetNeedsLongValuesAndKeepsTheLongPath()
+    {
+        final SharedMap<String, String> strings = registry.map("strings", Codec.STRING, Codec.STRING);
+        final UnsupportedOperationException ex = assertThrows(UnsupportedOperationException.class, () -> strings.addAndGet("a", 1));
+        assertEquals("addAndGet needs a map of Codec.LONG values, but map \"strings\" has value codec \"dsmreg.string-utf8\"",
+            ex.getMessage());
+        assertTrue(strings.isEmpty());
+        assertThrows(NullPointerException.class, () -> registry.map("sl", Codec.STRING, Codec.LONG).addAndGet(null, 1));
+
+        final SharedMap<Long, Long> longs = registry.map("longs", Codec.LONG, Codec.LONG);
+        final Long boxed = 7L;
+        assertEquals(5, longs.addAndGet(boxed, 5));
+        assertEquals(8, longs.addAndGet(7, 3));
+        assertEquals(8, longs.getLong(7, 0));
+
+        final SharedMap<Integer, Long> integers = registry.map("integers", Codec.INTEGER, Codec.LONG);
+        // A boxed key: an int literal would pick addAndGet(long, long), which needs Codec.LONG keys.
+        final Integer one = 1;
+        assertEquals(-4, integers.addAndGet(one, -4));
+        assertEquals(Long.MIN_VALUE, integers.addAndGet(one, Long.MIN_VALUE + 4));
+        assertEquals(Long.MIN_VALUE, integers.get(1));
+    }
+
+    @Test
+    void anOversizedAsciiKeyIsRefusedAsByTheCodec()
+    {
+        final SharedMap<String, Long> fast = registry.map("fast", Codec.STRING, Codec.LONG);
+        final String key = "k".repeat(SharedMap.MAX_KEY_SIZE + 1);
+        final InvalidSizeException ex = assertThrows(InvalidSizeException.class, () -> fast.put(key, 1L));
+        assertEquals("a key of " + (SharedMap.MAX_KEY_SIZE + 1) + " bytes is larger than the largest key of map \"fast\", " +
+            SharedMap.MAX_KEY_SIZE + " bytes", ex.getMessage());
+        assertThrows(InvalidSizeException.class, () -> fast.addAndGet(key, 1));
+        assertTrue(fast.isEmpty());
+        final String largest = "k".repeat(SharedMap.MAX_KEY_SIZE);
+        assertEquals(3, fast.addAndGet(largest, 3));
+        assertEquals(3L, fast.get(largest));
+    }
+
+    @Test
+    void lockFreeStringReadsDuringGrowthSeeOnlyWrittenValues() throws Exception
+    {
+        // Readers compare keys in blocks while a writer grows tables, deletes keys and frees their blocks:
+        // every value read must be the one written for that key.
+        final SharedMap<String, Long> map = registry.map("growing", Codec.STRING, Codec.LONG, MapOptions.defaults().partitions(2));
+        final int keys = 30_000;
+        final ExecutorService pool = Executors.newFixedThreadPool(3);
+        final CountDownLatch readersStarted = new CountDownLatch(2);
+        try
+        {
+            final Future<?> writer = pool.submit(() ->
+            {
+                assertTrue(readersStarted.await(30, TimeUnit.SECONDS));
+                for (int k = 0; k < keys; k++)
+                {
+                    map.put(key(k), k * 3L);
+                    if (k % 3 == 0)
+                    {
+                        map.remove(key(k / 2));
+                    }
+                }
+                return null;
+            });
+            final List<Future<long[]>> readers = new ArrayList<>();
+            for (int r = 0; r < 2; r++)
+            {
+                final int seed = r;
+                readers.add(pool.submit(() ->
+                {
+                    final SplittableRandom random = new SplittableRandom(seed);
+                    long reads = 0;
+                    long hits = 0;
+                    readersStarted.countDown();
+                    while (!writer.isDone())
+                    {
+                        final int k = random.nextInt(keys);
+                        final Long value = map.get(key(k));
+                        if (value != null && value != k * 3L)
+                        {
+                            throw new AssertionError("key " + key(k) + " read " + value);
+                        }
+                        reads++;
+                        hits += value == null ? 0 : 1;
+                    }
+                    return new long[] {reads, hits};
+                }));
+            }
+            writer.get();
+            long hits = 0;
+            for (final Future<long[]> reader : readers)
+            {
+                hits += reader.get()[1];
+            }
+            // The race happened: the readers found keys the writer was still adding to (and growing).
+            assertTrue(hits > 0, "no reader found a key while the writer ran");
+        }
+        finally
+        {
+            pool.shutdownNow();
+        }
+        for (int k = keys / 2; k < keys; k++)
+        {
+            assertEquals(k * 3L, map.get(key(k)));
+        }
+        map.verify();
+    }
+
+    /** ASCII keys of 8 to 36 characters, and every seventh with a character outside ASCII. */
+    private static String key(final int k)
+    {
+        return (k % 7 == 0 ? "rücksendung/" : "route/") + k + "/" + "x".repeat(k % 20);
+    }
+}
