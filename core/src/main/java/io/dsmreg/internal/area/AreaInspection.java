@@ -1,7 +1,7 @@
 package io.dsmreg.internal.area;
 
 import io.dsmreg.internal.lock.SharedMutex;
-import org.agrona.concurrent.AtomicBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -42,13 +42,13 @@ final class AreaInspection
     private static final int ATTEMPTS = 10;
     private static final long PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
-    private final AtomicBuffer control;
+    private final UnsafeBuffer control;
     private final IntFunction<AreaSegment> segments;
     private final int[] lockOffsets = new int[SizeClasses.COUNT + 1];
     private final int[] logCountOffsets = new int[SizeClasses.COUNT + 1];
     private final String[] lockNames = new String[SizeClasses.COUNT + 1];
 
-    AreaInspection(final AtomicBuffer control, final IntFunction<AreaSegment> segments)
+    AreaInspection(final UnsafeBuffer control, final IntFunction<AreaSegment> segments)
     {
         this.control = control;
         this.segments = segments;
