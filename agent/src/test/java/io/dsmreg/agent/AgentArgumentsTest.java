@@ -43,7 +43,7 @@ class AgentArgumentsTest
             final AgentArguments parsed = AgentArguments.parse(bad);
             assertEquals(AgentArguments.DEFAULT_JMX_DELAY_MILLIS, parsed.jmxDelayMillis, bad);
             assertEquals(List.of("ignoring the argument \"" + bad + "\": jmx takes a delay in milliseconds or off (the default, " +
-                "2000 ms, applies); the agent takes registry=NAME, dir=PATH, jmx=DELAY_MS or jmx=off, and log=debug, " +
+                "2000 ms, applies); the agent takes registry=NAME, dir=PATH, cluster=FILE, jmx=DELAY_MS or jmx=off, and log=debug, " +
                 "separated by commas"), parsed.problems);
         }
     }
