@@ -125,7 +125,7 @@ final class AgentArguments
     @Override
     public String toString()
     {
-        return "registry=" + registry + ", dir=" + root + ", cluster=" + cluster + ", jmx=" + (jmxDelayMillis == JMX_OFF ? "off" : jmxDelayMillis + " ms") +
-            ", debug=" + debug;
+        return "registry=" + registry + ", dir=" + root + (cluster == null ? "" : ", cluster=" + cluster) + ", jmx=" +
+            (jmxDelayMillis == JMX_OFF ? "off" : jmxDelayMillis + " ms") + ", debug=" + debug;
     }
 }
