@@ -135,9 +135,15 @@ public final class VisibilityChild
     {
         create(registry, args, 4);
         final List<Mark> marks = new ArrayList<>();
+        final List<String> marked = new ArrayList<>();
         for (int i = 4; i < args.length; i++)
         {
             final String[] spec = args[i].split(":", 3);
+            if (spec[0].equals("queue"))
+            {
+                // A queue holds messages, not one value to mark: its state (sent, received, consumer) is what is checked.
+                continue;
+            }
             final Mark mark = switch (spec[0])
             {
                 case "segment" -> Mark.of(registry.segment(spec[1], Long.parseLong(spec[2])).buffer(), 0);
@@ -164,6 +170,7 @@ public final class VisibilityChild
             };
             mark.write(MARK);
             marks.add(mark);
+            marked.add(args[i]);
         }
         registry.registerMBeans();
         final Path temporary = ready.resolveSibling(ready.getFileName() + ".tmp");
@@ -185,7 +192,7 @@ public final class VisibilityChild
                     final long found = marks.get(i).write(mark + 1);
                     if (found != mark)
                     {
-                        throw new IllegalStateException(args[4 + i] + " held " + found + ", not the mark " + mark);
+                        throw new IllegalStateException(marked.get(i) + " held " + found + ", not the mark " + mark);
                     }
                 }
                 System.out.println("touched=" + marks.size());
