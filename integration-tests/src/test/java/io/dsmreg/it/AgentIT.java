@@ -198,7 +198,7 @@ class AgentIT
         final Jvm.Result odd = run(jdk, List.of("-javaagent:" + Jvm.agentJar() + "=registry=" + REGISTRY + ",colour=blue"), "plain");
         assertEquals("ok", odd.value("plain"));
         assertStartupError(odd.output(), "ignoring the argument \"colour=blue\"; the agent takes registry=NAME, dir=PATH, " +
-            "jmx=DELAY_MS or jmx=off, and log=debug, separated by commas");
+            "cluster=FILE, jmx=DELAY_MS or jmx=off, and log=debug, separated by commas");
     }
 
     /**
