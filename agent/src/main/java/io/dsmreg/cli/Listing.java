@@ -96,7 +96,7 @@ final class Listing
             columns.add("state");
         }
         final TextTable table = new TextTable(columns.toArray(String[]::new))
-            .leaveOut("creator pid", "created at", "entries", "used").shorten("name");
+            .leaveOut("queue", "creator pid", "created at", "entries", "used").shorten("name");
         for (final RegistryEntry entry : entries)
         {
             final List<Object> row = new ArrayList<>(List.of(entry.name(), type(entry)));

@@ -121,7 +121,7 @@ class AgentJmxIT
         {
             Children.stop(host);
         }
-        assertTrue(hostOutput(work).contains("dsmreg agent: registered the MBeans of registry \"" + REGISTRY + "\""),
+        assertTrue(hostOutput(work).contains("dsmreg jmx: registered the MBeans of registry \"" + REGISTRY + "\""),
             hostOutput(work));
     }
 

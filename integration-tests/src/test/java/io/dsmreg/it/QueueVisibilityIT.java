@@ -34,7 +34,15 @@ class QueueVisibilityIT
             final String state = "capacity 4096, 96 bytes waiting (producer at 160, consumer at 64), consumer pid " + holder.pid() +
                 ", 10 sent, 4 received, 0 unblocked";
 
-            final Jvm.Result table = cli(jdk, root, "list", REGISTRY);
+            final Jvm.Result narrow = cli(jdk, root, "list", REGISTRY);
+            assertEquals(0, narrow.exitCode(), narrow.output());
+            // 80 columns: the queue's state is the first column left out, its figures stay.
+            final String narrowHeader = narrow.output().split("\n")[0];
+            assertTrue(narrowHeader.matches("^ +name +\\| +type +\\| +size +\\| .*") && !narrowHeader.contains("queue") &&
+                narrowHeader.length() <= 80, narrow.output());
+            assertTrue(narrow.output().contains("--wide shows queue"), narrow.output());
+
+            final Jvm.Result table = cli(jdk, root, "list", REGISTRY, "--wide", "--bytes");
             assertEquals(0, table.exitCode(), table.output());
             final String[] lines = table.output().split("\n");
             assertTrue(lines[0].matches("^ +name +\\| +type +\\| size +\\| used +\\| entries \\| creator pid \\| +created at +\\| +queue$"),
