@@ -127,7 +127,7 @@ final class Arguments
             return RegistryOptions.defaults();
         }
         // So that a message about a root the user gave here tells them to change --dir, not a system property.
-        Directories.chosenBy(dir, DIR + " DIR");
+        Directories.chosenBy(dir.toString(), DIR + " DIR");
         return RegistryOptions.defaults().root(dir);
     }
 

@@ -3,6 +3,7 @@ package io.dsmreg.internal.file;
 import io.dsmreg.DsmRegistryException;
 import io.dsmreg.PermissionException;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -33,13 +34,20 @@ public final class Directories
 {
     public static final String ROOT_PROPERTY = "dsmreg.dir";
     public static final String ROOT_ENVIRONMENT = "DSMREG_DIR";
-    private static final Path DEV_SHM = Path.of("/dev/shm");
-    private static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY = PosixFilePermissions.fromString("rwx------");
-    /** File systems that cannot hold memory-mapped files: the kernel's windows onto itself. */
-    private static final Set<String> PSEUDO_FILE_SYSTEMS = Set.of(
-        "proc", "sysfs", "cgroup", "cgroup2", "devpts", "debugfs", "tracefs", "securityfs", "configfs", "bpf", "pstore", "mqueue");
-    /** Roots given explicitly by a setting outside the API (the agent's dir=, the CLI's --dir), with that setting. */
-    private static final Map<Path, String> NAMED_ROOTS = new ConcurrentHashMap<>();
+    private static final String DEV_SHM = "/dev/shm";
+    private static final String OWNER_ONLY_DIRECTORY = "rwx------";
+    /**
+     * Where the kernel mounts its windows onto itself, which cannot hold memory-mapped files, with
+     * their file system types. Known by path, not asked of the file system: the agent checks its
+     * settings in premain, where the first use of java.nio.file alone costs milliseconds.
+     */
+    private static final Map<String, String> PSEUDO_FILE_SYSTEMS = Map.of(
+        "/proc", "proc", "/sys", "sysfs", "/dev/pts", "devpts", "/dev/mqueue", "mqueue");
+    /**
+     * Roots given explicitly by a setting outside the API (the agent's dir=, the CLI's --dir), as absolute
+     * paths, with that setting; strings, so that recording one in premain does not start java.nio.file.
+     */
+    private static final Map<String, String> NAMED_ROOTS = new ConcurrentHashMap<>();
 
     private Directories()
     {
@@ -62,9 +70,10 @@ public final class Directories
         {
             return Path.of(environment).toAbsolutePath();
         }
-        if (Files.isDirectory(DEV_SHM) && Files.isWritable(DEV_SHM))
+        final Path devShm = Path.of(DEV_SHM);
+        if (Files.isDirectory(devShm) && Files.isWritable(devShm))
         {
-            return DEV_SHM;
+            return devShm;
         }
         return Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
     }
@@ -73,9 +82,9 @@ public final class Directories
      * Records that {@code root} was chosen by {@code setting}, a setting outside the API such as the
      * agent's {@code dir=DIR}, so that messages about files under it name that setting.
      */
-    public static void chosenBy(final Path root, final String setting)
+    public static void chosenBy(final String root, final String setting)
     {
-        NAMED_ROOTS.put(root.toAbsolutePath().normalize(), setting);
+        NAMED_ROOTS.put(new File(root).getAbsolutePath(), setting);
     }
 
     /** The end of a hint: how to choose another root than the one {@code path} lies under, naming the setting that chose it. */
@@ -92,9 +101,9 @@ public final class Directories
     public static String rootSetting(final Path path)
     {
         final Path absolute = path.toAbsolutePath().normalize();
-        for (final Map.Entry<Path, String> named : NAMED_ROOTS.entrySet())
+        for (final Map.Entry<String, String> named : NAMED_ROOTS.entrySet())
         {
-            if (absolute.startsWith(named.getKey()))
+            if (absolute.startsWith(Path.of(named.getKey()).normalize()))
             {
                 return named.getValue();
             }
@@ -122,45 +131,56 @@ public final class Directories
      *
      * @return null if it is usable; else what was found there, for a message.
      */
-    public static String rootProblem(final Path root)
+    public static String rootProblem(final String root)
     {
-        Path existing = root.toAbsolutePath().normalize();
-        while (existing != null && !Files.exists(existing))
+        final File absolute = new File(root).getAbsoluteFile();
+        File existing = absolute;
+        while (existing != null && !existing.exists())
         {
-            existing = existing.getParent();
+            existing = existing.getParentFile();
         }
         if (existing == null)
         {
             return "neither it nor any directory above it exists";
         }
-        final String where = existing.equals(root.toAbsolutePath().normalize()) ? existing.toString() :
-            existing + " (on the path to " + root + ")";
-        if (!Files.isDirectory(existing))
+        final String where = existing.equals(absolute) ? existing.toString() : existing + " (on the path to " + root + ")";
+        if (!existing.isDirectory())
         {
             return where + " is not a directory";
         }
-        final String type = fileSystemType(existing);
-        if (type != null && PSEUDO_FILE_SYSTEMS.contains(type))
+        final String type = pseudoFileSystem(existing);
+        if (type != null)
         {
             return where + " is on a \"" + type + "\" file system, which cannot hold shared memory files";
         }
-        if (!Files.isWritable(existing) && !Files.isDirectory(userDirectory(existing), LinkOption.NOFOLLOW_LINKS))
+        // The user's own directory counts where the root is not writable (a shared root made by an administrator).
+        if (!existing.canWrite() && !new File(existing, "dsmreg-" + FileOwnership.currentUserName()).isDirectory())
         {
             return where + " is not writable by this user";
         }
         return null;
     }
 
-    private static String fileSystemType(final Path path)
+    /** The type of the kernel's file system that {@code directory} lies in, or null for any other. */
+    private static String pseudoFileSystem(final File directory)
     {
+        String path;
         try
         {
-            return Files.getFileStore(path).type();
+            path = directory.getCanonicalPath();
         }
-        catch (final IOException | SecurityException ex)
+        catch (final IOException ex)
         {
-            return null;
+            path = directory.getAbsolutePath();
         }
+        for (final Map.Entry<String, String> mount : PSEUDO_FILE_SYSTEMS.entrySet())
+        {
+            if (path.equals(mount.getKey()) || path.startsWith(mount.getKey() + "/"))
+            {
+                return mount.getValue();
+            }
+        }
+        return null;
     }
 
     /**
@@ -264,7 +284,7 @@ public final class Directories
         {
             if (posix)
             {
-                Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIRECTORY));
+                Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(OWNER_ONLY_DIRECTORY)));
             }
             else
             {
@@ -304,7 +324,7 @@ public final class Directories
         }
         final PosixFileAttributes attributes = posixAttributes(directory);
         FileOwnership.checkOwnedByCurrentUser(directory, attributes);
-        if (!attributes.permissions().equals(OWNER_ONLY_DIRECTORY))
+        if (!attributes.permissions().equals(PosixFilePermissions.fromString(OWNER_ONLY_DIRECTORY)))
         {
             throw new PermissionException(
                 directory + " has mode " + PosixFilePermissions.toString(attributes.permissions()) +

@@ -8,7 +8,6 @@ import io.dsmreg.internal.file.Directories;
 import io.dsmreg.jmx.ClusterEntryInfo;
 
 import java.lang.reflect.Field;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,14 +65,7 @@ public final class FieldValues
         opened = onOpen;
         if (root != null && !root.isBlank())
         {
-            try
-            {
-                Directories.chosenBy(Path.of(root), "the agent argument dir=DIR");
-            }
-            catch (final InvalidPathException ex)
-            {
-                // Reported by checkSettings, which names the argument.
-            }
+            Directories.chosenBy(root, "the agent argument dir=DIR");
         }
         registrySettingProblem = null;
         rootSettingProblem = null;
@@ -152,15 +144,12 @@ public final class FieldValues
         {
             return setting + " cannot be used: it has no value" + fix;
         }
-        try
+        if (value.indexOf('\0') >= 0)
         {
-            final String problem = Directories.rootProblem(Path.of(value));
-            return problem == null ? null : setting + value + " cannot be used: " + problem + fix;
+            return setting + value.replace('\0', '?') + " cannot be used: it is not a path (it holds a NUL character)" + fix;
         }
-        catch (final InvalidPathException ex)
-        {
-            return setting + value + " cannot be used: it is not a path (" + ex.getMessage() + ")" + fix;
-        }
+        final String problem = Directories.rootProblem(value);
+        return problem == null ? null : setting + value + " cannot be used: " + problem + fix;
     }
 
     /**

@@ -96,22 +96,22 @@ class DirectoriesTest
     @Test
     void aRootProblemSaysWhatWasFoundWithoutCreatingAnything() throws IOException
     {
-        assertNull(Directories.rootProblem(directory));
-        assertNull(Directories.rootProblem(directory.resolve("a").resolve("b")), "missing, but it can be created");
+        assertNull(Directories.rootProblem(directory.toString()));
+        assertNull(Directories.rootProblem(directory.resolve("a").resolve("b").toString()), "missing, but it can be created");
         assertFalse(Files.exists(directory.resolve("a")), "and it was not");
         final Path file = Files.writeString(directory.resolve("file"), "x");
-        assertEquals(file + " is not a directory", Directories.rootProblem(file));
+        assertEquals(file + " is not a directory", Directories.rootProblem(file.toString()));
         assertEquals(file + " (on the path to " + file.resolve("sub") + ") is not a directory",
-            Directories.rootProblem(file.resolve("sub")));
+            Directories.rootProblem(file.resolve("sub").toString()));
         assertEquals("/proc is on a \"proc\" file system, which cannot hold shared memory files",
-            Directories.rootProblem(Path.of("/proc")));
+            Directories.rootProblem("/proc"));
     }
 
     @Test
     void hintsNameTheSettingThatChoseTheRoot()
     {
         final Path named = directory.resolve("named");
-        Directories.chosenBy(named, "the agent argument dir=DIR");
+        Directories.chosenBy(named.toString(), "the agent argument dir=DIR");
         assertEquals("choose another root with the agent argument dir=DIR",
             Directories.anotherRoot(named.resolve("dsmreg-me").resolve("orders").resolve("1_0.dsm")));
         assertEquals("RegistryOptions.root(DIR)", Directories.rootSetting(directory.resolve("elsewhere")),
