@@ -33,7 +33,8 @@ public final class RegistryView
      * @return empty when there is no such registry (or its creator died before finishing its table).
      * @throws InvalidNameException for a name that cannot name a registry.
      * @throws PermissionException  if its directory is not this user's alone, or is a link.
-     * @throws CorruptFileException if its table file is not a registry table of this version.
+     * @throws CorruptFileException if its table file is not a registry table of this version, or is
+     *                              blank (zeroed) while entry files lie beside it.
      */
     public static Optional<RegistryView> open(final String name, final RegistryOptions options)
     {

@@ -111,6 +111,55 @@ class VerifyFindsDamageTest extends RegistryTestBase
         assertReports(view(), "file " + stray + " belongs to no entry");
     }
 
+    @Test
+    void aTableWhoseHeaderWasZeroedBesideEntryFilesIsRefusedNotRecreated() throws Exception
+    {
+        final RegistryOptions options = RegistryOptions.defaults().root(root);
+        final Path directory;
+        try (DsmRegistry zeroed = DsmRegistry.open("zeroed", options))
+        {
+            zeroed.segment("kept", 64).buffer().putLong(0, 42);
+            directory = zeroed.directory();
+        }
+        final Path table = directory.resolve("registry.dat");
+        try (var file = new java.io.RandomAccessFile(table.toFile(), "rw"))
+        {
+            file.write(new byte[4096]);
+        }
+        final byte[] damaged = Files.readAllBytes(table);
+        final String expected = "file " + table + " of registry \"zeroed\" cannot be used: its header is blank (magic number " +
+            "and ready word are 0) but 1 entry files lie beside it, so it is a damaged table, not one whose creator died; " +
+            "dsmreg will not recreate it over them. Nothing was changed; move the registry directory away";
+        final CorruptFileException opened = assertThrows(CorruptFileException.class, () -> DsmRegistry.open("zeroed", options));
+        assertTrue(opened.getMessage().startsWith(expected), opened.getMessage());
+        final CorruptFileException viewed = assertThrows(CorruptFileException.class, () -> RegistryView.open("zeroed", options));
+        assertTrue(viewed.getMessage().startsWith(expected), viewed.getMessage());
+        assertArrayEquals(damaged, Files.readAllBytes(table), "the table was not recreated");
+        assertTrue(Files.exists(directory.resolve("1_0.dsm")), "the entry's file is still there");
+    }
+
+    @Test
+    void aTableWhoseCreatorDiedBeforePublishingItIsStillRecreated() throws Exception
+    {
+        final RegistryOptions options = RegistryOptions.defaults().root(root);
+        final Path directory;
+        try (DsmRegistry unfinished = DsmRegistry.open("unfinished", options))
+        {
+            directory = unfinished.directory();
+        }
+        // What a creator that died before publishing leaves: a blank header and no entry files.
+        try (var file = new java.io.RandomAccessFile(directory.resolve("registry.dat").toFile(), "rw"))
+        {
+            file.write(new byte[4096]);
+        }
+        assertTrue(RegistryView.open("unfinished", options).isEmpty(), "a view sees no registry yet");
+        try (DsmRegistry recreated = DsmRegistry.open("unfinished", options))
+        {
+            assertEquals(List.of(), recreated.entries());
+            recreated.segment("new", 8);
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------
     // Areas
     // ---------------------------------------------------------------------------------------------
