@@ -332,6 +332,29 @@ class VerifyFindsDamageTest extends RegistryTestBase
         assertEquals(List.of(), view().verify());
     }
 
+    @Test
+    void aMapValueBlockPastItsSegmentIsReported()
+    {
+        final SharedMap<Long, String> map = registry.map("m", Codec.LONG, Codec.STRING, MapOptions.defaults().partitions(1));
+        for (long key = 0; key < 20; key++)
+        {
+            map.put(key, "value " + key);
+        }
+        assertEquals(List.of(), view().verify());
+        final UnsafeBuffer header = mapPart(HEADER_PART, HashDescriptor.HEADER_LENGTH);
+        final int slotSize = header.getInt(HashDescriptor.SLOT_SIZE_OFFSET);
+        final int valueOffset = header.getInt(HashDescriptor.VALUE_OFFSET_OFFSET);
+        final UnsafeBuffer group = firstGroup(0);
+        final long block = group.getLong(GROUP_WIDTH + firstFull(group) * slotSize + valueOffset);
+        final UnsafeBuffer segment = mapPart(pointerSegment(block), pointerOffset(block) + 8);
+        segment.putInt((int)pointerOffset(block) + HashDescriptor.BLOCK_LENGTH_OFFSET, Integer.MAX_VALUE);
+        final String problem = "a block at 0x" + Long.toHexString(block) + " records " + Integer.MAX_VALUE + " bytes, past the end " +
+            "of its segment";
+        assertReports(view(), "map \"m\" (", "partition 0: map \"m\" is corrupt: " + problem);
+        final CorruptFileException ex = assertThrows(CorruptFileException.class, map::verify);
+        assertTrue(ex.getMessage().contains(problem), ex.getMessage());
+    }
+
     // ---------------------------------------------------------------------------------------------
     // Helpers
     // ---------------------------------------------------------------------------------------------
