@@ -61,7 +61,8 @@ public final class DsmRegistry implements AutoCloseable
      * @return a new handle of the registry; close it when done.
      * @throws InvalidNameException  for a name that cannot name a directory.
      * @throws PermissionException   if its directory is not this user's alone, or is a link.
-     * @throws CorruptFileException  if its table file is not a registry table of this version.
+     * @throws CorruptFileException  if its table file is not a registry table of this version, or is blank (zeroed)
+     *                               while entry files lie beside it: it is refused, never recreated over them.
      * @throws OutOfSpaceException   if there is no room for a new table file.
      * @throws LockTimeoutException  if another process held the registry's table lock longer than the timeout.
      */

@@ -34,7 +34,8 @@ public final class RegistryView
      * @throws InvalidNameException for a name that cannot name a registry.
      * @throws PermissionException  if its directory is not this user's alone, or is a link, or if this user has no
      *                              such registry but another user does, under the same root: only that user can use it.
-     * @throws CorruptFileException if its table file is not a registry table of this version.
+     * @throws CorruptFileException if its table file is not a registry table of this version, or is
+     *                              blank (zeroed) while entry files lie beside it.
      */
     public static Optional<RegistryView> open(final String name, final RegistryOptions options)
     {

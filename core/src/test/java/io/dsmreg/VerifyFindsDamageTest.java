@@ -111,6 +111,55 @@ class VerifyFindsDamageTest extends RegistryTestBase
         assertReports(view(), "file " + stray + " belongs to no entry");
     }
 
+    @Test
+    void aTableWhoseHeaderWasZeroedBesideEntryFilesIsRefusedNotRecreated() throws Exception
+    {
+        final RegistryOptions options = RegistryOptions.defaults().root(root);
+        final Path directory;
+        try (DsmRegistry zeroed = DsmRegistry.open("zeroed", options))
+        {
+            zeroed.segment("kept", 64).buffer().putLong(0, 42);
+            directory = zeroed.directory();
+        }
+        final Path table = directory.resolve("registry.dat");
+        try (var file = new java.io.RandomAccessFile(table.toFile(), "rw"))
+        {
+            file.write(new byte[4096]);
+        }
+        final byte[] damaged = Files.readAllBytes(table);
+        final String expected = "file " + table + " of registry \"zeroed\" cannot be used: its header is blank (magic number " +
+            "and ready word are 0) but 1 entry files lie beside it, so it is a damaged table, not one whose creator died; " +
+            "dsmreg will not recreate it over them. Nothing was changed; move the registry directory away";
+        final CorruptFileException opened = assertThrows(CorruptFileException.class, () -> DsmRegistry.open("zeroed", options));
+        assertTrue(opened.getMessage().startsWith(expected), opened.getMessage());
+        final CorruptFileException viewed = assertThrows(CorruptFileException.class, () -> RegistryView.open("zeroed", options));
+        assertTrue(viewed.getMessage().startsWith(expected), viewed.getMessage());
+        assertArrayEquals(damaged, Files.readAllBytes(table), "the table was not recreated");
+        assertTrue(Files.exists(directory.resolve("1_0.dsm")), "the entry's file is still there");
+    }
+
+    @Test
+    void aTableWhoseCreatorDiedBeforePublishingItIsStillRecreated() throws Exception
+    {
+        final RegistryOptions options = RegistryOptions.defaults().root(root);
+        final Path directory;
+        try (DsmRegistry unfinished = DsmRegistry.open("unfinished", options))
+        {
+            directory = unfinished.directory();
+        }
+        // What a creator that died before publishing leaves: a blank header and no entry files.
+        try (var file = new java.io.RandomAccessFile(directory.resolve("registry.dat").toFile(), "rw"))
+        {
+            file.write(new byte[4096]);
+        }
+        assertTrue(RegistryView.open("unfinished", options).isEmpty(), "a view sees no registry yet");
+        try (DsmRegistry recreated = DsmRegistry.open("unfinished", options))
+        {
+            assertEquals(List.of(), recreated.entries());
+            recreated.segment("new", 8);
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------
     // Areas
     // ---------------------------------------------------------------------------------------------
@@ -281,6 +330,29 @@ class VerifyFindsDamageTest extends RegistryTestBase
         assertReports(view(), "partition 0 was left mid-write", "repairable");
         assertTrue(registry.repair("h").get(0).contains("repaired partition 0"));
         assertEquals(List.of(), view().verify());
+    }
+
+    @Test
+    void aMapValueBlockPastItsSegmentIsReported()
+    {
+        final SharedMap<Long, String> map = registry.map("m", Codec.LONG, Codec.STRING, MapOptions.defaults().partitions(1));
+        for (long key = 0; key < 20; key++)
+        {
+            map.put(key, "value " + key);
+        }
+        assertEquals(List.of(), view().verify());
+        final UnsafeBuffer header = mapPart(HEADER_PART, HashDescriptor.HEADER_LENGTH);
+        final int slotSize = header.getInt(HashDescriptor.SLOT_SIZE_OFFSET);
+        final int valueOffset = header.getInt(HashDescriptor.VALUE_OFFSET_OFFSET);
+        final UnsafeBuffer group = firstGroup(0);
+        final long block = group.getLong(GROUP_WIDTH + firstFull(group) * slotSize + valueOffset);
+        final UnsafeBuffer segment = mapPart(pointerSegment(block), pointerOffset(block) + 8);
+        segment.putInt((int)pointerOffset(block) + HashDescriptor.BLOCK_LENGTH_OFFSET, Integer.MAX_VALUE);
+        final String problem = "a block at 0x" + Long.toHexString(block) + " records " + Integer.MAX_VALUE + " bytes, past the end " +
+            "of its segment";
+        assertReports(view(), "map \"m\" (", "partition 0: map \"m\" is corrupt: " + problem);
+        final CorruptFileException ex = assertThrows(CorruptFileException.class, map::verify);
+        assertTrue(ex.getMessage().contains(problem), ex.getMessage());
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -193,7 +193,7 @@ class MainTest
     @Test
     void aMissingRegistryIsReportedAndNotCreated()
     {
-        for (final String command : List.of("list", "stat", "verify", "remove"))
+        for (final String command : List.of("list", "stat", "verify", "remove", "repair"))
         {
             final Run run = run(command, "missing");
             assertEquals(1, run.status(), command);
@@ -250,6 +250,56 @@ class MainTest
         assertTrue(damaged.out().contains("magic number"), damaged.out());
         assertTrue(damaged.out().contains("99_0.dsm belongs to no entry"), damaged.out());
         assertTrue(damaged.out().endsWith("2 problems found\n"), damaged.out());
+    }
+
+    @Test
+    void verifyChecksEveryRegistryNamedAndFailsIfAnyHasAProblem() throws IOException
+    {
+        createEntries();
+        try (DsmRegistry other = DsmRegistry.open("other", RegistryOptions.defaults().root(root)))
+        {
+            other.segment("s", 64);
+        }
+        final Run both = run("verify", "orders", "other");
+        assertEquals(0, both.status(), both.out());
+        assertTrue(both.out().contains("registry orders at ") && both.out().contains("registry other at "), both.out());
+        Files.write(root.resolve("dsmreg-" + System.getProperty("user.name")).resolve("other").resolve("9_0.dsm"), new byte[8]);
+        final Run oneBad = run("verify", "orders", "other");
+        assertEquals(1, oneBad.status(), oneBad.out());
+        assertTrue(oneBad.out().contains("9_0.dsm belongs to no entry"), oneBad.out());
+    }
+
+    @Test
+    void repairSaysWhatItRepairedAndThatNothingElseNeededIt() throws Exception
+    {
+        try (DsmRegistry registry = DsmRegistry.open("orders", RegistryOptions.defaults().root(root)))
+        {
+            registry.area("blobs").allocate(100);
+        }
+        final Path directory = root.resolve("dsmreg-" + System.getProperty("user.name")).resolve("orders");
+        // A process that died holding the lock of size class 16 B: its pid, any start time.
+        final Process dead = new ProcessBuilder("true").start();
+        dead.waitFor();
+        try (RandomAccessFile control = new RandomAccessFile(directory.resolve("1_0.dsm").toFile(), "rw"))
+        {
+            control.seek(io.dsmreg.internal.layout.AreaDescriptor.classBlockOffset(1));
+            control.writeLong(Long.reverseBytes((dead.pid() << 32) | 12345));
+        }
+        final Run found = run("verify", "orders");
+        assertEquals(1, found.status(), found.out());
+        assertTrue(found.out().contains("held by pid " + dead.pid() + " (no longer running)") && found.out().contains("repairable"),
+            found.out());
+
+        final Run repaired = run("repair", "orders");
+        assertEquals(0, repaired.status(), repaired.err());
+        assertEquals("repaired: entry \"blobs\": undid the unfinished operation (0 writes) a dead process left under the lock " +
+            "of size class 16 B\n1 repair made\n", repaired.out());
+        assertEquals(0, run("verify", "orders").status());
+        final Run again = run("repair", "orders", "blobs");
+        assertEquals("ok: nothing needed repair in entry \"blobs\" of registry orders\n", again.out());
+        final Run missing = run("repair", "orders", "nothing");
+        assertEquals(1, missing.status());
+        assertTrue(missing.err().contains("cannot repair entry \"nothing\": registry \"orders\" has no such entry"), missing.err());
     }
 
     @Test

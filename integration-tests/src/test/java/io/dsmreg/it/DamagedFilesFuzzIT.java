@@ -6,7 +6,6 @@ import io.dsmreg.DsmRegistry;
 import io.dsmreg.DsmRegistryException;
 import io.dsmreg.HashParams;
 import io.dsmreg.MapOptions;
-import io.dsmreg.NamedSegment;
 import io.dsmreg.RegistryOptions;
 import io.dsmreg.RegistryView;
 import io.dsmreg.SharedArea;

@@ -174,10 +174,16 @@ public final class HashKind implements EntryKind<HashKind.Request, CachedHandle>
     @Override
     public List<String> verify(final Path directory, final SlotView ready)
     {
-        final String description = "hash \"" + ready.name() + "\"";
         final AreaAllocator area = AreaAllocator.attachReadOnly(directory, ready.fileId(), ready.name());
+        HashTable table = HashTable.attachReadOnly(directory, ready.fileId(), "hash \"" + ready.name() + "\"", area);
+        if (table.shape().kind() == HashDescriptor.KIND_MAP)
+        {
+            // A map's findings say "map", as its handle's do: its header records which it is.
+            table = HashTable.attachReadOnly(directory, ready.fileId(), "map \"" + ready.name() + "\"", area);
+        }
+        final String description = table.description();
         final List<String> described = new ArrayList<>();
-        for (final String finding : HashTable.attachReadOnly(directory, ready.fileId(), description, area).inspect())
+        for (final String finding : table.inspect())
         {
             described.add(description + " (" + EntryFiles.path(directory, ready.fileId(), HashDescriptor.HEADER_PART) + "): " +
                 finding);
