@@ -35,9 +35,12 @@ public final class Directories
     public static final String ROOT_ENVIRONMENT = "DSMREG_DIR";
     private static final Path DEV_SHM = Path.of("/dev/shm");
     private static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY = PosixFilePermissions.fromString("rwx------");
-    /** File systems that cannot hold memory-mapped files: the kernel's windows onto itself. */
-    private static final Set<String> PSEUDO_FILE_SYSTEMS = Set.of(
-        "proc", "sysfs", "cgroup", "cgroup2", "devpts", "debugfs", "tracefs", "securityfs", "configfs", "bpf", "pstore", "mqueue");
+    /**
+     * Where Linux mounts the kernel's windows onto itself, which cannot hold shared memory files. Known
+     * by their places rather than asked of the file system, which would read the mount table at start-up.
+     */
+    private static final List<Path> KERNEL_FILE_SYSTEMS = List.of(Path.of("/proc"), Path.of("/sys"), Path.of("/dev/pts"),
+        Path.of("/dev/mqueue"));
     /** Roots given explicitly by a setting outside the API (the agent's dir=, the CLI's --dir), with that setting. */
     private static final Map<Path, String> NAMED_ROOTS = new ConcurrentHashMap<>();
 
@@ -139,28 +142,19 @@ public final class Directories
         {
             return where + " is not a directory";
         }
-        final String type = fileSystemType(existing);
-        if (type != null && PSEUDO_FILE_SYSTEMS.contains(type))
+        final Path real = realPath(existing);
+        for (final Path kernel : KERNEL_FILE_SYSTEMS)
         {
-            return where + " is on a \"" + type + "\" file system, which cannot hold shared memory files";
+            if (real.startsWith(kernel))
+            {
+                return where + " is in the kernel's " + kernel + " file system, which cannot hold shared memory files";
+            }
         }
         if (!Files.isWritable(existing) && !Files.isDirectory(userDirectory(existing), LinkOption.NOFOLLOW_LINKS))
         {
             return where + " is not writable by this user";
         }
         return null;
-    }
-
-    private static String fileSystemType(final Path path)
-    {
-        try
-        {
-            return Files.getFileStore(path).type();
-        }
-        catch (final IOException | SecurityException ex)
-        {
-            return null;
-        }
     }
 
     /**
@@ -227,6 +221,18 @@ public final class Directories
         }
         others.sort(null);
         return others;
+    }
+
+    private static Path realPath(final Path path)
+    {
+        try
+        {
+            return path.toRealPath();
+        }
+        catch (final IOException | SecurityException ex)
+        {
+            return path;
+        }
     }
 
     /** {@code <root>/dsmreg-<user>}, not created. */
