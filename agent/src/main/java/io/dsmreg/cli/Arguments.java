@@ -122,13 +122,9 @@ final class Arguments
 
     RegistryOptions options()
     {
-        if (dir == null)
-        {
-            return RegistryOptions.defaults();
-        }
-        // So that a message about a root the user gave here tells them to change --dir, not a system property.
-        Directories.chosenBy(dir.toString(), DIR + " DIR");
-        return RegistryOptions.defaults().root(dir);
+        // Whatever chose the root, --dir is how a user of the command line chooses another: messages say so.
+        Directories.chosenBy(Directories.root(dir).toString(), DIR + " DIR");
+        return dir == null ? RegistryOptions.defaults() : RegistryOptions.defaults().root(dir);
     }
 
     /** How tables are printed: {@value #BYTES} and {@value #WIDE}. */

@@ -10,6 +10,7 @@ import io.dsmreg.RegistryView;
 import io.dsmreg.internal.file.Directories;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -451,13 +452,16 @@ public final class Main
     }
 
     /**
-     * Another user's registry of that name is refused by RegistryView; one in a directory of
-     * another user that this one cannot look into may exist all the same, and the message says so.
+     * This user has no such registry: when another user has one, that is the answer (a
+     * PermissionException naming the owner, as RegistryView gives it); one in a directory of another
+     * user that this one cannot look into may exist all the same, and the message says so.
      */
     private int noSuchRegistry(final String registry, final RegistryOptions options)
     {
+        final Path root = Directories.root(options.root());
+        Directories.checkNotAnotherUsersRegistry(root, registry);
         err.println("dsmreg: no registry \"" + registry + "\" in " + userDirectory(options));
-        final List<String> others = Directories.unreadableOtherUserDirectories(Directories.root(options.root()));
+        final List<String> others = Directories.unreadableOtherUserDirectories(root);
         if (!others.isEmpty())
         {
             err.println("  the same root holds the registries of other users, which this user cannot look into: " +

@@ -401,6 +401,17 @@ class MainTest
         assertTrue(all.out().contains(" - <time>\n"), all.out());
     }
 
+    @Test
+    void hintsNameTheDirOptionAsTheWayToChooseAnotherRoot() throws IOException
+    {
+        final Path elsewhere = Files.createDirectory(root.resolve("elsewhere"));
+        Files.createSymbolicLink(root.resolve("dsmreg-" + System.getProperty("user.name")), elsewhere);
+        final Run run = run("list");
+        assertEquals(1, run.status(), run.out());
+        assertTrue(run.err().endsWith(" is a symbolic link; dsmreg refuses links in its directories so that nobody can redirect " +
+            "shared memory elsewhere. Remove the link, or choose another root with --dir DIR\n"), run.err());
+    }
+
     private static Run withoutTimestampsRun(final Run run)
     {
         return new Run(run.status(), withoutTimestamps(run.out()), run.err());

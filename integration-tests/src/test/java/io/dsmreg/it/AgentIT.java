@@ -244,8 +244,8 @@ class AgentIT
             Arguments.of("-Ddsmreg.registry=.hidden", List.of(agent + "jmx=0", "-Ddsmreg.registry=.hidden", "-Ddsmreg.dir=ROOT"), Map.of(),
                 "-Ddsmreg.registry=.hidden cannot be used: registry name \".hidden\" cannot start with '.'" + nameFix),
             Arguments.of("dir=/proc", List.of(agent + "dir=/proc", "-Ddsmreg.dir=ROOT"), Map.of(),
-                "the agent argument dir=/proc cannot be used: /proc is on a \"proc\" file system, which cannot hold shared " +
-                    "memory files. Give dir=" + dirFix),
+                "the agent argument dir=/proc cannot be used: /proc is in the kernel's /proc file system, which cannot hold " +
+                    "shared memory files. Give dir=" + dirFix),
             Arguments.of("a bare dir", List.of(agent + "dir", "-Ddsmreg.dir=ROOT"), Map.of(),
                 "the agent argument dir= cannot be used: it has no value. Give dir=" + dirFix),
             Arguments.of("dir=a file", List.of(agent + "dir=FILE/sub"), Map.of(),
@@ -254,7 +254,7 @@ class AgentIT
             Arguments.of("-Ddsmreg.dir=a file", List.of(agent + "jmx=0", "-Ddsmreg.dir=FILE"), Map.of(),
                 "-Ddsmreg.dir=FILE cannot be used: FILE is not a directory. Give -Ddsmreg.dir=" + dirFix),
             Arguments.of("DSMREG_DIR=/proc/self", List.of(agent + "jmx=0"), Map.of("DSMREG_DIR", "/proc/self"),
-                "the environment variable DSMREG_DIR=/proc/self cannot be used: /proc/self is on a \"proc\" file system, " +
+                "the environment variable DSMREG_DIR=/proc/self cannot be used: /proc/self is in the kernel's /proc file system, " +
                     "which cannot hold shared memory files. Give DSMREG_DIR=" + dirFix));
     }
 

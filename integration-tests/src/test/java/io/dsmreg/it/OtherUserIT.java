@@ -88,7 +88,7 @@ class OtherUserIT
     }
 
     @Test
-    void anotherUsersRegistryIsRefusedNamingItsOwnerByTheViewAndEveryReadingCommand() throws Exception
+    void anotherUsersRegistryIsRefusedNamingItsOwnerByTheViewAndEveryCommand() throws Exception
     {
         final Jvm.Result created = asOtherUser(Jvm.AGRONA_FLAG, "-cp", shared.resolve("dsmreg.jar") + ":" + shared.resolve("classes"),
             VisibilityChild.class.getName(), root.toString(), "sec", "create", "segment:sec.state:64");
@@ -106,7 +106,7 @@ class OtherUserIT
             refused.getMessage());
 
         for (final List<String> command : List.of(List.of("list", "sec"), List.of("stat", "sec", "--count", "1"),
-            List.of("verify", "sec")))
+            List.of("verify", "sec"), List.of("remove", "sec")))
         {
             final List<String> args = new ArrayList<>(command);
             args.addAll(List.of("--dir", root.toString()));
@@ -116,6 +116,7 @@ class OtherUserIT
             assertFalse(cli.output().contains("no registry"), cli.output());
         }
         assertFalse(Files.exists(root.resolve("dsmreg-root").resolve("sec")), "nothing created for this user");
+        assertTrue(Files.exists(registry.resolve("registry.dat")), "nothing removed");
     }
 
     @Test

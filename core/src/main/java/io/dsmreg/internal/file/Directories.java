@@ -12,12 +12,10 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -37,12 +35,12 @@ public final class Directories
     private static final String DEV_SHM = "/dev/shm";
     private static final String OWNER_ONLY_DIRECTORY = "rwx------";
     /**
-     * Where the kernel mounts its windows onto itself, which cannot hold memory-mapped files, with
-     * their file system types. Known by path, not asked of the file system: the agent checks its
-     * settings in premain, where the first use of java.nio.file alone costs milliseconds.
+     * Where Linux mounts the kernel's windows onto itself, which cannot hold shared memory files. Known
+     * by their places rather than asked of the file system (which reads the mount table), and checked
+     * through java.io.File: the agent checks its settings in premain, where the first use of
+     * java.nio.file alone costs milliseconds.
      */
-    private static final Map<String, String> PSEUDO_FILE_SYSTEMS = Map.of(
-        "/proc", "proc", "/sys", "sysfs", "/dev/pts", "devpts", "/dev/mqueue", "mqueue");
+    private static final List<String> KERNEL_FILE_SYSTEMS = List.of("/proc", "/sys", "/dev/pts", "/dev/mqueue");
     /**
      * Roots given explicitly by a setting outside the API (the agent's dir=, the CLI's --dir), as absolute
      * paths, with that setting; strings, so that recording one in premain does not start java.nio.file.
@@ -148,10 +146,10 @@ public final class Directories
         {
             return where + " is not a directory";
         }
-        final String type = pseudoFileSystem(existing);
-        if (type != null)
+        final String kernel = kernelFileSystem(existing);
+        if (kernel != null)
         {
-            return where + " is on a \"" + type + "\" file system, which cannot hold shared memory files";
+            return where + " is in the kernel's " + kernel + " file system, which cannot hold shared memory files";
         }
         // The user's own directory counts where the root is not writable (a shared root made by an administrator).
         if (!existing.canWrite() && !new File(existing, "dsmreg-" + FileOwnership.currentUserName()).isDirectory())
@@ -161,8 +159,8 @@ public final class Directories
         return null;
     }
 
-    /** The type of the kernel's file system that {@code directory} lies in, or null for any other. */
-    private static String pseudoFileSystem(final File directory)
+    /** Where the kernel's file system that {@code directory} lies in is mounted, or null for any other. */
+    private static String kernelFileSystem(final File directory)
     {
         String path;
         try
@@ -173,11 +171,11 @@ public final class Directories
         {
             path = directory.getAbsolutePath();
         }
-        for (final Map.Entry<String, String> mount : PSEUDO_FILE_SYSTEMS.entrySet())
+        for (final String mount : KERNEL_FILE_SYSTEMS)
         {
-            if (path.equals(mount.getKey()) || path.startsWith(mount.getKey() + "/"))
+            if (path.equals(mount) || path.startsWith(mount + "/"))
             {
-                return mount.getValue();
+                return mount;
             }
         }
         return null;

@@ -103,7 +103,7 @@ class DirectoriesTest
         assertEquals(file + " is not a directory", Directories.rootProblem(file.toString()));
         assertEquals(file + " (on the path to " + file.resolve("sub") + ") is not a directory",
             Directories.rootProblem(file.resolve("sub").toString()));
-        assertEquals("/proc is on a \"proc\" file system, which cannot hold shared memory files",
+        assertEquals("/proc is in the kernel's /proc file system, which cannot hold shared memory files",
             Directories.rootProblem("/proc"));
     }
 
