@@ -64,14 +64,17 @@ class ClusterConfigFileTest
             "    connection-retry:\n      cluster-connect-timeout-millis: 1234\n");
         assertEquals(1234, ClusterConfigFile.read(bounded.toString()).connectTimeoutMillis());
         final Path member = Files.writeString(work.resolve("member.xml"),
-            "<hazelcast xmlns=\"http://www.hazelcast.com/schema/config\"><cluster-name>c</cluster-name></hazelcast>");
+            "<hazelcast xmlns=\"http://www.hazelcast.com/schema/config\"><cluster-name>c</cluster-name><network><interfaces " +
+            "enabled=\"true\"><interface>127.0.0.1</interface></interfaces><join><multicast enabled=\"false\"/></join></network>" +
+            "</hazelcast>");
         assertFalse(ClusterConfigFile.read(member.toString()).isClient());
     }
 
     @Test
     void listingRefusesAMemberConfiguration() throws Exception
     {
-        final Path member = Files.writeString(work.resolve("member.yaml"), "hazelcast:\n  cluster-name: c\n");
+        final Path member = Files.writeString(work.resolve("member.yaml"), "hazelcast:\n  cluster-name: c\n  network:\n    interfaces:\n      enabled: true\n" +
+            "      interfaces:\n        - 127.0.0.1\n    join:\n      multicast:\n        enabled: false\n");
         final DsmRegistryException refused =
             assertThrows(DsmRegistryException.class, () -> AgentCluster.list(member.toString()));
         assertTrue(refused.getMessage().contains("is a member configuration; listing needs a client configuration"),
