@@ -39,7 +39,9 @@ import java.util.concurrent.TimeUnit;
  * 500,000 messages and then the measured messages (2,000,000 by default); the consumer, busy-polling,
  * takes the throughput as the measured messages over the time from receiving the first of them to
  * receiving the last. The producer then pauses 300 ms, so that nothing is queued, and sends paced
- * messages, one every 5 us (a busy wait): 20,000 not counted, then 200,000 by default whose one-way
+ * messages, one every 5 us (a busy wait): 100,000 not counted (half a second: the first paced message
+ * sends the producer's loop back to the interpreter, and C2 takes about 240 ms to compile it again, on a
+ * compiler thread that takes a core from one of the two spinning processes), then 200,000 by default whose one-way
  * latency the consumer records, its {@code System.nanoTime()} at receipt minus the producer's written
  * into the message (both read CLOCK_MONOTONIC, shared by the processes of a Linux host). Every wait has
  * a deadline and each child is killed at the end of its round.
@@ -59,7 +61,7 @@ public final class QueueHandoff
     private static final int SEQUENCE = 0;
     private static final int SENT_AT = 8;
     private static final int WARM_UP = 500_000;
-    private static final int PACED_WARM_UP = 20_000;
+    private static final int PACED_WARM_UP = 100_000;
     private static final long PACE_NANOS = 5_000;
     private static final long PAUSE_MILLIS = 300;
     private static final long DEADLINE_NANOS = TimeUnit.SECONDS.toNanos(60);

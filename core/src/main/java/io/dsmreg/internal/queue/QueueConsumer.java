@@ -32,17 +32,18 @@ import static io.dsmreg.internal.layout.QueueDescriptor.UNBLOCKS_OFFSET;
  *       consumer killed before leaves the whole batch to its successor, which receives it again.</li>
  * </ul>
  * Protocol for a producer that died in the middle of a message (Agrona leaves a record whose length is
- * negative, or 0 after its claim moved the tail, at the head, and {@code read} stops there). It reads only
- * what Agrona's {@code read} just read, the head and the word at the head, on the path where a message may
- * be about to arrive: reading the producers' tail there would take its cache line from them, so that the
- * next claim waits for it, and the clock costs more than the poll.
+ * negative, or 0 after its claim moved the tail, at the head, and {@code read} stops there). The look at
+ * the head is sampled: the length word at the head is the line the producers are about to write, and each
+ * read of it by the consumer takes that line from them, so that their next write waits for it: Agrona's
+ * {@code read} reads it once per poll already, and an empty poll must not read it twice.
  * <ol>
- *   <li>Each {@code poll} that reads nothing looks at the length word at the head. A negative length is
- *       a record a producer claimed and has not committed: a sighting of a stalled head.</li>
+ *   <li>Every {@value #STALL_CHECK_POLLS}th {@code poll} that reads nothing, and every wake of a blocking
+ *       {@code receive}, looks at the length word at the head. A negative length is a record a producer
+ *       claimed and has not committed: a sighting of a stalled head.</li>
  *   <li>A length of 0 is an empty ring, or a record whose producer died between moving the tail and
- *       marking its record. Only the tail tells them apart, so every {@value #CLOCK_POLLS}th such empty poll
- *       reads the clock, and at most once every {@value #TAIL_CHECK_NANOS} ns the tail: a tail ahead
- *       of the head is a sighting too.</li>
+ *       marking its record. Only the tail tells them apart, and reading it takes the producers' line
+ *       too, so the clock is read and, at most once every {@value #TAIL_CHECK_NANOS} ns, the tail: a
+ *       tail ahead of the head is a sighting too.</li>
  *   <li>The first sighting at a head only notes it (a live producer commits within nanoseconds); the next
  *       one at the same head starts the clock; once sightings at that head span {@code unblockAfter},
  *       the consumer calls Agrona's {@code unblock()}, which turns that record into padding, counts it,
@@ -55,8 +56,8 @@ import static io.dsmreg.internal.layout.QueueDescriptor.UNBLOCKS_OFFSET;
 final class QueueConsumer implements SharedQueue.Consumer
 {
     private static final long NOT_STALLED = -1;
-    /** Empty polls that find a length word of 0 at the head between two looks at the clock; a power of 2. */
-    private static final int CLOCK_POLLS = 64;
+    /** Empty polls between two looks at the head for a stalled record; a power of 2. */
+    private static final int STALL_CHECK_POLLS = 64;
     /** The least time between two reads of the producers' tail when the head's length word is 0. */
     private static final long TAIL_CHECK_NANOS = 1_000_000;
     /** {@link #stalledSinceNanos} before the clock was started for {@link #stalledHead}. */
@@ -109,34 +110,23 @@ final class QueueConsumer implements SharedQueue.Consumer
     @Override
     public int poll(final MessageHandler handler, final int limit)
     {
-        checkOpen();
-        final int read = ring.read(handler, limit);
-        if (read > 0)
+        final int read = read(handler, limit);
+        if (read == 0)
         {
-            received(read);
-            return read;
+            sampleForStall();
         }
-        unblockIfStalled();
-        return 0;
+        return read;
     }
 
     @Override
     public <T> T poll(final Codec<T> codec)
     {
-        decoder.codec = codec;
-        decoder.value = null;
-        try
+        final T value = readOne(codec);
+        if (value == null)
         {
-            poll(decoder, 1);
-            @SuppressWarnings("unchecked")
-            final T value = (T)decoder.value;
-            return value;
+            sampleForStall();
         }
-        finally
-        {
-            decoder.codec = null;
-            decoder.value = null;
-        }
+        return value;
     }
 
     @Override
@@ -152,11 +142,12 @@ final class QueueConsumer implements SharedQueue.Consumer
         while (System.nanoTime() - deadline < 0)
         {
             idle.idle();
-            final int later = poll(handler, limit);
+            final int later = read(handler, limit);
             if (later > 0)
             {
                 return later;
             }
+            unblockIfStalled();
         }
         return 0;
     }
@@ -174,11 +165,12 @@ final class QueueConsumer implements SharedQueue.Consumer
         while (System.nanoTime() - deadline < 0)
         {
             idle.idle();
-            final T later = poll(codec);
+            final T later = readOne(codec);
             if (later != null)
             {
                 return later;
             }
+            unblockIfStalled();
         }
         return null;
     }
@@ -194,7 +186,47 @@ final class QueueConsumer implements SharedQueue.Consumer
         }
     }
 
-    /** The dead-producer protocol of the class comment, for a poll that read nothing. */
+    /** Reads up to {@code limit} messages with Agrona's {@code read}, and counts them. */
+    private int read(final MessageHandler handler, final int limit)
+    {
+        checkOpen();
+        final int read = ring.read(handler, limit);
+        if (read > 0)
+        {
+            received(read);
+        }
+        return read;
+    }
+
+    /** Reads one codec message, or returns null if none is waiting. */
+    private <T> T readOne(final Codec<T> codec)
+    {
+        decoder.codec = codec;
+        decoder.value = null;
+        try
+        {
+            read(decoder, 1);
+            @SuppressWarnings("unchecked")
+            final T value = (T)decoder.value;
+            return value;
+        }
+        finally
+        {
+            decoder.codec = null;
+            decoder.value = null;
+        }
+    }
+
+    /** Step 1's sampling: every {@value #STALL_CHECK_POLLS}th empty poll looks at the head. */
+    private void sampleForStall()
+    {
+        if ((++emptyPolls & (STALL_CHECK_POLLS - 1)) == 0)
+        {
+            unblockIfStalled();
+        }
+    }
+
+    /** Steps 1 and 2 of the dead-producer protocol of the class comment, after a read that read nothing. */
     private void unblockIfStalled()
     {
         final long head = ring.consumerPosition();
@@ -203,7 +235,7 @@ final class QueueConsumer implements SharedQueue.Consumer
         {
             sighted(head);
         }
-        else if (length == 0 && (++emptyPolls & (CLOCK_POLLS - 1)) == 0)
+        else if (length == 0)
         {
             final long now = System.nanoTime();
             if (now - tailCheckedAtNanos >= TAIL_CHECK_NANOS)
