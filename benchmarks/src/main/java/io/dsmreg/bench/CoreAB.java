@@ -27,7 +27,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *   -cp benchmarks/target/benchmarks.jar io.dsmreg.bench.CoreAB 25 /tmp/coreA,/tmp/coreB getLong,get [threads]
  * </pre>
  * Operations ({@link CoreABRunner}): getLong, get, putLong, put, on a Long -> Long map of the
- * 1,000,000 keys every hash benchmark uses; allocateFree (64 B of an area) and segment (the lookup
+ * 1,000,000 keys every hash benchmark uses; stringGet, stringAddAndGet on a String -> Long map of
+ * 500,000 ASCII keys; allocateFree (64 B of an area) and segment (the lookup
  * of an attached segment). To compare with a build whose API differs, compile CoreABRunner and
  * HashData against that build into its copy: a build's own classes are loaded first.
  */

@@ -10,7 +10,9 @@ import java.nio.file.Path;
 /**
  * CoreAB's side inside one build's class loader: a Long -> Long map filled with the keys, and the
  * operations CoreAB times, each one million times over random keys; an area for 64-byte allocations
- * and a segment for lookups. Public for reflection only.
+ * and a segment for lookups; for the string operations, made on their first call (a warm-up round), a
+ * String -> Long map of StringInterleaved's 500,000 ASCII keys of 8 to 40 characters. Public for
+ * reflection only.
  */
 public final class CoreABRunner
 {
@@ -22,8 +24,12 @@ public final class CoreABRunner
     private static DsmRegistry registry;
     private static SharedMap<Long, Long> map;
     private static SharedArea area;
+    private static final int STRING_KEYS = 500_000;
+
     private static long[] keys;
     private static Long[] boxed;
+    private static SharedMap<String, Long> strings;
+    private static String[] stringKeys;
 
     private CoreABRunner()
     {
@@ -84,6 +90,44 @@ public final class CoreABRunner
             sum += previous == null ? 0 : previous;
         }
         return sum;
+    }
+
+    /** {@code get} of a String -> Long map, with the instances the map was filled from (as StringInterleaved). */
+    public static long stringGet(final int[] state)
+    {
+        final SharedMap<String, Long> map = stringMap();
+        long sum = 0;
+        for (int i = 0; i < OPS; i++)
+        {
+            sum += map.get(stringKeys[StringData.next(state, STRING_KEYS)]);
+        }
+        return sum;
+    }
+
+    /** {@code addAndGet(key, 1)} of the String -> Long map. */
+    public static long stringAddAndGet(final int[] state)
+    {
+        final SharedMap<String, Long> map = stringMap();
+        long sum = 0;
+        for (int i = 0; i < OPS; i++)
+        {
+            sum += map.addAndGet(stringKeys[StringData.next(state, STRING_KEYS)], 1);
+        }
+        return sum;
+    }
+
+    private static synchronized SharedMap<String, Long> stringMap()
+    {
+        if (strings == null)
+        {
+            stringKeys = StringData.keys(STRING_KEYS, false, 42);
+            strings = registry.map("strings", Codec.STRING, Codec.LONG);
+            for (int i = 0; i < STRING_KEYS; i++)
+            {
+                strings.put(stringKeys[i], (long)i);
+            }
+        }
+        return strings;
     }
 
     /** Allocates 64 bytes and frees them: the magazine path of a size class. */
