@@ -1,5 +1,6 @@
 package io.dsmreg.internal.area;
 
+import io.dsmreg.AreaOptions;
 import io.dsmreg.DsmRegistryException;
 import io.dsmreg.InvalidSizeException;
 import io.dsmreg.OutOfSpaceException;
@@ -172,6 +173,17 @@ public final class AreaAllocator
                 ", length " + control.getLong(CONTROL_LENGTH_OFFSET) + " and page size " + control.getInt(PAGE_SIZE_OFFSET) +
                 " but the registry records file id " + fileId + " and this dsmreg expects length " + CONTROL_LENGTH +
                 " and page size " + PAGE_SIZE);
+        }
+        final long initial = control.getLong(INITIAL_SEGMENT_LENGTH_OFFSET);
+        final long max = control.getLong(MAX_SEGMENT_LENGTH_OFFSET);
+        final long sizeLimit = control.getLong(SIZE_LIMIT_OFFSET);
+        if (initial < AreaOptions.MIN_SEGMENT_SIZE || initial > max || max > AreaOptions.MAX_SEGMENT_SIZE ||
+            (sizeLimit < AreaOptions.MIN_SIZE_LIMIT && sizeLimit != AreaOptions.UNLIMITED))
+        {
+            throw CONTROL_FILE.corrupt(file, describe(name), "its header records segment sizes from " + initial + " to " + max +
+                " bytes and a size limit of " + sizeLimit + " bytes, which no area has (segments of " +
+                AreaOptions.MIN_SEGMENT_SIZE + " to " + AreaOptions.MAX_SEGMENT_SIZE + " bytes, the first no larger than " +
+                "the largest; a limit of at least " + AreaOptions.MIN_SIZE_LIMIT + " bytes)");
         }
         return control;
     }

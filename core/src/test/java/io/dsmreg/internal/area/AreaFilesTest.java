@@ -1,5 +1,6 @@
 package io.dsmreg.internal.area;
 
+import io.dsmreg.AreaOptions;
 import io.dsmreg.CorruptFileException;
 import io.dsmreg.internal.file.EntryFiles;
 import io.dsmreg.internal.file.HeaderedFile;
@@ -11,7 +12,10 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 
 import static io.dsmreg.internal.layout.AreaDescriptor.FILE_ID_OFFSET;
+import static io.dsmreg.internal.layout.AreaDescriptor.INITIAL_SEGMENT_LENGTH_OFFSET;
+import static io.dsmreg.internal.layout.AreaDescriptor.MAX_SEGMENT_LENGTH_OFFSET;
 import static io.dsmreg.internal.layout.AreaDescriptor.READY_OFFSET;
+import static io.dsmreg.internal.layout.AreaDescriptor.SIZE_LIMIT_OFFSET;
 import static io.dsmreg.internal.layout.AreaSegmentDescriptor.GENERATION_OFFSET;
 import static io.dsmreg.internal.layout.AreaSegmentDescriptor.HEADER_LENGTH;
 import static io.dsmreg.internal.layout.FileHeaderDescriptor.MAJOR_VERSION_OFFSET;
@@ -49,6 +53,29 @@ class AreaFilesTest
         assertTrue(attachFails().getMessage().endsWith("cannot be used: its header was never published (its creator did " +
             "not finish)" + REMEDY));
         assertNull(AreaStatistics.read(directory, TestAreas.FILE_ID));
+    }
+
+    @Test
+    void aControlFileWithSegmentSizesOrALimitNoAreaHasIsRefused()
+    {
+        TestAreas.create(directory);
+        final UnsafeBuffer control = TestAreas.control(directory);
+        final long initial = control.getLong(INITIAL_SEGMENT_LENGTH_OFFSET);
+        final long max = control.getLong(MAX_SEGMENT_LENGTH_OFFSET);
+        final long limit = control.getLong(SIZE_LIMIT_OFFSET);
+        control.putLong(MAX_SEGMENT_LENGTH_OFFSET, 0x7D67_15D0_B249_4FBDL);
+        assertEquals("file " + file(0) + " of area \"a\" cannot be used: its header records segment sizes from " + initial +
+            " to 9036215163430719421 bytes and a size limit of " + limit + " bytes, which no area has (segments of 131072 to " +
+            AreaOptions.MAX_SEGMENT_SIZE + " bytes, the first no larger than the largest; a limit of at least 262144 bytes)" +
+            REMEDY, attachFails().getMessage());
+        control.putLong(MAX_SEGMENT_LENGTH_OFFSET, initial - 1);
+        assertTrue(attachFails().getMessage().contains("segment sizes from " + initial + " to " + (initial - 1) + " bytes"));
+        control.putLong(MAX_SEGMENT_LENGTH_OFFSET, max);
+        control.putLong(SIZE_LIMIT_OFFSET, 1000);
+        assertTrue(attachFails().getMessage().contains("a size limit of 1000 bytes"));
+        control.putLong(SIZE_LIMIT_OFFSET, limit);
+        assertNotNull(AreaAllocator.attach(directory, TestAreas.FILE_ID, "a", TestAreas.TIMEOUT_NANOS, () -> false),
+            "the header as written attaches");
     }
 
     @Test
