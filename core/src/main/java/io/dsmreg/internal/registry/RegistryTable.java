@@ -200,7 +200,9 @@ public final class RegistryTable
     // ---------------------------------------------------------------------------------------------
 
     /**
-     * Finishes the one slot write a crashed lock holder may have left half done.
+     * Finishes the one slot write a crashed lock holder may have left half done. The write may have been a
+     * removal that stored its state and died before moving the removal epoch, so the epoch moves too: a
+     * cached handle is checked once more for nothing, rather than never for a removed entry.
      *
      * @return the slot whose odd generation was made even, or -1 when none was left mid-write.
      */
@@ -208,6 +210,10 @@ public final class RegistryTable
     {
         final long dirty = buffer.getLong(DIRTY_SLOT_OFFSET);
         final boolean repaired = dirty >= 0 && dirty < slotCapacity && SeqLock.repair(generationAddress((int)dirty));
+        if (repaired)
+        {
+            advanceRemovalEpoch();
+        }
         buffer.putLong(DIRTY_SLOT_OFFSET, -1);
         return repaired ? (int)dirty : -1;
     }
@@ -310,12 +316,24 @@ public final class RegistryTable
         final int offset = beginWrite(index);
         final boolean wasPublished = buffer.getInt(offset + SLOT_STATE_OFFSET) == STATE_READY;
         buffer.putInt(offset + SLOT_STATE_OFFSET, STATE_REMOVED);
-        endWrite(index);
         if (wasPublished)
         {
-            // Release: a process that sees the new epoch also sees the slot's new generation.
-            buffer.putLongRelease(REMOVAL_EPOCH_OFFSET, buffer.getLong(REMOVAL_EPOCH_OFFSET) + 1);
+            advanceRemovalEpoch();
         }
+        endWrite(index);
+    }
+
+    /**
+     * Moves the removal epoch, inside a slot write: a process that sees the new epoch and checks its handle
+     * finds the slot's generation odd or new, never the one it cached. Done after the endWrite instead, a
+     * writer killed between the two would leave a removed entry behind an unchanged epoch, and every cached
+     * handle to it current for good; done inside, a writer killed before it leaves the slot dirty, and the
+     * repair moves the epoch ({@link #repairAfterCrash}).
+     */
+    private void advanceRemovalEpoch()
+    {
+        // Release: a process that sees the new epoch also sees the slot's odd generation.
+        buffer.putLongRelease(REMOVAL_EPOCH_OFFSET, buffer.getLong(REMOVAL_EPOCH_OFFSET) + 1);
     }
 
     private int beginWrite(final int index)

@@ -27,8 +27,10 @@ import static io.dsmreg.internal.layout.RegistryDescriptor.SLOT_NAME_HASH_OFFSET
 import static io.dsmreg.internal.layout.RegistryDescriptor.SLOT_NAME_LENGTH_OFFSET;
 import static io.dsmreg.internal.layout.RegistryDescriptor.SLOT_NAME_OFFSET;
 import static io.dsmreg.internal.layout.RegistryDescriptor.SLOT_SIZE_OFFSET;
+import static io.dsmreg.internal.layout.RegistryDescriptor.SLOT_STATE_OFFSET;
 import static io.dsmreg.internal.layout.RegistryDescriptor.STATE_INITIALIZING;
 import static io.dsmreg.internal.layout.RegistryDescriptor.STATE_READY;
+import static io.dsmreg.internal.layout.RegistryDescriptor.STATE_REMOVED;
 import static io.dsmreg.internal.layout.RegistryDescriptor.TYPE_AREA;
 import static io.dsmreg.internal.layout.RegistryDescriptor.TYPE_HASH;
 import static io.dsmreg.internal.layout.RegistryDescriptor.TYPE_SEGMENT;
@@ -212,12 +214,30 @@ class RegistryTableTest
         raw.putLong(slotOffset(slot) + SLOT_SIZE_OFFSET, 100);
         assertNull(table.read(slot), "a reader gives up instead of copying a slot being written");
         assertTrue(table.entries().isEmpty());
+        final long epoch = table.removalEpoch();
         table.repairAfterCrash();
+        assertEquals(epoch + 1, table.removalEpoch(), "the write may have been a removal: cached handles are checked again");
         assertEquals(6, table.generation(slot));
         assertEquals(-1, raw.getLong(DIRTY_SLOT_OFFSET));
         final SlotView view = table.read(slot);
         assertNotNull(view);
         assertEquals(STATE_READY, view.state());
+    }
+
+    @Test
+    void aRemovalCutShortBeforeTheEpochMovedMovesItInTheRepair()
+    {
+        final int slot = claim("removed", TYPE_SEGMENT, 8, 1);
+        table.publish(slot);
+        final long epoch = table.removalEpoch();
+        // The remover died after storing the state, before the epoch: slot dirty and odd.
+        raw.putLong(DIRTY_SLOT_OFFSET, slot);
+        raw.putLong(slotOffset(slot) + SLOT_GENERATION_OFFSET, table.generation(slot) + 1);
+        raw.putInt(slotOffset(slot) + SLOT_STATE_OFFSET, STATE_REMOVED);
+        assertEquals(epoch, table.removalEpoch());
+        assertEquals(slot, table.repairAfterCrash());
+        assertEquals(epoch + 1, table.removalEpoch(), "a handle cached before the removal is checked again");
+        assertEquals(-1, find("removed"));
     }
 
     @Test
