@@ -89,6 +89,22 @@ class SharedMutexTest
     }
 
     @Test
+    void ofTwoTakeoversOfOneDeadWordOnlyTheFirstWinsAndAWordThatMovedOnIsNotTaken() throws Exception
+    {
+        final long dead = SharedMutex.ownerWord(Processes.exited());
+        memory.putLong(8, dead);
+        assertFalse(mutex.takeOver(0), "a free word is locked, not taken over");
+        assertEquals(dead, mutex.word());
+        assertTrue(mutex.takeOver(dead));
+        assertEquals(SELF, mutex.word());
+        assertFalse(mutex.takeOver(dead), "the racer that comes second finds the word moved on and must not repair");
+        assertEquals(SELF, mutex.word());
+        mutex.unlock();
+        assertFalse(mutex.takeOver(dead), "a word freed since it was read dead is not taken over");
+        assertEquals(0, mutex.word());
+    }
+
+    @Test
     void aDeadHoldersLockIsTakenOverEvenWhenTheTimeoutIsShorterThanTheOwnerCheckInterval() throws Exception
     {
         memory.putLong(8, SharedMutex.ownerWord(Processes.exited()));
