@@ -106,14 +106,10 @@ class CrashPointsIT
     @MethodSource("io.dsmreg.it.Jvm#homes")
     void killedAfterClaimingLeavesAnInitializingSlotThatTheNextCallerInitializes(final Path jdk) throws Exception
     {
-        create(jdk, "before", 1);
-        final Process stopped = startStopped(jdk, "io.dsmreg.internal.registry.OpenRegistry#initializeOrAttach#entry#1",
-            "get", VICTIM, "4096", "value:7", "30000");
+        final Process stopped = stopCreatingVictim(jdk, "io.dsmreg.internal.registry.OpenRegistry#initializeOrAttach#entry#1");
 
         final RegistryTable table = table();
-        final SlotView claimed = slotOf(table, VICTIM);
-        assertEquals(STATE_INITIALIZING, claimed.state(), "claimed: " + claimed);
-        assertEquals(stopped.pid(), claimed.ownerPid(), "claimed by the stopped child: " + claimed);
+        final SlotView claimed = initializingSlotOf(table, stopped);
         assertTrue(isEntryLockFree(claimed.index()), "the stopped child has not taken the entry lock yet");
         assertEquals(List.of(), filesOf(claimed.fileId()), "no file was created yet");
 
@@ -135,14 +131,10 @@ class CrashPointsIT
     void killedAfterPublishingTheFileLeavesAnInitializingSlotThatTheNextCallerInitializesAfresh(final Path jdk)
         throws Exception
     {
-        create(jdk, "before", 1);
-        final Process stopped = startStopped(jdk, "io.dsmreg.internal.file.HeaderedFile#publish#exit#1",
-            "get", VICTIM, "4096", "value:7", "30000");
+        final Process stopped = stopCreatingVictim(jdk, "io.dsmreg.internal.file.HeaderedFile#publish#exit#1");
 
         final RegistryTable table = table();
-        final SlotView initializing = slotOf(table, VICTIM);
-        assertEquals(STATE_INITIALIZING, initializing.state(), "not published in the table: " + initializing);
-        assertEquals(stopped.pid(), initializing.ownerPid());
+        final SlotView initializing = initializingSlotOf(table, stopped);
         assertFalse(isEntryLockFree(initializing.index()), "the stopped child holds the entry lock");
         final Path file = EntryFiles.path(directory(), initializing.fileId(), 0);
         // Throws unless the file's header is complete and its ready word published.
@@ -209,6 +201,25 @@ class CrashPointsIT
     }
 
     /**
+     * Creates the ready entry "before", then starts a child that creates {@link #VICTIM} (a 4096-byte segment whose
+     * initializer writes 7) and is stopped at {@code point}.
+     */
+    private Process stopCreatingVictim(final Path jdk, final String point) throws Exception
+    {
+        create(jdk, "before", 1);
+        return startStopped(jdk, point, "get", VICTIM, "4096", "value:7", "30000");
+    }
+
+    /** {@link #VICTIM}'s slot, which must be initializing and owned by the {@code stopped} child. */
+    private static SlotView initializingSlotOf(final RegistryTable table, final Process stopped)
+    {
+        final SlotView slot = slotOf(table, VICTIM);
+        assertEquals(STATE_INITIALIZING, slot.state(), "claimed, not published in the table: " + slot);
+        assertEquals(stopped.pid(), slot.ownerPid(), "claimed by the stopped child: " + slot);
+        return slot;
+    }
+
+    /**
      * Kills a child creating {@link #VICTIM} at {@code point}, inside the claim's slot write, and checks the
      * row "mid slot write": one slot with an odd generation, which the next table-lock holder makes even.
      *
@@ -216,8 +227,7 @@ class CrashPointsIT
      */
     private SlotView killMidSlotWrite(final Path jdk, final String point) throws Exception
     {
-        create(jdk, "before", 1);
-        final Process stopped = startStopped(jdk, point, "get", VICTIM, "4096", "value:7", "30000");
+        final Process stopped = stopCreatingVictim(jdk, point);
 
         final RegistryTable table = table();
         final List<Integer> odd = oddSlots(table);
