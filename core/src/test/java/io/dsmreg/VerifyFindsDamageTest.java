@@ -1,6 +1,7 @@
 package io.dsmreg;
 
 import io.dsmreg.internal.file.MappedFiles;
+import io.dsmreg.internal.hash.Hashing;
 import io.dsmreg.internal.layout.HashDescriptor;
 import io.dsmreg.internal.lock.ProcessIdentity;
 import io.dsmreg.internal.lock.SharedMutex;
@@ -251,6 +252,10 @@ class VerifyFindsDamageTest extends RegistryTestBase
     // Hash tables (and maps, which are the same table)
     // ---------------------------------------------------------------------------------------------
 
+    /** {@link #hashWithData}'s slots: an 8-byte key and 8 bytes of the caller's. */
+    private static final int HASH_SLOT_SIZE = 16;
+    private static final int HASH_GROUP_LENGTH = GROUP_WIDTH + GROUP_WIDTH * HASH_SLOT_SIZE;
+
     @Test
     void aPartitionCountThatDisagreesWithItsTableIsReported()
     {
@@ -284,6 +289,117 @@ class VerifyFindsDamageTest extends RegistryTestBase
         final int full = firstFull(group);
         group.putByte(full, (byte)((group.getByte(full) + 1) & 0x7F));
         assertReports(view(), "partition 0 slot " + full + " holds a key of partition 0 or with a wrong tag");
+    }
+
+    @Test
+    void aKeyOfAnotherPartitionIsReported()
+    {
+        final SharedHash hash = hashWithData();
+        final UnsafeBuffer group = firstGroup(0);
+        final int full = firstFull(group);
+        final int slot = GROUP_WIDTH + full * HASH_SLOT_SIZE;
+        // A key of partition 1 (the hash's top bit) with its tag right: only the partition is wrong.
+        long key = 1_000;
+        while (hashOfKeyAt(keyBuffer(key), 0) >>> 63 == 0)
+        {
+            key++;
+        }
+        group.putLong(slot, key);
+        group.putByte(full, (byte)(hashOfKeyAt(group, slot) & 0x7F));
+        assertOnlyProblem(hash::verify, "partition 0 slot " + full + " holds a key of partition 1 or with a wrong tag");
+    }
+
+    @Test
+    void anEntryItsHomeGroupCannotReachIsReported()
+    {
+        final SharedHash hash = hashWithData();
+        final UnsafeBuffer table = bucketTable(0);
+        final int groups = table.getInt(0) / GROUP_WIDTH;
+        final int from = firstFull(group(table, 0));
+        // Half the table away from its home group (probing stops at group 0, which has an empty slot):
+        // an entry no lookup finds.
+        final int toGroup = groups / 2;
+        final int to = firstEmpty(group(table, toGroup));
+        moveSlot(group(table, 0), from, group(table, toGroup), to);
+        assertOnlyProblem(hash::verify, "partition 0 slot " + (toGroup * GROUP_WIDTH + to) + " is not reachable from its home group");
+    }
+
+    @Test
+    void aKeyInTwoSlotsIsReported()
+    {
+        final SharedHash hash = hashWithData();
+        final UnsafeBuffer group = firstGroup(0);
+        final int full = firstFull(group);
+        final int empty = firstEmpty(group);
+        group.putByte(empty, group.getByte(full));
+        group.putBytes(GROUP_WIDTH + empty * HASH_SLOT_SIZE, group, GROUP_WIDTH + full * HASH_SLOT_SIZE, HASH_SLOT_SIZE);
+        final UnsafeBuffer header = mapPart(HEADER_PART, HashDescriptor.HEADER_LENGTH);
+        header.putInt(partitionOffset(0) + LIVE_OFFSET, header.getInt(partitionOffset(0) + LIVE_OFFSET) + 1);
+        // The probe meets the lower slot first: the higher one is the copy.
+        assertOnlyProblem(hash::verify, "partition 0 slot " + Math.max(full, empty) + " holds a key that slot " + Math.min(full, empty) +
+            " also holds");
+    }
+
+    @Test
+    void aTombstoneCountThatDisagreesWithItsTableIsReported()
+    {
+        final SharedHash hash = hashWithData();
+        final UnsafeBuffer group = firstGroup(0);
+        group.putByte(firstEmpty(group), HashDescriptor.CTRL_DELETED);
+        final int live = mapPart(HEADER_PART, HashDescriptor.HEADER_LENGTH).getInt(partitionOffset(0) + LIVE_OFFSET);
+        assertOnlyProblem(hash::verify, "partition 0 counts " + live + " entries and 0 tombstones but its table holds " + live + " and 1");
+    }
+
+    @Test
+    void aPartitionLoadedPastItsLimitIsReported()
+    {
+        final SharedHash hash = hashWithData();
+        final UnsafeBuffer table = bucketTable(0);
+        final int capacity = table.getInt(0);
+        final UnsafeBuffer header = mapPart(HEADER_PART, HashDescriptor.HEADER_LENGTH);
+        final int live = header.getInt(partitionOffset(0) + LIVE_OFFSET);
+        // Tombstones, counted as the table holds them, up to one slot past 80% (which is allowed).
+        final int tombstones = (capacity * 4 + 4) / 5 + 1 - live;
+        int marked = 0;
+        for (int i = 0; marked < tombstones; i++)
+        {
+            final UnsafeBuffer group = group(table, i / GROUP_WIDTH);
+            if (group.getByte(i % GROUP_WIDTH) == HashDescriptor.CTRL_EMPTY)
+            {
+                group.putByte(i % GROUP_WIDTH, HashDescriptor.CTRL_DELETED);
+                marked++;
+            }
+        }
+        header.putInt(partitionOffset(0) + HashDescriptor.TOMBSTONES_OFFSET, tombstones);
+        assertOnlyProblem(hash::verify, "partition 0 is loaded past 80%: " + (live + tombstones) + " of " + capacity + " slots");
+    }
+
+    @Test
+    void aBlockOfNegativeLengthIsReportedForKeysAndValues()
+    {
+        final SharedMap<String, String> map = registry.map("m", Codec.STRING, Codec.STRING, MapOptions.defaults().partitions(1));
+        for (int key = 0; key < 20; key++)
+        {
+            map.put("key " + key, "value " + key);
+        }
+        assertEquals(List.of(), view().verify());
+        final UnsafeBuffer header = mapPart(HEADER_PART, HashDescriptor.HEADER_LENGTH);
+        final int slotSize = header.getInt(HashDescriptor.SLOT_SIZE_OFFSET);
+        final int valueOffset = header.getInt(HashDescriptor.VALUE_OFFSET_OFFSET);
+        final UnsafeBuffer group = firstGroup(0);
+        final int slot = GROUP_WIDTH + firstFull(group) * slotSize;
+        for (final int field : new int[] {valueOffset, 0})
+        {
+            final long block = group.getLong(slot + field);
+            final UnsafeBuffer segment = mapPart(pointerSegment(block), pointerOffset(block) + 8);
+            final int lengthAt = (int)pointerOffset(block) + HashDescriptor.BLOCK_LENGTH_OFFSET;
+            final int length = segment.getInt(lengthAt);
+            segment.putInt(lengthAt, -1);
+            final String problem = "partition 0: map \"m\" is corrupt: a block at 0x" + Long.toHexString(block) + " records -1 bytes";
+            assertOnlyProblem(map::verify, problem);
+            segment.putInt(lengthAt, length);
+        }
+        map.verify();
     }
 
     @Test
@@ -454,6 +570,65 @@ class VerifyFindsDamageTest extends RegistryTestBase
         final long table = mapPart(HEADER_PART, HashDescriptor.HEADER_LENGTH).getLong(partitionOffset(p) + TABLE_OFFSET);
         final UnsafeBuffer segment = mapPart(pointerSegment(table), pointerOffset(table) + TABLE_HEADER_LENGTH + 4096);
         return new UnsafeBuffer(segment, (int)pointerOffset(table) + TABLE_HEADER_LENGTH, 4096);
+    }
+
+    /** Partition {@code p}'s whole bucket table from its first group: its capacity first, read from its header. */
+    private UnsafeBuffer bucketTable(final int p)
+    {
+        final long table = mapPart(HEADER_PART, HashDescriptor.HEADER_LENGTH).getLong(partitionOffset(p) + TABLE_OFFSET);
+        final int at = (int)pointerOffset(table);
+        final int capacity = mapPart(pointerSegment(table), at + TABLE_HEADER_LENGTH).getInt(at);
+        final int length = TABLE_HEADER_LENGTH + capacity / GROUP_WIDTH * HASH_GROUP_LENGTH;
+        return new UnsafeBuffer(mapPart(pointerSegment(table), at + length), at, length);
+    }
+
+    /** Group {@code g} of a table from {@link #bucketTable}, for {@link #hashWithData}'s 16-byte slots. */
+    private static UnsafeBuffer group(final UnsafeBuffer table, final int g)
+    {
+        return new UnsafeBuffer(table, TABLE_HEADER_LENGTH + g * HASH_GROUP_LENGTH, HASH_GROUP_LENGTH);
+    }
+
+    /** Moves the entry of slot {@code from} of one group to the empty slot {@code to} of another: control byte and slot. */
+    private static void moveSlot(final UnsafeBuffer fromGroup, final int from, final UnsafeBuffer toGroup, final int to)
+    {
+        toGroup.putBytes(GROUP_WIDTH + to * HASH_SLOT_SIZE, fromGroup, GROUP_WIDTH + from * HASH_SLOT_SIZE, HASH_SLOT_SIZE);
+        toGroup.putByte(to, fromGroup.getByte(from));
+        fromGroup.putByte(from, HashDescriptor.CTRL_EMPTY);
+    }
+
+    private static UnsafeBuffer keyBuffer(final long key)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[Long.BYTES]);
+        buffer.putLong(0, key);
+        return buffer;
+    }
+
+    /** The hash of the 8-byte key at {@code offset}, as the table computes it from a slot's key field. */
+    private static long hashOfKeyAt(final UnsafeBuffer buffer, final int offset)
+    {
+        return Hashing.hashBytes(buffer, offset, Long.BYTES);
+    }
+
+    private static int firstEmpty(final UnsafeBuffer group)
+    {
+        for (int j = 0; j < GROUP_WIDTH; j++)
+        {
+            if (group.getByte(j) == HashDescriptor.CTRL_EMPTY)
+            {
+                return j;
+            }
+        }
+        throw new AssertionError("the group has no empty slot");
+    }
+
+    /** The read-only verify reports {@code expected} and nothing else, and the handle's own verify throws it. */
+    private void assertOnlyProblem(final Runnable handleVerify, final String expected)
+    {
+        final List<String> problems = view().verify();
+        assertEquals(1, problems.size(), problems.toString());
+        assertTrue(problems.get(0).contains(expected), "expected " + expected + " in " + problems);
+        final CorruptFileException ex = assertThrows(CorruptFileException.class, handleVerify::run);
+        assertTrue(ex.getMessage().contains(expected), ex.getMessage());
     }
 
     private static int firstFull(final UnsafeBuffer group)

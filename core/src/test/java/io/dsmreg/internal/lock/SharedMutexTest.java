@@ -78,6 +78,28 @@ class SharedMutexTest
     }
 
     @Test
+    void aHolderIsDescribedByItsPidAndWhetherItRunsWithItsStartTime() throws Exception
+    {
+        final ProcessIdentity exited = Processes.exited();
+        assertEquals("pid " + exited.pid() + " (no longer running)", SharedMutex.describeHolder(SharedMutex.ownerWord(exited)));
+        final Process holder = Processes.sleeper();
+        try
+        {
+            final ProcessIdentity running = Processes.identityOf(holder);
+            final String start = holder.info().startInstant().orElseThrow().toString();
+            assertEquals("pid " + running.pid() + " (running, started " + start + ")",
+                SharedMutex.describeHolder(SharedMutex.ownerWord(running)));
+            assertEquals("pid " + running.pid() + " (no longer running)",
+                SharedMutex.describeHolder(SharedMutex.ownerWord(new ProcessIdentity(running.pid(), running.startTime() + 1))),
+                "a reused pid describes the dead holder, not the process that runs under its pid now");
+        }
+        finally
+        {
+            Processes.stop(holder);
+        }
+    }
+
+    @Test
     void aDeadHoldersLockIsTakenOverAndTheTakeoverReported() throws Exception
     {
         memory.putLong(8, SharedMutex.ownerWord(Processes.exited()));

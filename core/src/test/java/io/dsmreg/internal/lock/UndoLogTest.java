@@ -28,10 +28,10 @@ class UndoLogTest
         assertEquals(1, logMemory.getInt(COUNT_OFFSET), "the count includes the entry");
         assertEquals(2L << 40 | 16 << 1 | 1, logMemory.getLong(ENTRIES_OFFSET), "part 2, offset 16, a long");
         assertEquals(5, logMemory.getLong(ENTRIES_OFFSET + 8), "the old value");
-        log.putInt(0, data, 40, 7);
+        log.putInt(3, data, 40, 7);
         assertEquals(7, data.getInt(40));
         assertEquals(2, logMemory.getInt(COUNT_OFFSET));
-        assertEquals(40 << 1, logMemory.getLong(ENTRIES_OFFSET + UndoLog.ENTRY_LENGTH), "part 0, offset 40, an int");
+        assertEquals(3L << 40 | 40 << 1, logMemory.getLong(ENTRIES_OFFSET + UndoLog.ENTRY_LENGTH), "part 3, offset 40, an int");
         assertEquals(0, logMemory.getLong(ENTRIES_OFFSET + UndoLog.ENTRY_LENGTH + 8));
     }
 
@@ -187,6 +187,24 @@ class UndoLogTest
             " bytes (or is not aligned there)", ex.getMessage());
         assertEquals(6, data.getLong(8), "the newer, valid entry was not undone either");
         assertEquals(5, data.getLong(0));
+    }
+
+    @Test
+    void alignmentIsCheckedOnTheAddressNotOnTheOffset()
+    {
+        // A part that starts 2 bytes into its memory: offset 6 is a long's aligned address there, offset 8 is not.
+        final byte[] memory = new byte[66];
+        final UnsafeBuffer part = new UnsafeBuffer(memory, 2, 64);
+        assertEquals(0, (part.addressOffset() + 6) & 7, "the JVM's byte[] base is 8-aligned, as the test assumes");
+        part.putLong(6, 11);
+        log.putLong(0, part, 6, 12);
+        assertEquals(1, log.rollback(p -> part));
+        assertEquals(11, part.getLong(6), "an aligned address at an odd offset is undone");
+
+        logMemory.putInt(COUNT_OFFSET, 1);
+        logMemory.putLong(ENTRIES_OFFSET, (8L << 1) | 1);
+        final CorruptFileException ex = assertThrows(CorruptFileException.class, () -> log.rollback(p -> part));
+        assertEquals("entry 0 undoes a write at offset 8 of part 0, which has 64 bytes (or is not aligned there)", ex.getMessage());
     }
 
     @Test
