@@ -94,6 +94,7 @@ class LockTimeoutTest extends RegistryTestBase
             final LockTimeoutException ex = assertThrows(LockTimeoutException.class, () -> hash.findOrInsert(2L));
             assertTrue(ex.getMessage().startsWith("timed out after 300 ms waiting for the lock of "), ex.getMessage());
             assertTrue(ex.getMessage().contains("held by pid " + ProcessHandle.current().pid()), ex.getMessage());
+            assertThrows(LockTimeoutException.class, hash::verify, "verify takes each partition's lock, and waits for it");
         }
         finally
         {

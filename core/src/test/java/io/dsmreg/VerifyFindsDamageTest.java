@@ -346,8 +346,10 @@ class VerifyFindsDamageTest extends RegistryTestBase
         final SharedHash hash = hashWithData();
         final UnsafeBuffer group = firstGroup(0);
         group.putByte(firstEmpty(group), HashDescriptor.CTRL_DELETED);
-        final int live = mapPart(HEADER_PART, HashDescriptor.HEADER_LENGTH).getInt(partitionOffset(0) + LIVE_OFFSET);
-        assertOnlyProblem(hash::verify, "partition 0 counts " + live + " entries and 0 tombstones but its table holds " + live + " and 1");
+        final UnsafeBuffer header = mapPart(HEADER_PART, HashDescriptor.HEADER_LENGTH);
+        header.putInt(partitionOffset(0) + HashDescriptor.TOMBSTONES_OFFSET, 3);
+        final int live = header.getInt(partitionOffset(0) + LIVE_OFFSET);
+        assertOnlyProblem(hash::verify, "partition 0 counts " + live + " entries and 3 tombstones but its table holds " + live + " and 1");
     }
 
     @Test
@@ -372,6 +374,38 @@ class VerifyFindsDamageTest extends RegistryTestBase
         }
         header.putInt(partitionOffset(0) + HashDescriptor.TOMBSTONES_OFFSET, tombstones);
         assertOnlyProblem(hash::verify, "partition 0 is loaded past 80%: " + (live + tombstones) + " of " + capacity + " slots");
+    }
+
+    @Test
+    void aDamagedTableHeaderIsReported()
+    {
+        final SharedHash hash = hashWithData();
+        final UnsafeBuffer partitions = mapPart(HEADER_PART, HashDescriptor.HEADER_LENGTH);
+        final long linked = partitions.getLong(partitionOffset(0) + TABLE_OFFSET);
+        final UnsafeBuffer table = bucketTable(0);
+        final int capacity = table.getInt(HashDescriptor.TABLE_CAPACITY_OFFSET);
+        final String prefix = "partition 0: hash \"h\" is corrupt in partition 0: ";
+        final String header = "its table header (capacity ";
+        assertTableDamage(hash, () -> table.putInt(HashDescriptor.TABLE_CAPACITY_OFFSET, 0),
+            prefix + header + "0, slot size 16, partition 0) does not fit");
+        assertTableDamage(hash, () -> table.putInt(HashDescriptor.TABLE_CAPACITY_OFFSET, capacity + 4),
+            prefix + header + (capacity + 4) + ", slot size 16, partition 0) does not fit");
+        assertTableDamage(hash, () -> table.putInt(HashDescriptor.TABLE_CAPACITY_OFFSET, 1 << 24),
+            prefix + header + (1 << 24) + ", slot size 16, partition 0) does not fit");
+        assertTableDamage(hash, () -> table.putInt(HashDescriptor.TABLE_SLOT_SIZE_OFFSET, 24),
+            prefix + header + capacity + ", slot size 24, partition 0) does not fit");
+        assertTableDamage(hash, () -> table.putInt(HashDescriptor.TABLE_PARTITION_OFFSET, 1),
+            prefix + header + capacity + ", slot size 16, partition 1) does not fit");
+        assertTableDamage(hash, () -> table.putInt(HashDescriptor.TABLE_MAGIC_OFFSET, 0),
+            prefix + header + capacity + ", slot size 16, partition 0) does not fit");
+        final long nowhere = pointer(200, 0);
+        assertTableDamage(hash, () -> partitions.putLong(partitionOffset(0) + TABLE_OFFSET, nowhere),
+            prefix + "its table pointer 0x" + Long.toHexString(nowhere) + " is not valid: ");
+        partitions.putLong(partitionOffset(0) + TABLE_OFFSET, linked);
+        final int resizeCount = partitionOffset(0) + HashDescriptor.RESIZE_COUNT_OFFSET;
+        partitions.putLong(resizeCount, partitions.getLong(resizeCount) + 1);
+        assertEquals(List.of(), view().verify(), "every damage was put back");
+        hash.verify();
     }
 
     @Test
@@ -619,6 +653,24 @@ class VerifyFindsDamageTest extends RegistryTestBase
             }
         }
         throw new AssertionError("the group has no empty slot");
+    }
+
+    /**
+     * Damages partition 0's table with {@code damage}, makes every process re-resolve it (as a repair does), checks
+     * that both verifies report {@code expected} and nothing else, and puts the table back.
+     */
+    private void assertTableDamage(final SharedHash hash, final Runnable damage, final String expected)
+    {
+        final UnsafeBuffer table = bucketTable(0);
+        final byte[] saved = new byte[TABLE_HEADER_LENGTH];
+        table.getBytes(0, saved);
+        final UnsafeBuffer partitions = mapPart(HEADER_PART, HashDescriptor.HEADER_LENGTH);
+        final int resizeCount = partitionOffset(0) + HashDescriptor.RESIZE_COUNT_OFFSET;
+        damage.run();
+        partitions.putLong(resizeCount, partitions.getLong(resizeCount) + 1);
+        assertOnlyProblem(hash::verify, expected);
+        table.putBytes(0, saved);
+        partitions.putLong(resizeCount, partitions.getLong(resizeCount) + 1);
     }
 
     /** The read-only verify reports {@code expected} and nothing else, and the handle's own verify throws it. */
