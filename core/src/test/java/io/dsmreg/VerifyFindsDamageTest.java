@@ -1,7 +1,9 @@
 package io.dsmreg;
 
 import io.dsmreg.internal.file.MappedFiles;
+import io.dsmreg.internal.hash.HashTable;
 import io.dsmreg.internal.hash.Hashing;
+import io.dsmreg.internal.map.MapHandle;
 import io.dsmreg.internal.layout.HashDescriptor;
 import io.dsmreg.internal.lock.ProcessIdentity;
 import io.dsmreg.internal.lock.SharedMutex;
@@ -409,6 +411,31 @@ class VerifyFindsDamageTest extends RegistryTestBase
     }
 
     @Test
+    void aValueBlockThatEndsAtItsSegmentsLastByteIsValid() throws Exception
+    {
+        final SharedMap<String, byte[]> map = registry.map("m", Codec.STRING, Codec.BYTES, MapOptions.defaults().partitions(1));
+        // Larger than a standard segment: the area gives it a segment of its own, of exactly its pages.
+        final byte[] value = new byte[(4 << 20) - HashDescriptor.BLOCK_DATA_OFFSET];
+        Arrays.fill(value, (byte)7);
+        map.put("large", value);
+        final UnsafeBuffer header = mapPart(HEADER_PART, HashDescriptor.HEADER_LENGTH);
+        final UnsafeBuffer group = firstGroup(0);
+        final long block = group.getLong(GROUP_WIDTH + firstFull(group) * header.getInt(HashDescriptor.SLOT_SIZE_OFFSET) +
+            header.getInt(HashDescriptor.VALUE_OFFSET_OFFSET));
+        final long segmentLength;
+        try (var files = Files.list(registry.directory()))
+        {
+            segmentLength = Files.size(files.filter(f -> f.getFileName().toString().endsWith("_" + pointerSegment(block) + ".dsm"))
+                .findFirst().orElseThrow());
+        }
+        assertEquals(segmentLength, pointerOffset(block) + HashDescriptor.BLOCK_DATA_OFFSET + value.length,
+            "the block ends at its segment's last byte, as the test intends");
+        assertArrayEquals(value, map.get("large"));
+        assertEquals(List.of(), view().verify());
+        map.verify();
+    }
+
+    @Test
     void aBlockOfNegativeLengthIsReportedForKeysAndValues()
     {
         final SharedMap<String, String> map = registry.map("m", Codec.STRING, Codec.STRING, MapOptions.defaults().partitions(1));
@@ -469,6 +496,56 @@ class VerifyFindsDamageTest extends RegistryTestBase
         assertEquals(List.of(), view().verify());
         hash.verify();
         assertEquals(200, hash.size(), "the recount restored the damaged count");
+    }
+
+    @Test
+    void aDeadWritersRepairFreesItsUnlinkedBlocksKeepsLinkedOnesRecountsAndMakesReadersRetry() throws Exception
+    {
+        final SharedMap<String, String> map = registry.map("m", Codec.STRING, Codec.STRING, MapOptions.defaults().partitions(1));
+        for (int key = 0; key < 20; key++)
+        {
+            map.put("key " + key, "value " + key);
+        }
+        final HashTable table = ((MapHandle<?, ?>)map).table();
+        final long inUse = map.bytesInUse();
+        final UnsafeBuffer header = mapPart(HEADER_PART, HashDescriptor.HEADER_LENGTH);
+        final int p = partitionOffset(0);
+        final UnsafeBuffer group = firstGroup(0);
+        // A deleted slot the counts left out, and the blocks of a dead insert: its key's block already linked to a slot
+        // (it died after claiming it), its value's block and a new table not.
+        group.putByte(firstEmpty(group), HashDescriptor.CTRL_DELETED);
+        final long linkedKey = group.getLong(GROUP_WIDTH + firstFull(group) * header.getInt(HashDescriptor.SLOT_SIZE_OFFSET));
+        header.putLong(p + HashDescriptor.PENDING_KEY_OFFSET, linkedKey);
+        header.putLong(p + HashDescriptor.PENDING_VALUE_OFFSET, table.area().allocate(40, 0));
+        header.putLong(p + HashDescriptor.PENDING_TABLE_OFFSET, table.area().allocate(4096, 0));
+        header.putInt(p + LIVE_OFFSET, 999);
+        final long version = header.getLong(p + VERSION_OFFSET);
+        final long resizes = header.getLong(p + HashDescriptor.RESIZE_COUNT_OFFSET);
+        header.putLong(p + LOCK_OFFSET, SharedMutex.ownerWord(deadProcess()));
+
+        assertEquals(List.of("entry \"m\": took over the lock of a dead process and repaired partition 0 (recounted 20 entries, freed 2 " +
+            "unlinked blocks)"), registry.repair("m"));
+        assertEquals(20, header.getInt(p + LIVE_OFFSET));
+        assertEquals(1, header.getInt(p + HashDescriptor.TOMBSTONES_OFFSET));
+        assertEquals(0, header.getLong(p + HashDescriptor.PENDING_KEY_OFFSET));
+        assertEquals(0, header.getLong(p + HashDescriptor.PENDING_VALUE_OFFSET));
+        assertEquals(0, header.getLong(p + HashDescriptor.PENDING_TABLE_OFFSET));
+        assertEquals(version + 2, header.getLong(p + VERSION_OFFSET), "a version written through: optimistic readers retry");
+        assertEquals(resizes + 1, header.getLong(p + HashDescriptor.RESIZE_COUNT_OFFSET), "every process re-resolves the table");
+        assertEquals(inUse, map.bytesInUse(), "the unlinked blocks were freed, the linked key was not");
+        for (int key = 0; key < 20; key++)
+        {
+            assertEquals("value " + key, map.get("key " + key));
+        }
+        assertEquals(List.of(), view().verify());
+
+        // A pending block that cannot be freed (named by damage, not by a writer) is left (and logged), not fatal.
+        header.putLong(p + HashDescriptor.PENDING_VALUE_OFFSET, pointer(200, 0));
+        header.putLong(p + LOCK_OFFSET, SharedMutex.ownerWord(deadProcess()));
+        assertEquals(List.of("entry \"m\": took over the lock of a dead process and repaired partition 0 (recounted 20 entries, freed 0 " +
+            "unlinked blocks)"), registry.repair("m"));
+        assertEquals(0, header.getLong(p + HashDescriptor.PENDING_VALUE_OFFSET));
+        assertEquals(List.of(), view().verify());
     }
 
     @Test
