@@ -265,8 +265,32 @@ class RegistryTableTest
         table.repairAfterCrash();
         assertEquals(2, table.generation(slot), "the write had finished");
         raw.putLong(DIRTY_SLOT_OFFSET, CAPACITY);
-        table.repairAfterCrash();
+        assertEquals(-1, table.repairAfterCrash());
         assertEquals(-1, raw.getLong(DIRTY_SLOT_OFFSET));
+    }
+
+    @Test
+    void aDirtySlotOnePastATableThatEndsAtAPageBoundaryIsNotRead()
+    {
+        // 32 slots end the file at a page boundary: the generation of slot 32 would lie past the mapping.
+        final Path pageAligned = directory.resolve("aligned.dat");
+        final RegistryTable aligned = RegistryTable.create(pageAligned, 32, SELF);
+        assertEquals(0, RegistryDescriptor.fileLength(32, DEFAULT_PROCESS_CAPACITY) % 4096, "the test needs a page-aligned end");
+        final UnsafeBuffer alignedRaw = new UnsafeBuffer(MappedFiles.mapExisting(pageAligned, HEADER_LENGTH, "test"));
+        alignedRaw.putLong(DIRTY_SLOT_OFFSET, 32);
+        assertEquals(-1, aligned.repairAfterCrash());
+        assertEquals(-1, alignedRaw.getLong(DIRTY_SLOT_OFFSET));
+    }
+
+    @Test
+    void theFirstSlotLeftOddIsRepairedLikeAnyOther()
+    {
+        raw.putLong(DIRTY_SLOT_OFFSET, 0);
+        raw.putLong(slotOffset(0) + SLOT_GENERATION_OFFSET, 1);
+        assertNull(table.read(0));
+        assertEquals(0, table.repairAfterCrash());
+        assertEquals(2, table.generation(0));
+        assertNotNull(table.read(0));
     }
 
     @Test
