@@ -512,10 +512,12 @@ class VerifyFindsDamageTest extends RegistryTestBase
         final int p = partitionOffset(0);
         final UnsafeBuffer group = firstGroup(0);
         // A deleted slot the counts left out, and the blocks of a dead insert: its key's block already linked to a slot
-        // (it died after claiming it), its value's block and a new table not.
+        // (it died after claiming it; a slot past the group's first, so that its offset is computed in full), its value's
+        // block and a new table not.
         group.putByte(firstEmpty(group), HashDescriptor.CTRL_DELETED);
-        final long linkedKey = group.getLong(GROUP_WIDTH + firstFull(group) * header.getInt(HashDescriptor.SLOT_SIZE_OFFSET));
-        header.putLong(p + HashDescriptor.PENDING_KEY_OFFSET, linkedKey);
+        final int slotSize = header.getInt(HashDescriptor.SLOT_SIZE_OFFSET);
+        final int linkedSlot = GROUP_WIDTH + fullSlotPastTheFirst(group) * slotSize;
+        header.putLong(p + HashDescriptor.PENDING_KEY_OFFSET, group.getLong(linkedSlot));
         header.putLong(p + HashDescriptor.PENDING_VALUE_OFFSET, table.area().allocate(40, 0));
         header.putLong(p + HashDescriptor.PENDING_TABLE_OFFSET, table.area().allocate(4096, 0));
         header.putInt(p + LIVE_OFFSET, 999);
@@ -533,10 +535,17 @@ class VerifyFindsDamageTest extends RegistryTestBase
         assertEquals(version + 2, header.getLong(p + VERSION_OFFSET), "a version written through: optimistic readers retry");
         assertEquals(resizes + 1, header.getLong(p + HashDescriptor.RESIZE_COUNT_OFFSET), "every process re-resolves the table");
         assertEquals(inUse, map.bytesInUse(), "the unlinked blocks were freed, the linked key was not");
-        for (int key = 0; key < 20; key++)
-        {
-            assertEquals("value " + key, map.get("key " + key));
-        }
+        assertEveryValue(map, 20);
+
+        // The other way round: a key block not linked yet, a value block linked, and the new table already swapped in.
+        header.putLong(p + HashDescriptor.PENDING_KEY_OFFSET, table.area().allocate(40, 0));
+        header.putLong(p + HashDescriptor.PENDING_VALUE_OFFSET, group.getLong(linkedSlot + header.getInt(HashDescriptor.VALUE_OFFSET_OFFSET)));
+        header.putLong(p + HashDescriptor.PENDING_TABLE_OFFSET, header.getLong(p + TABLE_OFFSET));
+        header.putLong(p + LOCK_OFFSET, SharedMutex.ownerWord(deadProcess()));
+        assertEquals(List.of("entry \"m\": took over the lock of a dead process and repaired partition 0 (recounted 20 entries, freed 1 " +
+            "unlinked blocks)"), registry.repair("m"));
+        assertEquals(inUse, map.bytesInUse(), "the unlinked key was freed; the linked value and the table were not");
+        assertEveryValue(map, 20);
         assertEquals(List.of(), view().verify());
 
         // A pending block that cannot be freed (named by damage, not by a writer) is left (and logged), not fatal.
@@ -718,6 +727,26 @@ class VerifyFindsDamageTest extends RegistryTestBase
     private static long hashOfKeyAt(final UnsafeBuffer buffer, final int offset)
     {
         return Hashing.hashBytes(buffer, offset, Long.BYTES);
+    }
+
+    private static int fullSlotPastTheFirst(final UnsafeBuffer group)
+    {
+        for (int j = 1; j < GROUP_WIDTH; j++)
+        {
+            if (group.getByte(j) >= 0)
+            {
+                return j;
+            }
+        }
+        throw new AssertionError("the group holds no entry past its first slot");
+    }
+
+    private static void assertEveryValue(final SharedMap<String, String> map, final int entries)
+    {
+        for (int key = 0; key < entries; key++)
+        {
+            assertEquals("value " + key, map.get("key " + key));
+        }
     }
 
     private static int firstEmpty(final UnsafeBuffer group)
