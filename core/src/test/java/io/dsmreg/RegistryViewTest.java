@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -70,6 +71,47 @@ class RegistryViewTest
             final List<String> problems = view.verify();
             assertEquals(1, problems.size(), problems.toString());
             assertTrue(problems.get(0).contains(file + " of segment \"a\" is missing"), problems.get(0));
+        }
+    }
+
+    @Test
+    void verifyBesideAWriterReportsNothingOfWhatTheWriterChangesMeanwhile() throws Exception
+    {
+        try (DsmRegistry registry = DsmRegistry.open("shop", options()))
+        {
+            registry.segment("stays", 64);
+            final RegistryView view = RegistryView.open("shop", options()).orElseThrow();
+            final AtomicBoolean stop = new AtomicBoolean();
+            // Entries created and removed all along: files appear before their slots are published and go after
+            // their slots are removed, which an unlocked check must not take for damage.
+            final CheckedThread writer = CheckedThread.start("writer", () ->
+            {
+                for (int i = 0; !stop.get(); i++)
+                {
+                    registry.segment("churn " + (i % 4), 64);
+                    registry.remove("churn " + (i % 4));
+                }
+            });
+            int overlapped = 0;
+            try
+            {
+                for (int checks = 0; checks < 20_000 && overlapped < 100; checks++)
+                {
+                    final long before = view.changeCount();
+                    assertEquals(List.of(), view.verify());
+                    if (view.changeCount() != before)
+                    {
+                        overlapped++;
+                    }
+                }
+            }
+            finally
+            {
+                stop.set(true);
+                writer.join();
+            }
+            assertEquals(100, overlapped, "checks the writer's changes overlapped");
+            assertEquals(List.of(), view.verify());
         }
     }
 

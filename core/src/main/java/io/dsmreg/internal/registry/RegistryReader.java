@@ -28,6 +28,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 import static io.dsmreg.internal.layout.RegistryDescriptor.STATE_EMPTY;
 import static io.dsmreg.internal.layout.RegistryDescriptor.STATE_INITIALIZING;
@@ -37,6 +40,14 @@ import static io.dsmreg.internal.layout.RegistryDescriptor.STATE_REMOVED;
 /** Reads a registry's table and entry files without locks: what {@link io.dsmreg.RegistryView}, listings and {@code verify} show. */
 public final class RegistryReader
 {
+    /**
+     * How long verify waits for what it saw a writer in the middle of (a slot held odd, a removed entry's file
+     * not deleted yet) to settle before it reports it as left by a dead one: a live writer takes microseconds,
+     * unless it is descheduled.
+     */
+    private static final long WRITER_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    private static final long WRITER_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+
     private final String name;
     private final Path directory;
     private final RegistryTable table;
@@ -199,7 +210,8 @@ public final class RegistryReader
      * Checks the registry while it may be in use, without locks: the table (every slot readable,
      * every entry findable by its name, no name twice, known types), every initialized entry's
      * files (through its type's own checks), and files that no entry refers to. Entries that change
-     * while they are checked are skipped rather than reported.
+     * while they are checked are skipped rather than reported; a slot held mid-write, or a file no entry
+     * refers to, is reported only if it stays so for a short grace (a live writer finishes within it).
      *
      * @return one message per problem, naming the entry or file and what to do; empty when consistent.
      */
@@ -211,7 +223,8 @@ public final class RegistryReader
         final Set<Long> fileIds = new HashSet<>();
         for (int index = 0; index < table.slotCapacity(); index++)
         {
-            final SlotView view = table.read(index);
+            final int slot = index;
+            final SlotView view = settled(() -> table.read(slot));
             if (view == null)
             {
                 problems.add("slot " + index + " of " + table.file() + " is held mid-write by a process that seems to " +
@@ -236,16 +249,46 @@ public final class RegistryReader
                 problems.addAll(found);
             }
         }
+        // The files were listed before the slots were read, and an entry's slot is claimed before its files are
+        // created: a listed file of an entry still there is in fileIds. One that is not belongs to a removed entry,
+        // whose remover deletes it right after marking the slot, or left it there when it died.
+        final List<Path> unreferenced = new ArrayList<>();
         for (final Path file : files)
         {
-            if (!fileIds.contains(EntryFiles.fileId(file.getFileName().toString())) &&
-                Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !referenced(file))
+            if (!fileIds.contains(EntryFiles.fileId(file.getFileName().toString())))
             {
-                problems.add("file " + file + " belongs to no entry (left by a remove that was interrupted); " +
-                    "delete it to free its space");
+                unreferenced.add(file);
             }
         }
+        settled(() ->
+        {
+            unreferenced.removeIf(file -> !Files.exists(file, LinkOption.NOFOLLOW_LINKS));
+            return unreferenced.isEmpty() ? unreferenced : null;
+        });
+        for (final Path file : unreferenced)
+        {
+            problems.add("file " + file + " belongs to no entry (left by a remove that was interrupted); " +
+                "delete it to free its space");
+        }
         return problems;
+    }
+
+    /**
+     * {@code attempt}'s first answer that is not null, polling for up to {@link #WRITER_GRACE_NANOS}; null if there
+     * was none by then. What a live writer is in the middle of settles within moments; what a dead one left does not.
+     */
+    private static <T> T settled(final Supplier<T> attempt)
+    {
+        final long deadline = System.nanoTime() + WRITER_GRACE_NANOS;
+        while (true)
+        {
+            final T answer = attempt.get();
+            if (answer != null || System.nanoTime() - deadline >= 0)
+            {
+                return answer;
+            }
+            LockSupport.parkNanos(WRITER_POLL_NANOS);
+        }
     }
 
     private List<String> slotProblems(final SlotView view, final Map<String, Integer> slotsByName)
@@ -285,20 +328,6 @@ public final class RegistryReader
     private boolean unchanged(final SlotView view)
     {
         return table.generation(view.index()) == view.generation();
-    }
-
-    /** Whether an entry created after the first pass now refers to {@code file}. */
-    private boolean referenced(final Path file)
-    {
-        final long fileId = EntryFiles.fileId(file.getFileName().toString());
-        for (final SlotView view : table.entries())
-        {
-            if (view.fileId() == fileId)
-            {
-                return true;
-            }
-        }
-        return false;
     }
 
     private List<Path> entryFiles()
