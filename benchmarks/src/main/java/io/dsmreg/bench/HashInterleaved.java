@@ -16,7 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * HashBenchmark's single-thread operations on the same data, measured for a machine shared with
  * other jobs: the maps are built in one JVM, then every operation runs 1,000,000 times per round,
  * rounds interleaved so that all operations see the same load, timed by this thread's CPU time
- * (time spent descheduled does not count). Prints the median and best round per operation.
+ * (time spent descheduled does not count). Prints the median and best round per operation, and getLong
+ * against its floor (one random cache-line read per operation over a region of the map's size), as the
+ * median of the same-round ratios.
  * Arguments: rounds (default 25); the first 5 are warm-up.
  */
 public final class HashInterleaved
@@ -49,8 +51,10 @@ public final class HashInterleaved
                 chm.put(key, key);
                 chronicle.put(key, key);
             }
+            // The floor of getLong: one random cache-line read per operation over a region as large as the map's files.
+            final StringInterleaved.Floor floor = new StringInterleaved.Floor(map.reservedBytes());
             final String[] names = {"sharedMapGet", "sharedMapGetLong", "concurrentHashMapGet", "chronicleMapGet",
-                "sharedMapPut", "sharedMapPutLong", "concurrentHashMapPut", "chronicleMapPut"};
+                "sharedMapPut", "sharedMapPutLong", "concurrentHashMapPut", "chronicleMapPut", "floor (one line)"};
             final double[][] nanos = new double[names.length][rounds];
             final int[] state = {0x2545_F491};
             final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -68,7 +72,8 @@ public final class HashInterleaved
                         case 4 -> put(map, boxed, state);
                         case 5 -> putLong(map, keys, state);
                         case 6 -> put(chm, boxed, state);
-                        default -> put(chronicle, boxed, state);
+                        case 7 -> put(chronicle, boxed, state);
+                        default -> floor(floor, state);
                     };
                     nanos[op][round] = (threads.getCurrentThreadCpuTime() - start) / (double)OPS;
                 }
@@ -80,6 +85,15 @@ public final class HashInterleaved
                 Arrays.sort(measured);
                 System.out.printf("%-22s %14.2f %14.2f%n", names[op], 1000 / measured[measured.length / 2], 1000 / measured[0]);
             }
+            final double[] ofFloor = new double[rounds - Math.min(WARM_UP, rounds - 1)];
+            for (int round = Math.min(WARM_UP, rounds - 1); round < rounds; round++)
+            {
+                ofFloor[round - Math.min(WARM_UP, rounds - 1)] = nanos[names.length - 1][round] / nanos[1][round];
+            }
+            Arrays.sort(ofFloor);
+            System.out.printf("getLong / floor, median of same-round ratios: %.3f (%.3f to %.3f); floor region %d MiB%n",
+                ofFloor[ofFloor.length / 2], ofFloor[0], ofFloor[ofFloor.length - 1], floor.length >> 20);
+            floor.free();
         }
         finally
         {
@@ -120,6 +134,16 @@ public final class HashInterleaved
         for (int i = 0; i < OPS; i++)
         {
             sum += map.get(keys[HashData.next(state)]);
+        }
+        return sum;
+    }
+
+    private static long floor(final StringInterleaved.Floor floor, final int[] state)
+    {
+        long sum = 0;
+        for (int i = 0; i < OPS; i++)
+        {
+            sum += floor.read(state);
         }
         return sum;
     }
