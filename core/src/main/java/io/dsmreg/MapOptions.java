@@ -11,19 +11,28 @@ package io.dsmreg;
  */
 public final class MapOptions
 {
-    private static final MapOptions DEFAULTS = new MapOptions(HashParams.DEFAULT_PARTITIONS, AreaOptions.UNLIMITED);
+    /** Keys of a variable-size codec kept in the slot by default: up to this many bytes. */
+    public static final int DEFAULT_INLINE_KEY_LENGTH = 28;
+    /** The most {@link #inlineKeyLength(int)} allows. */
+    public static final int MAX_INLINE_KEY_LENGTH = 252;
+
+    private static final MapOptions DEFAULTS =
+        new MapOptions(HashParams.DEFAULT_PARTITIONS, AreaOptions.UNLIMITED, DEFAULT_INLINE_KEY_LENGTH);
 
     private final int partitions;
     private final long sizeLimit;
+    private final int inlineKeyLength;
 
-    private MapOptions(final int partitions, final long sizeLimit)
+    private MapOptions(final int partitions, final long sizeLimit, final int inlineKeyLength)
     {
         this.partitions = partitions;
         this.sizeLimit = sizeLimit;
+        this.inlineKeyLength = inlineKeyLength;
     }
 
     /**
-     * {@value HashParams#DEFAULT_PARTITIONS} partitions, no size limit.
+     * {@value HashParams#DEFAULT_PARTITIONS} partitions, no size limit, keys of up to
+     * {@value #DEFAULT_INLINE_KEY_LENGTH} bytes in the slot.
      *
      * @return the default options; the same instance on every call.
      */
@@ -41,7 +50,7 @@ public final class MapOptions
      */
     public MapOptions partitions(final int count)
     {
-        return new MapOptions(HashParams.checkPartitions(count), sizeLimit);
+        return new MapOptions(HashParams.checkPartitions(count), sizeLimit, inlineKeyLength);
     }
 
     /**
@@ -54,7 +63,30 @@ public final class MapOptions
      */
     public MapOptions sizeLimit(final long bytes)
     {
-        return new MapOptions(partitions, HashParams.checkSizeLimit(bytes));
+        return new MapOptions(partitions, HashParams.checkSizeLimit(bytes), inlineKeyLength);
+    }
+
+    /**
+     * For keys of a variable-size codec ({@link Codec#STRING}, {@link Codec#BYTES}, your own): a key
+     * encoded in up to this many bytes is kept in the table's slot, read with the slot; a longer key
+     * is kept in a block of its own, one more memory access per lookup. Every slot has room for this
+     * many bytes (rounded up so the slot stays 8-aligned: 28 and 27 both give 28), so a larger value
+     * costs memory on every entry; choose it to cover most of your keys. Keys of a fixed-size codec
+     * are in the slot up to 32 bytes, whatever this says.
+     *
+     * @param bytes 0 (every key in a block: the smallest slot, for long keys) to {@value #MAX_INLINE_KEY_LENGTH};
+     *              {@value #DEFAULT_INLINE_KEY_LENGTH} by default.
+     * @return new options with this inline key length.
+     * @throws IllegalArgumentException for any other length.
+     */
+    public MapOptions inlineKeyLength(final int bytes)
+    {
+        if (bytes < 0 || bytes > MAX_INLINE_KEY_LENGTH)
+        {
+            throw new IllegalArgumentException("inline key length " + bytes + " is out of range: a map keeps keys of 0 to " +
+                MAX_INLINE_KEY_LENGTH + " bytes in its slots (0: every key in a block)");
+        }
+        return new MapOptions(partitions, sizeLimit, bytes);
     }
 
     /**
@@ -78,7 +110,17 @@ public final class MapOptions
     }
 
     /**
-     * Whether {@code other} is a {@code MapOptions} with the same partitions and size limit: how a
+     * How long a key of a variable-size codec may be to be kept in the slot.
+     *
+     * @return bytes, 0 to {@value #MAX_INLINE_KEY_LENGTH}.
+     */
+    public int inlineKeyLength()
+    {
+        return inlineKeyLength;
+    }
+
+    /**
+     * Whether {@code other} is a {@code MapOptions} with the same partitions, size limit and inline key length: how a
      * request's options are compared with those an existing map was created with.
      *
      * @param other the object to compare with; may be null.
@@ -87,7 +129,8 @@ public final class MapOptions
     @Override
     public boolean equals(final Object other)
     {
-        return other instanceof MapOptions that && partitions == that.partitions && sizeLimit == that.sizeLimit;
+        return other instanceof MapOptions that && partitions == that.partitions && sizeLimit == that.sizeLimit &&
+            inlineKeyLength == that.inlineKeyLength;
     }
 
     /**
@@ -98,7 +141,7 @@ public final class MapOptions
     @Override
     public int hashCode()
     {
-        return partitions * 31 + Long.hashCode(sizeLimit);
+        return (partitions * 31 + Long.hashCode(sizeLimit)) * 31 + inlineKeyLength;
     }
 
     /**
@@ -110,6 +153,7 @@ public final class MapOptions
     public String toString()
     {
         return "MapOptions{partitions=" + partitions + ", sizeLimit=" +
-            (sizeLimit == AreaOptions.UNLIMITED ? "unlimited" : Long.toString(sizeLimit)) + '}';
+            (sizeLimit == AreaOptions.UNLIMITED ? "unlimited" : Long.toString(sizeLimit)) + ", inlineKeyLength=" +
+            inlineKeyLength + '}';
     }
 }

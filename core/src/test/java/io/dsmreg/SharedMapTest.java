@@ -486,9 +486,9 @@ class SharedMapTest extends RegistryTestBase
         final EntryMismatchException mismatch = assertThrows(EntryMismatchException.class,
             () -> registry.map("s", Codec.STRING, Codec.INTEGER));
         assertEquals("requested map \"s\" with key codec \"dsmreg.string-utf8\" (variable size) and value codec " +
-            "\"dsmreg.integer\" (4 bytes), 128 partitions, no size limit but the existing map has key codec " +
-            "\"dsmreg.string-utf8\" (variable size) and value codec \"dsmreg.long\" (8 bytes), 128 partitions, no size limit; " +
-            "ask for it as a map with those, or remove the entry first to create it anew", mismatch.getMessage());
+            "\"dsmreg.integer\" (4 bytes), 128 partitions, no size limit, keys of up to 28 bytes in the slot but the existing " +
+            "map has key codec \"dsmreg.string-utf8\" (variable size) and value codec \"dsmreg.long\" (8 bytes), 128 partitions, " +
+            "no size limit, keys of up to 28 bytes in the slot; ask for it as a map with those, or remove the entry first to create it anew", mismatch.getMessage());
         assertThrows(EntryMismatchException.class, () -> registry.hash("s", HashParams.of(8, 16)));
         assertThrows(EntryMismatchException.class,
             () -> registry.map("s", Codec.STRING, Codec.LONG, MapOptions.defaults().partitions(64)));

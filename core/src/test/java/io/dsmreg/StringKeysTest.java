@@ -5,6 +5,8 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -56,11 +58,13 @@ class StringKeysTest extends RegistryTestBase
         }
     };
 
-    @Test
-    void theStringPathsAgreeWithTheCodecPathsOnRandomOperations()
+    /** Every key in a block (0), keys of up to 12 bytes in the slot, and the default 28: keys() crosses each bound. */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 12, MapOptions.DEFAULT_INLINE_KEY_LENGTH})
+    void theStringPathsAgreeWithTheCodecPathsOnRandomOperations(final int inlineKeyLength)
     {
         // One partition: many growths, tombstones, probes past full groups and wrapping around.
-        final MapOptions options = MapOptions.defaults().partitions(1);
+        final MapOptions options = MapOptions.defaults().partitions(1).inlineKeyLength(inlineKeyLength);
         final SharedMap<String, Long> fast = registry.map("fast", Codec.STRING, Codec.LONG, options);
         final SharedMap<String, Long> generic = registry.map("generic", GENERIC_STRING, Codec.LONG, options);
         final SharedMap<String, String> fastStrings = registry.map("fast-strings", Codec.STRING, Codec.STRING, options);
@@ -161,6 +165,48 @@ class StringKeysTest extends RegistryTestBase
             }
         }
         return keys;
+    }
+
+    @Test
+    void shortKeysAreKeptInTheSlotAndLongerOnesInBlocksOfTheirOwn()
+    {
+        final SharedMap<String, Long> map = registry.map("m", Codec.STRING, Codec.LONG, MapOptions.defaults().partitions(1));
+        map.put("first", 1L);
+        final long table = map.bytesInUse();
+        final String longest = "k".repeat(MapOptions.DEFAULT_INLINE_KEY_LENGTH);
+        final String latin = "\u00e9".repeat(MapOptions.DEFAULT_INLINE_KEY_LENGTH / 2);
+        map.put(longest, 2L);
+        map.put(latin, 3L);
+        map.put("", 4L);
+        assertEquals(table, map.bytesInUse(), "28 bytes of UTF-8 or fewer take no block");
+        map.put(longest + "k", 5L);
+        final long oneBlock = map.bytesInUse();
+        assertTrue(oneBlock > table, "a key of 29 bytes has a block: " + oneBlock + " > " + table);
+        map.put(latin + "\u00e9", 6L);
+        assertEquals(2 * oneBlock - table, map.bytesInUse(), "a key of 30 bytes of UTF-8 has one too");
+        assertEquals(Map.of("first", 1L, longest, 2L, latin, 3L, "", 4L, longest + "k", 5L, latin + "\u00e9", 6L), new HashMap<>(map));
+        map.verify();
+        assertEquals(5L, map.remove(longest + "k"));
+        assertEquals(6L, map.remove(latin + "\u00e9"));
+        assertEquals(table, map.bytesInUse(), "a removed key's block is freed");
+        assertEquals(2L, map.remove(longest));
+        assertEquals(table, map.bytesInUse());
+        assertEquals(Map.of("first", 1L, latin, 3L, "", 4L), new HashMap<>(map));
+        map.verify();
+
+        final EntryMismatchException mismatch = assertThrows(EntryMismatchException.class,
+            () -> registry.map("m", Codec.STRING, Codec.LONG, MapOptions.defaults().partitions(1).inlineKeyLength(12)));
+        assertTrue(mismatch.getMessage().contains("1 partitions, no size limit, keys of up to 12 bytes in the slot but the existing " +
+            "map has key codec \"dsmreg.string-utf8\" (variable size) and value codec \"dsmreg.long\" (8 bytes), 1 partitions, " +
+            "no size limit, keys of up to 28 bytes in the slot"), mismatch.getMessage());
+        // Rounded alike: 27 bytes give the slot of 28.
+        assertSame(map, registry.map("m", Codec.STRING, Codec.LONG, MapOptions.defaults().partitions(1).inlineKeyLength(27)));
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+            () -> MapOptions.defaults().inlineKeyLength(MapOptions.MAX_INLINE_KEY_LENGTH + 1));
+        assertEquals("inline key length 253 is out of range: a map keeps keys of 0 to 252 bytes in its slots (0: every key in a block)",
+            ex.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> MapOptions.defaults().inlineKeyLength(-1));
+        assertEquals(252, MapOptions.defaults().inlineKeyLength(252).inlineKeyLength());
     }
 
     @Test

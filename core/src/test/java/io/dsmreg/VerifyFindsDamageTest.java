@@ -9,6 +9,8 @@ import io.dsmreg.internal.lock.ProcessIdentity;
 import io.dsmreg.internal.lock.SharedMutex;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -435,21 +437,19 @@ class VerifyFindsDamageTest extends RegistryTestBase
         map.verify();
     }
 
-    @Test
-    void aBlockOfNegativeLengthIsReportedForKeysAndValues()
+    /** Keys in blocks: every key (inline key length 0), or keys longer than the slot keeps (short mode, 28). */
+    @ParameterizedTest
+    @ValueSource(ints = {0, MapOptions.DEFAULT_INLINE_KEY_LENGTH})
+    void aBlockOfNegativeLengthIsReportedForKeysAndValues(final int inlineKeyLength)
     {
-        final SharedMap<String, String> map = registry.map("m", Codec.STRING, Codec.STRING, MapOptions.defaults().partitions(1));
-        for (int key = 0; key < 20; key++)
-        {
-            map.put("key " + key, "value " + key);
-        }
+        final SharedMap<String, String> map = mapOfKeysInBlocks(inlineKeyLength);
         assertEquals(List.of(), view().verify());
         final UnsafeBuffer header = mapPart(HEADER_PART, HashDescriptor.HEADER_LENGTH);
         final int slotSize = header.getInt(HashDescriptor.SLOT_SIZE_OFFSET);
         final int valueOffset = header.getInt(HashDescriptor.VALUE_OFFSET_OFFSET);
         final UnsafeBuffer group = firstGroup(0);
         final int slot = GROUP_WIDTH + firstFull(group) * slotSize;
-        for (final int field : new int[] {valueOffset, 0})
+        for (final int field : new int[] {valueOffset, keyBlockField(inlineKeyLength)})
         {
             final long block = group.getLong(slot + field);
             final UnsafeBuffer segment = mapPart(pointerSegment(block), pointerOffset(block) + 8);
@@ -498,14 +498,11 @@ class VerifyFindsDamageTest extends RegistryTestBase
         assertEquals(200, hash.size(), "the recount restored the damaged count");
     }
 
-    @Test
-    void aDeadWritersRepairFreesItsUnlinkedBlocksKeepsLinkedOnesRecountsAndMakesReadersRetry() throws Exception
+    @ParameterizedTest
+    @ValueSource(ints = {0, MapOptions.DEFAULT_INLINE_KEY_LENGTH})
+    void aDeadWritersRepairFreesItsUnlinkedBlocksKeepsLinkedOnesRecountsAndMakesReadersRetry(final int inlineKeyLength) throws Exception
     {
-        final SharedMap<String, String> map = registry.map("m", Codec.STRING, Codec.STRING, MapOptions.defaults().partitions(1));
-        for (int key = 0; key < 20; key++)
-        {
-            map.put("key " + key, "value " + key);
-        }
+        final SharedMap<String, String> map = mapOfKeysInBlocks(inlineKeyLength);
         final HashTable table = ((MapHandle<?, ?>)map).table();
         final long inUse = map.bytesInUse();
         final UnsafeBuffer header = mapPart(HEADER_PART, HashDescriptor.HEADER_LENGTH);
@@ -517,7 +514,7 @@ class VerifyFindsDamageTest extends RegistryTestBase
         group.putByte(firstEmpty(group), HashDescriptor.CTRL_DELETED);
         final int slotSize = header.getInt(HashDescriptor.SLOT_SIZE_OFFSET);
         final int linkedSlot = GROUP_WIDTH + fullSlotPastTheFirst(group) * slotSize;
-        header.putLong(p + HashDescriptor.PENDING_KEY_OFFSET, group.getLong(linkedSlot));
+        header.putLong(p + HashDescriptor.PENDING_KEY_OFFSET, group.getLong(linkedSlot + keyBlockField(inlineKeyLength)));
         header.putLong(p + HashDescriptor.PENDING_VALUE_OFFSET, table.area().allocate(40, 0));
         header.putLong(p + HashDescriptor.PENDING_TABLE_OFFSET, table.area().allocate(4096, 0));
         header.putInt(p + LIVE_OFFSET, 999);
@@ -555,6 +552,58 @@ class VerifyFindsDamageTest extends RegistryTestBase
             "unlinked blocks)"), registry.repair("m"));
         assertEquals(0, header.getLong(p + HashDescriptor.PENDING_VALUE_OFFSET));
         assertEquals(List.of(), view().verify());
+    }
+
+    @Test
+    void aShortKeysLengthOutsideItsSlotIsReported()
+    {
+        final SharedMap<String, String> map = registry.map("m", Codec.STRING, Codec.STRING, MapOptions.defaults().partitions(1));
+        for (int key = 0; key < 20; key++)
+        {
+            map.put("key " + key, "value " + key);
+        }
+        final UnsafeBuffer header = mapPart(HEADER_PART, HashDescriptor.HEADER_LENGTH);
+        assertEquals(HashDescriptor.KEY_SHORT, header.getInt(HashDescriptor.KEY_MODE_OFFSET));
+        final UnsafeBuffer group = firstGroup(0);
+        final int lengthAt = GROUP_WIDTH + firstFull(group) * header.getInt(HashDescriptor.SLOT_SIZE_OFFSET) +
+            HashDescriptor.SHORT_KEY_LENGTH_OFFSET;
+        final int length = group.getInt(lengthAt);
+        for (final int damaged : new int[] {MapOptions.DEFAULT_INLINE_KEY_LENGTH + 1, HashDescriptor.KEY_IN_BLOCK - 1})
+        {
+            group.putInt(lengthAt, damaged);
+            assertOnlyProblem(map::verify, "partition 0: map \"m\" is corrupt: a slot records a key of " + damaged +
+                " bytes in a key field of 32 bytes (0 to 28 fit, -1 marks a key block)");
+        }
+        group.putInt(lengthAt, length);
+        assertEquals(List.of(), view().verify());
+        map.verify();
+    }
+
+    /**
+     * A map of 20 entries of one partition whose keys are all in key blocks: the map's every key with inline key
+     * length 0, or keys longer than its slots keep.
+     */
+    private SharedMap<String, String> mapOfKeysInBlocks(final int inlineKeyLength)
+    {
+        final SharedMap<String, String> map = registry.map("m", Codec.STRING, Codec.STRING,
+            MapOptions.defaults().partitions(1).inlineKeyLength(inlineKeyLength));
+        for (int key = 0; key < 20; key++)
+        {
+            map.put(longKey(key), "value " + key);
+        }
+        return map;
+    }
+
+    /** A key longer than the default slot keeps, {@code key} told apart in its first bytes. */
+    private static String longKey(final int key)
+    {
+        return "key " + key + " ".repeat(MapOptions.DEFAULT_INLINE_KEY_LENGTH);
+    }
+
+    /** Where a slot of {@link #mapOfKeysInBlocks} holds the pointer to its key's block. */
+    private static int keyBlockField(final int inlineKeyLength)
+    {
+        return inlineKeyLength == 0 ? HashDescriptor.KEY_FIELD_OFFSET : HashDescriptor.SHORT_KEY_BLOCK_OFFSET;
     }
 
     @Test
@@ -745,7 +794,7 @@ class VerifyFindsDamageTest extends RegistryTestBase
     {
         for (int key = 0; key < entries; key++)
         {
-            assertEquals("value " + key, map.get("key " + key));
+            assertEquals("value " + key, map.get(longKey(key)));
         }
     }
 

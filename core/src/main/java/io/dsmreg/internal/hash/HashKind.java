@@ -140,7 +140,7 @@ public final class HashKind implements EntryKind<HashKind.Request, CachedHandle>
     public CachedHandle create(final OpenRegistry registry, final Request request, final EntryGeneration entry, final long fileId)
     {
         final HashShape shape = request.shape();
-        final boolean inline = !shape.pointerKeys() && !shape.pointerValues();
+        final boolean inline = !shape.pointerKeys() && !shape.shortKeys() && !shape.pointerValues();
         final AreaOptions segments = AreaOptions.defaults();
         final AreaAllocator area = AreaAllocator.create(registry.directory(), fileId, request.name(),
             inline ? INLINE_SEGMENT_SIZE : segments.initialSegmentSize(), inline ? INLINE_SEGMENT_SIZE : segments.maxSegmentSize(),

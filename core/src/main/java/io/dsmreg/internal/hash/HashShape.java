@@ -1,6 +1,9 @@
 package io.dsmreg.internal.hash;
 
+import io.dsmreg.internal.layout.HashDescriptor;
+
 import static io.dsmreg.internal.layout.HashDescriptor.KEY_POINTER;
+import static io.dsmreg.internal.layout.HashDescriptor.KEY_SHORT;
 import static io.dsmreg.internal.layout.HashDescriptor.KEY_STRING;
 import static io.dsmreg.internal.layout.HashDescriptor.KIND_MAP;
 import static io.dsmreg.internal.layout.HashDescriptor.VALUE_POINTER;
@@ -39,15 +42,24 @@ public record HashShape(
         if (kind == KIND_MAP)
         {
             return "key codec " + describeCodec(keyCodecId, keyCodecSize) + " and value codec " +
-                describeCodec(valueCodecId, valueCodecSize) + ", " + partitions + " partitions, " + limit;
+                describeCodec(valueCodecId, valueCodecSize) + ", " + partitions + " partitions, " + limit +
+                (keyCodecSize >= 0 ? "" : ", keys of up to " + (keyMode == KEY_SHORT ? HashDescriptor.inlineKeyLength(keySize) : 0) +
+                    " bytes in the slot");
         }
         return (keyMode == KEY_STRING ? "string keys of " : "keys of ") + keySize + " bytes, entries of " + entrySize +
             " bytes, " + partitions + " partitions, " + limit;
     }
 
+    /** Every key in a block, the key field a pointer. */
     public boolean pointerKeys()
     {
         return keyMode == KEY_POINTER;
+    }
+
+    /** Short keys in the slot, longer ones in blocks. */
+    public boolean shortKeys()
+    {
+        return keyMode == KEY_SHORT;
     }
 
     public boolean pointerValues()

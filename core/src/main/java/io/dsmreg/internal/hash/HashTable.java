@@ -7,6 +7,7 @@ import io.dsmreg.OutOfSpaceException;
 import io.dsmreg.internal.area.AreaAllocator;
 import io.dsmreg.internal.file.EntryFiles;
 import io.dsmreg.internal.file.HeaderedFile;
+import io.dsmreg.internal.layout.HashDescriptor;
 import io.dsmreg.internal.lock.SeqLock;
 import io.dsmreg.internal.lock.SharedMutex;
 import org.agrona.DirectBuffer;
@@ -173,6 +174,9 @@ public final class HashTable
     private final int slotSize;
     private final int groupLength;
     private final boolean pointerKeys;
+    /** Short mode: keys of up to {@link #inlineKeyLength} bytes in the slot, longer ones in blocks. */
+    private final boolean shortKeys;
+    private final int inlineKeyLength;
     private final boolean pointerValues;
     private final int valueOffset;
     /** Bytes of an inline value: the value codec's fixed size (maps of inline values only). */
@@ -198,6 +202,8 @@ public final class HashTable
         this.slotSize = shape.slotSize();
         this.groupLength = groupLength(slotSize);
         this.pointerKeys = shape.pointerKeys();
+        this.shortKeys = shape.shortKeys();
+        this.inlineKeyLength = shortKeys ? HashDescriptor.inlineKeyLength(shape.keySize()) : 0;
         this.pointerValues = shape.pointerValues();
         this.valueOffset = shape.valueOffset();
         this.inlineValueLength = shape.valueMode() == VALUE_INLINE ? shape.valueCodecSize() : 0;
@@ -298,6 +304,14 @@ public final class HashTable
             header.getInt(KEY_MODE_OFFSET), header.getInt(VALUE_MODE_OFFSET), header.getInt(VALUE_OFFSET_OFFSET),
             getId(header, KEY_CODEC_ID_OFFSET), header.getInt(KEY_CODEC_SIZE_OFFSET),
             getId(header, VALUE_CODEC_ID_OFFSET), header.getInt(VALUE_CODEC_SIZE_OFFSET), area.sizeLimit());
+        final int keySize = shape.keySize();
+        if (shape.shortKeys() && (keySize < MIN_SHORT_KEY_FIELD || keySize > MAX_SHORT_KEY_FIELD || (keySize & 7) != 0 ||
+            shape.valueOffset() != keySize))
+        {
+            throw FILE.corrupt(file, description, "it records short keys in a key field of " + keySize + " bytes and the value " +
+                "at offset " + shape.valueOffset() + "; short key fields are multiples of 8 from " + MIN_SHORT_KEY_FIELD + " to " +
+                MAX_SHORT_KEY_FIELD + " bytes, the value right after");
+        }
         return new HashTable(description, area, header, shape, timeoutNanos);
     }
 
@@ -556,7 +570,7 @@ public final class HashTable
                 {
                     live++;
                     final int slot = groupOffset + GROUP_WIDTH + j * slotSize;
-                    keyLinked |= pointerKeys && view.mapping.getLong(slot + KEY_FIELD_OFFSET) == pendingKey;
+                    keyLinked |= keyBlock(view.mapping, slot) == pendingKey;
                     valueLinked |= pointerValues && view.mapping.getLong(slot + valueOffset) == pendingValue;
                 }
                 else if (ctrl == CTRL_DELETED)
@@ -819,13 +833,28 @@ public final class HashTable
 
     private boolean keyEquals(final UnsafeBuffer mapping, final int slot, final DirectBuffer key, final int offset, final int length)
     {
+        if (shortKeys)
+        {
+            // A short key is a block in the slot: its length and bytes read with the slot, no other line.
+            final int storedLength = mapping.getInt(slot + SHORT_KEY_LENGTH_OFFSET);
+            if (storedLength != KEY_IN_BLOCK)
+            {
+                return storedLength == length && length <= inlineKeyLength &&
+                    bytesEqual(mapping, slot + SHORT_KEY_DATA_OFFSET, key, offset, length);
+            }
+            return length > inlineKeyLength && blockEquals(mapping.getLong(slot + SHORT_KEY_BLOCK_OFFSET), key, offset, length);
+        }
         if (!pointerKeys)
         {
             return bytesEqual(mapping, slot + KEY_FIELD_OFFSET, key, offset, length);
         }
+        return blockEquals(mapping.getLong(slot + KEY_FIELD_OFFSET), key, offset, length);
+    }
+
+    private boolean blockEquals(final long block, final DirectBuffer key, final int offset, final int length)
+    {
         // The block's recorded length first: a key of another length is told apart without reading its
         // bytes, and without this thread's flyweight (field), which the lookup's key needs no more.
-        final long block = mapping.getLong(slot + KEY_FIELD_OFFSET);
         final UnsafeBuffer blockMapping = area.mapping(block, BLOCK_DATA_OFFSET);
         final int at = (int)pointerOffset(block);
         final int storedLength = blockMapping.getInt(at + BLOCK_LENGTH_OFFSET);
@@ -860,11 +889,11 @@ public final class HashTable
     /** The hash of the key held by the slot at {@code slot} of {@code mapping}. */
     private long slotHash(final UnsafeBuffer mapping, final int slot)
     {
-        if (!pointerKeys)
+        if (!pointerKeys && !shortKeys)
         {
             return Hashing.hashBytes(mapping, slot + KEY_FIELD_OFFSET, shape.keySize());
         }
-        final DirectBuffer key = field(mapping, slot + KEY_FIELD_OFFSET, true, 0);
+        final DirectBuffer key = keyField(mapping, slot);
         return Hashing.hashBytes(key, 0, key.capacity());
     }
 
@@ -879,13 +908,44 @@ public final class HashTable
      */
     public DirectBuffer key(final View view, final long position)
     {
-        return field(view.mapping, slotOffset(position) + KEY_FIELD_OFFSET, pointerKeys, shape.keySize());
+        return keyField(view.mapping, slotOffset(position));
     }
 
     /** The encoded value of the entry at {@code position}: as {@link #key}. */
     public DirectBuffer value(final View view, final long position)
     {
         return field(view.mapping, slotOffset(position) + valueOffset, pointerValues, inlineValueLength);
+    }
+
+    /** The key of the slot at {@code slot}, decoded by {@link #field}: short mode picks the form first. */
+    private DirectBuffer keyField(final UnsafeBuffer mapping, final int slot)
+    {
+        if (!shortKeys)
+        {
+            return field(mapping, slot + KEY_FIELD_OFFSET, pointerKeys, shape.keySize());
+        }
+        final int length = mapping.getInt(slot + SHORT_KEY_LENGTH_OFFSET);
+        if (length == KEY_IN_BLOCK)
+        {
+            return field(mapping, slot + SHORT_KEY_BLOCK_OFFSET, true, 0);
+        }
+        if (length < 0 || length > inlineKeyLength)
+        {
+            throw corruptTable(-1, "a slot records a key of " + length + " bytes in a key field of " + shape.keySize() +
+                " bytes (0 to " + inlineKeyLength + " fit, " + KEY_IN_BLOCK + " marks a key block)");
+        }
+        return field(mapping, slot + SHORT_KEY_DATA_OFFSET, false, length);
+    }
+
+    /** The key block the full slot at {@code slot} links, or 0 if its key is in the slot. */
+    private long keyBlock(final UnsafeBuffer mapping, final int slot)
+    {
+        if (pointerKeys)
+        {
+            return mapping.getLong(slot + KEY_FIELD_OFFSET);
+        }
+        return shortKeys && mapping.getInt(slot + SHORT_KEY_LENGTH_OFFSET) == KEY_IN_BLOCK ?
+            mapping.getLong(slot + SHORT_KEY_BLOCK_OFFSET) : 0;
     }
 
     /**
@@ -1000,7 +1060,7 @@ public final class HashTable
         final long position;
         try
         {
-            if (pointerKeys)
+            if (pointerKeys || shortKeys && keyLength > inlineKeyLength)
             {
                 keyBlock = allocateBlock(key, keyLength);
                 // Release: named before a slot can link it, so that a taker frees it unless one does.
@@ -1025,20 +1085,36 @@ public final class HashTable
         final int slot = slotOffset(position);
         final long version = versionAddress(p);
         SeqLock.beginWrite(version);
-        if (pointerKeys)
-        {
-            view.mapping.putLong(slot + KEY_FIELD_OFFSET, keyBlock);
-        }
-        else
-        {
-            view.mapping.putBytes(slot + KEY_FIELD_OFFSET, key, 0, keyLength);
-        }
+        writeKey(view.mapping, slot, key, keyLength, keyBlock);
         view.mapping.putLong(slot + valueOffset, pointerValues ? valueBlock : inlineValue(value, valueLength));
         publish(p, view, position, hash);
         SeqLock.endWrite(version);
-        if (pointerKeys || pointerValues)
+        if (keyBlock != 0 || valueBlock != 0)
         {
             clearPendingBlocks(po);
+        }
+    }
+
+    /** The key field of a slot being inserted: its key block if it has one, else its bytes in the slot. */
+    private void writeKey(final UnsafeBuffer mapping, final int slot, final DirectBuffer key, final int keyLength, final long keyBlock)
+    {
+        if (pointerKeys)
+        {
+            mapping.putLong(slot + KEY_FIELD_OFFSET, keyBlock);
+        }
+        else if (!shortKeys)
+        {
+            mapping.putBytes(slot + KEY_FIELD_OFFSET, key, 0, keyLength);
+        }
+        else if (keyBlock != 0)
+        {
+            mapping.putInt(slot + SHORT_KEY_LENGTH_OFFSET, KEY_IN_BLOCK);
+            mapping.putLong(slot + SHORT_KEY_BLOCK_OFFSET, keyBlock);
+        }
+        else
+        {
+            mapping.putInt(slot + SHORT_KEY_LENGTH_OFFSET, keyLength);
+            mapping.putBytes(slot + SHORT_KEY_DATA_OFFSET, key, 0, keyLength);
         }
     }
 
@@ -1099,7 +1175,7 @@ public final class HashTable
     public void delete(final int p, final View view, final long position)
     {
         final int slot = slotOffset(position);
-        final long keyBlock = pointerKeys ? view.mapping.getLong(slot + KEY_FIELD_OFFSET) : 0;
+        final long keyBlock = keyBlock(view.mapping, slot);
         final long valueBlock = pointerValues ? view.mapping.getLong(slot + valueOffset) : 0;
         final long version = versionAddress(p);
         SeqLock.beginWrite(version);
@@ -1517,7 +1593,7 @@ public final class HashTable
                     " or with a wrong tag");
                 continue;
             }
-            final long found = pointerKeys ?
+            final long found = pointerKeys || shortKeys ?
                 findDecodedKey(view, hash, key(view, position)) : find(view, hash, view.mapping, slot + KEY_FIELD_OFFSET, shape.keySize());
             if (found < 0 || slotOffset(found) != slot)
             {

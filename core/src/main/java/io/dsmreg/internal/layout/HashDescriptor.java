@@ -22,7 +22,8 @@ package io.dsmreg.internal.layout;
  *  |       |                           |      |   a slot's two fields (map)                      |
  *  |    44 | slot size                 | int  | at creation: entry size rounded up to 8          |
  *  |    48 | key mode                  | int  | at creation: 0 bytes inline, 1 NUL-padded        |
- *  |       |                           |      |   string inline, 2 pointer to a key block        |
+ *  |       |                           |      |   string inline, 2 pointer to a key block,       |
+ *  |       |                           |      |   3 short keys inline, longer ones in a block    |
  *  |    52 | value mode                | int  | at creation: 0 none (hash), 1 inline,            |
  *  |       |                           |      |   2 pointer to a value block                     |
  *  |    56 | value offset              | int  | at creation: of the value field in a slot        |
@@ -75,13 +76,22 @@ package io.dsmreg.internal.layout;
  *  +-------+---------------------------+------+--------------------------------------------------+
  *  |     0 | key field                 | key size bytes: the encoded key inline (padded          |
  *  |       |                           | with zeros), or in pointer mode the relative            |
- *  |       |                           | pointer to its key block; plain, before the             |
+ *  |       |                           | pointer to its key block, or in short mode one          |
+ *  |       |                           | of the two forms below; plain, before the               |
  *  |       |                           | control byte                                            |
  *  | value | value field               | long | maps: the encoded value inline (up to 8          |
  *  |offset |                           |      |   bytes, padded with zeros), or in pointer       |
  *  |       |                           |      |   mode the relative pointer to its value block;  |
  *  |       |                           |      |   plain, before the control byte; a value        |
  *  |       |                           |      |   update is this one store, in an odd version    |
+ *  +-------+---------------------------+------+--------------------------------------------------+
+ *
+ *   key field in short mode (key size: 16 or more, a multiple of 8)
+ *  +-------+---------------------------+------+--------------------------------------------------+
+ *  |     0 | length                    | int  | 0 to key size - 4: the key is here, a block      |
+ *  |       |                           |      |   in the slot; KEY_IN_BLOCK (-1): it is not      |
+ *  |     4 | bytes                     | length bytes, the encoding (inline form)                |
+ *  |     8 | key block                 | long | block form: relative pointer to its key block    |
  *  +-------+---------------------------+------+--------------------------------------------------+
  *
  *   key or value block (an allocation of the area, for a field in pointer mode)
@@ -95,7 +105,10 @@ package io.dsmreg.internal.layout;
  * {@code (hash bits 7..38 x groups) >>> 32}, until one holds an empty slot; the partition is the
  * hash's top log2(partition count) bits (partition 0 when there is one). A map's key is inline when
  * its codec has a fixed size of up to {@link #MAX_INLINE_KEY} bytes, its value when its codec has a
- * fixed size of up to {@link #VALUE_FIELD_LENGTH} bytes; every other field is a pointer to a block.
+ * fixed size of up to {@link #VALUE_FIELD_LENGTH} bytes; every other field is a pointer to a block, except
+ * the keys of a variable-size codec, which are in short mode: a key of up to key size - 4 bytes is
+ * kept in the slot, in the form of a block, and a longer one in a block of its own (the default key
+ * field of {@link #DEFAULT_SHORT_KEY_FIELD} bytes keeps keys of up to 28 bytes in the slot).
  * Partition locks are {@link io.dsmreg.internal.lock.SharedMutex}es and versions
  * {@link io.dsmreg.internal.lock.SeqLock}s; the header file is created, published and attached
  * through {@link io.dsmreg.internal.file.HeaderedFile}.
@@ -104,9 +117,12 @@ public final class HashDescriptor
 {
     /** The header file's magic number. */
     public static final long MAGIC = Magic.of("dsmregHT");
-    /** 2: keys hashed by Hashing's folded multiply (1: MurmurHash3's finalizer); a table of 1 cannot be read by 2. */
-    public static final int MAJOR_VERSION = 2;
-    /** Compatible revisions of version 2. */
+    /**
+     * 3: short keys in the slot (key mode 3), which a reader of 2 would take for inline keys; 2: keys
+     * hashed by Hashing's folded multiply (1: MurmurHash3's finalizer). A reader reads its own version only.
+     */
+    public static final int MAJOR_VERSION = 3;
+    /** Compatible revisions of version 3. */
     public static final int MINOR_VERSION = 0;
     /** The header file's part number: past the area's segment numbers. */
     public static final int HEADER_PART = AreaDescriptor.MAX_SEGMENTS;
@@ -153,6 +169,8 @@ public final class HashDescriptor
     public static final int KEY_STRING = 1;
     /** Key field: a relative pointer to a key block. */
     public static final int KEY_POINTER = 2;
+    /** Key field: a short key in the slot in the form of a block, or {@link #KEY_IN_BLOCK} and a pointer to a key block. */
+    public static final int KEY_SHORT = 3;
 
     /** No value field: SharedHash, whose entry is the caller's. */
     public static final int VALUE_NONE = 0;
@@ -207,6 +225,21 @@ public final class HashDescriptor
     /** The largest fixed key size a map keeps inline; larger and variable-size keys are blocks. */
     public static final int MAX_INLINE_KEY = 32;
 
+    /** Short mode: the key field's length word, the key's length when it is in the slot. */
+    public static final int SHORT_KEY_LENGTH_OFFSET = KEY_FIELD_OFFSET;
+    /** Short mode: where the bytes of a key in the slot start. */
+    public static final int SHORT_KEY_DATA_OFFSET = SHORT_KEY_LENGTH_OFFSET + Integer.BYTES;
+    /** Short mode: where the pointer to the key block of a key not in the slot is. */
+    public static final int SHORT_KEY_BLOCK_OFFSET = KEY_FIELD_OFFSET + Long.BYTES;
+    /** Short mode: the length word of a key that is in a block of its own. */
+    public static final int KEY_IN_BLOCK = -1;
+    /** Short mode: the smallest key field, room for the length word and the block pointer. */
+    public static final int MIN_SHORT_KEY_FIELD = SHORT_KEY_BLOCK_OFFSET + Long.BYTES;
+    /** Short mode: the largest key field. */
+    public static final int MAX_SHORT_KEY_FIELD = 256;
+    /** Short mode: the key field maps of variable-size keys get unless their options say otherwise. */
+    public static final int DEFAULT_SHORT_KEY_FIELD = 32;
+
     /** A block's length: bytes of its encoding. */
     public static final int BLOCK_LENGTH_OFFSET = 0;
     /** A block's encoding. */
@@ -216,7 +249,8 @@ public final class HashDescriptor
     {
         if (HEADER_LENGTH != 256 || READY_OFFSET != 200 || PARTITION_LENGTH != 64 || TABLE_HEADER_LENGTH != 16 ||
             VALUE_CODEC_SIZE_OFFSET + Integer.BYTES > KEY_CODEC_ID_OFFSET || (FILE_ID_OFFSET & 7) != 0 ||
-            (VERSION_OFFSET & 7) != 0 || (PENDING_TABLE_OFFSET & 7) != 0)
+            (VERSION_OFFSET & 7) != 0 || (PENDING_TABLE_OFFSET & 7) != 0 || SHORT_KEY_DATA_OFFSET != BLOCK_DATA_OFFSET ||
+            SHORT_KEY_BLOCK_OFFSET < SHORT_KEY_DATA_OFFSET)
         {
             throw new ExceptionInInitializerError("HashDescriptor offsets overlap, are misaligned or moved");
         }
@@ -254,6 +288,18 @@ public final class HashDescriptor
     public static int valueFieldOffset(final int keySize)
     {
         return AreaDescriptor.roundUp(KEY_FIELD_OFFSET + keySize, Long.BYTES);
+    }
+
+    /** Short mode: the key field that keeps keys of up to {@code inlineKeyLength} bytes in the slot. */
+    public static int shortKeyField(final int inlineKeyLength)
+    {
+        return Math.max(MIN_SHORT_KEY_FIELD, AreaDescriptor.roundUp(SHORT_KEY_DATA_OFFSET + inlineKeyLength, Long.BYTES));
+    }
+
+    /** Short mode: the longest key a key field of {@code keySize} bytes keeps in the slot. */
+    public static int inlineKeyLength(final int keySize)
+    {
+        return keySize - SHORT_KEY_DATA_OFFSET;
     }
 
     /** Bytes of a block holding an encoding of {@code length} bytes. */

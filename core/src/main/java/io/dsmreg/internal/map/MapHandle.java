@@ -116,12 +116,19 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
     {
         final int keyFixed = checkCodec("key", keyCodec);
         final int valueFixed = checkCodec("value", valueCodec);
-        final boolean pointerKeys = keyFixed < 0 || keyFixed > HashDescriptor.MAX_INLINE_KEY;
+        // Keys of a variable-size codec are short in the slot unless the options keep every key in a block.
+        final int keyMode = keyFixed >= 0 && keyFixed <= HashDescriptor.MAX_INLINE_KEY ? HashDescriptor.KEY_INLINE :
+            keyFixed < 0 && options.inlineKeyLength() > 0 ? HashDescriptor.KEY_SHORT : HashDescriptor.KEY_POINTER;
         final boolean pointerValues = valueFixed < 0 || valueFixed > HashDescriptor.VALUE_FIELD_LENGTH;
-        final int keySize = pointerKeys ? Long.BYTES : keyFixed;
+        final int keySize = switch (keyMode)
+        {
+            case HashDescriptor.KEY_INLINE -> keyFixed;
+            case HashDescriptor.KEY_SHORT -> HashDescriptor.shortKeyField(options.inlineKeyLength());
+            default -> Long.BYTES;
+        };
         final int valueOffset = HashDescriptor.valueFieldOffset(keySize);
         return new HashShape(HashDescriptor.KIND_MAP, options.partitions(), keySize, valueOffset + HashDescriptor.VALUE_FIELD_LENGTH,
-            pointerKeys ? HashDescriptor.KEY_POINTER : HashDescriptor.KEY_INLINE,
+            keyMode,
             pointerValues ? HashDescriptor.VALUE_POINTER : HashDescriptor.VALUE_INLINE, valueOffset,
             keyCodec.id(), keyFixed, valueCodec.id(), valueFixed, options.sizeLimit());
     }
