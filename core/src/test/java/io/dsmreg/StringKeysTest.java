@@ -210,6 +210,24 @@ class StringKeysTest extends RegistryTestBase
     }
 
     @Test
+    void aStringsCachedHashIsTheHashOfItsEncodingUnlessTheEncodingChangesIt()
+    {
+        // Lookups hash a String by its cached hash, growth and verify by the stored bytes: the two must agree.
+        for (final String key : List.of("", "a", "route/orders/42", "\u00e9t\u00e9", "\u4e2d\u6587", "\ud83d\ude00 smile", "\u007f"))
+        {
+            final UnsafeBuffer encoded = new UnsafeBuffer(key.getBytes(StandardCharsets.UTF_8));
+            assertEquals(Hashing.hashString(key.hashCode()), Hashing.hashUtf8(encoded, 0, encoded.capacity()), key);
+        }
+        // An unpaired surrogate is encoded as '?': its hash is that of "a?", found by the bytes.
+        final UnsafeBuffer lone = new UnsafeBuffer("a\ud800".getBytes(StandardCharsets.UTF_8));
+        assertEquals(Hashing.hashString("a?".hashCode()), Hashing.hashUtf8(lone, 0, lone.capacity()));
+        assertNotEquals(Hashing.hashString("a\ud800".hashCode()), Hashing.hashUtf8(lone, 0, lone.capacity()));
+        // Bytes that are not UTF-8 (damage) hash as their decoding, U+FFFD each.
+        final UnsafeBuffer damaged = new UnsafeBuffer(new byte[] {'x', (byte)0xFF});
+        assertEquals(Hashing.hashString("x\ufffd".hashCode()), Hashing.hashUtf8(damaged, 0, 2));
+    }
+
+    @Test
     void keysThatEncodeAlikeAreOneKeyOnBothPaths()
     {
         // A lone surrogate is encoded as '?': the fast path must leave it to the codec.

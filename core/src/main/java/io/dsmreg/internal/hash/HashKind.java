@@ -106,7 +106,8 @@ public final class HashKind implements EntryKind<HashKind.Request, CachedHandle>
     static HashShape shapeOf(final HashParams params)
     {
         return new HashShape(HashDescriptor.KIND_HASH, params.partitions(), params.keySize(), params.entrySize(),
-            params.hasStringKeys() ? HashDescriptor.KEY_STRING : HashDescriptor.KEY_INLINE, HashDescriptor.VALUE_NONE,
+            params.hasStringKeys() ? HashDescriptor.KEY_STRING : HashDescriptor.KEY_INLINE, HashDescriptor.HASH_BYTES,
+            HashDescriptor.VALUE_NONE,
             params.keySize(), "", 0, "", 0, params.sizeLimit());
     }
 

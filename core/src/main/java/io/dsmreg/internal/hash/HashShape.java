@@ -17,6 +17,7 @@ import static io.dsmreg.internal.layout.HashDescriptor.VALUE_POINTER;
  * @param keySize        bytes of the key field at slot offset 0.
  * @param entrySize      bytes of an entry (the slot's payload).
  * @param keyMode        {@code HashDescriptor.KEY_*}.
+ * @param keyHash        {@code HashDescriptor.HASH_*}.
  * @param valueMode      {@code HashDescriptor.VALUE_*}.
  * @param valueOffset    of the value field in the slot.
  * @param keyCodecId     maps: the key codec's id; "" for a hash.
@@ -26,7 +27,7 @@ import static io.dsmreg.internal.layout.HashDescriptor.VALUE_POINTER;
  * @param sizeLimit      the size limit of the table's area.
  */
 public record HashShape(
-    int kind, int partitions, int keySize, int entrySize, int keyMode, int valueMode, int valueOffset,
+    int kind, int partitions, int keySize, int entrySize, int keyMode, int keyHash, int valueMode, int valueOffset,
     String keyCodecId, int keyCodecSize, String valueCodecId, int valueCodecSize, long sizeLimit)
 {
     /** Bytes of a slot: the entry rounded up to 8, so every slot is 8-aligned. */

@@ -174,6 +174,10 @@ public final class HashTable
     private final int slotSize;
     private final int groupLength;
     private final boolean pointerKeys;
+    /** Keys hashed as UTF-8 strings ({@code HASH_UTF8}), not as bytes. */
+    private final boolean utf8Hash;
+    /** Slots wider than 16 bytes: a group spans several lines, and each key has a preferred slot in its group. */
+    private final boolean preferSlots;
     /** Short mode: keys of up to {@link #inlineKeyLength} bytes in the slot, longer ones in blocks. */
     private final boolean shortKeys;
     private final int inlineKeyLength;
@@ -202,6 +206,8 @@ public final class HashTable
         this.slotSize = shape.slotSize();
         this.groupLength = groupLength(slotSize);
         this.pointerKeys = shape.pointerKeys();
+        this.utf8Hash = shape.keyHash() == HASH_UTF8;
+        this.preferSlots = slotSize > LONG_SLOT_LENGTH;
         this.shortKeys = shape.shortKeys();
         this.inlineKeyLength = shortKeys ? HashDescriptor.inlineKeyLength(shape.keySize()) : 0;
         this.pointerValues = shape.pointerValues();
@@ -242,6 +248,7 @@ public final class HashTable
         header.putInt(ENTRY_SIZE_OFFSET, shape.entrySize());
         header.putInt(SLOT_SIZE_OFFSET, shape.slotSize());
         header.putInt(KEY_MODE_OFFSET, shape.keyMode());
+        header.putInt(KEY_HASH_OFFSET, shape.keyHash());
         header.putInt(VALUE_MODE_OFFSET, shape.valueMode());
         header.putInt(VALUE_OFFSET_OFFSET, shape.valueOffset());
         header.putInt(KEY_CODEC_SIZE_OFFSET, shape.keyCodecSize());
@@ -301,9 +308,15 @@ public final class HashTable
         }
         final HashShape shape = new HashShape(
             header.getInt(KIND_OFFSET), partitions, header.getInt(KEY_SIZE_OFFSET), entrySize,
-            header.getInt(KEY_MODE_OFFSET), header.getInt(VALUE_MODE_OFFSET), header.getInt(VALUE_OFFSET_OFFSET),
+            header.getInt(KEY_MODE_OFFSET), header.getInt(KEY_HASH_OFFSET), header.getInt(VALUE_MODE_OFFSET),
+            header.getInt(VALUE_OFFSET_OFFSET),
             getId(header, KEY_CODEC_ID_OFFSET), header.getInt(KEY_CODEC_SIZE_OFFSET),
             getId(header, VALUE_CODEC_ID_OFFSET), header.getInt(VALUE_CODEC_SIZE_OFFSET), area.sizeLimit());
+        if (shape.keyHash() != HASH_BYTES && shape.keyHash() != HASH_UTF8)
+        {
+            throw FILE.corrupt(file, description, "it records key hash " + shape.keyHash() + "; known are " + HASH_BYTES +
+                " (bytes) and " + HASH_UTF8 + " (UTF-8 strings)");
+        }
         final int keySize = shape.keySize();
         if (shape.shortKeys() && (keySize < MIN_SHORT_KEY_FIELD || keySize > MAX_SHORT_KEY_FIELD || (keySize & 7) != 0 ||
             shape.valueOffset() != keySize))
@@ -687,6 +700,12 @@ public final class HashTable
         return (int)((((hash >>> 7) & 0xFFFF_FFFFL) * groups) >>> 32);
     }
 
+    /** The slot of a group an insert takes if it is free, and a lookup reads first: hash bits 39..41. */
+    private static int preferredSlot(final long hash)
+    {
+        return (int)(hash >>> 39) & (GROUP_WIDTH - 1);
+    }
+
     private static long matchTag(final long ctrl, final long hash)
     {
         final long x = ctrl ^ (LSB * (hash & 0x7F));
@@ -801,6 +820,26 @@ public final class HashTable
         return NATIVE_LITTLE_ENDIAN ? word : Long.reverseBytes(word);
     }
 
+    /**
+     * Starts the reads a lookup of {@code hash} begins with, the home group's control word and preferred
+     * slot, and returns what it read for the caller to keep (so that the reads are not dropped as unused):
+     * a software prefetch, for a caller that has other work before its lookup (a String key's characters
+     * to copy) which the core then does while these lines are on their way. Reads through this process's
+     * view as it is, without validation: a stale view still holds its mapping, and what is read is never used.
+     */
+    public long prefetch(final long hash)
+    {
+        final View view = views[partition(hash)];
+        final long group = view.probeAddress + (long)homeGroup(hash, view.probeGroups) * groupLength;
+        long read = UnsafeApi.getLong(null, group);
+        if (view.groups > 0)
+        {
+            read += UnsafeApi.getLong(null, group + GROUP_WIDTH + (long)preferredSlot(hash) * slotSize);
+        }
+        Reference.reachabilityFence(view);
+        return read;
+    }
+
     /** The position of the key of {@code length} bytes at {@code offset} of {@code key}, or -1. */
     public long find(final View view, final long hash, final DirectBuffer key, final int offset, final int length)
     {
@@ -811,7 +850,23 @@ public final class HashTable
         {
             final int groupOffset = view.groupsOffset + g * groupLength;
             final long ctrl = mapping.getLong(groupOffset, ORDER);
-            for (long match = matchTag(ctrl, hash); match != 0; match &= match - 1)
+            long firstMatches = matchTag(ctrl, hash);
+            if (preferSlots)
+            {
+                // The preferred slot first: its address does not depend on the control word, so the
+                // core reads it (predicted) while the control word is still on its way.
+                final int j = preferredSlot(hash);
+                final long bit = 0x80L << (j << 3);
+                if ((firstMatches & bit) != 0)
+                {
+                    if (keyEquals(mapping, groupOffset + GROUP_WIDTH + j * slotSize, key, offset, length))
+                    {
+                        return ((long)groupOffset << 3) | j;
+                    }
+                    firstMatches &= ~bit;
+                }
+            }
+            for (long match = firstMatches; match != 0; match &= match - 1)
             {
                 final int j = Long.numberOfTrailingZeros(match) >>> 3;
                 if (keyEquals(mapping, groupOffset + GROUP_WIDTH + j * slotSize, key, offset, length))
@@ -891,10 +946,16 @@ public final class HashTable
     {
         if (!pointerKeys && !shortKeys)
         {
-            return Hashing.hashBytes(mapping, slot + KEY_FIELD_OFFSET, shape.keySize());
+            return hashKey(mapping, slot + KEY_FIELD_OFFSET, shape.keySize());
         }
         final DirectBuffer key = keyField(mapping, slot);
-        return Hashing.hashBytes(key, 0, key.capacity());
+        return hashKey(key, 0, key.capacity());
+    }
+
+    /** The hash of the encoded key of {@code length} bytes at {@code offset} of {@code key}, as the header says to hash keys. */
+    public long hashKey(final DirectBuffer key, final int offset, final int length)
+    {
+        return utf8Hash ? Hashing.hashUtf8(key, offset, length) : Hashing.hashBytes(key, offset, length);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -1268,6 +1329,10 @@ public final class HashTable
         {
             final int groupOffset = view.groupsOffset + g * groupLength;
             final long free = view.mapping.getLong(groupOffset, ORDER) & MSB;
+            if (preferSlots && (free & (0x80L << (preferredSlot(hash) << 3))) != 0)
+            {
+                return ((long)groupOffset << 3) | preferredSlot(hash);
+            }
             if (free != 0)
             {
                 return ((long)groupOffset << 3) | (Long.numberOfTrailingZeros(free) >>> 3);

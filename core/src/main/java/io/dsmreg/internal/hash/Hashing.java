@@ -31,6 +31,36 @@ public final class Hashing
         return mix(SEED_8 ^ key);
     }
 
+    /**
+     * The hash of a key of UTF-8 bytes (tables whose header says {@code HASH_UTF8}: {@code Codec.STRING}'s keys):
+     * Java's String hash of their decoding (malformed bytes decode to U+FFFD), mixed by {@link #hashString}. An
+     * ASCII key's hash is its bytes' polynomial, with no decoding.
+     */
+    public static long hashUtf8(final DirectBuffer buffer, final int offset, final int length)
+    {
+        int stringHash = 0;
+        for (int i = 0; i < length; i++)
+        {
+            final byte b = buffer.getByte(offset + i);
+            if (b < 0)
+            {
+                return hashString(buffer.getStringWithoutLengthUtf8(offset, length).hashCode());
+            }
+            stringHash = 31 * stringHash + b;
+        }
+        return hashString(stringHash);
+    }
+
+    /**
+     * {@link #hashUtf8} of a String's UTF-8 encoding, from the hash the String caches ({@link String#hashCode}):
+     * the two are equal for every String without unpaired surrogates, which the encoding replaces; callers
+     * take it for ASCII strings. One multiply spreads the 32 bits over the bits the table uses.
+     */
+    public static long hashString(final int stringHash)
+    {
+        return mix(SEED ^ (stringHash & 0xFFFF_FFFFL));
+    }
+
     public static long hashBytes(final DirectBuffer buffer, final int offset, final int length)
     {
         long hash = SEED ^ (length * LENGTH_MULTIPLIER);

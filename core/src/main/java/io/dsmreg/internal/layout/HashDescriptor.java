@@ -29,7 +29,9 @@ package io.dsmreg.internal.layout;
  *  |    56 | value offset              | int  | at creation: of the value field in a slot        |
  *  |    60 | key codec fixed size      | int  | at creation: maps: its fixed size, or -1         |
  *  |    64 | value codec fixed size    | int  | at creation                                      |
- *  |    68 | (unused)                  | int  | 0                                                |
+ *  |    68 | key hash                  | int  | at creation: 0 Hashing.hashBytes of the key's    |
+ *  |       |                           |      |   bytes, 1 Hashing.hashUtf8: Java's String hash  |
+ *  |       |                           |      |   of the UTF-8 key, mixed (Codec.STRING's keys)  |
  *  |    72 | key codec id              | 64 B | at creation: maps: int length + UTF-8            |
  *  |   136 | value codec id            | 64 B | at creation                                      |
  *  |   200 | ready                     | long | LAST, with release (HeaderedFile.publish)        |
@@ -149,8 +151,10 @@ public final class HashDescriptor
     public static final int KEY_CODEC_SIZE_OFFSET = VALUE_OFFSET_OFFSET + Integer.BYTES;
     /** Maps: the value codec's fixed size, or -1. */
     public static final int VALUE_CODEC_SIZE_OFFSET = KEY_CODEC_SIZE_OFFSET + Integer.BYTES;
-    /** Maps: the key codec's id, an int length and UTF-8 (after 4 unused bytes). */
-    public static final int KEY_CODEC_ID_OFFSET = VALUE_CODEC_SIZE_OFFSET + Integer.BYTES + Integer.BYTES;
+    /** One of {@code HASH_*}: how a key's bytes are hashed. */
+    public static final int KEY_HASH_OFFSET = VALUE_CODEC_SIZE_OFFSET + Integer.BYTES;
+    /** Maps: the key codec's id, an int length and UTF-8. */
+    public static final int KEY_CODEC_ID_OFFSET = KEY_HASH_OFFSET + Integer.BYTES;
     /** Bytes reserved for a codec id: its length and its UTF-8. */
     public static final int CODEC_ID_LENGTH = 64;
     /** Maps: the value codec's id. */
@@ -171,6 +175,14 @@ public final class HashDescriptor
     public static final int KEY_POINTER = 2;
     /** Key field: a short key in the slot in the form of a block, or {@link #KEY_IN_BLOCK} and a pointer to a key block. */
     public static final int KEY_SHORT = 3;
+
+    /** Key hash: {@code Hashing.hashBytes} of the key's bytes. */
+    public static final int HASH_BYTES = 0;
+    /**
+     * Key hash: {@code Hashing.hashUtf8}, Java's String hash of the key's UTF-8 decoding, mixed; a Java
+     * process then takes the hash a String caches instead of reading its characters first.
+     */
+    public static final int HASH_UTF8 = 1;
 
     /** No value field: SharedHash, whose entry is the caller's. */
     public static final int VALUE_NONE = 0;
@@ -248,7 +260,7 @@ public final class HashDescriptor
     static
     {
         if (HEADER_LENGTH != 256 || READY_OFFSET != 200 || PARTITION_LENGTH != 64 || TABLE_HEADER_LENGTH != 16 ||
-            VALUE_CODEC_SIZE_OFFSET + Integer.BYTES > KEY_CODEC_ID_OFFSET || (FILE_ID_OFFSET & 7) != 0 ||
+            KEY_HASH_OFFSET + Integer.BYTES > KEY_CODEC_ID_OFFSET || (FILE_ID_OFFSET & 7) != 0 ||
             (VERSION_OFFSET & 7) != 0 || (PENDING_TABLE_OFFSET & 7) != 0 || SHORT_KEY_DATA_OFFSET != BLOCK_DATA_OFFSET ||
             SHORT_KEY_BLOCK_OFFSET < SHORT_KEY_DATA_OFFSET)
         {

@@ -128,7 +128,7 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
         };
         final int valueOffset = HashDescriptor.valueFieldOffset(keySize);
         return new HashShape(HashDescriptor.KIND_MAP, options.partitions(), keySize, valueOffset + HashDescriptor.VALUE_FIELD_LENGTH,
-            keyMode,
+            keyMode, Codec.STRING.id().equals(keyCodec.id()) ? HashDescriptor.HASH_UTF8 : HashDescriptor.HASH_BYTES,
             pointerValues ? HashDescriptor.VALUE_POINTER : HashDescriptor.VALUE_INLINE, valueOffset,
             keyCodec.id(), keyFixed, valueCodec.id(), valueFixed, options.sizeLimit());
     }
@@ -689,18 +689,28 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
     {
         Objects.requireNonNull(key, "key");
         // An ASCII String's UTF-8 bytes are its chars: copied straight into the scratch, without the codec's
-        // scan for the size and the array String.getBytes allocates. Any other key takes its codec.
-        if (!stringKeys || !s.key.copyAscii((String)key))
+        // scan for the size and the array String.getBytes allocates, and hashed by the hash the String caches
+        // (HASH_UTF8), so that the table's reads need not wait for its characters. Any other key takes its codec.
+        long hash = 0;
+        if (stringKeys)
         {
-            final int size = sizeOf(keyCodec, key, "key");
-            if (size > MAX_KEY_SIZE)
+            hash = Hashing.hashString(key.hashCode());
+            // The table's first lines are requested before the characters are read: both on their way at once.
+            s.prefetched = table.prefetch(hash);
+            if (s.key.copyAscii((String)key))
             {
-                throw new InvalidSizeException("a key of " + size + " bytes is larger than the largest key of map \"" + name +
-                    "\", " + MAX_KEY_SIZE + " bytes");
+                return hash;
             }
-            encode(keyCodec, key, s.key, size, "key");
         }
-        return Hashing.hashBytes(s.key.buffer, 0, s.key.length);
+        final int size = sizeOf(keyCodec, key, "key");
+        if (size > MAX_KEY_SIZE)
+        {
+            throw new InvalidSizeException("a key of " + size + " bytes is larger than the largest key of map \"" + name +
+                "\", " + MAX_KEY_SIZE + " bytes");
+        }
+        encode(keyCodec, key, s.key, size, "key");
+        // A String the encoding keeps as it is (no unpaired surrogate) hashes as its encoding: no decoding needed.
+        return stringKeys && Bytes.wellFormed((String)key) ? hash : table.hashKey(s.key.buffer, 0, s.key.length);
     }
 
     private void encodeValue(final V value, final Bytes into, final Scratch s)
@@ -825,6 +835,25 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
             return bits < 0x80;
         }
 
+        /** Whether {@code string} has no unpaired surrogate: its UTF-8 encoding decodes to it again. */
+        static boolean wellFormed(final String string)
+        {
+            final int length = string.length();
+            for (int i = 0; i < length; i++)
+            {
+                final char c = string.charAt(i);
+                if (Character.isSurrogate(c))
+                {
+                    if (!Character.isHighSurrogate(c) || i + 1 == length || !Character.isLowSurrogate(string.charAt(i + 1)))
+                    {
+                        return false;
+                    }
+                    i++;
+                }
+            }
+            return true;
+        }
+
         void copyFrom(final DirectBuffer source, final int offset, final int size)
         {
             prepare(size);
@@ -851,6 +880,8 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
         final Bytes current = new Bytes();
         boolean found;
         long hash;
+        /** What {@link HashTable#prefetch} read: kept, never used. */
+        long prefetched;
     }
 
     // ---------------------------------------------------------------------------------------------

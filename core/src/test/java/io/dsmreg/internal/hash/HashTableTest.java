@@ -35,13 +35,13 @@ class HashTableTest
     private static final long TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
     /** A map of variable-size keys and values: both fields are pointers to blocks. */
     private static final HashShape BLOCKS = new HashShape(
-        KIND_MAP, 1, Long.BYTES, 2 * Long.BYTES, KEY_POINTER, VALUE_POINTER, Long.BYTES, "test.s", -1, "test.s", -1, Long.MAX_VALUE);
+        KIND_MAP, 1, Long.BYTES, 2 * Long.BYTES, KEY_POINTER, HASH_BYTES, VALUE_POINTER, Long.BYTES, "test.s", -1, "test.s", -1, Long.MAX_VALUE);
     /** A Long -> Long map: both fields inline. */
     private static final HashShape LONGS = new HashShape(
-        KIND_MAP, 1, Long.BYTES, 2 * Long.BYTES, KEY_INLINE, VALUE_INLINE, Long.BYTES, "test.l", 8, "test.l", 8, Long.MAX_VALUE);
+        KIND_MAP, 1, Long.BYTES, 2 * Long.BYTES, KEY_INLINE, HASH_BYTES, VALUE_INLINE, Long.BYTES, "test.l", 8, "test.l", 8, Long.MAX_VALUE);
     /** A SharedHash of 8-byte keys and 24-byte entries. */
     private static final HashShape ENTRIES = new HashShape(
-        KIND_HASH, 1, Long.BYTES, 24, KEY_INLINE, VALUE_NONE, Long.BYTES, "", 0, "", 0, Long.MAX_VALUE);
+        KIND_HASH, 1, Long.BYTES, 24, KEY_INLINE, HASH_BYTES, VALUE_NONE, Long.BYTES, "", 0, "", 0, Long.MAX_VALUE);
 
     @TempDir
     Path directory;
