@@ -172,6 +172,20 @@ public final class HashChild
     }
 
     /**
+     * Text key {@code k}: a short ASCII key (kept in the slot), a long one (in a key block) or a non-ASCII one
+     * (hashed by its encoding's decoding), so that every key form meets kills and takeovers.
+     */
+    static String textKey(final int k)
+    {
+        return switch (k % 3)
+        {
+            case 0 -> "text " + k;
+            case 1 -> "text " + k + " with a key longer than a map's slot keeps";
+            default -> "t\u00ebxt \u4e2d " + k;
+        };
+    }
+
+    /**
      * Updates until the file {@code stop} exists (or until killed): increments its own counters
      * (key = id x 1000 + i % 100) and shared ones, and puts, replaces and removes texts whose value
      * always starts with their key. Writes its own counters' expected sum to {@code report} at the end.
@@ -189,7 +203,7 @@ public final class HashChild
             counters.addAndGet(id * 1000L + round % 100, 1);
             own++;
             counters.merge(random.nextLong(50), 1L, Long::sum);
-            final String key = "text " + random.nextInt(3000);
+            final String key = textKey(random.nextInt(3000));
             switch (random.nextInt(4))
             {
                 case 0 -> texts.put(key, key + " by " + id + " " + "x".repeat(random.nextInt(200)));

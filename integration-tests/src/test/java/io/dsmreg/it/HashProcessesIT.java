@@ -199,6 +199,8 @@ class HashProcessesIT
             for (final Map.Entry<String, String> e : texts.entrySet())
             {
                 assertTrue(e.getValue().startsWith(e.getKey() + " "), e.toString());
+                // Found by this process's hash of the String, whichever process stored it and in whichever form.
+                assertEquals(e.getValue(), texts.get(e.getKey()), e.getKey());
                 count++;
             }
             assertEquals(texts.size(), count);
