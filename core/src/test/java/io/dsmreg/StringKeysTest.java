@@ -228,6 +228,39 @@ class StringKeysTest extends RegistryTestBase
     }
 
     @Test
+    void keysOfOneHashAreToldApartByEveryByte()
+    {
+        // "Aa" and "BB" have one String hash, so keys that differ only in such a pair share hash, home group, tag
+        // and preferred slot: every lookup compares them in full, whatever their length in the slot's 8-byte words.
+        final SharedMap<String, Long> map = registry.map("m", Codec.STRING, Codec.LONG, MapOptions.defaults().partitions(1));
+        final Map<String, Long> model = new HashMap<>();
+        for (int length = 3; length <= MapOptions.DEFAULT_INLINE_KEY_LENGTH + 4; length++)
+        {
+            final String prefix = "p".repeat(length - 2);
+            final String first = prefix + "Aa";
+            final String second = prefix + "BB";
+            final String inFront = "Aa" + prefix;
+            final String inFrontToo = "BB" + prefix;
+            assertEquals(first.hashCode(), second.hashCode());
+            assertEquals(inFront.hashCode(), inFrontToo.hashCode());
+            map.put(first, (long)length);
+            map.put(inFront, -(long)length);
+            model.put(first, (long)length);
+            model.put(inFront, -(long)length);
+            assertNull(map.get(second), second);
+            assertNull(map.get(inFrontToo), inFrontToo);
+            assertEquals(length, map.get(first));
+            map.put(second, 1000L + length);
+            model.put(second, 1000L + length);
+            assertEquals(1000L + length, map.get(second));
+            assertEquals(length, map.get(first));
+            assertEquals(-length, map.get(inFront));
+        }
+        assertEquals(model, new HashMap<>(map));
+        map.verify();
+    }
+
+    @Test
     void keysThatEncodeAlikeAreOneKeyOnBothPaths()
     {
         // A lone surrogate is encoded as '?': the fast path must leave it to the codec.

@@ -1,6 +1,7 @@
 package io.dsmreg.bench;
 
 import io.dsmreg.Codec;
+import io.dsmreg.MapOptions;
 import io.dsmreg.DsmRegistry;
 import io.dsmreg.SharedMap;
 import net.openhft.chronicle.map.ChronicleMap;
@@ -98,10 +99,13 @@ public final class StringInterleaved
                 .createPersistedTo(file(chronicleDirectory, "sb"));
             LmdbStore lmdb = new LmdbStore(lmdbDirectory, 8L << 30))
         {
-            final SharedMap<String, Long> sl = registry.map("sl", Codec.STRING, Codec.LONG);
-            final SharedMap<String, Long> sn = registry.map("sn", Codec.STRING, Codec.LONG);
-            final SharedMap<String, String> ss = registry.map("ss", Codec.STRING, Codec.STRING);
-            final SharedMap<String, byte[]> sb = registry.map("sb", Codec.STRING, Codec.BYTES);
+            // -Ddsmreg.bench.inlineKeyLength=N: how long a key the SharedMaps keep in their slots (MapOptions).
+            final MapOptions options = MapOptions.defaults().inlineKeyLength(
+                Integer.getInteger("dsmreg.bench.inlineKeyLength", MapOptions.DEFAULT_INLINE_KEY_LENGTH));
+            final SharedMap<String, Long> sl = registry.map("sl", Codec.STRING, Codec.LONG, options);
+            final SharedMap<String, Long> sn = registry.map("sn", Codec.STRING, Codec.LONG, options);
+            final SharedMap<String, String> ss = registry.map("ss", Codec.STRING, Codec.STRING, options);
+            final SharedMap<String, byte[]> sb = registry.map("sb", Codec.STRING, Codec.BYTES, options);
             final ConcurrentHashMap<String, Long> hsl = new ConcurrentHashMap<>();
             final ConcurrentHashMap<String, Long> hsn = new ConcurrentHashMap<>();
             final ConcurrentHashMap<String, String> hss = new ConcurrentHashMap<>();

@@ -10,6 +10,7 @@ import io.dsmreg.internal.file.HeaderedFile;
 import io.dsmreg.internal.layout.HashDescriptor;
 import io.dsmreg.internal.lock.SeqLock;
 import io.dsmreg.internal.lock.SharedMutex;
+import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -811,6 +812,101 @@ public final class HashTable
         final boolean unchanged = SeqLock.validate(record + VERSION_OFFSET, version);
         Reference.reachabilityFence(view);
         return unchanged && resizeCount == expectedResizeCount ? value : UNDECIDED;
+    }
+
+    /**
+     * The lock-free read of a map of short keys and 8-byte inline values (String -> Long) in one
+     * attempt, as {@link #tryGetLong} is for Long -> Long: the value of the key of {@code length} bytes
+     * at the start of {@code key} (an array of a multiple of 8 bytes), {@code absent} if the table does
+     * not hold it (only then: a stored value equal to {@code absent} is not returned), or
+     * {@link #UNDECIDED} if this attempt cannot tell: the key is longer than a slot keeps (its block is
+     * the general path's to read), a writer intervened, the view is stale, the key is not in its home
+     * group which is full, or its value is {@code absent} or {@code UNDECIDED}
+     * (the caller then takes the general path, {@link #find}), so that those values cost speed, never
+     * correctness. Reads by address, with few instructions: a core overlaps the next lookup's
+     * misses with this one's only if the whole lookup fits its window of instructions in flight.
+     */
+    public long tryGetShort(final long hash, final byte[] key, final int length, final long absent)
+    {
+        if (length > inlineKeyLength)
+        {
+            return UNDECIDED;
+        }
+        final View view = views[partition(hash)];
+        final long record = view.record;
+        final long group = view.probeAddress + (long)homeGroup(hash, view.probeGroups) * groupLength;
+        final int j = preferredSlot(hash);
+        final long version = SeqLock.beginRead(record + VERSION_OFFSET);
+        final long ctrl = controlWord(group);
+        final long match = matchTag(ctrl, hash);
+        // The preferred slot first, then the group's other tag matches: any match means the group is a
+        // table's (the empty group of a partition without one matches nothing).
+        final long preferred = 0x80L << (j << 3);
+        long slot = (match & preferred) != 0 ? group + GROUP_WIDTH + (long)j * slotSize : 0;
+        if (slot == 0 || !shortKeyEquals(slot, key, length))
+        {
+            slot = 0;
+            for (long other = match & ~preferred; other != 0; other &= other - 1)
+            {
+                final long candidate = group + GROUP_WIDTH + (long)(Long.numberOfTrailingZeros(other) >>> 3) * slotSize;
+                if (shortKeyEquals(candidate, key, length))
+                {
+                    slot = candidate;
+                    break;
+                }
+            }
+        }
+        final long value;
+        if (slot != 0)
+        {
+            final long stored = UnsafeApi.getLong(null, slot + valueOffset);
+            value = stored != absent ? stored : UNDECIDED;
+        }
+        else
+        {
+            // Not in the home group: absent if the group never overflowed, else the probe goes on, generally.
+            value = matchEmpty(ctrl) != 0 ? absent : UNDECIDED;
+        }
+        final long resizeCount = UnsafeApi.getLong(null, record + RESIZE_COUNT_OFFSET);
+        final boolean unchanged = SeqLock.validate(record + VERSION_OFFSET, version);
+        Reference.reachabilityFence(view);
+        return unchanged && resizeCount == view.resizeCount ? value : UNDECIDED;
+    }
+
+    /**
+     * Whether the short key field at address {@code slot} holds the {@code length} bytes of {@code key}, in
+     * 8-byte words: the last one masked to the key's bytes. For keys of up to {@link #inlineKeyLength} bytes,
+     * so that neither read leaves its object: the slot's key field is a multiple of 8 bytes and its words
+     * end at most 4 bytes past it, inside the slot's value; the array's length is a multiple of 8.
+     */
+    private boolean shortKeyEquals(final long slot, final byte[] key, final int length)
+    {
+        if (UnsafeApi.getInt(null, slot + SHORT_KEY_LENGTH_OFFSET) != length)
+        {
+            return false;
+        }
+        final long data = slot + SHORT_KEY_DATA_OFFSET;
+        int i = 0;
+        for (; i + Long.BYTES <= length; i += Long.BYTES)
+        {
+            if (UnsafeApi.getLong(null, data + i) != UnsafeApi.getLong(key, BufferUtil.ARRAY_BASE_OFFSET + i))
+            {
+                return false;
+            }
+        }
+        if (i == length)
+        {
+            return true;
+        }
+        final int tailBits = (length - i) << 3;
+        final long mask = NATIVE_LITTLE_ENDIAN ? -1L >>> (Long.SIZE - tailBits) : -1L << (Long.SIZE - tailBits);
+        return ((UnsafeApi.getLong(null, data + i) ^ UnsafeApi.getLong(key, BufferUtil.ARRAY_BASE_OFFSET + i)) & mask) == 0;
+    }
+
+    /** Whether this table's reads can take {@link #tryGetShort}: short keys, values of 8 bytes inline. */
+    public boolean readsShortKeysByAddress()
+    {
+        return shortKeys && inlineValueLength == Long.BYTES;
     }
 
     /** A group's control bytes as one long, byte 0 lowest, on any platform. */

@@ -89,6 +89,8 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
     private final boolean longs;
     /** Keys of {@link Codec#STRING}, whose encoding of an ASCII string this class writes itself ({@link Bytes#copyAscii}). */
     private final boolean stringKeys;
+    /** Maps of short keys and Codec.LONG values: get's first attempt is {@link HashTable#tryGetShort}. */
+    private final boolean shortKeyLongs;
     /** The table's views for getLong (maps of longs only), held here: one dereference less on the hottest path. */
     private final HashTable.View[] views;
     private final ThreadLocal<Scratch> scratches = ThreadLocal.withInitial(Scratch::new);
@@ -108,6 +110,7 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
         this.generation = generation;
         this.longs = keyCodec == Codec.LONG && valueCodec == Codec.LONG;
         this.stringKeys = keyCodec == Codec.STRING;
+        this.shortKeyLongs = valueCodec == Codec.LONG && table.readsShortKeysByAddress();
         this.views = longs ? table.longViews() : null;
     }
 
@@ -407,6 +410,19 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
         }
         final Scratch s = scratches.get();
         final long hash = encodeKey((K)key, s);
+        if (shortKeyLongs)
+        {
+            // The first attempt by address (String -> Long); what it cannot tell takes the general path.
+            final long value = table.tryGetShort(hash, s.key.array, s.key.length, Long.MIN_VALUE);
+            if (value == Long.MIN_VALUE)
+            {
+                return null;
+            }
+            if (value != HashTable.UNDECIDED)
+            {
+                return (V)Long.valueOf(value);
+            }
+        }
         return read(hash, s) ? decodeValue(s.current) : null;
     }
 
@@ -805,7 +821,8 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
         {
             if (array.length < Math.max(size, Long.BYTES))
             {
-                array = new byte[Math.max(size, array.length * 2)];
+                // A multiple of 8 bytes: HashTable.tryGetShort reads a key in whole words.
+                array = new byte[(Math.max(size, array.length * 2) + Long.BYTES - 1) & -Long.BYTES];
             }
             java.util.Arrays.fill(array, 0, Long.BYTES, (byte)0);
             buffer.wrap(array, 0, size);
