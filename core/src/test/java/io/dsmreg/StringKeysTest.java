@@ -261,6 +261,28 @@ class StringKeysTest extends RegistryTestBase
     }
 
     @Test
+    void aKeyIsStoredAsStringGetBytesEncodesIt()
+    {
+        final List<String> keys = List.of("\u007f", "\u0080", "\u07ff", "\u0800", "\uffff", "\ud800\udc00", "\udbff\udfff",
+            "a\ud800b", "\udc00", "\ud800\ud800\udc00", "x\ud800", "\ud800", "\u00e9\u4e2d\ud83d\ude00 mixed");
+        final SharedMap<String, Long> map = registry.map("m", Codec.STRING, Codec.LONG);
+        final Map<String, Long> expected = new HashMap<>();
+        long value = 0;
+        for (final String key : keys)
+        {
+            map.put(key, ++value);
+            // What the map holds is what the codec's getBytes would have written: read back by decoding it.
+            expected.put(new String(key.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8), value);
+        }
+        assertEquals(expected, new HashMap<>(map));
+        for (final Map.Entry<String, Long> e : expected.entrySet())
+        {
+            assertEquals(e.getValue(), map.get(e.getKey()), e.getKey());
+        }
+        map.verify();
+    }
+
+    @Test
     void keysThatEncodeAlikeAreOneKeyOnBothPaths()
     {
         // A lone surrogate is encoded as '?': the fast path must leave it to the codec.

@@ -704,29 +704,36 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
     private long encodeKey(final K key, final Scratch s)
     {
         Objects.requireNonNull(key, "key");
-        // An ASCII String's UTF-8 bytes are its chars: copied straight into the scratch, without the codec's
-        // scan for the size and the array String.getBytes allocates, and hashed by the hash the String caches
-        // (HASH_UTF8), so that the table's reads need not wait for its characters. Any other key takes its codec.
-        long hash = 0;
+        // A Codec.STRING key is hashed by the hash the String caches (HASH_UTF8), so that the table's reads need
+        // not wait for its characters, and encoded straight into the scratch, without the array String.getBytes
+        // allocates: an ASCII String's UTF-8 bytes are its chars. Any other key takes its codec.
         if (stringKeys)
         {
-            hash = Hashing.hashString(key.hashCode());
+            final String string = (String)key;
+            final long hash = Hashing.hashString(string.hashCode());
             // The table's first lines are requested before the characters are read: both on their way at once.
             s.prefetched = table.prefetch(hash);
-            if (s.key.copyAscii((String)key))
+            if (s.key.copyAscii(string))
             {
                 return hash;
             }
+            final int size = checkKeySize(Codec.STRING.size(string));
+            // A String the encoding keeps as it is (no unpaired surrogate) hashes as its encoding: no decoding needed.
+            return s.key.copyUtf8(string, size) ? hash : table.hashKey(s.key.buffer, 0, size);
         }
-        final int size = sizeOf(keyCodec, key, "key");
+        final int size = checkKeySize(sizeOf(keyCodec, key, "key"));
+        encode(keyCodec, key, s.key, size, "key");
+        return table.hashKey(s.key.buffer, 0, s.key.length);
+    }
+
+    private int checkKeySize(final int size)
+    {
         if (size > MAX_KEY_SIZE)
         {
             throw new InvalidSizeException("a key of " + size + " bytes is larger than the largest key of map \"" + name +
                 "\", " + MAX_KEY_SIZE + " bytes");
         }
-        encode(keyCodec, key, s.key, size, "key");
-        // A String the encoding keeps as it is (no unpaired surrogate) hashes as its encoding: no decoding needed.
-        return stringKeys && Bytes.wellFormed((String)key) ? hash : table.hashKey(s.key.buffer, 0, s.key.length);
+        return size;
     }
 
     private void encodeValue(final V value, final Bytes into, final Scratch s)
@@ -852,23 +859,51 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
             return bits < 0x80;
         }
 
-        /** Whether {@code string} has no unpaired surrogate: its UTF-8 encoding decodes to it again. */
-        static boolean wellFormed(final String string)
+        /**
+         * {@link Codec#STRING}'s encoding of {@code string}, {@code size} bytes of UTF-8 (its codec's size), as
+         * {@code String.getBytes(UTF_8)} writes it: an unpaired surrogate becomes {@code '?'}. Returns whether
+         * there was none, that is, whether the bytes decode to {@code string} again.
+         */
+        boolean copyUtf8(final String string, final int size)
         {
+            prepare(size);
+            final byte[] bytes = array;
             final int length = string.length();
+            boolean wellFormed = true;
+            int at = 0;
             for (int i = 0; i < length; i++)
             {
                 final char c = string.charAt(i);
-                if (Character.isSurrogate(c))
+                if (c < 0x80)
                 {
-                    if (!Character.isHighSurrogate(c) || i + 1 == length || !Character.isLowSurrogate(string.charAt(i + 1)))
-                    {
-                        return false;
-                    }
-                    i++;
+                    bytes[at++] = (byte)c;
+                }
+                else if (c < 0x800)
+                {
+                    bytes[at++] = (byte)(0xC0 | c >> 6);
+                    bytes[at++] = (byte)(0x80 | c & 0x3F);
+                }
+                else if (!Character.isSurrogate(c))
+                {
+                    bytes[at++] = (byte)(0xE0 | c >> 12);
+                    bytes[at++] = (byte)(0x80 | c >> 6 & 0x3F);
+                    bytes[at++] = (byte)(0x80 | c & 0x3F);
+                }
+                else if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(string.charAt(i + 1)))
+                {
+                    final int codePoint = Character.toCodePoint(c, string.charAt(++i));
+                    bytes[at++] = (byte)(0xF0 | codePoint >> 18);
+                    bytes[at++] = (byte)(0x80 | codePoint >> 12 & 0x3F);
+                    bytes[at++] = (byte)(0x80 | codePoint >> 6 & 0x3F);
+                    bytes[at++] = (byte)(0x80 | codePoint & 0x3F);
+                }
+                else
+                {
+                    bytes[at++] = (byte)'?';
+                    wellFormed = false;
                 }
             }
-            return true;
+            return wellFormed;
         }
 
         void copyFrom(final DirectBuffer source, final int offset, final int size)
