@@ -1,0 +1,61 @@
+package io.dsmreg.bench;
+
+import io.dsmreg.Codec;
+import io.dsmreg.DsmRegistry;
+import io.dsmreg.SharedMap;
+
+import java.nio.file.Path;
+
+/**
+ * One {@code SharedMap<String, Long>.get} in a loop and nothing else, for a profiler or to compare two
+ * builds run back to back: {@code StringInterleaved} gives the figures against the anchors, this shows
+ * where one get's time goes. Prints one rate per round of 1,000,000 gets over random keys.
+ *
+ * <pre>
+ * java --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED -cp benchmarks/target/benchmarks.jar \
+ *   io.dsmreg.bench.StringGetLoop 5 500000 20    # rounds, entries[, key length: else 8 to 40]
+ * </pre>
+ */
+public final class StringGetLoop
+{
+    private static final int GETS_PER_ROUND = 1_000_000;
+
+    private StringGetLoop()
+    {
+    }
+
+    public static void main(final String[] args)
+    {
+        final int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        final int entries = args.length > 1 ? Integer.parseInt(args[1]) : 500_000;
+        final String[] keys = args.length > 2 ?
+            StringData.keysOfLength(entries, Integer.parseInt(args[2]), 42) : StringData.keys(entries, false, 42);
+        final Path shared = HashData.sharedDirectory("dsmreg-string-get");
+        try (DsmRegistry registry = HashData.registry(shared))
+        {
+            final SharedMap<String, Long> map = registry.map("sl", Codec.STRING, Codec.LONG);
+            for (int i = 0; i < entries; i++)
+            {
+                map.put(keys[i], (long)i);
+            }
+            System.out.printf("%d entries, keys of %.1f bytes on average, %d bytes of files%n",
+                entries, StringData.averageLength(keys), map.reservedBytes());
+            final int[] state = {12345};
+            long sum = 0;
+            for (int round = 0; round < rounds; round++)
+            {
+                final long started = System.nanoTime();
+                for (int i = 0; i < GETS_PER_ROUND; i++)
+                {
+                    sum += map.get(keys[StringData.next(state, entries)]);
+                }
+                System.out.printf("round %d: %.3f ops/us%n", round, GETS_PER_ROUND * 1_000.0 / (System.nanoTime() - started));
+            }
+            System.out.println("(sum " + sum + ")");
+        }
+        finally
+        {
+            HashData.delete(shared);
+        }
+    }
+}
