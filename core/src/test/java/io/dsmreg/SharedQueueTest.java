@@ -6,6 +6,7 @@ import org.agrona.BitUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RecordDescriptor;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 import org.junit.jupiter.api.Test;
@@ -338,6 +339,46 @@ class SharedQueueTest extends RegistryTestBase
         file.putLong(QueueDescriptor.RECEIVED_OFFSET, 0);
         assertEquals(1L, queue.state().messagesSent(), "whole again");
         assertEquals(1L, registry.entries().get(0).queue().messagesSent(), "listed whole again");
+    }
+
+    @Test
+    void aRecordLengthPastTheRingIsACorruptFileExceptionFromPoll()
+    {
+        // Past the ring but inside its buffer (the trailer follows): refused before a handler sees it.
+        for (final int damaged : new int[] {1025, 4})
+        {
+            final SharedQueue queue = registry.queue("damaged-" + damaged, 1024);
+            assertTrue(queue.offer(Codec.LONG, 7L));
+            final UnsafeBuffer file = mapPart(0, QueueDescriptor.fileLength(1024));
+            file.putInt(QueueDescriptor.HEADER_LENGTH + RecordDescriptor.lengthOffset(0), damaged);
+            try (SharedQueue.Consumer consumer = queue.consumer())
+            {
+                final CorruptFileException ex = assertThrows(CorruptFileException.class, () -> consumer.poll(Codec.LONG));
+                assertTrue(ex.getMessage().contains(" of queue \"damaged-" + damaged + "\" cannot be used: the record at offset 0 " +
+                    "of its ring records " + damaged + " bytes, past the ring's end at 1024 bytes"), ex.getMessage());
+            }
+            // Removed, so that the next case's file is the only queue file.
+            assertTrue(registry.remove("damaged-" + damaged));
+        }
+        // Past the whole buffer: Agrona's read fails before it moves the head, so nothing is lost once the record is whole.
+        final SharedQueue queue = registry.queue("damaged", 1024);
+        assertTrue(queue.offer(Codec.LONG, 7L));
+        final UnsafeBuffer file = mapPart(0, QueueDescriptor.fileLength(1024));
+        final int lengthAt = QueueDescriptor.HEADER_LENGTH + RecordDescriptor.lengthOffset(0);
+        final int length = file.getInt(lengthAt);
+        file.putInt(lengthAt, Integer.MAX_VALUE);
+        try (SharedQueue.Consumer consumer = queue.consumer())
+        {
+            final CorruptFileException ex = assertThrows(CorruptFileException.class, () -> consumer.poll(Codec.LONG));
+            assertTrue(ex.getMessage().contains("the record at offset 0 of its ring records " + Integer.MAX_VALUE + " bytes"),
+                ex.getMessage());
+            assertThrows(CorruptFileException.class, () -> consumer.poll((type, buffer, index, bytes) -> fail("handed a damaged record"), 1));
+            file.putInt(lengthAt, length);
+            assertEquals(7L, consumer.poll(Codec.LONG), "the message, once its record is whole again");
+            // A handler's own IndexOutOfBoundsException is the handler's, not damage.
+            assertTrue(queue.offer(Codec.LONG, 8L));
+            assertThrows(IndexOutOfBoundsException.class, () -> consumer.poll((type, buffer, index, bytes) -> buffer.getByte(-1), 1));
+        }
     }
 
     /** A listing shows the damaged queue without a size or state (what tools flag as damaged), and fails no other row. */

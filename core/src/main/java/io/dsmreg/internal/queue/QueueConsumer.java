@@ -2,6 +2,7 @@ package io.dsmreg.internal.queue;
 
 import io.dsmreg.Codec;
 import io.dsmreg.ConsumerInUseException;
+import io.dsmreg.CorruptFileException;
 import io.dsmreg.DsmRegistryException;
 import io.dsmreg.SharedQueue;
 import io.dsmreg.internal.lock.SharedMutex;
@@ -73,6 +74,7 @@ final class QueueConsumer implements SharedQueue.Consumer
     private final long unblockAfterNanos;
     private final IdleStrategy idle = QueueHandle.newIdleStrategy();
     private final Decoder decoder = new Decoder();
+    private final CheckedHandler checked = new CheckedHandler();
     private long stalledHead = NOT_STALLED;
     private long stalledSinceNanos;
     private int emptyPolls;
@@ -186,11 +188,37 @@ final class QueueConsumer implements SharedQueue.Consumer
         }
     }
 
-    /** Reads up to {@code limit} messages with Agrona's {@code read}, and counts them. */
+    /**
+     * Reads up to {@code limit} messages with Agrona's {@code read}, and counts them. Agrona trusts a
+     * record's length, which a damaged file may set to anything: {@link #checked} refuses a record that
+     * reaches past the ring before the handler sees it, and a length past the whole buffer fails Agrona's
+     * zeroing of what it read (which leaves the head where it was) with an IndexOutOfBoundsException,
+     * reported here as the damage it is. The same exception with the record at the head inside the ring
+     * (the head moved past the handler's batch) is the caller's handler's, and passes on.
+     */
     private int read(final MessageHandler handler, final int limit)
     {
         checkOpen();
-        final int read = ring.read(handler, limit);
+        final int read;
+        checked.handler = handler;
+        try
+        {
+            read = ring.read(checked, limit);
+        }
+        catch (final IndexOutOfBoundsException ex)
+        {
+            final int offset = (int)ring.consumerPosition() & mask;
+            final int length = records.getIntVolatile(RecordDescriptor.lengthOffset(offset));
+            if (length <= ring.capacity() - offset)
+            {
+                throw ex;
+            }
+            throw recordPastTheEnd(offset, length, ex);
+        }
+        finally
+        {
+            checked.handler = null;
+        }
         if (read > 0)
         {
             received(read);
@@ -285,6 +313,28 @@ final class QueueConsumer implements SharedQueue.Consumer
         {
             throw new DsmRegistryException(
                 "the consumer of queue \"" + queue.name() + "\" was closed; open another with SharedQueue.consumer()");
+        }
+    }
+
+    private CorruptFileException recordPastTheEnd(final int offset, final int length, final Throwable cause)
+    {
+        return queue.corrupt("the record at offset " + offset + " of its ring records " + length +
+            " bytes, past the ring's end at " + ring.capacity() + " bytes", cause);
+    }
+
+    /** Hands the caller's handler the messages whose records lie inside the ring and hold a header; a damaged one is refused. */
+    private final class CheckedHandler implements MessageHandler
+    {
+        MessageHandler handler;
+
+        @Override
+        public void onMessage(final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length)
+        {
+            if (length < 0 || (long)index + length > ring.capacity())
+            {
+                throw recordPastTheEnd(index - RecordDescriptor.HEADER_LENGTH, length + RecordDescriptor.HEADER_LENGTH, null);
+            }
+            handler.onMessage(msgTypeId, buffer, index, length);
         }
     }
 

@@ -150,6 +150,12 @@ final class QueueFiles
         }
     }
 
+    /** The one wording of a damaged queue file found while it is used: the file, the queue, the problem, the remedy. */
+    static CorruptFileException corrupt(final Path file, final String name, final String problem)
+    {
+        return FILE.corrupt(file, describe(name), problem);
+    }
+
     private static String describe(final String name)
     {
         return "queue \"" + name + "\"";

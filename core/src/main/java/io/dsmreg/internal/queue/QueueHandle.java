@@ -2,6 +2,7 @@ package io.dsmreg.internal.queue;
 
 import io.dsmreg.Codec;
 import io.dsmreg.CodecException;
+import io.dsmreg.CorruptFileException;
 import io.dsmreg.InvalidSizeException;
 import io.dsmreg.ProducerInUseException;
 import io.dsmreg.QueueInUseException;
@@ -365,6 +366,17 @@ public final class QueueHandle extends CachedHandle implements SharedQueue
     private static long minimumCapacityFor(final int length)
     {
         return Math.max(MIN_CAPACITY, Long.highestOneBit(8L * length - 1) << 1);
+    }
+
+    /** This queue's file is damaged: {@code problem} says how. */
+    CorruptFileException corrupt(final String problem, final Throwable cause)
+    {
+        final CorruptFileException ex = QueueFiles.corrupt(file, entryName, problem);
+        if (cause != null)
+        {
+            ex.initCause(cause);
+        }
+        return ex;
     }
 
     CodecException codecFailure(final Codec<?> codec, final String action, final Throwable cause)
