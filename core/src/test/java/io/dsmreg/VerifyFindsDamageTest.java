@@ -1,5 +1,6 @@
 package io.dsmreg;
 
+import io.dsmreg.internal.file.HeaderedFile;
 import io.dsmreg.internal.file.MappedFiles;
 import io.dsmreg.internal.hash.HashTable;
 import io.dsmreg.internal.hash.Hashing;
@@ -448,7 +449,8 @@ class VerifyFindsDamageTest extends RegistryTestBase
         final int slotSize = header.getInt(HashDescriptor.SLOT_SIZE_OFFSET);
         final int valueOffset = header.getInt(HashDescriptor.VALUE_OFFSET_OFFSET);
         final UnsafeBuffer group = firstGroup(0);
-        final int slot = GROUP_WIDTH + firstFull(group) * slotSize;
+        final int full = firstFull(group);
+        final int slot = GROUP_WIDTH + full * slotSize;
         for (final int field : new int[] {valueOffset, keyBlockField(inlineKeyLength)})
         {
             final long block = group.getLong(slot + field);
@@ -456,7 +458,7 @@ class VerifyFindsDamageTest extends RegistryTestBase
             final int lengthAt = (int)pointerOffset(block) + HashDescriptor.BLOCK_LENGTH_OFFSET;
             final int length = segment.getInt(lengthAt);
             segment.putInt(lengthAt, -1);
-            final String problem = "partition 0: map \"m\" is corrupt: a block at 0x" + Long.toHexString(block) + " records -1 bytes";
+            final String problem = "partition 0 slot " + full + ": map \"m\" is corrupt: a block at 0x" + Long.toHexString(block) + " records -1 bytes";
             assertOnlyProblem(map::verify, problem);
             segment.putInt(lengthAt, length);
         }
@@ -565,16 +567,85 @@ class VerifyFindsDamageTest extends RegistryTestBase
         final UnsafeBuffer header = mapPart(HEADER_PART, HashDescriptor.HEADER_LENGTH);
         assertEquals(HashDescriptor.KEY_SHORT, header.getInt(HashDescriptor.KEY_MODE_OFFSET));
         final UnsafeBuffer group = firstGroup(0);
-        final int lengthAt = GROUP_WIDTH + firstFull(group) * header.getInt(HashDescriptor.SLOT_SIZE_OFFSET) +
+        final int full = firstFull(group);
+        final int lengthAt = GROUP_WIDTH + full * header.getInt(HashDescriptor.SLOT_SIZE_OFFSET) +
             HashDescriptor.SHORT_KEY_LENGTH_OFFSET;
         final int length = group.getInt(lengthAt);
         for (final int damaged : new int[] {MapOptions.DEFAULT_INLINE_KEY_LENGTH + 1, HashDescriptor.KEY_IN_BLOCK - 1})
         {
             group.putInt(lengthAt, damaged);
-            assertOnlyProblem(map::verify, "partition 0: map \"m\" is corrupt: a slot records a key of " + damaged +
+            assertOnlyProblem(map::verify, "partition 0 slot " + full + ": map \"m\" is corrupt: a slot records a key of " + damaged +
                 " bytes in a key field of 32 bytes (0 to 28 fit, -1 marks a key block)");
         }
         group.putInt(lengthAt, length);
+        assertEquals(List.of(), view().verify());
+        map.verify();
+    }
+
+    @Test
+    void everyDamagedShortKeyIsReportedWithItsSlotAndTheAdviceOnce()
+    {
+        final SharedMap<String, String> map = registry.map("m", Codec.STRING, Codec.STRING, MapOptions.defaults().partitions(1));
+        for (int key = 0; key < 20; key++)
+        {
+            map.put("key " + key, "value " + key);
+        }
+        final int slotSize = mapPart(HEADER_PART, HashDescriptor.HEADER_LENGTH).getInt(HashDescriptor.SLOT_SIZE_OFFSET);
+        final UnsafeBuffer group = firstGroup(0);
+        final int first = firstFull(group);
+        int second = first + 1;
+        while (group.getByte(second) < 0)
+        {
+            second++;
+        }
+        for (final int full : new int[] {first, second})
+        {
+            group.putInt(GROUP_WIDTH + full * slotSize + HashDescriptor.SHORT_KEY_LENGTH_OFFSET, 1000);
+        }
+        final String problem = ": map \"m\" is corrupt: a slot records a key of 1000 bytes";
+        final List<String> problems = view().verify();
+        assertEquals(2, problems.size(), problems.toString());
+        assertTrue(problems.get(0).contains("partition 0 slot " + first + problem), problems.toString());
+        assertTrue(problems.get(1).contains("partition 0 slot " + second + problem), problems.toString());
+        final String message = assertThrows(CorruptFileException.class, map::verify).getMessage();
+        assertTrue(message.contains("partition 0 slot " + first + problem) && message.contains("partition 0 slot " + second + problem),
+            message);
+        assertEquals(message.indexOf(HeaderedFile.REMOVE_ENTRY), message.lastIndexOf(HeaderedFile.REMOVE_ENTRY),
+            "the advice is given once: " + message);
+    }
+
+    @Test
+    void growthOverADamagedKeyFailsEachTimeAndLeavesNoTableBehind()
+    {
+        final SharedMap<String, Long> map = registry.map("m", Codec.STRING, Codec.LONG, MapOptions.defaults().partitions(1));
+        final UnsafeBuffer header = mapPart(HEADER_PART, HashDescriptor.HEADER_LENGTH);
+        int keys = 0;
+        map.put("key " + keys++, 0L);
+        while ((long)(header.getInt(partitionOffset(0) + LIVE_OFFSET) + 1) * 5 <= (long)bucketCapacity(0) * 4)
+        {
+            map.put("key " + keys, (long)keys++);
+        }
+        final long resizes = header.getLong(partitionOffset(0) + HashDescriptor.RESIZE_COUNT_OFFSET);
+        final int slotSize = header.getInt(HashDescriptor.SLOT_SIZE_OFFSET);
+        final UnsafeBuffer group = firstGroup(0);
+        final int lengthAt = GROUP_WIDTH + firstFull(group) * slotSize + HashDescriptor.SHORT_KEY_LENGTH_OFFSET;
+        final int length = group.getInt(lengthAt);
+        group.putInt(lengthAt, 1000);
+        final long inUse = map.bytesInUse();
+        for (int attempt = 0; attempt < 3; attempt++)
+        {
+            // The insert needs growth, which rehashes every key and so meets the damaged one after allocating the new table.
+            final String key = "grows " + attempt;
+            final CorruptFileException ex = assertThrows(CorruptFileException.class, () -> map.put(key, 1L));
+            assertTrue(ex.getMessage().contains("a slot records a key of 1000 bytes"), ex.getMessage());
+            assertEquals(inUse, map.bytesInUse(), "the table growth began was freed");
+            assertEquals(0, header.getLong(partitionOffset(0) + HashDescriptor.PENDING_TABLE_OFFSET), "and no longer named");
+            assertEquals(resizes, header.getLong(partitionOffset(0) + HashDescriptor.RESIZE_COUNT_OFFSET));
+        }
+        group.putInt(lengthAt, length);
+        map.put("grows", 1L);
+        assertEquals(resizes + 1, header.getLong(partitionOffset(0) + HashDescriptor.RESIZE_COUNT_OFFSET));
+        assertEquals(keys + 1, map.size());
         assertEquals(List.of(), view().verify());
         map.verify();
     }
@@ -630,12 +701,13 @@ class VerifyFindsDamageTest extends RegistryTestBase
         final int slotSize = header.getInt(HashDescriptor.SLOT_SIZE_OFFSET);
         final int valueOffset = header.getInt(HashDescriptor.VALUE_OFFSET_OFFSET);
         final UnsafeBuffer group = firstGroup(0);
-        final long block = group.getLong(GROUP_WIDTH + firstFull(group) * slotSize + valueOffset);
+        final int full = firstFull(group);
+        final long block = group.getLong(GROUP_WIDTH + full * slotSize + valueOffset);
         final UnsafeBuffer segment = mapPart(pointerSegment(block), pointerOffset(block) + 8);
         segment.putInt((int)pointerOffset(block) + HashDescriptor.BLOCK_LENGTH_OFFSET, Integer.MAX_VALUE);
         final String problem = "a block at 0x" + Long.toHexString(block) + " records " + Integer.MAX_VALUE + " bytes, past the end " +
             "of its segment";
-        assertReports(view(), "map \"m\" (", "partition 0: map \"m\" is corrupt: " + problem);
+        assertReports(view(), "map \"m\" (", "partition 0 slot " + full + ": map \"m\" is corrupt: " + problem);
         final CorruptFileException ex = assertThrows(CorruptFileException.class, map::verify);
         assertTrue(ex.getMessage().contains(problem), ex.getMessage());
     }
@@ -746,9 +818,17 @@ class VerifyFindsDamageTest extends RegistryTestBase
     {
         final long table = mapPart(HEADER_PART, HashDescriptor.HEADER_LENGTH).getLong(partitionOffset(p) + TABLE_OFFSET);
         final int at = (int)pointerOffset(table);
-        final int capacity = mapPart(pointerSegment(table), at + TABLE_HEADER_LENGTH).getInt(at);
+        final int capacity = bucketCapacity(p);
         final int length = TABLE_HEADER_LENGTH + capacity / GROUP_WIDTH * HASH_GROUP_LENGTH;
         return new UnsafeBuffer(mapPart(pointerSegment(table), at + length), at, length);
+    }
+
+    /** The capacity partition {@code p}'s table records in its header. */
+    private int bucketCapacity(final int p)
+    {
+        final long table = mapPart(HEADER_PART, HashDescriptor.HEADER_LENGTH).getLong(partitionOffset(p) + TABLE_OFFSET);
+        final int at = (int)pointerOffset(table);
+        return mapPart(pointerSegment(table), at + TABLE_HEADER_LENGTH).getInt(at + HashDescriptor.TABLE_CAPACITY_OFFSET);
     }
 
     /** Group {@code g} of a table from {@link #bucketTable}, for {@link #hashWithData}'s 16-byte slots. */

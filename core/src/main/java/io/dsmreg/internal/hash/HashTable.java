@@ -320,11 +320,12 @@ public final class HashTable
         }
         final int keySize = shape.keySize();
         if (shape.shortKeys() && (keySize < MIN_SHORT_KEY_FIELD || keySize > MAX_SHORT_KEY_FIELD || (keySize & 7) != 0 ||
-            shape.valueOffset() != keySize))
+            shape.valueOffset() != keySize || entrySize != keySize + VALUE_FIELD_LENGTH))
         {
-            throw FILE.corrupt(file, description, "it records short keys in a key field of " + keySize + " bytes and the value " +
-                "at offset " + shape.valueOffset() + "; short key fields are multiples of 8 from " + MIN_SHORT_KEY_FIELD + " to " +
-                MAX_SHORT_KEY_FIELD + " bytes, the value right after");
+            throw FILE.corrupt(file, description, "it records short keys in a key field of " + keySize + " bytes, the value " +
+                "at offset " + shape.valueOffset() + " and entries of " + entrySize + " bytes; short key fields are multiples of 8 " +
+                "from " + MIN_SHORT_KEY_FIELD + " to " + MAX_SHORT_KEY_FIELD + " bytes, the value's " + VALUE_FIELD_LENGTH +
+                " bytes right after");
         }
         return new HashTable(description, area, header, shape, timeoutNanos);
     }
@@ -1512,20 +1513,17 @@ public final class HashTable
         {
             mapping.putLong(grown.groupsOffset + g * groupLength, ALL_EMPTY);
         }
-        for (int g = 0; g < old.groups; g++)
+        try
         {
-            final int groupOffset = old.groupsOffset + g * groupLength;
-            for (int j = 0; j < GROUP_WIDTH; j++)
-            {
-                final byte ctrl = old.mapping.getByte(groupOffset + j);
-                if (ctrl >= 0)
-                {
-                    final int slot = groupOffset + GROUP_WIDTH + j * slotSize;
-                    final long position = findFree(grown, slotHash(old.mapping, slot));
-                    mapping.putBytes(slotOffset(position), old.mapping, slot, slotSize);
-                    mapping.putByte(ctrlOffset(position), ctrl);
-                }
-            }
+            rehash(old, grown);
+        }
+        catch (final RuntimeException ex)
+        {
+            // A damaged key in the old table: the grown one is abandoned before the swap, so it is
+            // unnamed and freed here rather than left for a taker that never comes.
+            header.putLongRelease(po + PENDING_TABLE_OFFSET, 0);
+            area.free(pointer);
+            throw ex;
         }
         final long version = versionAddress(p);
         SeqLock.beginWrite(version);
@@ -1541,6 +1539,26 @@ public final class HashTable
             area.free(old.pointer);
         }
         return grown;
+    }
+
+    /** Copies every entry of {@code old} into {@code grown}, which is empty and not yet linked. */
+    private void rehash(final View old, final View grown)
+    {
+        for (int g = 0; g < old.groups; g++)
+        {
+            final int groupOffset = old.groupsOffset + g * groupLength;
+            for (int j = 0; j < GROUP_WIDTH; j++)
+            {
+                final byte ctrl = old.mapping.getByte(groupOffset + j);
+                if (ctrl >= 0)
+                {
+                    final int slot = groupOffset + GROUP_WIDTH + j * slotSize;
+                    final long position = findFree(grown, slotHash(old.mapping, slot));
+                    grown.mapping.putBytes(slotOffset(position), old.mapping, slot, slotSize);
+                    grown.mapping.putByte(ctrlOffset(position), ctrl);
+                }
+            }
+        }
     }
 
     private OutOfSpaceException tableOutOfSpace(final int p, final long length, final int live, final Throwable cause)
@@ -1599,7 +1617,7 @@ public final class HashTable
             }
             catch (final RuntimeException ex)
             {
-                problems.add("partition " + p + ": " + ex.getMessage());
+                problems.add("partition " + p + ": " + withoutRemedy(ex));
             }
             finally
             {
@@ -1680,7 +1698,7 @@ public final class HashTable
             }
             catch (final RuntimeException ex)
             {
-                found.add("partition " + p + ": " + ex.getMessage());
+                found.add("partition " + p + ": " + withoutRemedy(ex));
             }
             if (SeqLock.validate(version, before))
             {
@@ -1745,26 +1763,14 @@ public final class HashTable
                 continue;
             }
             live++;
-            final long position = ((long)groupOffset << 3) | (i & 7);
-            final int slot = slotOffset(position);
-            final long hash = slotHash(view.mapping, slot);
-            if (partition(hash) != p || (hash & 0x7F) != ctrl)
+            try
             {
-                problems.add("partition " + p + " slot " + i + " holds a key of partition " + partition(hash) +
-                    " or with a wrong tag");
-                continue;
+                verifySlot(p, view, ((long)groupOffset << 3) | (i & 7), ctrl, problems);
             }
-            final long found = pointerKeys || shortKeys ?
-                findDecodedKey(view, hash, key(view, position)) : find(view, hash, view.mapping, slot + KEY_FIELD_OFFSET, shape.keySize());
-            if (found < 0 || slotOffset(found) != slot)
+            catch (final CorruptFileException ex)
             {
-                problems.add("partition " + p + " slot " + i + (found < 0 ? " is not reachable from its home group" :
-                    " holds a key that slot " + indexOf(view, found) + " also holds"));
-            }
-            if (pointerValues)
-            {
-                // Decoding checks the value block: its pointer, and its length against its segment.
-                value(view, position);
+                // One damaged key or block is reported, and the slots after it are still checked.
+                problems.add("partition " + p + " slot " + i + ": " + withoutRemedy(ex));
             }
         }
         if (live != header.getInt(po + LIVE_OFFSET) || tombstones != header.getInt(po + TOMBSTONES_OFFSET))
@@ -1776,6 +1782,44 @@ public final class HashTable
         {
             problems.add("partition " + p + " is loaded past 80%: " + (live + tombstones) + " of " + view.capacity() + " slots");
         }
+    }
+
+    /** Checks the entry at {@code position}: its hash, that its key is found there and only there, its blocks. */
+    private void verifySlot(final int p, final View view, final long position, final byte ctrl, final List<String> problems)
+    {
+        final int slot = slotOffset(position);
+        final int i = indexOf(view, position);
+        final long hash = slotHash(view.mapping, slot);
+        if (partition(hash) != p || (hash & 0x7F) != ctrl)
+        {
+            problems.add("partition " + p + " slot " + i + " holds a key of partition " + partition(hash) +
+                " or with a wrong tag");
+            return;
+        }
+        final long found = pointerKeys || shortKeys ?
+            findDecodedKey(view, hash, key(view, position)) : find(view, hash, view.mapping, slot + KEY_FIELD_OFFSET, shape.keySize());
+        if (found < 0 || slotOffset(found) != slot)
+        {
+            problems.add("partition " + p + " slot " + i + (found < 0 ? " is not reachable from its home group" :
+                " holds a key that slot " + indexOf(view, found) + " also holds"));
+        }
+        if (pointerValues)
+        {
+            // Decoding checks the value block: its pointer, and its length against its segment.
+            value(view, position);
+        }
+    }
+
+    /** A damage report without the advice that ends it, which verify gives once for all of them. */
+    private static String withoutRemedy(final RuntimeException ex)
+    {
+        final String message = ex.getMessage();
+        final String remedy = ". " + HeaderedFile.REMOVE_ENTRY;
+        if (message == null)
+        {
+            return ex.toString();
+        }
+        return message.endsWith(remedy) ? message.substring(0, message.length() - remedy.length()) : message;
     }
 
     /** {@link #find} of a key decoded from this table: copied first, since the probe decodes keys through the same flyweight. */

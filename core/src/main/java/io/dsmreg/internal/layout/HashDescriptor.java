@@ -108,9 +108,11 @@ package io.dsmreg.internal.layout;
  * hash's top log2(partition count) bits (partition 0 when there is one). A map's key is inline when
  * its codec has a fixed size of up to {@link #MAX_INLINE_KEY} bytes, its value when its codec has a
  * fixed size of up to {@link #VALUE_FIELD_LENGTH} bytes; every other field is a pointer to a block, except
- * the keys of a variable-size codec, which are in short mode: a key of up to key size - 4 bytes is
- * kept in the slot, in the form of a block, and a longer one in a block of its own (the default key
- * field of {@link #DEFAULT_SHORT_KEY_FIELD} bytes keeps keys of up to 28 bytes in the slot).
+ * the keys of a variable-size codec, which are in short mode unless the map was created with an inline
+ * key length of 0 (then every key is a pointer to a block, key mode {@link #KEY_POINTER}): in short mode
+ * a key of up to key size - 4 bytes is kept in the slot, in the form of a block, and a longer one in a
+ * block of its own (the default key field of {@link #DEFAULT_SHORT_KEY_FIELD} bytes keeps keys of up to
+ * 28 bytes in the slot).
  * Partition locks are {@link io.dsmreg.internal.lock.SharedMutex}es and versions
  * {@link io.dsmreg.internal.lock.SeqLock}s; the header file is created, published and attached
  * through {@link io.dsmreg.internal.file.HeaderedFile}.

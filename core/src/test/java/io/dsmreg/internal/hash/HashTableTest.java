@@ -267,8 +267,17 @@ class HashTableTest
         assertRefused(header, h -> h.putInt(SLOT_SIZE_OFFSET, 24), "it records slots of 24 bytes for entries of 16 bytes");
         assertRefused(header, h -> h.putInt(KEY_HASH_OFFSET, 7), "it records key hash 7; known are 0 (bytes) and 1 (UTF-8 strings)");
         // Short keys need a key field with room for the length word and a block pointer, the value right after it.
-        assertRefused(header, h -> h.putInt(KEY_MODE_OFFSET, KEY_SHORT), "it records short keys in a key field of 8 bytes and " +
-            "the value at offset 8; short key fields are multiples of 8 from 16 to 256 bytes, the value right after");
+        assertRefused(header, h -> h.putInt(KEY_MODE_OFFSET, KEY_SHORT), "it records short keys in a key field of 8 bytes, " +
+            "the value at offset 8 and entries of 16 bytes; short key fields are multiples of 8 from 16 to 256 bytes, the value's " +
+            "8 bytes right after");
+        assertRefused(header, h ->
+        {
+            h.putInt(KEY_MODE_OFFSET, KEY_SHORT);
+            h.putInt(KEY_SIZE_OFFSET, 32);
+            h.putInt(VALUE_OFFSET_OFFSET, 32);
+            h.putInt(ENTRY_SIZE_OFFSET, 36);
+            h.putInt(SLOT_SIZE_OFFSET, 40);
+        }, "it records short keys in a key field of 32 bytes, the value at offset 32 and entries of 36 bytes");
         assertEquals(BLOCKS, attach().shape(), "every damage was undone: the header attaches");
     }
 
