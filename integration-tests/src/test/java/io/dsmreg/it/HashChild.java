@@ -5,10 +5,14 @@ import io.dsmreg.DsmRegistry;
 import io.dsmreg.MapOptions;
 import io.dsmreg.RegistryOptions;
 import io.dsmreg.SharedMap;
+import com.sun.management.HotSpotDiagnosticMXBean;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -22,6 +26,7 @@ public final class HashChild
     static final String COUNTERS = "counters";
     static final String GROWING = "growing";
     static final String TEXTS = "texts";
+    static final String STRINGS = "strings";
     /** Few partitions, so that a killed process is likely to hold one. */
     static final MapOptions FEW_PARTITIONS = MapOptions.defaults().partitions(4);
     /** The key under which the growth writer publishes how many keys it has inserted. */
@@ -43,6 +48,7 @@ public final class HashChild
                 case "grow" -> grow(registry, Integer.parseInt(args[2]));
                 case "read-while-growing" -> readWhileGrowing(registry, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
                 case "churn" -> churn(registry, Path.of(args[2]), Integer.parseInt(args[3]), Path.of(args[4]));
+                case "strings" -> strings(registry, args[2]);
                 default -> throw new IllegalArgumentException("unknown command " + args[1]);
             }
         }
@@ -52,6 +58,77 @@ public final class HashChild
             ex.printStackTrace(System.out);
             System.out.flush();
             System.exit(3);
+        }
+    }
+
+    /**
+     * One phase of the String keys shared between JVMs that keep Strings differently ({@code -XX:-CompactStrings}
+     * or not): "put" stores key i -> i, "add" finds each (and no absent key) and adds 1000, "check" finds i + 1000
+     * and verifies the map. Prints whether this JVM compacts Strings, and how many keys the phase handled.
+     */
+    private static void strings(final DsmRegistry registry, final String phase)
+    {
+        final SharedMap<String, Long> map = registry.map(STRINGS, Codec.STRING, Codec.LONG);
+        final List<String> keys = stringKeys();
+        for (int i = 0; i < keys.size(); i++)
+        {
+            final String key = keys.get(i);
+            switch (phase)
+            {
+                case "put" ->
+                {
+                    check(map.put(key, (long)i) == null, "key " + i + " was new");
+                    check(Long.valueOf(i).equals(map.get(key)), "key " + i + " is found where it was put");
+                }
+                case "add" ->
+                {
+                    check(Long.valueOf(i).equals(map.get(key)), "key " + i + " " + key + " is found: " + map.get(key));
+                    check(map.get("#" + key) == null && !map.containsKey("#" + key), "no key #" + i);
+                    check(map.addAndGet(key, 1000) == i + 1000, "key " + i + " adds");
+                }
+                case "check" -> check(Long.valueOf(i + 1000).equals(map.get(key)), "key " + i + " " + key + " holds " + map.get(key));
+                default -> throw new IllegalArgumentException("unknown phase " + phase);
+            }
+        }
+        check(map.size() == keys.size(), "the map holds " + map.size() + " keys, not " + keys.size());
+        map.verify();
+        final String compact = ManagementFactory.getPlatformMXBean(
+            HotSpotDiagnosticMXBean.class).getVMOption("CompactStrings").getValue();
+        System.out.println("compactStrings=" + compact);
+        System.out.println("keys=" + keys.size());
+    }
+
+    /**
+     * Keys of 0 to 41 chars: ASCII (read in place where Strings are compact), ending in DEL, in a Latin-1 char
+     * that is not ASCII (compact, but two bytes of UTF-8), in a wider char and in a surrogate pair.
+     */
+    static List<String> stringKeys()
+    {
+        final List<String> keys = new ArrayList<>();
+        final SplittableRandom random = new SplittableRandom(5);
+        keys.add("");
+        for (int length = 1; length <= 41; length++)
+        {
+            final StringBuilder key = new StringBuilder();
+            for (int c = 0; c < length; c++)
+            {
+                key.append((char)('a' + random.nextInt(26)));
+            }
+            final String stem = key.substring(0, length - 1);
+            keys.add(key.toString());
+            keys.add(stem + "\u007F");
+            keys.add(stem + "\u00E9");
+            keys.add(stem + "\u4E2D");
+            keys.add(key + "\uD83D\uDE00");
+        }
+        return keys;
+    }
+
+    private static void check(final boolean condition, final String what)
+    {
+        if (!condition)
+        {
+            throw new AssertionError(what);
         }
     }
 

@@ -104,6 +104,37 @@ class HashProcessesIT
         }
     }
 
+    /**
+     * A JVM run with {@code -XX:-CompactStrings} keeps every String in UTF-16 and encodes keys char by char; a
+     * default JVM reads an ASCII String's own bytes in place: both must write and find the same keys.
+     */
+    @Test
+    void processesWithAndWithoutCompactStringsShareStringKeys() throws Exception
+    {
+        final List<String> utf16 = List.of(Jvm.AGRONA_FLAG, "-XX:-CompactStrings");
+        final String[] phases = {"put", "add", "check"};
+        for (int phase = 0; phase < phases.length; phase++)
+        {
+            final boolean compact = phase == 1;
+            final Path output = work.resolve("strings-" + phases[phase] + ".out");
+            final Process process = Jvm.start(Jvm.current(), output, compact ? List.of(Jvm.AGRONA_FLAG) : utf16, HashChild.class,
+                root().toString(), "strings", phases[phase]);
+            final Jvm.Result result = Jvm.await(process, output, "strings " + phases[phase], 120);
+            assertEquals(0, result.exitCode(), result.output());
+            assertEquals(Boolean.toString(compact), result.value("compactStrings"), "the flag took effect: " + result.output());
+            assertEquals(Integer.toString(HashChild.stringKeys().size()), result.value("keys"));
+        }
+        try (DsmRegistry registry = open())
+        {
+            final SharedMap<String, Long> map = registry.map(HashChild.STRINGS, Codec.STRING, Codec.LONG);
+            final List<String> keys = HashChild.stringKeys();
+            for (int i = 0; i < keys.size(); i++)
+            {
+                assertEquals(i + 1000L, map.get(keys.get(i)), keys.get(i));
+            }
+        }
+    }
+
     @Test
     void growthToAMillionEntriesUnderAConcurrentReaderAndWriterLosesNothing() throws Exception
     {

@@ -818,7 +818,7 @@ public final class HashTable
     /**
      * The lock-free read of a map of short keys and 8-byte inline values (String -> Long) in one
      * attempt, as {@link #tryGetLong} is for Long -> Long: the value of the key of {@code length} bytes
-     * at the start of {@code key} (an array of a multiple of 8 bytes), {@code absent} if the table does
+     * at the start of {@code key}, {@code absent} if the table does
      * not hold it (only then: a stored value equal to {@code absent} is not returned), or
      * {@link #UNDECIDED} if this attempt cannot tell: the key is longer than a slot keeps (its block is
      * the general path's to read), a writer intervened, the view is stale, the key is not in its home
@@ -875,10 +875,10 @@ public final class HashTable
     }
 
     /**
-     * Whether the short key field at address {@code slot} holds the {@code length} bytes of {@code key}, in
-     * 8-byte words: the last one masked to the key's bytes. For keys of up to {@link #inlineKeyLength} bytes,
-     * so that neither read leaves its object: the slot's key field is a multiple of 8 bytes and its words
-     * end at most 4 bytes past it, inside the slot's value; the array's length is a multiple of 8.
+     * Whether the short key field at address {@code slot} holds the first {@code length} bytes of {@code key},
+     * in 8-byte words, the last one overlapping the one before (a key of under 8 bytes: one word, masked).
+     * For keys of up to {@link #inlineKeyLength} bytes, so that no read leaves the key field or the array,
+     * whatever the array's length: the caller's scratch or a String's own bytes.
      */
     private boolean shortKeyEquals(final long slot, final byte[] key, final int length)
     {
@@ -887,21 +887,27 @@ public final class HashTable
             return false;
         }
         final long data = slot + SHORT_KEY_DATA_OFFSET;
-        int i = 0;
-        for (; i + Long.BYTES <= length; i += Long.BYTES)
+        if (length < Long.BYTES)
+        {
+            // The key field holds at least 8 bytes past its length word: one read of the slot.
+            long word = 0;
+            for (int i = 0; i < length; i++)
+            {
+                word |= (key[i] & 0xFFL) << (NATIVE_LITTLE_ENDIAN ? i << 3 : Long.SIZE - Byte.SIZE - (i << 3));
+            }
+            final long mask = length == 0 ? 0 :
+                NATIVE_LITTLE_ENDIAN ? -1L >>> (Long.SIZE - (length << 3)) : -1L << (Long.SIZE - (length << 3));
+            return ((UnsafeApi.getLong(null, data) ^ word) & mask) == 0;
+        }
+        final int last = length - Long.BYTES;
+        for (int i = 0; i < last; i += Long.BYTES)
         {
             if (UnsafeApi.getLong(null, data + i) != UnsafeApi.getLong(key, BufferUtil.ARRAY_BASE_OFFSET + i))
             {
                 return false;
             }
         }
-        if (i == length)
-        {
-            return true;
-        }
-        final int tailBits = (length - i) << 3;
-        final long mask = NATIVE_LITTLE_ENDIAN ? -1L >>> (Long.SIZE - tailBits) : -1L << (Long.SIZE - tailBits);
-        return ((UnsafeApi.getLong(null, data + i) ^ UnsafeApi.getLong(key, BufferUtil.ARRAY_BASE_OFFSET + i)) & mask) == 0;
+        return UnsafeApi.getLong(null, data + last) == UnsafeApi.getLong(key, BufferUtil.ARRAY_BASE_OFFSET + last);
     }
 
     /** Whether this table's reads can take {@link #tryGetShort}: short keys, values of 8 bytes inline. */

@@ -408,20 +408,32 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
             // MIN_VALUE is both a value and "absent": only a read under the lock tells them apart.
             return (V)(value != Long.MIN_VALUE ? Long.valueOf(value) : getLocked(k));
         }
-        final Scratch s = scratches.get();
-        final long hash = encodeKey((K)key, s);
-        if (shortKeyLongs)
+        // The first attempt by address (String -> Long): an ASCII String's own bytes compared in place, any other
+        // key encoded into the scratch first; what it cannot tell takes the general path.
+        long value = HashTable.UNDECIDED;
+        final byte[] ascii = shortKeyLongs && stringKeys && key instanceof String ? AsciiStrings.bytes((String)key) : null;
+        if (ascii != null && AsciiStrings.isAscii(ascii))
         {
-            // The first attempt by address (String -> Long); what it cannot tell takes the general path.
-            final long value = table.tryGetShort(hash, s.key.array, s.key.length, Long.MIN_VALUE);
-            if (value == Long.MIN_VALUE)
+            value = table.tryGetShort(Hashing.hashString(key.hashCode()), ascii, ascii.length, Long.MIN_VALUE);
+        }
+        Scratch s = null;
+        long hash = 0;
+        if (value == HashTable.UNDECIDED)
+        {
+            s = scratches.get();
+            hash = encodeKey((K)key, s);
+            if (shortKeyLongs)
             {
-                return null;
+                value = table.tryGetShort(hash, s.key.array, s.key.length, Long.MIN_VALUE);
             }
-            if (value != HashTable.UNDECIDED)
-            {
-                return (V)Long.valueOf(value);
-            }
+        }
+        if (value == Long.MIN_VALUE)
+        {
+            return null;
+        }
+        if (value != HashTable.UNDECIDED)
+        {
+            return (V)Long.valueOf(value);
         }
         return read(hash, s) ? decodeValue(s.current) : null;
     }
@@ -828,8 +840,7 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
         {
             if (array.length < Math.max(size, Long.BYTES))
             {
-                // A multiple of 8 bytes: HashTable.tryGetShort reads a key in whole words.
-                array = new byte[(Math.max(size, array.length * 2) + Long.BYTES - 1) & -Long.BYTES];
+                array = new byte[Math.max(size, array.length * 2)];
             }
             java.util.Arrays.fill(array, 0, Long.BYTES, (byte)0);
             buffer.wrap(array, 0, size);
@@ -848,6 +859,12 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
                 return false;
             }
             prepare(length);
+            final byte[] own = AsciiStrings.bytes(string);
+            if (own != null)
+            {
+                System.arraycopy(own, 0, array, 0, length);
+                return AsciiStrings.isAscii(own);
+            }
             final byte[] bytes = array;
             int bits = 0;
             for (int i = 0; i < length; i++)
