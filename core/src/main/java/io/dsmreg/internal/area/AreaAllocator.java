@@ -726,6 +726,17 @@ public final class AreaAllocator
         return segments.userSegment(pointer, length).buffer;
     }
 
+    /**
+     * {@link #mapping} for lock-free readers by address: the whole mapping of the segment holding {@code length}
+     * bytes at {@code pointer}, or null if this process has not mapped it yet, a segment was given back since
+     * it last looked, or the pointer is not valid (read from a slot a writer is changing): the caller then
+     * takes the path through {@link #mapping}. Keep the buffer reachable while reading through its address.
+     */
+    public UnsafeBuffer mappingIfMapped(final long pointer, final int length)
+    {
+        return segments.mappedBufferOrNull(pointer, length);
+    }
+
     /** Points {@code target} at {@code length} bytes at {@code pointer}. */
     public void wrap(final AtomicBuffer target, final long pointer, final int length)
     {

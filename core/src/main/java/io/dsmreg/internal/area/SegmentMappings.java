@@ -116,6 +116,23 @@ final class SegmentMappings implements UndoLog.Parts, AreaTransaction.Outcome
         return segment != null ? segment : map(number);
     }
 
+    /**
+     * The buffer of the segment holding {@code length} bytes at {@code pointer} if this process has it mapped
+     * and no segment was given back since it looked; null otherwise, and for any pointer that is not valid
+     * (no exception: for lock-free readers that then take the general path, {@link #userSegment}).
+     */
+    UnsafeBuffer mappedBufferOrNull(final long pointer, final int length)
+    {
+        final int number = pointerSegment(pointer);
+        if (pointer <= 0 || number >= MAX_SEGMENTS || length < 0 ||
+            control.getLongVolatile(FREED_SEGMENT_COUNTER_OFFSET) != seenFreedSegments)
+        {
+            return null;
+        }
+        final AreaSegment segment = mappings.get(number);
+        return segment != null && pointerOffset(pointer) + length <= segment.length ? segment.buffer : null;
+    }
+
     /** A segment that metadata refers to, which must exist. */
     AreaSegment metadataSegment(final int number)
     {

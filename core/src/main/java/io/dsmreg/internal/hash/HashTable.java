@@ -114,6 +114,10 @@ public final class HashTable
      * value equal to this costs speed, never correctness.
      */
     public static final long UNDECIDED = 0x7F4A_7C15_9E37_79B9L;
+    /** {@link #compareKey}'s answers: the slot holds the key, another key, or a block it cannot read by address. */
+    private static final int SAME_KEY = 1;
+    private static final int OTHER_KEY = 0;
+    private static final int KEY_UNREAD = -1;
 
     /**
      * This process's view of one partition's bucket table: immutable, replaced when the table is.
@@ -818,21 +822,17 @@ public final class HashTable
     /**
      * The lock-free read of a map of short keys and 8-byte inline values (String -> Long) in one
      * attempt, as {@link #tryGetLong} is for Long -> Long: the value of the key of {@code length} bytes
-     * at the start of {@code key}, {@code absent} if the table does
-     * not hold it (only then: a stored value equal to {@code absent} is not returned), or
-     * {@link #UNDECIDED} if this attempt cannot tell: the key is longer than a slot keeps (its block is
-     * the general path's to read), a writer intervened, the view is stale, the key is not in its home
-     * group which is full, or its value is {@code absent} or {@code UNDECIDED}
+     * at the start of {@code key}, {@code absent} if the table does not hold it (only then: a stored value
+     * equal to {@code absent} is not returned), or {@link #UNDECIDED} if this attempt cannot tell: a writer
+     * intervened, the view is stale, the key is not in its home group which is full, a longer key's block
+     * lies in a segment this process has not mapped, or its value is {@code absent} or {@code UNDECIDED}
      * (the caller then takes the general path, {@link #find}), so that those values cost speed, never
      * correctness. Reads by address, with few instructions: a core overlaps the next lookup's
      * misses with this one's only if the whole lookup fits its window of instructions in flight.
      */
     public long tryGetShort(final long hash, final byte[] key, final int length, final long absent)
     {
-        if (length > inlineKeyLength)
-        {
-            return UNDECIDED;
-        }
+        final boolean inSlot = length <= inlineKeyLength;
         final View view = views[partition(hash)];
         final long record = view.record;
         final long group = view.probeAddress + (long)homeGroup(hash, view.probeGroups) * groupLength;
@@ -843,19 +843,24 @@ public final class HashTable
         // The preferred slot first, then the group's other tag matches: any match means the group is a
         // table's (the empty group of a partition without one matches nothing).
         final long preferred = 0x80L << (j << 3);
-        long slot = (match & preferred) != 0 ? group + GROUP_WIDTH + (long)j * slotSize : 0;
-        if (slot == 0 || !shortKeyEquals(slot, key, length))
+        long slot = 0;
+        boolean told = true;
+        if ((match & preferred) != 0)
         {
-            slot = 0;
-            for (long other = match & ~preferred; other != 0; other &= other - 1)
+            final int compared = compareKey(group + GROUP_WIDTH + (long)j * slotSize, key, length, inSlot);
+            slot = compared == SAME_KEY ? group + GROUP_WIDTH + (long)j * slotSize : 0;
+            told = compared != KEY_UNREAD;
+        }
+        for (long other = slot == 0 ? match & ~preferred : 0; other != 0; other &= other - 1)
+        {
+            final long candidate = group + GROUP_WIDTH + (long)(Long.numberOfTrailingZeros(other) >>> 3) * slotSize;
+            final int compared = compareKey(candidate, key, length, inSlot);
+            if (compared == SAME_KEY)
             {
-                final long candidate = group + GROUP_WIDTH + (long)(Long.numberOfTrailingZeros(other) >>> 3) * slotSize;
-                if (shortKeyEquals(candidate, key, length))
-                {
-                    slot = candidate;
-                    break;
-                }
+                slot = candidate;
+                break;
             }
+            told &= compared != KEY_UNREAD;
         }
         final long value;
         if (slot != 0)
@@ -865,13 +870,43 @@ public final class HashTable
         }
         else
         {
-            // Not in the home group: absent if the group never overflowed, else the probe goes on, generally.
-            value = matchEmpty(ctrl) != 0 ? absent : UNDECIDED;
+            // Not in the home group: absent if every candidate was compared and the group never overflowed.
+            value = told && matchEmpty(ctrl) != 0 ? absent : UNDECIDED;
         }
         final long resizeCount = UnsafeApi.getLong(null, record + RESIZE_COUNT_OFFSET);
         final boolean unchanged = SeqLock.validate(record + VERSION_OFFSET, version);
         Reference.reachabilityFence(view);
         return unchanged && resizeCount == view.resizeCount ? value : UNDECIDED;
+    }
+
+    /**
+     * {@link #tryGetShort}'s comparison of the key of {@code length} bytes in {@code key} with the slot at address
+     * {@code slot}: in the slot ({@code inSlot}, keys of up to {@link #inlineKeyLength} bytes) or in the key block
+     * it links. {@link #KEY_UNREAD} if the block cannot be read by address.
+     */
+    private int compareKey(final long slot, final byte[] key, final int length, final boolean inSlot)
+    {
+        if (inSlot)
+        {
+            return shortKeyEquals(slot, key, length) ? SAME_KEY : OTHER_KEY;
+        }
+        if (UnsafeApi.getInt(null, slot + SHORT_KEY_LENGTH_OFFSET) != KEY_IN_BLOCK)
+        {
+            return OTHER_KEY;
+        }
+        // Read by address only through a mapping this process already has and checks; a block pointer changed
+        // meanwhile is bounded here and rejected by the caller's validation.
+        final long block = UnsafeApi.getLong(null, slot + SHORT_KEY_BLOCK_OFFSET);
+        final UnsafeBuffer mapping = area.mappingIfMapped(block, BLOCK_DATA_OFFSET + length);
+        if (mapping == null)
+        {
+            return KEY_UNREAD;
+        }
+        final long at = mapping.addressOffset() + pointerOffset(block);
+        final boolean same = UnsafeApi.getInt(null, at + BLOCK_LENGTH_OFFSET) == length &&
+            wordsEqual(at + BLOCK_DATA_OFFSET, key, length);
+        Reference.reachabilityFence(mapping);
+        return same ? SAME_KEY : OTHER_KEY;
     }
 
     /**
@@ -899,6 +934,16 @@ public final class HashTable
                 NATIVE_LITTLE_ENDIAN ? -1L >>> (Long.SIZE - (length << 3)) : -1L << (Long.SIZE - (length << 3));
             return ((UnsafeApi.getLong(null, data) ^ word) & mask) == 0;
         }
+        return wordsEqual(data, key, length);
+    }
+
+    /**
+     * Whether the {@code length} bytes at address {@code data} are the first {@code length} of {@code key}, for
+     * a length of at least 8: in 8-byte words, the last one overlapping the one before, so that no read leaves
+     * either side.
+     */
+    private static boolean wordsEqual(final long data, final byte[] key, final int length)
+    {
         final int last = length - Long.BYTES;
         for (int i = 0; i < last; i += Long.BYTES)
         {

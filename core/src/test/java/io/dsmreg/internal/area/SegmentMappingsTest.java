@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static io.dsmreg.internal.layout.AreaDescriptor.CONTROL_LENGTH;
+import static io.dsmreg.internal.layout.AreaDescriptor.MAX_SEGMENTS;
+import static io.dsmreg.internal.layout.AreaDescriptor.POINTER_SEGMENT_SHIFT;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** Segments as two processes map them: on first use, and never through a mapping the table no longer names. */
@@ -48,6 +50,24 @@ class SegmentMappingsTest
         final AreaSegment recreated = create();
         assertNotEquals(created.generation, recreated.generation);
         assertEquals(recreated.generation, other.segments().segment(1).generation, "the new file, not the old mapping");
+    }
+
+    @Test
+    void aReaderByAddressGetsOnlyMappingsTheProcessHasAndThatNoGivingBackMayHaveMadeStale()
+    {
+        final AreaSegment created = create();
+        final long pointer = (1L << POINTER_SEGMENT_SHIFT) | 4096;
+        assertNull(other.mappingIfMapped(pointer, 8), "not mapped in the other process yet");
+        final AreaSegment mapped = other.segments().segment(1);
+        assertSame(mapped.buffer, other.mappingIfMapped(pointer, 8));
+        assertSame(mapped.buffer, other.mappingIfMapped(pointer, (int)(LENGTH - 4096)), "up to the segment's last byte");
+        assertNull(other.mappingIfMapped(pointer, (int)(LENGTH - 4096) + 1), "not past it");
+        assertNull(other.mappingIfMapped(pointer, -1));
+        assertNull(other.mappingIfMapped(0, 8));
+        assertNull(other.mappingIfMapped(-pointer, 8));
+        assertNull(other.mappingIfMapped((long)MAX_SEGMENTS << POINTER_SEGMENT_SHIFT, 8));
+        giveBack(created);
+        assertNull(other.mappingIfMapped(pointer, 8), "a segment was given back since the other process looked");
     }
 
     @Test

@@ -39,6 +39,9 @@ class HashTableTest
     /** A Long -> Long map: both fields inline. */
     private static final HashShape LONGS = new HashShape(
         KIND_MAP, 1, Long.BYTES, 2 * Long.BYTES, KEY_INLINE, HASH_BYTES, VALUE_INLINE, Long.BYTES, "test.l", 8, "test.l", 8, Long.MAX_VALUE);
+    /** A String -> Long map: keys of up to 28 bytes in a 32-byte key field, longer ones in blocks; values inline. */
+    private static final HashShape SHORT_KEYS = new HashShape(
+        KIND_MAP, 1, 32, 40, KEY_SHORT, HASH_UTF8, VALUE_INLINE, 32, "test.s", -1, "test.l", 8, Long.MAX_VALUE);
     /** A SharedHash of 8-byte keys and 24-byte entries. */
     private static final HashShape ENTRIES = new HashShape(
         KIND_HASH, 1, Long.BYTES, 24, KEY_INLINE, HASH_BYTES, VALUE_NONE, Long.BYTES, "", 0, "", 0, Long.MAX_VALUE);
@@ -250,6 +253,59 @@ class HashTableTest
         table.verify();
     }
 
+    /**
+     * A reader by address compares a long key with its block only through segments its process has mapped: a
+     * block in another segment makes the attempt undecided (the general path then maps it), never "absent".
+     */
+    @Test
+    void aKeyBlockInASegmentThisProcessHasNotMappedIsNeverTakenForAbsent()
+    {
+        final HashTable writer = create(SHORT_KEYS, AreaOptions.MIN_SEGMENT_SIZE);
+        final UnsafeBuffer value = new UnsafeBuffer(new byte[Long.BYTES]);
+        int keys = 0;
+        while (writer.area().statistics().segmentCount() < 4)
+        {
+            final UnsafeBuffer key = longKey(keys);
+            value.putLong(0, keys);
+            final long hash = writer.hashKey(key, 0, key.capacity());
+            locked(writer, p -> writer.insert(p, hash, key, key.capacity(), value, Long.BYTES));
+            keys++;
+        }
+        final HashTable reader = attach();
+        reader.view(0);
+        int undecided = 0;
+        for (int pass = 0; pass < 2; pass++)
+        {
+            for (int k = 0; k < keys; k++)
+            {
+                final UnsafeBuffer key = longKey(k);
+                final long hash = reader.hashKey(key, 0, key.capacity());
+                final long found = reader.tryGetShort(hash, key.byteArray(), key.capacity(), Long.MIN_VALUE);
+                if (pass == 0 && found == HashTable.UNDECIDED)
+                {
+                    undecided++;
+                    // The general path maps the block's segment.
+                    assertTrue(reader.find(reader.view(0), hash, key, 0, key.capacity()) >= 0, "key " + k);
+                }
+                else
+                {
+                    assertEquals(k, found, "key " + k + ", pass " + pass);
+                }
+            }
+            final UnsafeBuffer absent = longKey(keys);
+            assertEquals(Long.MIN_VALUE, reader.tryGetShort(reader.hashKey(absent, 0, absent.capacity()), absent.byteArray(),
+                absent.capacity(), Long.MIN_VALUE), "an absent key is absent, or undecided: never found");
+        }
+        assertTrue(undecided > 0, "some blocks lay in segments the reader had not mapped: " + keys + " keys");
+        assertTrue(undecided < keys, "and some in segments it had: " + undecided + " of " + keys);
+    }
+
+    /** Key {@code k} of 40 bytes: in a block, past the 28 the slot keeps. */
+    private static UnsafeBuffer longKey(final int k)
+    {
+        return new UnsafeBuffer(String.format("a key kept in a block of its own %07d", k).getBytes(StandardCharsets.US_ASCII));
+    }
+
     @Test
     void aDamagedHeaderIsRefusedWithTheFileAndTheProblem()
     {
@@ -286,8 +342,19 @@ class HashTableTest
     private HashTable create(final HashShape shape)
     {
         final AreaOptions options = AreaOptions.defaults();
-        final AreaAllocator area = AreaAllocator.create(directory, FILE_ID, "t", options.initialSegmentSize(),
-            options.maxSegmentSize(), shape.sizeLimit(), TIMEOUT_NANOS, () -> false);
+        return create(shape, options.initialSegmentSize(), options.maxSegmentSize());
+    }
+
+    /** A table whose area's segments are of {@code segmentSize} bytes each. */
+    private HashTable create(final HashShape shape, final long segmentSize)
+    {
+        return create(shape, segmentSize, segmentSize);
+    }
+
+    private HashTable create(final HashShape shape, final long initialSegmentSize, final long maxSegmentSize)
+    {
+        final AreaAllocator area = AreaAllocator.create(directory, FILE_ID, "t", initialSegmentSize,
+            maxSegmentSize, shape.sizeLimit(), TIMEOUT_NANOS, () -> false);
         return HashTable.create(directory, FILE_ID, "map \"t\"", area, shape, TIMEOUT_NANOS);
     }
 
