@@ -408,34 +408,37 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
             // MIN_VALUE is both a value and "absent": only a read under the lock tells them apart.
             return (V)(value != Long.MIN_VALUE ? Long.valueOf(value) : getLocked(k));
         }
-        // The first attempt by address (String -> Long): an ASCII String's own bytes compared in place, any other
-        // key encoded into the scratch first; what it cannot tell takes the general path.
-        long value = HashTable.UNDECIDED;
-        final byte[] ascii = shortKeyLongs && stringKeys && key instanceof String ? AsciiStrings.bytes((String)key) : null;
-        if (ascii != null && AsciiStrings.isAscii(ascii))
+        if (shortKeyLongs)
         {
-            value = table.tryGetShort(Hashing.hashString(key.hashCode()), ascii, ascii.length, Long.MIN_VALUE);
+            return (V)getLongValue(key);
         }
-        Scratch s = null;
-        long hash = 0;
+        final Scratch s = scratches.get();
+        final long hash = encodeKey((K)key, s);
+        return read(hash, s) ? decodeValue(s.current) : null;
+    }
+
+    /**
+     * {@link #get} of a map of short keys and {@link Codec#LONG} values (String -> Long): a first attempt by
+     * address, with an ASCII String's own bytes compared in place and any other key encoded into the scratch
+     * first; what it cannot tell takes the general path. Apart from get, so that get stays small for the JIT.
+     */
+    @SuppressWarnings("unchecked")
+    private Long getLongValue(final Object key)
+    {
+        final byte[] ascii = stringKeys && key instanceof String ? AsciiStrings.bytes((String)key) : null;
+        long value = ascii != null && AsciiStrings.isAscii(ascii) ?
+            table.tryGetShort(Hashing.hashString(key.hashCode()), ascii, ascii.length, Long.MIN_VALUE) : HashTable.UNDECIDED;
         if (value == HashTable.UNDECIDED)
         {
-            s = scratches.get();
-            hash = encodeKey((K)key, s);
-            if (shortKeyLongs)
+            final Scratch s = scratches.get();
+            final long hash = encodeKey((K)key, s);
+            value = table.tryGetShort(hash, s.key.array, s.key.length, Long.MIN_VALUE);
+            if (value == HashTable.UNDECIDED)
             {
-                value = table.tryGetShort(hash, s.key.array, s.key.length, Long.MIN_VALUE);
+                return read(hash, s) ? (Long)decodeValue(s.current) : null;
             }
         }
-        if (value == Long.MIN_VALUE)
-        {
-            return null;
-        }
-        if (value != HashTable.UNDECIDED)
-        {
-            return (V)Long.valueOf(value);
-        }
-        return read(hash, s) ? decodeValue(s.current) : null;
+        return value != Long.MIN_VALUE ? Long.valueOf(value) : null;
     }
 
     @Override
