@@ -1365,10 +1365,19 @@ public final class HashTable
         area.free(old);
     }
 
-    /** {@link #replaceValue} in a table of 16-byte slots (Long -> Long), at a position {@link #findLong} returned. */
+    /**
+     * {@link #replaceValue} of an 8-byte inline value (Long -> Long, or any map of {@code Codec.LONG} values),
+     * under the lock, at a position a find returned: one store inside an odd version.
+     */
     public void replaceLong(final int p, final View view, final long position, final long value)
     {
         replaceField(p, view, slotOffset(position) + valueOffset, value);
+    }
+
+    /** The 8-byte inline value at {@code position} of {@code view}, in the platform's order ({@code Codec.LONG}'s encoding). */
+    public long inlineLong(final View view, final long position)
+    {
+        return view.mapping.getLong(slotOffset(position) + valueOffset);
     }
 
     /** A value field's one 8-byte store, inside an odd version. */

@@ -283,17 +283,17 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
         {
             final HashTable.View view = table.view(p);
             final long position = table.find(view, hash, s.key.buffer, 0, s.key.length);
-            // Codec.LONG's encoding: the long in the buffer's (platform) order, inline in the slot.
-            final long sum = position < 0 ? delta : table.value(view, position).getLong(0) + delta;
-            s.value.prepare(Long.BYTES);
-            s.value.buffer.putLong(0, sum);
+            // Codec.LONG's encoding: the long in the platform's order, inline in the slot.
+            final long sum = position < 0 ? delta : table.inlineLong(view, position) + delta;
             if (position < 0)
             {
+                s.value.prepare(Long.BYTES);
+                s.value.buffer.putLong(0, sum);
                 table.insert(p, hash, s.key.buffer, s.key.length, s.value.buffer, Long.BYTES);
             }
             else
             {
-                table.replaceValue(p, view, position, s.value.buffer, Long.BYTES);
+                table.replaceLong(p, view, position, sum);
             }
             return sum;
         }
