@@ -319,6 +319,25 @@ class StringKeysTest extends RegistryTestBase
     }
 
     @Test
+    void getRefusesAnOversizedKeyWhateverTheTableHolds()
+    {
+        // One partition with a table, and keys whose home groups hold no match: a lookup could answer "absent"
+        // without reading a byte, but an oversized key is refused by every operation.
+        final SharedMap<String, Long> map = registry.map("m", Codec.STRING, Codec.LONG, MapOptions.defaults().partitions(1));
+        for (int k = 0; k < 100; k++)
+        {
+            map.put("key " + k, (long)k);
+        }
+        for (final char c : new char[] {'k', 'x', 'y', 'z'})
+        {
+            final String key = String.valueOf(c).repeat(SharedMap.MAX_KEY_SIZE + 1);
+            assertThrows(InvalidSizeException.class, () -> map.get(key), "get of " + c);
+            assertThrows(InvalidSizeException.class, () -> map.containsKey(key), "containsKey of " + c);
+        }
+        assertEquals(100, map.size());
+    }
+
+    @Test
     void anOversizedAsciiKeyIsRefusedAsByTheCodec()
     {
         final SharedMap<String, Long> fast = registry.map("fast", Codec.STRING, Codec.LONG);

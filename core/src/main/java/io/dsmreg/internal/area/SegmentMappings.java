@@ -124,7 +124,7 @@ final class SegmentMappings implements UndoLog.Parts, AreaTransaction.Outcome
     UnsafeBuffer mappedBufferOrNull(final long pointer, final int length)
     {
         final int number = pointerSegment(pointer);
-        if (pointer <= 0 || number >= MAX_SEGMENTS || length < 0 ||
+        if (pointer <= 0 || number <= 0 || number >= MAX_SEGMENTS || length < 0 ||
             control.getLongVolatile(FREED_SEGMENT_COUNTER_OFFSET) != seenFreedSegments)
         {
             return null;

@@ -825,7 +825,8 @@ public final class HashTable
      * at the start of {@code key}, {@code absent} if the table does not hold it (only then: a stored value
      * equal to {@code absent} is not returned), or {@link #UNDECIDED} if this attempt cannot tell: a writer
      * intervened, the view is stale, the key is not in its home group which is full, a longer key's block
-     * lies in a segment this process has not mapped, or its value is {@code absent} or {@code UNDECIDED}
+     * lies in a segment this process has not mapped (or a segment of the area was given back, or an area
+     * operation rolled back, since this process last mapped one), or its value is {@code absent} or {@code UNDECIDED}
      * (the caller then takes the general path, {@link #find}), so that those values cost speed, never
      * correctness. Reads by address, with few instructions: a core overlaps the next lookup's
      * misses with this one's only if the whole lookup fits its window of instructions in flight.

@@ -66,6 +66,7 @@ final class AsciiStrings
     /**
      * The String's own array of one byte per char if it has one; null if not (a char above 0xFF, or this
      * JVM's Strings cannot be read in place). Its bytes are the UTF-8 encoding only if {@link #isAscii}.
+     * {@code string} must not be null: the read is by offset, and from null it would be from address 0.
      */
     static byte[] bytes(final String string)
     {

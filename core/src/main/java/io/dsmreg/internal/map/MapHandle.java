@@ -425,14 +425,17 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
     @SuppressWarnings("unchecked")
     private Long getLongValue(final Object key)
     {
-        final byte[] ascii = stringKeys && key instanceof String ? AsciiStrings.bytes((String)key) : null;
-        long value = ascii != null && AsciiStrings.isAscii(ascii) ?
-            table.tryGetShort(Hashing.hashString(key.hashCode()), ascii, ascii.length, Long.MIN_VALUE) : HashTable.UNDECIDED;
+        final byte[] own = stringKeys && key instanceof String ? AsciiStrings.bytes((String)key) : null;
+        // An oversized key goes on to encodeKey, which refuses it as every other operation does.
+        final boolean inPlace = own != null && own.length <= MAX_KEY_SIZE && AsciiStrings.isAscii(own);
+        long value = inPlace ?
+            table.tryGetShort(Hashing.hashString(key.hashCode()), own, own.length, Long.MIN_VALUE) : HashTable.UNDECIDED;
         if (value == HashTable.UNDECIDED)
         {
             final Scratch s = scratches.get();
             final long hash = encodeKey((K)key, s);
-            value = table.tryGetShort(hash, s.key.array, s.key.length, Long.MIN_VALUE);
+            // The same bytes again would be undecided again: an attempt in place goes straight to the general path.
+            value = inPlace ? HashTable.UNDECIDED : table.tryGetShort(hash, s.key.array, s.key.length, Long.MIN_VALUE);
             if (value == HashTable.UNDECIDED)
             {
                 return read(hash, s) ? (Long)decodeValue(s.current) : null;
