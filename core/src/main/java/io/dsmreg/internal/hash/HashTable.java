@@ -848,8 +848,9 @@ public final class HashTable
         boolean told = true;
         if ((match & preferred) != 0)
         {
-            final int compared = compareKey(group + GROUP_WIDTH + (long)j * slotSize, key, length, inSlot);
-            slot = compared == SAME_KEY ? group + GROUP_WIDTH + (long)j * slotSize : 0;
+            final long preferredSlot = group + GROUP_WIDTH + (long)j * slotSize;
+            final int compared = compareKey(preferredSlot, key, length, inSlot);
+            slot = compared == SAME_KEY ? preferredSlot : 0;
             told = compared != KEY_UNREAD;
         }
         for (long other = slot == 0 ? match & ~preferred : 0; other != 0; other &= other - 1)
@@ -1578,10 +1579,10 @@ public final class HashTable
         {
             rehash(old, grown);
         }
-        catch (final RuntimeException ex)
+        catch (final RuntimeException | Error ex)
         {
             // A damaged key in the old table: the grown one is abandoned before the swap, so it is
-            // unnamed and freed here rather than left for a taker that never comes.
+            // unnamed and freed here (as a failed insert's blocks) rather than left for a taker that never comes.
             header.putLongRelease(po + PENDING_TABLE_OFFSET, 0);
             area.free(pointer);
             throw ex;
