@@ -17,22 +17,24 @@ public final class MapOptions
     public static final int MAX_INLINE_KEY_LENGTH = 252;
 
     private static final MapOptions DEFAULTS =
-        new MapOptions(HashParams.DEFAULT_PARTITIONS, AreaOptions.UNLIMITED, DEFAULT_INLINE_KEY_LENGTH);
+        new MapOptions(HashParams.DEFAULT_PARTITIONS, AreaOptions.UNLIMITED, DEFAULT_INLINE_KEY_LENGTH, 0);
 
     private final int partitions;
     private final long sizeLimit;
     private final int inlineKeyLength;
+    private final long expectedEntries;
 
-    private MapOptions(final int partitions, final long sizeLimit, final int inlineKeyLength)
+    private MapOptions(final int partitions, final long sizeLimit, final int inlineKeyLength, final long expectedEntries)
     {
         this.partitions = partitions;
         this.sizeLimit = sizeLimit;
         this.inlineKeyLength = inlineKeyLength;
+        this.expectedEntries = expectedEntries;
     }
 
     /**
      * {@value HashParams#DEFAULT_PARTITIONS} partitions, no size limit, keys of up to
-     * {@value #DEFAULT_INLINE_KEY_LENGTH} bytes in the slot.
+     * {@value #DEFAULT_INLINE_KEY_LENGTH} bytes in the slot, not sized up front.
      *
      * @return the default options; the same instance on every call.
      */
@@ -50,7 +52,7 @@ public final class MapOptions
      */
     public MapOptions partitions(final int count)
     {
-        return new MapOptions(HashParams.checkPartitions(count), sizeLimit, inlineKeyLength);
+        return new MapOptions(HashParams.checkPartitions(count), sizeLimit, inlineKeyLength, expectedEntries);
     }
 
     /**
@@ -63,7 +65,7 @@ public final class MapOptions
      */
     public MapOptions sizeLimit(final long bytes)
     {
-        return new MapOptions(partitions, HashParams.checkSizeLimit(bytes), inlineKeyLength);
+        return new MapOptions(partitions, HashParams.checkSizeLimit(bytes), inlineKeyLength, expectedEntries);
     }
 
     /**
@@ -86,7 +88,32 @@ public final class MapOptions
             throw new IllegalArgumentException("inline key length " + bytes + " is out of range: a map keeps keys of 0 to " +
                 MAX_INLINE_KEY_LENGTH + " bytes in its slots (0: every key in a block)");
         }
-        return new MapOptions(partitions, sizeLimit, bytes);
+        return new MapOptions(partitions, sizeLimit, bytes, expectedEntries);
+    }
+
+    /**
+     * Sizes the map up front for this many entries, as Chronicle Map's {@code entries} or
+     * {@code ConcurrentHashMap}'s initial capacity: its creator gives every partition a table with
+     * room for its share of them (plus three standard deviations of a random share, at the load
+     * past which a table grows), all in one file of about their size. The map then holds that many
+     * entries without ever growing a table (each growth copies a partition and leaves its old table
+     * behind in the file), and no table shrinks below that size. It is not a limit: past it, tables
+     * grow as in any map. The tables are reserved at creation, so asking for far more than you store
+     * costs their memory; without it (0) tables start small and grow by half whenever one is 80% full,
+     * which leaves them 53 to 80% full.
+     *
+     * @param count the entries you expect, 0 (the default) to size nothing up front.
+     * @return new options sized for this many entries.
+     * @throws IllegalArgumentException for a negative count.
+     */
+    public MapOptions expectedEntries(final long count)
+    {
+        if (count < 0)
+        {
+            throw new IllegalArgumentException("expected entries " + count + " is negative; give the entries you expect the " +
+                "map to hold, or 0 to size nothing up front");
+        }
+        return new MapOptions(partitions, sizeLimit, inlineKeyLength, count);
     }
 
     /**
@@ -120,7 +147,18 @@ public final class MapOptions
     }
 
     /**
-     * Whether {@code other} is a {@code MapOptions} with the same partitions, size limit and inline key length: how a
+     * The entries the map is sized for up front.
+     *
+     * @return entries, 0 for none.
+     */
+    public long expectedEntries()
+    {
+        return expectedEntries;
+    }
+
+    /**
+     * Whether {@code other} is a {@code MapOptions} with the same partitions, size limit, inline key length and expected
+     * entries: how a
      * request's options are compared with those an existing map was created with.
      *
      * @param other the object to compare with; may be null.
@@ -130,7 +168,7 @@ public final class MapOptions
     public boolean equals(final Object other)
     {
         return other instanceof MapOptions that && partitions == that.partitions && sizeLimit == that.sizeLimit &&
-            inlineKeyLength == that.inlineKeyLength;
+            inlineKeyLength == that.inlineKeyLength && expectedEntries == that.expectedEntries;
     }
 
     /**
@@ -141,7 +179,7 @@ public final class MapOptions
     @Override
     public int hashCode()
     {
-        return (partitions * 31 + Long.hashCode(sizeLimit)) * 31 + inlineKeyLength;
+        return ((partitions * 31 + Long.hashCode(sizeLimit)) * 31 + inlineKeyLength) * 31 + Long.hashCode(expectedEntries);
     }
 
     /**
@@ -154,6 +192,6 @@ public final class MapOptions
     {
         return "MapOptions{partitions=" + partitions + ", sizeLimit=" +
             (sizeLimit == AreaOptions.UNLIMITED ? "unlimited" : Long.toString(sizeLimit)) + ", inlineKeyLength=" +
-            inlineKeyLength + '}';
+            inlineKeyLength + ", expectedEntries=" + expectedEntries + '}';
     }
 }

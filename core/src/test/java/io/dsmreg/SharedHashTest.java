@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import static io.dsmreg.internal.layout.FileHeaderDescriptor.MAJOR_VERSION_OFFSET;
+import static io.dsmreg.internal.layout.FileHeaderDescriptor.MINOR_VERSION_OFFSET;
 import static io.dsmreg.internal.layout.HashDescriptor.*;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -362,6 +363,7 @@ class SharedHashTest extends RegistryTestBase
         registry.close();
         // A table written by a dsmreg whose keys hashed elsewhere (format 1: MurmurHash3's finalizer).
         header(1).putInt(MAJOR_VERSION_OFFSET, 1);
+        header(1).putInt(MINOR_VERSION_OFFSET, 0);
         registry = DsmRegistry.open("test", RegistryOptions.defaults().root(root));
         final CorruptFileException ex = assertThrows(
             CorruptFileException.class, () -> registry.map("old", Codec.LONG, Codec.LONG, MapOptions.defaults().partitions(1)));

@@ -525,6 +525,111 @@ class SharedMapTest extends RegistryTestBase
         map.verify();
     }
 
+    // ---------------------------------------------------------------------------------------------
+    // Maps sized up front (MapOptions.expectedEntries)
+    // ---------------------------------------------------------------------------------------------
+
+    @Test
+    void aMapSizedUpFrontHoldsItsExpectedEntriesInTheMemoryItWasCreatedWith()
+    {
+        final int entries = 50_000;
+        final SharedMap<String, Long> sized =
+            registry.map("sized", Codec.STRING, Codec.LONG, MapOptions.defaults().expectedEntries(entries));
+        final long reservedAtCreation = sized.reservedBytes();
+        final long inUseAtCreation = sized.bytesInUse();
+        for (int i = 0; i < entries; i++)
+        {
+            assertNull(sized.put(String.format("route-%018d", i), (long)i));
+        }
+        assertEquals(inUseAtCreation, sized.bytesInUse(), "no table grew: the keys are in the slots created for them");
+        assertEquals(reservedAtCreation, sized.reservedBytes(), "no file was added");
+        for (int i = 0; i < entries; i++)
+        {
+            assertEquals(i, sized.get(String.format("route-%018d", i)));
+        }
+        sized.verify();
+
+        // The same entries in a map that grows: more memory, in files that growth left holes in.
+        final SharedMap<String, Long> growing = registry.map("growing", Codec.STRING, Codec.LONG);
+        for (int i = 0; i < entries; i++)
+        {
+            growing.put(String.format("route-%018d", i), (long)i);
+        }
+        assertTrue(reservedAtCreation < growing.reservedBytes(),
+            "sized " + reservedAtCreation + " bytes, grown " + growing.reservedBytes());
+        assertTrue(reservedAtCreation < inUseAtCreation * 21 / 20 + (1 << 16),
+            "the tables' one file is about their size: " + reservedAtCreation + " reserved for " + inUseAtCreation + " in use");
+    }
+
+    @Test
+    void aMapSizedUpFrontStillGrowsPastItsExpectedEntriesAndBehavesAsConcurrentHashMap()
+    {
+        final SharedMap<Long, Long> sized =
+            registry.map("sized", Codec.LONG, Codec.LONG, MapOptions.defaults().partitions(2).expectedEntries(100));
+        final long inUseAtCreation = sized.bytesInUse();
+        for (long k = 0; k < 10_000; k++)
+        {
+            sized.put(k, -k);
+        }
+        assertTrue(sized.bytesInUse() > inUseAtCreation, "the tables grew past the expected entries");
+        for (long k = 0; k < 10_000; k++)
+        {
+            assertEquals(-k, sized.get(k));
+        }
+        sized.verify();
+        compareWithConcurrentHashMap(registry.map("random", Codec.STRING, Codec.STRING, MapOptions.defaults().expectedEntries(150)),
+            r -> "key-" + r.nextInt(300), r -> "v".repeat(r.nextInt(0, 40)));
+    }
+
+    @Test
+    void expectedEntriesAreRecordedAndAskingWithOthersIsAMismatch()
+    {
+        final MapOptions options = MapOptions.defaults().expectedEntries(1000);
+        final SharedMap<String, Long> map = registry.map("sized", Codec.STRING, Codec.LONG, options);
+        map.put("a", 1L);
+        final EntryMismatchException ex =
+            assertThrows(EntryMismatchException.class, () -> registry.map("sized", Codec.STRING, Codec.LONG));
+        assertTrue(ex.getMessage().contains("sized for 1000 entries"), ex.getMessage());
+        assertEquals("MapOptions{partitions=128, sizeLimit=unlimited, inlineKeyLength=28, expectedEntries=1000}", options.toString());
+        assertNotEquals(MapOptions.defaults(), options);
+        assertEquals(options, MapOptions.defaults().expectedEntries(1000));
+        assertEquals(options.hashCode(), MapOptions.defaults().expectedEntries(1000).hashCode());
+        try (DsmRegistry other = DsmRegistry.open("test", RegistryOptions.defaults().root(root)))
+        {
+            assertEquals(1L, other.map("sized", Codec.STRING, Codec.LONG, options).get("a"), "attached with the same options");
+        }
+    }
+
+    @Test
+    void expectedEntriesOutOfReachAreRefusedBeforeAnythingIsCreated()
+    {
+        final IllegalArgumentException negative =
+            assertThrows(IllegalArgumentException.class, () -> MapOptions.defaults().expectedEntries(-1));
+        assertTrue(negative.getMessage().startsWith("expected entries -1 is negative"), negative.getMessage());
+        final IllegalArgumentException tooMany = assertThrows(IllegalArgumentException.class, () ->
+            registry.map("huge", Codec.LONG, Codec.LONG, MapOptions.defaults().partitions(1).expectedEntries(100_000_000)));
+        assertTrue(tooMany.getMessage().startsWith("a map of 1 partitions cannot be sized for 100000000 expected entries: " +
+            "each partition's table would take 1 GiB or more"), tooMany.getMessage());
+        assertTrue(registry.entries().isEmpty(), "nothing was created: " + registry.entries());
+    }
+
+    @Test
+    void tablesBeyondTheSizeLimitFailTheCreationCleanly()
+    {
+        final OutOfSpaceException ex = assertThrows(OutOfSpaceException.class, () -> registry.map("sized", Codec.STRING, Codec.LONG,
+            MapOptions.defaults().sizeLimit(1 << 20).expectedEntries(100_000)));
+        assertTrue(ex.getMessage().startsWith("cannot create map \"sized\" sized for 100000 entries: its 128 tables of "),
+            ex.getMessage());
+        assertTrue(ex.getMessage().endsWith("Ask for fewer expected entries, a larger size limit, or make room in the registry's " +
+            "directory"), ex.getMessage());
+        assertTrue(registry.entries().isEmpty(), "the failed creation left no entry: " + registry.entries());
+        final SharedMap<String, Long> map =
+            registry.map("sized", Codec.STRING, Codec.LONG, MapOptions.defaults().sizeLimit(1 << 20).expectedEntries(1000));
+        map.put("a", 1L);
+        assertEquals(1L, map.get("a"));
+        map.verify();
+    }
+
     @Test
     void threadsMergingCountersLoseNoUpdate() throws Exception
     {

@@ -2,6 +2,7 @@ package io.dsmreg.bench;
 
 import io.dsmreg.Codec;
 import io.dsmreg.DsmRegistry;
+import io.dsmreg.MapOptions;
 import io.dsmreg.SharedMap;
 import net.openhft.chronicle.map.ChronicleMap;
 
@@ -11,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Memory per entry of 1,000,000 random Long to Long entries: SharedMap's reserved bytes (all of its
- * files) and bytes in use, ConcurrentHashMap's retained heap (used heap after full GCs, with and
+ * files) and bytes in use, grown from empty and sized up front ({@code MapOptions.expectedEntries}), ConcurrentHashMap's retained heap (used heap after full GCs, with and
  * without the map), and Chronicle Map's file size for the same entries. Run with the same flags as
  * the JMH forks: {@code java <flags> -cp benchmarks/target/benchmarks.jar io.dsmreg.bench.HashMemory}.
  */
@@ -21,13 +22,12 @@ public final class HashMemory
     {
     }
 
-    public static void main(final String[] args) throws Exception
+    private static void sharedMap(final long[] keys, final String how, final MapOptions options) throws Exception
     {
-        final long[] keys = HashData.keys();
         final Path directory = HashData.sharedDirectory("dsmreg-memory");
         try (DsmRegistry registry = HashData.registry(directory))
         {
-            final SharedMap<Long, Long> map = registry.map("memory", Codec.LONG, Codec.LONG);
+            final SharedMap<Long, Long> map = registry.map("memory", Codec.LONG, Codec.LONG, options);
             long peak = 0;
             for (int i = 0; i < keys.length; i++)
             {
@@ -38,13 +38,13 @@ public final class HashMemory
                 }
                 if ((i + 1) % 250_000 == 0 && i + 1 < keys.length)
                 {
-                    System.out.printf("SharedMap<Long,Long> at %d entries: reserved %.1f B/entry%n", i + 1,
+                    System.out.printf("SharedMap<Long,Long> (%s) at %d entries: reserved %.1f B/entry%n", how, i + 1,
                         (double)map.reservedBytes() / (i + 1));
                 }
             }
             peak = Math.max(peak, map.reservedBytes());
-            System.out.printf("SharedMap<Long,Long>: %d entries, reserved %d bytes = %.1f B/entry (peak while growing %.1f B/entry), " +
-                "in use %d bytes = %.1f B/entry%n", map.mappingCount(), map.reservedBytes(),
+            System.out.printf("SharedMap<Long,Long> (%s): %d entries, reserved %d bytes = %.1f B/entry (peak while growing %.1f B/entry), " +
+                "in use %d bytes = %.1f B/entry%n", how, map.mappingCount(), map.reservedBytes(),
                 (double)map.reservedBytes() / map.mappingCount(), (double)peak / map.mappingCount(), map.bytesInUse(),
                 (double)map.bytesInUse() / map.mappingCount());
         }
@@ -52,6 +52,13 @@ public final class HashMemory
         {
             HashData.delete(directory);
         }
+    }
+
+    public static void main(final String[] args) throws Exception
+    {
+        final long[] keys = HashData.keys();
+        sharedMap(keys, "grown", MapOptions.defaults());
+        sharedMap(keys, "expectedEntries(" + HashData.ENTRIES + ")", MapOptions.defaults().expectedEntries(HashData.ENTRIES));
 
         final long before = usedHeap();
         ConcurrentHashMap<Long, Long> chm = new ConcurrentHashMap<>();

@@ -102,10 +102,14 @@ public final class StringInterleaved
             // -Ddsmreg.bench.inlineKeyLength=N: how long a key the SharedMaps keep in their slots (MapOptions).
             final MapOptions options = MapOptions.defaults().inlineKeyLength(
                 Integer.getInteger("dsmreg.bench.inlineKeyLength", MapOptions.DEFAULT_INLINE_KEY_LENGTH));
-            final SharedMap<String, Long> sl = registry.map("sl", Codec.STRING, Codec.LONG, options);
-            final SharedMap<String, Long> sn = registry.map("sn", Codec.STRING, Codec.LONG, options);
-            final SharedMap<String, String> ss = registry.map("ss", Codec.STRING, Codec.STRING, options);
-            final SharedMap<String, byte[]> sb = registry.map("sb", Codec.STRING, Codec.BYTES, options);
+            // -Ddsmreg.bench.sized=true: the SharedMaps sized up front for their entries, as the Chronicle Maps are.
+            final boolean sized = Boolean.getBoolean("dsmreg.bench.sized");
+            final MapOptions keyOptions = sized ? options.expectedEntries(entries) : options;
+            final MapOptions valueOptions = sized ? options.expectedEntries(valueEntries) : options;
+            final SharedMap<String, Long> sl = registry.map("sl", Codec.STRING, Codec.LONG, keyOptions);
+            final SharedMap<String, Long> sn = registry.map("sn", Codec.STRING, Codec.LONG, keyOptions);
+            final SharedMap<String, String> ss = registry.map("ss", Codec.STRING, Codec.STRING, valueOptions);
+            final SharedMap<String, byte[]> sb = registry.map("sb", Codec.STRING, Codec.BYTES, valueOptions);
             final ConcurrentHashMap<String, Long> hsl = new ConcurrentHashMap<>();
             final ConcurrentHashMap<String, Long> hsn = new ConcurrentHashMap<>();
             final ConcurrentHashMap<String, String> hss = new ConcurrentHashMap<>();

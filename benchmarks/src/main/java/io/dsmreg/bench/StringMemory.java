@@ -2,6 +2,7 @@ package io.dsmreg.bench;
 
 import io.dsmreg.Codec;
 import io.dsmreg.DsmRegistry;
+import io.dsmreg.MapOptions;
 import io.dsmreg.SharedMap;
 import net.openhft.chronicle.map.ChronicleMap;
 import org.agrona.DirectBuffer;
@@ -12,7 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Memory per entry of 1,000,000 String to Long entries, keys of 24 ASCII characters (issue 13):
- * SharedMap's reserved bytes (all of its files) and bytes in use, Chronicle Map's file sized for the
+ * SharedMap's reserved bytes (all of its files) and bytes in use, grown from empty and sized up front
+ * ({@code MapOptions.expectedEntries(1_000_000)}), Chronicle Map's file sized for the
  * same data ({@code entries(1_000_000).averageKeySize(24)}), LMDB's pages in use, and
  * ConcurrentHashMap's retained heap. Run with the benchmarks' flags:
  * {@code java <flags> -Xmx2g -cp benchmarks/target/benchmarks.jar io.dsmreg.bench.StringMemory}.
@@ -26,25 +28,31 @@ public final class StringMemory
     {
     }
 
-    public static void main(final String[] args) throws Exception
+    private static void sharedMap(final String[] keys, final String how, final MapOptions options) throws Exception
     {
-        final String[] keys = StringData.keysOfLength(ENTRIES, KEY_LENGTH, 42);
         final Path directory = HashData.sharedDirectory("dsmreg-string-memory");
         try (DsmRegistry registry = HashData.registry(directory))
         {
-            final SharedMap<String, Long> map = registry.map("memory", Codec.STRING, Codec.LONG);
+            final SharedMap<String, Long> map = registry.map("memory", Codec.STRING, Codec.LONG, options);
             for (int i = 0; i < keys.length; i++)
             {
                 map.put(keys[i], (long)i);
             }
-            System.out.printf("SharedMap<String,Long>: %d entries, reserved %d bytes = %.1f B/entry, in use %d bytes = %.1f B/entry%n",
-                map.mappingCount(), map.reservedBytes(), (double)map.reservedBytes() / map.mappingCount(), map.bytesInUse(),
+            System.out.printf("SharedMap<String,Long> (%s): %d entries, reserved %d bytes = %.1f B/entry, in use %d bytes = %.1f B/entry%n",
+                how, map.mappingCount(), map.reservedBytes(), (double)map.reservedBytes() / map.mappingCount(), map.bytesInUse(),
                 (double)map.bytesInUse() / map.mappingCount());
         }
         finally
         {
             HashData.delete(directory);
         }
+    }
+
+    public static void main(final String[] args) throws Exception
+    {
+        final String[] keys = StringData.keysOfLength(ENTRIES, KEY_LENGTH, 42);
+        sharedMap(keys, "grown", MapOptions.defaults());
+        sharedMap(keys, "expectedEntries(" + ENTRIES + ")", MapOptions.defaults().expectedEntries(ENTRIES));
 
         final Path chronicleDirectory = HashData.sharedDirectory("chronicle-string-memory");
         try (ChronicleMap<String, Long> chronicle = ChronicleMap.of(String.class, Long.class).name("memory")

@@ -27,6 +27,10 @@ public final class HashChild
     static final String GROWING = "growing";
     static final String TEXTS = "texts";
     static final String STRINGS = "strings";
+    static final String SIZED = "sized";
+    /** The entries the map SIZED is sized for up front, and holds. */
+    static final int SIZED_ENTRIES = 100_000;
+    static final MapOptions SIZED_OPTIONS = MapOptions.defaults().expectedEntries(SIZED_ENTRIES);
     /** Few partitions, so that a killed process is likely to hold one. */
     static final MapOptions FEW_PARTITIONS = MapOptions.defaults().partitions(4);
     /** The key under which the growth writer publishes how many keys it has inserted. */
@@ -49,6 +53,7 @@ public final class HashChild
                 case "read-while-growing" -> readWhileGrowing(registry, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
                 case "churn" -> churn(registry, Path.of(args[2]), Integer.parseInt(args[3]), Path.of(args[4]));
                 case "strings" -> strings(registry, args[2]);
+                case "sized" -> sized(registry, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
                 default -> throw new IllegalArgumentException("unknown command " + args[1]);
             }
         }
@@ -96,6 +101,30 @@ public final class HashChild
             HotSpotDiagnosticMXBean.class).getVMOption("CompactStrings").getValue();
         System.out.println("compactStrings=" + compact);
         System.out.println("keys=" + keys.size());
+    }
+
+    /**
+     * Puts keys {@code first} to {@code first + count - 1} into the map sized up front (creating it if this process
+     * is the first), and checks that its memory did not change meanwhile: no table grew, no file was added, whatever
+     * the other process filling it at the same time did. Prints how many keys it put.
+     */
+    private static void sized(final DsmRegistry registry, final int first, final int count)
+    {
+        final SharedMap<String, Long> map = registry.map(SIZED, Codec.STRING, Codec.LONG, SIZED_OPTIONS);
+        final long reserved = map.reservedBytes();
+        final long inUse = map.bytesInUse();
+        for (int i = first; i < first + count; i++)
+        {
+            check(map.put(sizedKey(i), (long)i) == null, "key " + i + " was new");
+        }
+        check(map.reservedBytes() == reserved && map.bytesInUse() == inUse, "the map's memory did not change: reserved " +
+            reserved + " -> " + map.reservedBytes() + ", in use " + inUse + " -> " + map.bytesInUse());
+        System.out.println("put=" + count);
+    }
+
+    static String sizedKey(final int i)
+    {
+        return String.format("tenant-%06d/route", i);
     }
 
     /**

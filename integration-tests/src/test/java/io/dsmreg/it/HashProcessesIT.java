@@ -2,6 +2,7 @@ package io.dsmreg.it;
 
 import io.dsmreg.Codec;
 import io.dsmreg.DsmRegistry;
+import io.dsmreg.EntryMismatchException;
 import io.dsmreg.RegistryOptions;
 import io.dsmreg.SharedMap;
 import org.junit.jupiter.api.Test;
@@ -132,6 +133,37 @@ class HashProcessesIT
             {
                 assertEquals(i + 1000L, map.get(keys.get(i)), keys.get(i));
             }
+        }
+    }
+
+    /**
+     * Two processes (on each JDK there is) fill a map sized up front for their keys, at the same time: each sees the
+     * map's memory unchanged by every put, its own and the other's. Another process finds every key, in tables about
+     * as large as their one file, and asking for the map unsized is a mismatch.
+     */
+    @Test
+    void twoProcessesFillAMapSizedUpFrontWithoutGrowingIt() throws Exception
+    {
+        final List<Path> homes = spread(2);
+        final int half = HashChild.SIZED_ENTRIES / 2;
+        final Process first = child(homes.get(0), "sized-first", "sized", "0", Integer.toString(half));
+        final Process second = child(homes.get(1), "sized-second", "sized", Integer.toString(half), Integer.toString(half));
+        assertEquals(Integer.toString(half), finish(first, "sized-first").value("put"));
+        assertEquals(Integer.toString(half), finish(second, "sized-second").value("put"));
+        try (DsmRegistry registry = open())
+        {
+            final SharedMap<String, Long> map = registry.map(HashChild.SIZED, Codec.STRING, Codec.LONG, HashChild.SIZED_OPTIONS);
+            assertEquals(HashChild.SIZED_ENTRIES, map.size());
+            for (int i = 0; i < HashChild.SIZED_ENTRIES; i++)
+            {
+                assertEquals(i, map.get(HashChild.sizedKey(i)), HashChild.sizedKey(i));
+            }
+            assertTrue(map.reservedBytes() < map.bytesInUse() * 21 / 20 + (1 << 16),
+                "reserved " + map.reservedBytes() + " for " + map.bytesInUse() + " in use");
+            map.verify();
+            final EntryMismatchException ex =
+                assertThrows(EntryMismatchException.class, () -> registry.map(HashChild.SIZED, Codec.STRING, Codec.LONG));
+            assertTrue(ex.getMessage().contains("sized for " + HashChild.SIZED_ENTRIES + " entries"), ex.getMessage());
         }
     }
 

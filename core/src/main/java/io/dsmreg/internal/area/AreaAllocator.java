@@ -351,6 +351,34 @@ public final class AreaAllocator
         });
     }
 
+    /**
+     * Makes room up front for {@code count} allocations of {@code size} bytes each: unless a free run
+     * already holds them, adds one segment with pages for all of them (as many as one segment file can
+     * hold), so that they share one file of about their size instead of the doubling segments that
+     * allocating them one by one would add (a map sized for its entries: its tables). Requests of
+     * {@link SizeClasses#MAX_SMALL} bytes or less come from size classes and are not reserved for.
+     *
+     * @throws OutOfSpaceException if the size limit or the file system has no room for the segment.
+     */
+    public void reserve(final int count, final long size)
+    {
+        if (count <= 0 || size <= SizeClasses.MAX_SMALL)
+        {
+            return;
+        }
+        checkRequest(size, 0);
+        final long perAllocation = pagesOf(size);
+        final int pages = (int)Math.min(perAllocation * count, (pagesFor(MAX_FILE_LENGTH) / perAllocation) * perAllocation);
+        area.run(() ->
+        {
+            if (pageRuns.find(pages) == 0)
+            {
+                addSegment(pages, 0, (long)pages << PAGE_SHIFT);
+            }
+            return 0L;
+        });
+    }
+
     private static long pagesOf(final long size)
     {
         return (size + PAGE_SIZE - 1) >>> PAGE_SHIFT;

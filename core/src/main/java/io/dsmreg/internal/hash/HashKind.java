@@ -108,7 +108,7 @@ public final class HashKind implements EntryKind<HashKind.Request, CachedHandle>
         return new HashShape(HashDescriptor.KIND_HASH, params.partitions(), params.keySize(), params.entrySize(),
             params.hasStringKeys() ? HashDescriptor.KEY_STRING : HashDescriptor.KEY_INLINE, HashDescriptor.HASH_BYTES,
             HashDescriptor.VALUE_NONE,
-            params.keySize(), "", 0, "", 0, params.sizeLimit());
+            params.keySize(), "", 0, "", 0, params.sizeLimit(), 0);
     }
 
     @Override

@@ -25,10 +25,12 @@ import static io.dsmreg.internal.layout.HashDescriptor.VALUE_POINTER;
  * @param valueCodecId   maps: the value codec's id; "" for a hash.
  * @param valueCodecSize maps: its fixed size or -1; 0 for a hash.
  * @param sizeLimit      the size limit of the table's area.
+ * @param expectedEntries maps: the entries it was sized for at creation ({@code MapOptions.expectedEntries}), 0 for none.
  */
 public record HashShape(
     int kind, int partitions, int keySize, int entrySize, int keyMode, int keyHash, int valueMode, int valueOffset,
-    String keyCodecId, int keyCodecSize, String valueCodecId, int valueCodecSize, long sizeLimit)
+    String keyCodecId, int keyCodecSize, String valueCodecId, int valueCodecSize, long sizeLimit,
+    long expectedEntries)
 {
     /** Bytes of a slot: the entry rounded up to 8, so every slot is 8-aligned. */
     public int slotSize()
@@ -39,7 +41,8 @@ public record HashShape(
     /** How a message describes the table's form: {@code keys of 8 bytes, entries of 16 bytes, 128 partitions}. */
     public String describe()
     {
-        final String limit = sizeLimit == Long.MAX_VALUE ? "no size limit" : "size limit " + sizeLimit + " bytes";
+        final String limit = (sizeLimit == Long.MAX_VALUE ? "no size limit" : "size limit " + sizeLimit + " bytes") +
+            (expectedEntries == 0 ? "" : ", sized for " + expectedEntries + " entries");
         if (kind == KIND_MAP)
         {
             return "key codec " + describeCodec(keyCodecId, keyCodecSize) + " and value codec " +

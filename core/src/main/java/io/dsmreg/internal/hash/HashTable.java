@@ -57,7 +57,7 @@ import static io.dsmreg.internal.layout.HashDescriptor.*;
  *      keeps the version odd while the caller works; deleteInEntryWrite unlinks inside it;
  *      endEntryWrite makes the version even.
  *   5. Growth (inside 1 and 4): allocate the new table (1.5x, range reduction instead of powers of
- *      two) and name it pending; fill it while the old one stays readable; inside an odd version bump
+ *      two; never smaller than a map sized up front had its tables at creation) and name it pending; fill it while the old one stays readable; inside an odd version bump
  *      the resize count and swap the pointer; clear the pending name; free the old table. Readers are
  *      never held up by a rehash, and growing one partition does not touch the others.
  *
@@ -190,6 +190,8 @@ public final class HashTable
     private final int valueOffset;
     /** Bytes of an inline value: the value codec's fixed size (maps of inline values only). */
     private final int inlineValueLength;
+    /** Slots no table of a map sized up front has fewer of ({@link #expectedCapacity}); 0 for other tables. */
+    private final int minimumCapacity;
     private final SharedMutex[] locks;
     private final View[] views;
     private final Thread[] holders;
@@ -218,6 +220,8 @@ public final class HashTable
         this.pointerValues = shape.pointerValues();
         this.valueOffset = shape.valueOffset();
         this.inlineValueLength = shape.valueMode() == VALUE_INLINE ? shape.valueCodecSize() : 0;
+        // Checked by the request (MapHandle.shapeOf) or by attach.
+        this.minimumCapacity = Math.max(0, expectedCapacity(shape.expectedEntries(), shape.partitions(), slotSize));
         this.locks = new SharedMutex[shape.partitions()];
         this.views = new View[shape.partitions()];
         this.holders = new Thread[shape.partitions()];
@@ -260,8 +264,41 @@ public final class HashTable
         header.putInt(VALUE_CODEC_SIZE_OFFSET, shape.valueCodecSize());
         putId(header, KEY_CODEC_ID_OFFSET, shape.keyCodecId());
         putId(header, VALUE_CODEC_ID_OFFSET, shape.valueCodecId());
+        header.putLong(EXPECTED_ENTRIES_OFFSET, shape.expectedEntries());
+        final HashTable table = new HashTable(description, area, header, shape, timeoutNanos);
+        table.allocateExpectedTables();
         FILE.publish(header);
-        return new HashTable(description, area, header, shape, timeoutNanos);
+        return table;
+    }
+
+    /**
+     * At creation, before the header is published (a creator that dies here leaves files the registry
+     * deletes): every partition's table, sized for its share of the expected entries, in one segment
+     * reserved for all of them.
+     */
+    private void allocateExpectedTables()
+    {
+        if (minimumCapacity == 0)
+        {
+            return;
+        }
+        final long length = tableLength(minimumCapacity, slotSize);
+        try
+        {
+            area.reserve(locks.length, length);
+            for (int p = 0; p < locks.length; p++)
+            {
+                final long pointer = area.allocate(length, 0);
+                newTable(p, 0, pointer, length, minimumCapacity);
+                header.putLong(partitionOffset(p) + TABLE_OFFSET, pointer);
+            }
+        }
+        catch (final OutOfSpaceException ex)
+        {
+            throw new OutOfSpaceException("cannot create " + description + " sized for " + shape.expectedEntries() +
+                " entries: its " + locks.length + " tables of " + length + " bytes each do not fit (" + ex.getMessage() +
+                "). Ask for fewer expected entries, a larger size limit, or make room in the registry's directory", ex);
+        }
     }
 
     /**
@@ -316,7 +353,13 @@ public final class HashTable
             header.getInt(KEY_MODE_OFFSET), header.getInt(KEY_HASH_OFFSET), header.getInt(VALUE_MODE_OFFSET),
             header.getInt(VALUE_OFFSET_OFFSET),
             getId(header, KEY_CODEC_ID_OFFSET), header.getInt(KEY_CODEC_SIZE_OFFSET),
-            getId(header, VALUE_CODEC_ID_OFFSET), header.getInt(VALUE_CODEC_SIZE_OFFSET), area.sizeLimit());
+            getId(header, VALUE_CODEC_ID_OFFSET), header.getInt(VALUE_CODEC_SIZE_OFFSET), area.sizeLimit(),
+            header.getLong(EXPECTED_ENTRIES_OFFSET));
+        if (shape.expectedEntries() < 0 || expectedCapacity(shape.expectedEntries(), partitions, slotSize) < 0)
+        {
+            throw FILE.corrupt(file, description, "it records " + shape.expectedEntries() + " expected entries, which no map of " +
+                partitions + " partitions and " + slotSize + "-byte slots can be sized for");
+        }
         if (shape.keyHash() != HASH_BYTES && shape.keyHash() != HASH_UTF8)
         {
             throw FILE.corrupt(file, description, "it records key hash " + shape.keyHash() + "; known are " + HASH_BYTES +
@@ -1536,6 +1579,29 @@ public final class HashTable
         header.putIntRelease(po + LIVE_OFFSET, header.getInt(po + LIVE_OFFSET) - 1);
     }
 
+    /**
+     * Slots of every partition's table in a map sized for {@code expectedEntries}: room for the
+     * partition's share of them plus three standard deviations of a binomial share (with 128
+     * partitions, about one map in six then has a partition that grows once), below the load of 0.8
+     * at which a table grows. 0 for a map not sized up front; -1 if such a table would take 1 GiB or
+     * more (the most a table may have), for {@code expectedEntries} out of reach of this many partitions.
+     */
+    public static int expectedCapacity(final long expectedEntries, final int partitions, final int slotSize)
+    {
+        if (expectedEntries == 0)
+        {
+            return 0;
+        }
+        final double share = (double)expectedEntries / partitions;
+        final double slots = Math.ceil((Math.ceil(share + 3 * Math.sqrt(share)) + 1) * 5 / 4);
+        if (slots > Integer.MAX_VALUE - GROUP_WIDTH)
+        {
+            return -1;
+        }
+        final int capacity = ((int)slots + GROUP_WIDTH - 1) & -GROUP_WIDTH;
+        return tableLength(capacity, slotSize) < AreaAllocator.HUGE_THRESHOLD ? capacity : -1;
+    }
+
     /** Slots after growth: the load drops to 0.8 / 1.5 = 0.53 of the new capacity. */
     static int capacityFor(final int entries)
     {
@@ -1543,11 +1609,28 @@ public final class HashTable
         return (int)Math.min((slots + GROUP_WIDTH - 1) & -GROUP_WIDTH, Integer.MAX_VALUE & -GROUP_WIDTH);
     }
 
+    /** A view of the table of {@code capacity} slots just allocated at {@code pointer}, its header written and every group empty. */
+    private View newTable(final int p, final long resizeCount, final long pointer, final long length, final int capacity)
+    {
+        final UnsafeBuffer mapping = area.mapping(pointer, (int)length);
+        final int base = (int)pointerOffset(pointer);
+        mapping.putInt(base + TABLE_CAPACITY_OFFSET, capacity);
+        mapping.putInt(base + TABLE_SLOT_SIZE_OFFSET, slotSize);
+        mapping.putInt(base + TABLE_MAGIC_OFFSET, TABLE_MAGIC);
+        mapping.putInt(base + TABLE_PARTITION_OFFSET, p);
+        final View table = newView(p, resizeCount, pointer, mapping, base + TABLE_HEADER_LENGTH, capacity / GROUP_WIDTH);
+        for (int g = 0; g < table.groups; g++)
+        {
+            mapping.putLong(table.groupsOffset + g * groupLength, ALL_EMPTY);
+        }
+        return table;
+    }
+
     /** Under the lock: write protocol 5. */
     private View grow(final int p, final View old, final int live)
     {
         final int po = partitionOffset(p);
-        final int capacity = capacityFor(live + 1);
+        final int capacity = Math.max(capacityFor(live + 1), minimumCapacity);
         final long length = tableLength(capacity, slotSize);
         final long pointer;
         try
@@ -1564,17 +1647,7 @@ public final class HashTable
         }
         // Release: named before it is filled, so that a taker frees it unless it was linked.
         header.putLongRelease(po + PENDING_TABLE_OFFSET, pointer);
-        final UnsafeBuffer mapping = area.mapping(pointer, (int)length);
-        final int base = (int)pointerOffset(pointer);
-        mapping.putInt(base + TABLE_CAPACITY_OFFSET, capacity);
-        mapping.putInt(base + TABLE_SLOT_SIZE_OFFSET, slotSize);
-        mapping.putInt(base + TABLE_MAGIC_OFFSET, TABLE_MAGIC);
-        mapping.putInt(base + TABLE_PARTITION_OFFSET, p);
-        final View grown = newView(p, old.resizeCount + 1, pointer, mapping, base + TABLE_HEADER_LENGTH, capacity / GROUP_WIDTH);
-        for (int g = 0; g < grown.groups; g++)
-        {
-            mapping.putLong(grown.groupsOffset + g * groupLength, ALL_EMPTY);
-        }
+        final View grown = newTable(p, old.resizeCount + 1, pointer, length, capacity);
         try
         {
             rehash(old, grown);

@@ -35,6 +35,10 @@ package io.dsmreg.internal.layout;
  *  |    72 | key codec id              | 64 B | at creation: maps: int length + UTF-8            |
  *  |   136 | value codec id            | 64 B | at creation                                      |
  *  |   200 | ready                     | long | LAST, with release (HeaderedFile.publish)        |
+ *  |   208 | expected entries          | long | at creation (minor version 1; 0 in files of      |
+ *  |       |                           |      |   3.0): maps sized up front, 0 for none; each    |
+ *  |       |                           |      |   partition's table never has fewer slots than   |
+ *  |       |                           |      |   its share of them needs                        |
  *  +-------+---------------------------+------+--------------------------------------------------+
  *  |   256 | partitions                | partition count x 64 bytes, each on its own line:       |
  *  |       | +0  LOCK word             | long | SharedMutex: a CAS by its taker                  |
@@ -126,8 +130,8 @@ public final class HashDescriptor
      * hashed by Hashing's folded multiply (1: MurmurHash3's finalizer). A reader reads its own version only.
      */
     public static final int MAJOR_VERSION = 3;
-    /** Compatible revisions of version 3. */
-    public static final int MINOR_VERSION = 0;
+    /** Compatible revisions of version 3. 1: the expected entries (0 in files of 3.0, which is what they mean). */
+    public static final int MINOR_VERSION = 1;
     /** The header file's part number: past the area's segment numbers. */
     public static final int HEADER_PART = AreaDescriptor.MAX_SEGMENTS;
 
@@ -163,8 +167,10 @@ public final class HashDescriptor
     public static final int VALUE_CODEC_ID_OFFSET = KEY_CODEC_ID_OFFSET + CODEC_ID_LENGTH;
     /** The ready word, written last ({@link io.dsmreg.internal.file.HeaderedFile#publish}). */
     public static final int READY_OFFSET = VALUE_CODEC_ID_OFFSET + CODEC_ID_LENGTH;
-    /** The header's length: past the ready word, to the next cache line, where the partitions start. */
-    public static final int HEADER_LENGTH = AreaDescriptor.roundUp(READY_OFFSET + Long.BYTES, 64);
+    /** The entries a map was sized for at creation, 0 for none. */
+    public static final int EXPECTED_ENTRIES_OFFSET = READY_OFFSET + Long.BYTES;
+    /** The header's length: past the last field, to the next cache line, where the partitions start. */
+    public static final int HEADER_LENGTH = AreaDescriptor.roundUp(EXPECTED_ENTRIES_OFFSET + Long.BYTES, 64);
 
     public static final int KIND_HASH = 1;
     public static final int KIND_MAP = 2;
@@ -261,7 +267,7 @@ public final class HashDescriptor
 
     static
     {
-        if (HEADER_LENGTH != 256 || READY_OFFSET != 200 || PARTITION_LENGTH != 64 || TABLE_HEADER_LENGTH != 16 ||
+        if (HEADER_LENGTH != 256 || READY_OFFSET != 200 || EXPECTED_ENTRIES_OFFSET != 208 || PARTITION_LENGTH != 64 || TABLE_HEADER_LENGTH != 16 ||
             KEY_HASH_OFFSET + Integer.BYTES > KEY_CODEC_ID_OFFSET || (FILE_ID_OFFSET & 7) != 0 ||
             (VERSION_OFFSET & 7) != 0 || (PENDING_TABLE_OFFSET & 7) != 0 || SHORT_KEY_DATA_OFFSET != BLOCK_DATA_OFFSET ||
             SHORT_KEY_BLOCK_OFFSET < SHORT_KEY_DATA_OFFSET)

@@ -130,10 +130,18 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
             default -> Long.BYTES;
         };
         final int valueOffset = HashDescriptor.valueFieldOffset(keySize);
-        return new HashShape(HashDescriptor.KIND_MAP, options.partitions(), keySize, valueOffset + HashDescriptor.VALUE_FIELD_LENGTH,
-            keyMode, Codec.STRING.id().equals(keyCodec.id()) ? HashDescriptor.HASH_UTF8 : HashDescriptor.HASH_BYTES,
+        final HashShape shape = new HashShape(HashDescriptor.KIND_MAP, options.partitions(), keySize,
+            valueOffset + HashDescriptor.VALUE_FIELD_LENGTH, keyMode,
+            Codec.STRING.id().equals(keyCodec.id()) ? HashDescriptor.HASH_UTF8 : HashDescriptor.HASH_BYTES,
             pointerValues ? HashDescriptor.VALUE_POINTER : HashDescriptor.VALUE_INLINE, valueOffset,
-            keyCodec.id(), keyFixed, valueCodec.id(), valueFixed, options.sizeLimit());
+            keyCodec.id(), keyFixed, valueCodec.id(), valueFixed, options.sizeLimit(), options.expectedEntries());
+        if (HashTable.expectedCapacity(options.expectedEntries(), options.partitions(), shape.slotSize()) < 0)
+        {
+            throw new IllegalArgumentException("a map of " + options.partitions() + " partitions cannot be sized for " +
+                options.expectedEntries() + " expected entries: each partition's table would take 1 GiB or more, the most a " +
+                "table may have; ask for more partitions (MapOptions.partitions) or fewer expected entries");
+        }
+        return shape;
     }
 
     private static int checkCodec(final String what, final Codec<?> codec)

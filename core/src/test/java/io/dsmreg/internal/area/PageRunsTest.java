@@ -7,16 +7,21 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import static io.dsmreg.internal.layout.AreaDescriptor.PAGE_SIZE;
 import static io.dsmreg.internal.layout.AreaDescriptor.freeRunBucket;
 import static io.dsmreg.internal.layout.AreaDescriptor.span;
 import static io.dsmreg.internal.layout.AreaSegmentDescriptor.SPAN_NEXT_OFFSET;
 import static io.dsmreg.internal.layout.AreaSegmentDescriptor.KIND_LARGE;
 import static org.junit.jupiter.api.Assertions.*;
 
-/** The free page runs of one segment: first fit, split, coalesce, and what a double free or a rollback leaves. */
+/**
+ * The free page runs of one segment: first fit, split, coalesce, and what a double free or a rollback leaves; a
+ * reservation of runs for allocations to come.
+ */
 class PageRunsTest
 {
     @TempDir
@@ -144,5 +149,30 @@ class PageRunsTest
             runs.free(span);
             return 0;
         });
+    }
+
+    @Test
+    void aReservationIsOneSegmentThatTheAllocationsAfterItFillWithoutAddingAnother() throws Exception
+    {
+        final AreaAllocator area = TestAreas.create(Files.createDirectories(directory.resolve("reserved")));
+        final long size = 100_000;
+        final long control = area.statistics().reservedBytes();
+        area.reserve(40, size);
+        final long reserved = area.statistics().reservedBytes();
+        final long perAllocation = (size + PAGE_SIZE - 1) / PAGE_SIZE * PAGE_SIZE;
+        assertTrue(reserved - control >= 40 * perAllocation && reserved - control < 40 * perAllocation * 21 / 20,
+            "one segment of about the forty allocations: " + (reserved - control));
+        area.reserve(40, size);
+        assertEquals(reserved, area.statistics().reservedBytes(), "a free run that holds them already is enough");
+        for (int i = 0; i < 40; i++)
+        {
+            area.allocate(size, 0);
+        }
+        assertEquals(reserved, area.statistics().reservedBytes(), "no segment was added");
+        assertEquals(40 * perAllocation, area.bytesInUse());
+        area.allocate(size, 0);
+        assertTrue(area.statistics().reservedBytes() > reserved, "past the reservation, the area grows as before");
+        area.reserve(1000, 100);
+        assertEquals(List.of(), area.verify());
     }
 }

@@ -35,16 +35,16 @@ class HashTableTest
     private static final long TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
     /** A map of variable-size keys and values: both fields are pointers to blocks. */
     private static final HashShape BLOCKS = new HashShape(
-        KIND_MAP, 1, Long.BYTES, 2 * Long.BYTES, KEY_POINTER, HASH_BYTES, VALUE_POINTER, Long.BYTES, "test.s", -1, "test.s", -1, Long.MAX_VALUE);
+        KIND_MAP, 1, Long.BYTES, 2 * Long.BYTES, KEY_POINTER, HASH_BYTES, VALUE_POINTER, Long.BYTES, "test.s", -1, "test.s", -1, Long.MAX_VALUE, 0);
     /** A Long -> Long map: both fields inline. */
     private static final HashShape LONGS = new HashShape(
-        KIND_MAP, 1, Long.BYTES, 2 * Long.BYTES, KEY_INLINE, HASH_BYTES, VALUE_INLINE, Long.BYTES, "test.l", 8, "test.l", 8, Long.MAX_VALUE);
+        KIND_MAP, 1, Long.BYTES, 2 * Long.BYTES, KEY_INLINE, HASH_BYTES, VALUE_INLINE, Long.BYTES, "test.l", 8, "test.l", 8, Long.MAX_VALUE, 0);
     /** A String -> Long map: keys of up to 28 bytes in a 32-byte key field, longer ones in blocks; values inline. */
     private static final HashShape SHORT_KEYS = new HashShape(
-        KIND_MAP, 1, 32, 40, KEY_SHORT, HASH_UTF8, VALUE_INLINE, 32, "test.s", -1, "test.l", 8, Long.MAX_VALUE);
+        KIND_MAP, 1, 32, 40, KEY_SHORT, HASH_UTF8, VALUE_INLINE, 32, "test.s", -1, "test.l", 8, Long.MAX_VALUE, 0);
     /** A SharedHash of 8-byte keys and 24-byte entries. */
     private static final HashShape ENTRIES = new HashShape(
-        KIND_HASH, 1, Long.BYTES, 24, KEY_INLINE, HASH_BYTES, VALUE_NONE, Long.BYTES, "", 0, "", 0, Long.MAX_VALUE);
+        KIND_HASH, 1, Long.BYTES, 24, KEY_INLINE, HASH_BYTES, VALUE_NONE, Long.BYTES, "", 0, "", 0, Long.MAX_VALUE, 0);
 
     @TempDir
     Path directory;
@@ -254,6 +254,52 @@ class HashTableTest
     }
 
     /**
+     * A table sized up front holds its expected entries without growing, and a growth that tombstones brought
+     * about (fewer live entries than the table was made for) never makes it smaller than it was created.
+     */
+    @Test
+    void aTableSizedUpFrontHoldsItsExpectedEntriesAndNeverShrinksBelowThem()
+    {
+        final int expected = 10_000;
+        final HashShape sized = new HashShape(KIND_MAP, 1, Long.BYTES, 2 * Long.BYTES, KEY_INLINE, HASH_BYTES, VALUE_INLINE,
+            Long.BYTES, "test.l", 8, "test.l", 8, Long.MAX_VALUE, expected);
+        final HashTable table = create(sized);
+        final int created = HashTable.expectedCapacity(expected, 1, sized.slotSize());
+        assertEquals(created, table.view(0).capacity(), "the table was made at creation");
+        assertTrue(expected * 5 < created * 4 && created < expected * 3 / 2, "room for the entries below a load of 0.8: " + created);
+        final UnsafeBuffer header = header();
+        final int po = partitionOffset(0);
+        long key = 0;
+        for (; key < expected; key++)
+        {
+            final long k = key;
+            locked(table, p -> table.insertLong(p, Hashing.hashLong(k), k, k));
+        }
+        assertEquals(0, header.getLong(po + RESIZE_COUNT_OFFSET), "no growth up to the expected entries");
+        assertEquals(created, table.view(0).capacity());
+        // Most entries deleted, and the tombstones counted as if the deletes had left the table full of them (each a
+        // slot a growth sweeps out): the next insert grows the table from a few live entries.
+        for (long k = expected / 10; k < expected; k++)
+        {
+            final long old = k;
+            locked(table, p -> table.delete(p, table.view(p), HashTable.findLong(table.view(p), Hashing.hashLong(old), old)));
+        }
+        header.putInt(po + TOMBSTONES_OFFSET, created * 4 / 5 - expected / 10);
+        final long next = key;
+        locked(table, p -> table.insertLong(p, Hashing.hashLong(next), next, next));
+        assertEquals(1, header.getLong(po + RESIZE_COUNT_OFFSET), "the tombstones made the table grow");
+        assertTrue(HashTable.capacityFor(expected / 10 + 1) < created, "growth by the live entries alone makes a smaller table");
+        for (long k = 0; k < expected / 10; k++)
+        {
+            assertEquals(k, HashTable.tryGetLong(table.longViews(), Hashing.hashLong(k), k, -1));
+        }
+        assertEquals(next, HashTable.tryGetLong(table.longViews(), Hashing.hashLong(next), next, -1));
+        assertTrue(table.view(0).capacity() >= created,
+            "a table of a map sized up front stays at least as large: " + table.view(0).capacity() + " < " + created);
+        table.verify();
+    }
+
+    /**
      * A reader by address compares a long key with its block only through segments its process has mapped: a
      * block in another segment makes the attempt undecided (the general path then maps it), never "absent".
      */
@@ -315,7 +361,7 @@ class HashTableTest
         assertRefused(header, h -> h.putLong(MAGIC_OFFSET, 0x1234), "file " + file + " of map \"t\" cannot be used: its magic " +
             "number is 0x0000000000001234, not \"dsmregHT\": it is not a dsmreg hash table header. " + HeaderedFile.REMOVE_ENTRY);
         assertRefused(header, h -> h.putInt(MAJOR_VERSION_OFFSET, 1),
-            "it has layout version 1.0 but this dsmreg reads version " + MAJOR_VERSION + ".x");
+            "it has layout version 1." + MINOR_VERSION + " but this dsmreg reads version " + MAJOR_VERSION + ".x");
         assertRefused(header, h -> h.putLong(READY_OFFSET, 0), "its header was never published");
         assertRefused(header, h -> h.putLong(FILE_ID_OFFSET, 8), "its header records file id 8 but the registry records 7");
         assertRefused(header, h -> h.putInt(PARTITION_COUNT_OFFSET, 3), "it records 3 partitions");
@@ -334,6 +380,9 @@ class HashTableTest
             h.putInt(ENTRY_SIZE_OFFSET, 36);
             h.putInt(SLOT_SIZE_OFFSET, 40);
         }, "it records short keys in a key field of 32 bytes, the value at offset 32 and entries of 36 bytes");
+        assertRefused(header, h -> h.putLong(EXPECTED_ENTRIES_OFFSET, -1),
+            "it records -1 expected entries, which no map of 1 partitions and 16-byte slots can be sized for");
+        assertRefused(header, h -> h.putLong(EXPECTED_ENTRIES_OFFSET, Long.MAX_VALUE), "it records " + Long.MAX_VALUE + " expected entries");
         assertEquals(BLOCKS, attach().shape(), "every damage was undone: the header attaches");
     }
 
