@@ -10,6 +10,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiPredicate;
+import java.util.function.IntFunction;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -69,6 +72,11 @@ class StringKeysTest extends RegistryTestBase
         final SharedMap<String, Long> generic = registry.map("generic", GENERIC_STRING, Codec.LONG, options);
         final SharedMap<String, String> fastStrings = registry.map("fast-strings", Codec.STRING, Codec.STRING, options);
         final SharedMap<String, String> genericStrings = registry.map("generic-strings", GENERIC_STRING, Codec.STRING, options);
+        // Values read by address from blocks (of 0 to 2,400 bytes: the reader's scratch grows) and inline (4 bytes).
+        final SharedMap<String, byte[]> fastBytes = registry.map("fast-bytes", Codec.STRING, Codec.BYTES, options);
+        final SharedMap<String, byte[]> genericBytes = registry.map("generic-bytes", GENERIC_STRING, Codec.BYTES, options);
+        final SharedMap<String, Integer> fastInts = registry.map("fast-ints", Codec.STRING, Codec.INTEGER, options);
+        final Map<String, byte[]> bytesModel = new HashMap<>();
         final List<String> keys = keys();
         final Map<String, Long> model = new HashMap<>();
         final SplittableRandom random = new SplittableRandom(11);
@@ -83,12 +91,19 @@ class StringKeysTest extends RegistryTestBase
                     assertEquals(model.put(key, value), fast.put(key, value), "put " + key);
                     generic.put(key, value);
                     assertEquals(genericStrings.put(key, key + value), fastStrings.put(key, key + value), "put " + key);
+                    final byte[] bytes = bytesOf(value);
+                    assertArrayEquals(bytesModel.put(key, bytes), fastBytes.put(key, bytes), "put " + key);
+                    genericBytes.put(key, bytes);
+                    fastInts.put(key, (int)value);
                 }
                 case 2 ->
                 {
                     assertEquals(model.remove(key), fast.remove(key), "remove " + key);
                     generic.remove(key);
                     assertEquals(genericStrings.remove(key), fastStrings.remove(key), "remove " + key);
+                    assertArrayEquals(bytesModel.remove(key), fastBytes.remove(key), "remove " + key);
+                    genericBytes.remove(key);
+                    fastInts.remove(key);
                 }
                 case 3 ->
                 {
@@ -108,14 +123,37 @@ class StringKeysTest extends RegistryTestBase
                     assertEquals(expected, generic.get(key), "generic get " + key);
                     assertEquals(expected != null, fast.containsKey(key), "containsKey " + key);
                     assertEquals(genericStrings.get(key), fastStrings.get(key), "get " + key);
+                    assertArrayEquals(bytesModel.get(key), fastBytes.get(key), "get " + key);
+                    assertArrayEquals(bytesModel.get(key), genericBytes.get(key), "generic get " + key);
+                    final byte[] bytes = bytesModel.get(key);
+                    assertEquals(bytes == null ? null : (int)valueOfBytes(bytes), fastInts.get(key), "get " + key);
                 }
             }
         }
         assertEquals(model, new HashMap<>(fast));
         assertEquals(model, new HashMap<>(generic));
         assertEquals(new HashMap<>(genericStrings), new HashMap<>(fastStrings));
+        assertEquals(bytesModel.keySet(), fastBytes.keySet());
+        assertEquals(bytesModel.keySet(), fastInts.keySet());
         fast.verify();
         fastStrings.verify();
+        fastBytes.verify();
+        fastInts.verify();
+    }
+
+    /** The bytes put for {@code value}: 8 to 2,400 of them (every 50th value past 1,000), the value in the first 8. */
+    private static byte[] bytesOf(final long value)
+    {
+        final int length = Math.floorMod(value, 50) == 7 ? 1_000 + (int)Math.floorMod(value, 1_400) : (int)Math.floorMod(value * 7, 120);
+        final byte[] bytes = new byte[Math.max(length, Long.BYTES)];
+        new UnsafeBuffer(bytes).putLong(0, value);
+        Arrays.fill(bytes, Long.BYTES, bytes.length, (byte)value);
+        return bytes;
+    }
+
+    private static long valueOfBytes(final byte[] bytes)
+    {
+        return new UnsafeBuffer(bytes).getLong(0);
     }
 
     /**
@@ -355,9 +393,25 @@ class StringKeysTest extends RegistryTestBase
     @Test
     void lockFreeStringReadsDuringGrowthSeeOnlyWrittenValues() throws Exception
     {
-        // Readers compare keys in blocks while a writer grows tables, deletes keys and frees their blocks:
-        // every value read must be the one written for that key.
-        final SharedMap<String, Long> map = registry.map("growing", Codec.STRING, Codec.LONG, MapOptions.defaults().partitions(2));
+        readsDuringGrowthSeeOnlyWrittenValues(registry.map("growing", Codec.STRING, Codec.LONG, MapOptions.defaults().partitions(2)),
+            k -> k * 3L, Long::equals);
+    }
+
+    /** The same with values in blocks, copied by address: a torn copy would show as bytes of another value. */
+    @Test
+    void lockFreeReadsOfValueBlocksDuringGrowthSeeOnlyWrittenValues() throws Exception
+    {
+        readsDuringGrowthSeeOnlyWrittenValues(registry.map("growing-bytes", Codec.STRING, Codec.BYTES,
+            MapOptions.defaults().partitions(2)), k -> bytesOf(k * 3L), Arrays::equals);
+    }
+
+    /**
+     * Readers compare keys in blocks while a writer grows tables, deletes keys and frees their blocks (and, for
+     * values in blocks, the blocks of values): every value read must be the one written for that key.
+     */
+    private <V> void readsDuringGrowthSeeOnlyWrittenValues(
+        final SharedMap<String, V> map, final IntFunction<V> valueFor, final BiPredicate<V, V> same) throws Exception
+    {
         final int keys = 30_000;
         final ExecutorService pool = Executors.newFixedThreadPool(3);
         final CountDownLatch readersStarted = new CountDownLatch(2);
@@ -368,7 +422,7 @@ class StringKeysTest extends RegistryTestBase
                 assertTrue(readersStarted.await(30, TimeUnit.SECONDS));
                 for (int k = 0; k < keys; k++)
                 {
-                    map.put(key(k), k * 3L);
+                    map.put(key(k), valueFor.apply(k));
                     if (k % 3 == 0)
                     {
                         map.remove(key(k / 2));
@@ -389,8 +443,8 @@ class StringKeysTest extends RegistryTestBase
                     while (!writer.isDone())
                     {
                         final int k = random.nextInt(keys);
-                        final Long value = map.get(key(k));
-                        if (value != null && value != k * 3L)
+                        final V value = map.get(key(k));
+                        if (value != null && !same.test(value, valueFor.apply(k)))
                         {
                             throw new AssertionError("key " + key(k) + " read " + value);
                         }
@@ -415,7 +469,7 @@ class StringKeysTest extends RegistryTestBase
         }
         for (int k = keys / 2; k < keys; k++)
         {
-            assertEquals(k * 3L, map.get(key(k)));
+            assertTrue(same.test(valueFor.apply(k), map.get(key(k))), "key " + key(k));
         }
         map.verify();
     }

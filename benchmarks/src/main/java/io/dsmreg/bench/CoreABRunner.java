@@ -11,8 +11,8 @@ import java.nio.file.Path;
  * CoreAB's side inside one build's class loader: a Long -> Long map filled with the keys, and the
  * operations CoreAB times, each one million times over random keys; an area for 64-byte allocations
  * and a segment for lookups; for the string operations, made on their first call (a warm-up round), a
- * String -> Long map of StringInterleaved's 500,000 ASCII keys of 8 to 40 characters. Public for
- * reflection only.
+ * String -> Long map of StringInterleaved's 500,000 ASCII keys of 8 to 40 characters, and String -> String and
+ * String -> byte[] maps of its 100,000 keys and values of 16 B to 1 KiB. Public for reflection only.
  */
 public final class CoreABRunner
 {
@@ -25,11 +25,15 @@ public final class CoreABRunner
     private static SharedMap<Long, Long> map;
     private static SharedArea area;
     private static final int STRING_KEYS = 500_000;
+    private static final int VALUE_KEYS = 100_000;
 
     private static long[] keys;
     private static Long[] boxed;
     private static SharedMap<String, Long> strings;
     private static String[] stringKeys;
+    private static String[] valueKeys;
+    private static SharedMap<String, String> stringValues;
+    private static SharedMap<String, byte[]> byteValues;
 
     private CoreABRunner()
     {
@@ -128,6 +132,47 @@ public final class CoreABRunner
             }
         }
         return strings;
+    }
+
+    /** {@code get} of a String -> String map, values of 16 B to 1 KiB (as StringInterleaved's S->S). */
+    public static long stringValueGet(final int[] state)
+    {
+        valueMaps();
+        long sum = 0;
+        for (int i = 0; i < OPS; i++)
+        {
+            sum += stringValues.get(valueKeys[StringData.next(state, VALUE_KEYS)]).length();
+        }
+        return sum;
+    }
+
+    /** {@code get} of a String -> byte[] map, values of 16 B to 1 KiB (as StringInterleaved's S->B). */
+    public static long bytesGet(final int[] state)
+    {
+        valueMaps();
+        long sum = 0;
+        for (int i = 0; i < OPS; i++)
+        {
+            sum += byteValues.get(valueKeys[StringData.next(state, VALUE_KEYS)]).length;
+        }
+        return sum;
+    }
+
+    private static synchronized void valueMaps()
+    {
+        if (valueKeys == null)
+        {
+            valueKeys = StringData.keys(VALUE_KEYS, false, 43);
+            final String[] strings = StringData.stringValues(VALUE_KEYS, 44);
+            final byte[][] bytes = StringData.byteValues(VALUE_KEYS, 45);
+            stringValues = registry.map("string-values", Codec.STRING, Codec.STRING);
+            byteValues = registry.map("byte-values", Codec.STRING, Codec.BYTES);
+            for (int i = 0; i < VALUE_KEYS; i++)
+            {
+                stringValues.put(valueKeys[i], strings[i]);
+                byteValues.put(valueKeys[i], bytes[i]);
+            }
+        }
     }
 
     /** Allocates 64 bytes and frees them: the magazine path of a size class. */

@@ -114,6 +114,12 @@ public final class HashTable
      * value equal to this costs speed, never correctness.
      */
     public static final long UNDECIDED = 0x7F4A_7C15_9E37_79B9L;
+    /** What {@link #tryGetShortValue} returns for a key the table does not hold, and when it cannot tell. */
+    public static final int VALUE_ABSENT = -1;
+    public static final int VALUE_UNDECIDED = -2;
+    /** {@link #shortKeySlot}'s answers besides a slot's address (always positive). */
+    private static final long NOT_IN_TABLE = 0;
+    private static final long UNDECIDED_SLOT = -1;
     /** {@link #compareKey}'s answers: the slot holds the key, another key, or a block it cannot read by address. */
     private static final int SAME_KEY = 1;
     private static final int OTHER_KEY = 0;
@@ -876,52 +882,123 @@ public final class HashTable
      */
     public long tryGetShort(final long hash, final byte[] key, final int length, final long absent)
     {
-        final boolean inSlot = length <= inlineKeyLength;
         final View view = views[partition(hash)];
         final long record = view.record;
-        final long group = view.probeAddress + (long)homeGroup(hash, view.probeGroups) * groupLength;
-        final int j = preferredSlot(hash);
         final long version = SeqLock.beginRead(record + VERSION_OFFSET);
-        final long ctrl = controlWord(group);
-        final long match = matchTag(ctrl, hash);
-        // The preferred slot first, then the group's other tag matches: any match means the group is a
-        // table's (the empty group of a partition without one matches nothing).
-        final long preferred = 0x80L << (j << 3);
-        long slot = 0;
-        boolean told = true;
-        if ((match & preferred) != 0)
-        {
-            final long preferredSlot = group + GROUP_WIDTH + (long)j * slotSize;
-            final int compared = compareKey(preferredSlot, key, length, inSlot);
-            slot = compared == SAME_KEY ? preferredSlot : 0;
-            told = compared != KEY_UNREAD;
-        }
-        for (long other = slot == 0 ? match & ~preferred : 0; other != 0; other &= other - 1)
-        {
-            final long candidate = group + GROUP_WIDTH + (long)(Long.numberOfTrailingZeros(other) >>> 3) * slotSize;
-            final int compared = compareKey(candidate, key, length, inSlot);
-            if (compared == SAME_KEY)
-            {
-                slot = candidate;
-                break;
-            }
-            told &= compared != KEY_UNREAD;
-        }
+        final long slot = shortKeySlot(view, hash, key, length);
         final long value;
-        if (slot != 0)
+        if (slot > 0)
         {
             final long stored = UnsafeApi.getLong(null, slot + valueOffset);
             value = stored != absent ? stored : UNDECIDED;
         }
         else
         {
-            // Not in the home group: absent if every candidate was compared and the group never overflowed.
-            value = told && matchEmpty(ctrl) != 0 ? absent : UNDECIDED;
+            value = slot == NOT_IN_TABLE ? absent : UNDECIDED;
         }
         final long resizeCount = UnsafeApi.getLong(null, record + RESIZE_COUNT_OFFSET);
         final boolean unchanged = SeqLock.validate(record + VERSION_OFFSET, version);
         Reference.reachabilityFence(view);
         return unchanged && resizeCount == view.resizeCount ? value : UNDECIDED;
+    }
+
+    /**
+     * {@link #tryGetShort} for values of any codec (String -> String, String -> byte[]): the length of the value
+     * of the key of {@code length} bytes at the start of {@code key}, its bytes copied into {@code into} if they
+     * fit (a caller given a length past its array's asks again with a larger one), {@link #VALUE_ABSENT} if the
+     * table does not hold the key, or {@link #VALUE_UNDECIDED} if this attempt cannot tell: as for tryGetShort,
+     * and also when the value's block lies in a segment this process has not mapped or records a length that
+     * reaches past it (a torn read, or damage the general path then reports). The value is copied inside the
+     * attempt, so what the caller decodes is what the validated version covered: never a torn value.
+     */
+    public int tryGetShortValue(final long hash, final byte[] key, final int length, final byte[] into)
+    {
+        final View view = views[partition(hash)];
+        final long record = view.record;
+        final long version = SeqLock.beginRead(record + VERSION_OFFSET);
+        final long slot = shortKeySlot(view, hash, key, length);
+        final int value = slot > 0 ? copyValue(slot, into) : slot == NOT_IN_TABLE ? VALUE_ABSENT : VALUE_UNDECIDED;
+        final long resizeCount = UnsafeApi.getLong(null, record + RESIZE_COUNT_OFFSET);
+        final boolean unchanged = SeqLock.validate(record + VERSION_OFFSET, version);
+        Reference.reachabilityFence(view);
+        return unchanged && resizeCount == view.resizeCount ? value : VALUE_UNDECIDED;
+    }
+
+    /**
+     * {@link #tryGetShortValue}'s read of the value of the full slot at address {@code slot}: its length, its
+     * bytes copied into {@code into} if they fit; {@link #VALUE_UNDECIDED} if its block cannot be read by address.
+     * The block pointer and its recorded length may be torn: both are bounded by the mapping before any byte
+     * is copied, and the caller's validation rejects what a writer changed.
+     */
+    private int copyValue(final long slot, final byte[] into)
+    {
+        if (!pointerValues)
+        {
+            if (inlineValueLength <= into.length)
+            {
+                UnsafeApi.copyMemory(null, slot + valueOffset, into, BufferUtil.ARRAY_BASE_OFFSET, inlineValueLength);
+            }
+            return inlineValueLength;
+        }
+        final long block = UnsafeApi.getLong(null, slot + valueOffset);
+        final UnsafeBuffer mapping = area.mappingIfMapped(block, BLOCK_DATA_OFFSET);
+        if (mapping == null)
+        {
+            return VALUE_UNDECIDED;
+        }
+        final long offset = pointerOffset(block);
+        final long at = mapping.addressOffset() + offset;
+        final int length = UnsafeApi.getInt(null, at + BLOCK_LENGTH_OFFSET);
+        if (length < 0 || offset + BLOCK_DATA_OFFSET + length > mapping.capacity())
+        {
+            return VALUE_UNDECIDED;
+        }
+        if (length <= into.length)
+        {
+            UnsafeApi.copyMemory(null, at + BLOCK_DATA_OFFSET, into, BufferUtil.ARRAY_BASE_OFFSET, length);
+        }
+        Reference.reachabilityFence(mapping);
+        return length;
+    }
+
+    /**
+     * The address of the full slot of {@code view} that holds the key of {@code length} bytes at the start of
+     * {@code key}, {@link #NOT_IN_TABLE} if the table does not hold it (every tag match in its home group compared,
+     * and the group never overflowed), or {@link #UNDECIDED_SLOT}: the read by address of {@link #tryGetShort} and
+     * {@link #tryGetShortValue}, whose callers hold the version it is validated against. The preferred slot
+     * first, then the group's other tag matches: any match means the group is a table's (the empty group of a
+     * partition without one matches nothing).
+     */
+    private long shortKeySlot(final View view, final long hash, final byte[] key, final int length)
+    {
+        final boolean inSlot = length <= inlineKeyLength;
+        final long group = view.probeAddress + (long)homeGroup(hash, view.probeGroups) * groupLength;
+        final int j = preferredSlot(hash);
+        final long ctrl = controlWord(group);
+        final long match = matchTag(ctrl, hash);
+        final long preferred = 0x80L << (j << 3);
+        boolean told = true;
+        if ((match & preferred) != 0)
+        {
+            final long preferredSlot = group + GROUP_WIDTH + (long)j * slotSize;
+            final int compared = compareKey(preferredSlot, key, length, inSlot);
+            if (compared == SAME_KEY)
+            {
+                return preferredSlot;
+            }
+            told = compared != KEY_UNREAD;
+        }
+        for (long other = match & ~preferred; other != 0; other &= other - 1)
+        {
+            final long candidate = group + GROUP_WIDTH + (long)(Long.numberOfTrailingZeros(other) >>> 3) * slotSize;
+            final int compared = compareKey(candidate, key, length, inSlot);
+            if (compared == SAME_KEY)
+            {
+                return candidate;
+            }
+            told &= compared != KEY_UNREAD;
+        }
+        return told && matchEmpty(ctrl) != 0 ? NOT_IN_TABLE : UNDECIDED_SLOT;
     }
 
     /**
@@ -1000,10 +1077,13 @@ public final class HashTable
         return UnsafeApi.getLong(null, data + last) == UnsafeApi.getLong(key, BufferUtil.ARRAY_BASE_OFFSET + last);
     }
 
-    /** Whether this table's reads can take {@link #tryGetShort}: short keys, values of 8 bytes inline. */
+    /**
+     * Whether this table's reads can take {@link #tryGetShortValue}: short keys; and {@link #tryGetShort} if its
+     * values are also 8 bytes inline.
+     */
     public boolean readsShortKeysByAddress()
     {
-        return shortKeys && inlineValueLength == Long.BYTES;
+        return shortKeys;
     }
 
     /** A group's control bytes as one long, byte 0 lowest, on any platform. */

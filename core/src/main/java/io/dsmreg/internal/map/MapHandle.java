@@ -89,7 +89,11 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
     private final boolean longs;
     /** Keys of {@link Codec#STRING}, whose encoding of an ASCII string this class writes itself ({@link Bytes#copyAscii}). */
     private final boolean stringKeys;
-    /** Maps of short keys and Codec.LONG values: get's first attempt is {@link HashTable#tryGetShort}. */
+    /**
+     * Maps of short keys: get's first attempt is by address, {@link HashTable#tryGetShort} for Codec.LONG values
+     * ({@link #shortKeyLongs}), {@link HashTable#tryGetShortValue} for any other.
+     */
+    private final boolean shortKeys;
     private final boolean shortKeyLongs;
     /** The table's views for getLong (maps of longs only), held here: one dereference less on the hottest path. */
     private final HashTable.View[] views;
@@ -110,7 +114,8 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
         this.generation = generation;
         this.longs = keyCodec == Codec.LONG && valueCodec == Codec.LONG;
         this.stringKeys = keyCodec == Codec.STRING;
-        this.shortKeyLongs = valueCodec == Codec.LONG && table.readsShortKeysByAddress();
+        this.shortKeys = table.readsShortKeysByAddress();
+        this.shortKeyLongs = shortKeys && valueCodec == Codec.LONG;
         this.views = longs ? table.longViews() : null;
     }
 
@@ -420,9 +425,52 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
         {
             return (V)getLongValue(key);
         }
+        if (shortKeys)
+        {
+            return getInPlace(key);
+        }
         final Scratch s = scratches.get();
         final long hash = encodeKey((K)key, s);
         return read(hash, s) ? decodeValue(s.current) : null;
+    }
+
+    /**
+     * {@link #get} of a map of short keys and values of any codec but {@link Codec#LONG} (String -> String,
+     * String -> byte[]): as {@link #getLongValue}, a first attempt by address that copies the value's bytes into
+     * the scratch, decoded once the attempt is validated; what it cannot tell takes the general path.
+     */
+    @SuppressWarnings("unchecked")
+    private V getInPlace(final Object key)
+    {
+        final Scratch s = scratches.get();
+        final byte[] own = stringKeys && key instanceof String ? AsciiStrings.bytes((String)key) : null;
+        // An oversized key goes on to encodeKey, which refuses it as every other operation does.
+        final boolean inPlace = own != null && own.length <= MAX_KEY_SIZE && AsciiStrings.isAscii(own);
+        final long hash;
+        int found;
+        if (inPlace)
+        {
+            hash = Hashing.hashString(key.hashCode());
+            found = s.current.readInto(table, hash, own, own.length);
+        }
+        else
+        {
+            hash = encodeKey((K)key, s);
+            found = s.current.readInto(table, hash, s.key.array, s.key.length);
+        }
+        if (found == HashTable.VALUE_ABSENT)
+        {
+            return null;
+        }
+        if (found == HashTable.VALUE_UNDECIDED)
+        {
+            if (inPlace)
+            {
+                encodeKey((K)key, s);
+            }
+            return read(hash, s) ? decodeValue(s.current) : null;
+        }
+        return decodeValue(s.current);
     }
 
     /**
@@ -935,6 +983,31 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
                 }
             }
             return wellFormed;
+        }
+
+        /**
+         * {@link HashTable#tryGetShortValue} into this buffer, made larger and asked once more if the value did not
+         * fit: what it returns, with this buffer holding a value found. A value that does not fit twice (a writer
+         * made it larger meanwhile) or is larger than any value may be is undecided, for the general path.
+         */
+        int readInto(final HashTable table, final long hash, final byte[] key, final int keyLength)
+        {
+            int found = table.tryGetShortValue(hash, key, keyLength, array);
+            if (found > array.length && found <= MAX_VALUE_SIZE)
+            {
+                prepare(found);
+                found = table.tryGetShortValue(hash, key, keyLength, array);
+            }
+            if (found > array.length || found > MAX_VALUE_SIZE)
+            {
+                return HashTable.VALUE_UNDECIDED;
+            }
+            if (found >= 0)
+            {
+                buffer.wrap(array, 0, found);
+                length = found;
+            }
+            return found;
         }
 
         void copyFrom(final DirectBuffer source, final int offset, final int size)

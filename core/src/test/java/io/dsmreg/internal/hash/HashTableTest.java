@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
@@ -42,6 +43,9 @@ class HashTableTest
     /** A String -> Long map: keys of up to 28 bytes in a 32-byte key field, longer ones in blocks; values inline. */
     private static final HashShape SHORT_KEYS = new HashShape(
         KIND_MAP, 1, 32, 40, KEY_SHORT, HASH_UTF8, VALUE_INLINE, 32, "test.s", -1, "test.l", 8, Long.MAX_VALUE, 0);
+    /** A String -> String map: short keys as in SHORT_KEYS, values in blocks. */
+    private static final HashShape SHORT_KEYS_BLOCK_VALUES = new HashShape(
+        KIND_MAP, 1, 32, 40, KEY_SHORT, HASH_UTF8, VALUE_POINTER, 32, "test.s", -1, "test.s", -1, Long.MAX_VALUE, 0);
     /** A SharedHash of 8-byte keys and 24-byte entries. */
     private static final HashShape ENTRIES = new HashShape(
         KIND_HASH, 1, Long.BYTES, 24, KEY_INLINE, HASH_BYTES, VALUE_NONE, Long.BYTES, "", 0, "", 0, Long.MAX_VALUE, 0);
@@ -344,6 +348,72 @@ class HashTableTest
         }
         assertTrue(undecided > 0, "some blocks lay in segments the reader had not mapped: " + keys + " keys");
         assertTrue(undecided < keys, "and some in segments it had: " + undecided + " of " + keys);
+    }
+
+    /**
+     * A reader by address of values in blocks ({@link HashTable#tryGetShortValue}) copies a value only into an
+     * array it fits (a longer one's length is returned, the array untouched), copies exactly the value written,
+     * and answers "undecided", never "absent", for a value block in a segment its process has not mapped.
+     */
+    @Test
+    void aValueReadByAddressIsCopiedWhole()
+    {
+        final HashTable writer = create(SHORT_KEYS_BLOCK_VALUES, AreaOptions.MIN_SEGMENT_SIZE);
+        int keys = 0;
+        while (writer.area().statistics().segmentCount() < 4)
+        {
+            final UnsafeBuffer key = keys % 2 == 0 ? longKey(keys) : new UnsafeBuffer(("k" + keys).getBytes(StandardCharsets.US_ASCII));
+            final UnsafeBuffer value = valueOf(keys);
+            final long hash = writer.hashKey(key, 0, key.capacity());
+            locked(writer, p -> writer.insert(p, hash, key, key.capacity(), value, value.capacity()));
+            keys++;
+        }
+        final HashTable reader = attach();
+        reader.view(0);
+        int undecided = 0;
+        final byte[] small = new byte[16];
+        for (int pass = 0; pass < 2; pass++)
+        {
+            for (int k = 0; k < keys; k++)
+            {
+                final UnsafeBuffer key = k % 2 == 0 ? longKey(k) : new UnsafeBuffer(("k" + k).getBytes(StandardCharsets.US_ASCII));
+                final long hash = reader.hashKey(key, 0, key.capacity());
+                final byte[] expected = valueOf(k).byteArray();
+                final byte[] into = new byte[expected.length + 5];
+                final int found = reader.tryGetShortValue(hash, key.byteArray(), key.capacity(), into);
+                if (pass == 0 && found == HashTable.VALUE_UNDECIDED)
+                {
+                    undecided++;
+                    // The general path maps the key's and the value's segments.
+                    final long position = reader.find(reader.view(0), hash, key, 0, key.capacity());
+                    assertTrue(position >= 0, "key " + k);
+                    assertEquals(expected.length, reader.value(reader.view(0), position).capacity(), "key " + k);
+                    continue;
+                }
+                assertEquals(expected.length, found, "key " + k + ", pass " + pass);
+                assertArrayEquals(expected, Arrays.copyOf(into, found), "key " + k);
+                assertEquals(0, into[found], "nothing past the value is written");
+                if (expected.length > small.length)
+                {
+                    assertEquals(expected.length, reader.tryGetShortValue(hash, key.byteArray(), key.capacity(), small));
+                    assertArrayEquals(new byte[small.length], small, "a value that does not fit is not copied");
+                }
+            }
+            final UnsafeBuffer absent = longKey(keys);
+            final int found = reader.tryGetShortValue(reader.hashKey(absent, 0, absent.capacity()), absent.byteArray(),
+                absent.capacity(), new byte[8]);
+            assertTrue(found == HashTable.VALUE_ABSENT || found == HashTable.VALUE_UNDECIDED, "an absent key: " + found);
+        }
+        assertTrue(undecided > 0, "some blocks lay in segments the reader had not mapped: " + keys + " keys");
+        assertTrue(undecided < keys, "and some in segments it had: " + undecided + " of " + keys);
+    }
+
+    /** Value {@code k}: 0 to 1,500 bytes, none of them zero. */
+    private static UnsafeBuffer valueOf(final int k)
+    {
+        final byte[] value = new byte[k * 37 % 1_501];
+        Arrays.fill(value, (byte)(1 + k % 250));
+        return new UnsafeBuffer(value);
     }
 
     /** Key {@code k} of 40 bytes: in a block, past the 28 the slot keeps. */
