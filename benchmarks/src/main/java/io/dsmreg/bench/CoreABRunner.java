@@ -11,7 +11,8 @@ import java.nio.file.Path;
  * CoreAB's side inside one build's class loader: a Long -> Long map filled with the keys, and the
  * operations CoreAB times, each one million times over random keys; an area for 64-byte allocations
  * and a segment for lookups; for the string operations, made on their first call (a warm-up round), a
- * String -> Long map of StringInterleaved's 500,000 ASCII keys of 8 to 40 characters, and String -> String and
+ * String -> Long map of StringInterleaved's 500,000 ASCII keys of 8 to 40 characters, one of as many keys with
+ * characters outside ASCII, and String -> String and
  * String -> byte[] maps of its 100,000 keys and values of 16 B to 1 KiB. Public for reflection only.
  */
 public final class CoreABRunner
@@ -32,6 +33,8 @@ public final class CoreABRunner
     private static SharedMap<String, Long> strings;
     private static String[] stringKeys;
     private static String[] valueKeys;
+    private static String[] nonAsciiKeys;
+    private static SharedMap<String, Long> nonAscii;
     private static SharedMap<String, String> stringValues;
     private static SharedMap<String, byte[]> byteValues;
 
@@ -106,6 +109,31 @@ public final class CoreABRunner
             sum += map.get(stringKeys[StringData.next(state, STRING_KEYS)]);
         }
         return sum;
+    }
+
+    /** {@code get} of a String -> Long map of 500,000 keys of which about a quarter of the chars are not ASCII. */
+    public static long nonAsciiGet(final int[] state)
+    {
+        nonAsciiMap();
+        long sum = 0;
+        for (int i = 0; i < OPS; i++)
+        {
+            sum += nonAscii.get(nonAsciiKeys[StringData.next(state, STRING_KEYS)]);
+        }
+        return sum;
+    }
+
+    private static synchronized void nonAsciiMap()
+    {
+        if (nonAscii == null)
+        {
+            nonAsciiKeys = StringData.keys(STRING_KEYS, true, 42);
+            nonAscii = registry.map("non-ascii", Codec.STRING, Codec.LONG);
+            for (int i = 0; i < STRING_KEYS; i++)
+            {
+                nonAscii.put(nonAsciiKeys[i], (long)i);
+            }
+        }
     }
 
     /** {@code addAndGet(key, 1)} of the String -> Long map. */

@@ -791,9 +791,15 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
             {
                 return hash;
             }
-            final int size = checkKeySize(Codec.STRING.size(string));
+            if (string.length() > MAX_KEY_SIZE)
+            {
+                // At least a byte per char: too long whatever it holds, refused as the codec sizes it.
+                checkKeySize(Codec.STRING.size(string));
+            }
             // A String the encoding keeps as it is (no unpaired surrogate) hashes as its encoding: no decoding needed.
-            return s.key.copyUtf8(string, size) ? hash : table.hashKey(s.key.buffer, 0, size);
+            final boolean wellFormed = s.key.copyUtf8(string);
+            checkKeySize(s.key.length);
+            return wellFormed ? hash : table.hashKey(s.key.buffer, 0, s.key.length);
         }
         final int size = checkKeySize(sizeOf(keyCodec, key, "key"));
         encode(keyCodec, key, s.key, size, "key");
@@ -910,47 +916,36 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
         }
 
         /**
-         * {@link Codec#STRING}'s encoding of {@code string} if it is ASCII (its UTF-8 bytes are then its chars) and
-         * no longer than the largest key; false, the contents undefined, if it is not.
+         * {@link Codec#STRING}'s encoding of {@code string} if the String keeps its chars in an array of its own
+         * ({@link AsciiStrings#bytes}) that is ASCII (its UTF-8 bytes are then that array) and no longer than the
+         * largest key: one copy. False, nothing copied, for any other String, which {@link #copyUtf8} encodes.
          */
         boolean copyAscii(final String string)
         {
-            final int length = string.length();
-            if (length > MAX_KEY_SIZE)
+            final byte[] own = AsciiStrings.bytes(string);
+            if (own == null || own.length > MAX_KEY_SIZE || !AsciiStrings.isAscii(own))
             {
                 return false;
             }
-            prepare(length);
-            final byte[] own = AsciiStrings.bytes(string);
-            if (own != null)
-            {
-                System.arraycopy(own, 0, array, 0, length);
-                return AsciiStrings.isAscii(own);
-            }
-            final byte[] bytes = array;
-            int bits = 0;
-            for (int i = 0; i < length; i++)
-            {
-                final char c = string.charAt(i);
-                bits |= c;
-                bytes[i] = (byte)c;
-            }
-            return bits < 0x80;
+            prepare(own.length);
+            System.arraycopy(own, 0, array, 0, own.length);
+            return true;
         }
 
         /**
-         * {@link Codec#STRING}'s encoding of {@code string}, {@code size} bytes of UTF-8 (its codec's size), as
-         * {@code String.getBytes(UTF_8)} writes it: an unpaired surrogate becomes {@code '?'}. Returns whether
-         * there was none, that is, whether the bytes decode to {@code string} again.
+         * {@link Codec#STRING}'s encoding of {@code string} as {@code String.getBytes(UTF_8)} writes it (an unpaired
+         * surrogate becomes {@code '?'}), in one pass over its chars: sized for the most it can take, three bytes a
+         * char, then to what it took. Returns whether there was no unpaired surrogate, that is, whether the bytes
+         * decode to {@code string} again.
          */
-        boolean copyUtf8(final String string, final int size)
+        boolean copyUtf8(final String string)
         {
-            prepare(size);
+            prepare(3 * string.length());
             final byte[] bytes = array;
-            final int length = string.length();
+            final int chars = string.length();
             boolean wellFormed = true;
             int at = 0;
-            for (int i = 0; i < length; i++)
+            for (int i = 0; i < chars; i++)
             {
                 final char c = string.charAt(i);
                 if (c < 0x80)
@@ -968,7 +963,7 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
                     bytes[at++] = (byte)(0x80 | c >> 6 & 0x3F);
                     bytes[at++] = (byte)(0x80 | c & 0x3F);
                 }
-                else if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(string.charAt(i + 1)))
+                else if (Character.isHighSurrogate(c) && i + 1 < chars && Character.isLowSurrogate(string.charAt(i + 1)))
                 {
                     final int codePoint = Character.toCodePoint(c, string.charAt(++i));
                     bytes[at++] = (byte)(0xF0 | codePoint >> 18);
@@ -982,6 +977,8 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
                     wellFormed = false;
                 }
             }
+            buffer.wrap(bytes, 0, at);
+            this.length = at;
             return wellFormed;
         }
 
