@@ -166,6 +166,52 @@ class VerifyFindsDamageTest extends RegistryTestBase
         }
     }
 
+    /**
+     * What a creator leaves that died between creating the table's file and sizing it (a JVM that exits while
+     * a daemon thread creates the registry, or a kill -9 there): an empty file. It is recreated, as a blank one.
+     */
+    @Test
+    void aTableWhoseCreatorDiedBeforeSizingItIsRecreated() throws Exception
+    {
+        final RegistryOptions options = RegistryOptions.defaults().root(root);
+        final Path directory;
+        try (DsmRegistry unfinished = DsmRegistry.open("unsized", options))
+        {
+            directory = unfinished.directory();
+        }
+        Files.write(directory.resolve("registry.dat"), new byte[0]);
+        assertTrue(RegistryView.open("unsized", options).isEmpty(), "a view sees no registry yet");
+        try (DsmRegistry recreated = DsmRegistry.open("unsized", options))
+        {
+            assertEquals(List.of(), recreated.entries());
+            recreated.segment("new", 8).buffer().putLong(0, 7);
+        }
+        try (DsmRegistry reopened = DsmRegistry.open("unsized", options))
+        {
+            assertEquals(7, reopened.segment("new", 8).buffer().getLong(0));
+        }
+    }
+
+    @Test
+    void anEmptyTableBesideEntryFilesIsRefusedNotRecreated() throws Exception
+    {
+        final RegistryOptions options = RegistryOptions.defaults().root(root);
+        final Path directory;
+        try (DsmRegistry emptied = DsmRegistry.open("emptied", options))
+        {
+            emptied.segment("kept", 64).buffer().putLong(0, 42);
+            directory = emptied.directory();
+        }
+        final Path table = directory.resolve("registry.dat");
+        Files.write(table, new byte[0]);
+        final String expected = "file " + table + " of registry \"emptied\" cannot be used: it is empty (0 bytes) but 1 entry " +
+            "files lie beside it, so it is a damaged table, not one whose creator died; dsmreg will not recreate it over them";
+        final CorruptFileException opened = assertThrows(CorruptFileException.class, () -> DsmRegistry.open("emptied", options));
+        assertTrue(opened.getMessage().startsWith(expected), opened.getMessage());
+        assertEquals(0, Files.size(table), "the table was not recreated");
+        assertTrue(Files.exists(directory.resolve("1_0.dsm")), "the entry's file is still there");
+    }
+
     // ---------------------------------------------------------------------------------------------
     // Areas
     // ---------------------------------------------------------------------------------------------

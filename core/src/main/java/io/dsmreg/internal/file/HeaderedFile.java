@@ -122,10 +122,15 @@ public final class HeaderedFile
      * creation lock may conclude and repair.
      *
      * @return the checked mapping, or null if the file was never published (a ready word of 0 over a
-     *         zero or matching magic).
+     *         zero or matching magic, or a regular file of no bytes: its creator died between creating
+     *         and sizing it, {@link MappedFiles#createAndMap}).
      */
     public UnsafeBuffer attachIfPublished(final Path file, final long minimumLength, final String owner, final boolean readOnly)
     {
+        if (MappedFiles.isEmptyRegularFile(file))
+        {
+            return null;
+        }
         final UnsafeBuffer buffer = map(file, minimumLength, owner, readOnly);
         final long found = buffer.getLong(MAGIC_OFFSET);
         if (buffer.getLongVolatile(readyOffset) == 0 && (found == 0 || found == magic))

@@ -17,6 +17,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
@@ -80,6 +81,23 @@ public final class MappedFiles
             {
                 deleteQuietly(file);
             }
+        }
+    }
+
+    /**
+     * Whether {@code file} is a regular file (not a link) of 0 bytes: what {@link #createAndMap} leaves when its
+     * process dies between creating and sizing the file. False for any other, which mapping then checks.
+     */
+    public static boolean isEmptyRegularFile(final Path file)
+    {
+        try
+        {
+            final BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return attributes.isRegularFile() && attributes.size() == 0;
+        }
+        catch (final IOException ex)
+        {
+            return false;
         }
     }
 

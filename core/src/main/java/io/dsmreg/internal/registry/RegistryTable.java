@@ -4,6 +4,7 @@ import io.dsmreg.CorruptFileException;
 import io.dsmreg.DsmRegistryException;
 import io.dsmreg.internal.file.EntryFiles;
 import io.dsmreg.internal.file.HeaderedFile;
+import io.dsmreg.internal.file.MappedFiles;
 import io.dsmreg.internal.lock.ProcessIdentity;
 import io.dsmreg.internal.lock.SeqLock;
 import org.agrona.UnsafeApi;
@@ -97,8 +98,9 @@ public final class RegistryTable
             final long entryFiles = entryFileCount(file);
             if (entryFiles > 0)
             {
-                throw FILE.corrupt(file, owner(file), "its header is blank (magic number and ready word are 0) but " +
-                    entryFiles + " entry files lie beside it, so it is a damaged table, not one whose creator died; " +
+                final String unpublished = MappedFiles.isEmptyRegularFile(file) ? "it is empty (0 bytes)" :
+                    "its header is blank (magic number and ready word are 0)";
+                throw FILE.corrupt(file, owner(file), unpublished + " but " + entryFiles + " entry files lie beside it, so it is a damaged table, not one whose creator died; " +
                     "dsmreg will not recreate it over them");
             }
             return null;
