@@ -120,50 +120,62 @@ class VerifyFindsDamageTest extends RegistryTestBase
     @Test
     void aTableWhoseHeaderWasZeroedBesideEntryFilesIsRefusedNotRecreated() throws Exception
     {
+        assertTableBesideEntryFilesIsRefused("zeroed", table ->
+        {
+            try (var file = new java.io.RandomAccessFile(table.toFile(), "rw"))
+            {
+                file.write(new byte[4096]);
+            }
+        }, "its header is blank (magic number and ready word are 0)");
+    }
+
+    @Test
+    void anEmptyTableBesideEntryFilesIsRefusedNotRecreated() throws Exception
+    {
+        assertTableBesideEntryFilesIsRefused("emptied", table -> Files.write(table, new byte[0]), "it is empty (0 bytes)");
+    }
+
+    /** Damages the table of a registry with one entry, and expects opening and viewing it to refuse it, changing nothing. */
+    private void assertTableBesideEntryFilesIsRefused(final String name, final TableDamage damage, final String problem)
+        throws Exception
+    {
         final RegistryOptions options = RegistryOptions.defaults().root(root);
         final Path directory;
-        try (DsmRegistry zeroed = DsmRegistry.open("zeroed", options))
+        try (DsmRegistry registry = DsmRegistry.open(name, options))
         {
-            zeroed.segment("kept", 64).buffer().putLong(0, 42);
-            directory = zeroed.directory();
+            registry.segment("kept", 64).buffer().putLong(0, 42);
+            directory = registry.directory();
         }
         final Path table = directory.resolve("registry.dat");
-        try (var file = new java.io.RandomAccessFile(table.toFile(), "rw"))
-        {
-            file.write(new byte[4096]);
-        }
+        damage.apply(table);
         final byte[] damaged = Files.readAllBytes(table);
-        final String expected = "file " + table + " of registry \"zeroed\" cannot be used: its header is blank (magic number " +
-            "and ready word are 0) but 1 entry files lie beside it, so it is a damaged table, not one whose creator died; " +
-            "dsmreg will not recreate it over them. Nothing was changed; move the registry directory away";
-        final CorruptFileException opened = assertThrows(CorruptFileException.class, () -> DsmRegistry.open("zeroed", options));
+        final String expected = "file " + table + " of registry \"" + name + "\" cannot be used: " + problem + " but 1 entry " +
+            "files lie beside it, so it is a damaged table, not one whose creator died; dsmreg will not recreate it over " +
+            "them. Nothing was changed; move the registry directory away";
+        final CorruptFileException opened = assertThrows(CorruptFileException.class, () -> DsmRegistry.open(name, options));
         assertTrue(opened.getMessage().startsWith(expected), opened.getMessage());
-        final CorruptFileException viewed = assertThrows(CorruptFileException.class, () -> RegistryView.open("zeroed", options));
+        final CorruptFileException viewed = assertThrows(CorruptFileException.class, () -> RegistryView.open(name, options));
         assertTrue(viewed.getMessage().startsWith(expected), viewed.getMessage());
         assertArrayEquals(damaged, Files.readAllBytes(table), "the table was not recreated");
         assertTrue(Files.exists(directory.resolve("1_0.dsm")), "the entry's file is still there");
     }
 
+    private interface TableDamage
+    {
+        void apply(Path table) throws Exception;
+    }
+
+    /** What a creator that died before publishing leaves: a blank header and no entry files. */
     @Test
     void aTableWhoseCreatorDiedBeforePublishingItIsStillRecreated() throws Exception
     {
-        final RegistryOptions options = RegistryOptions.defaults().root(root);
-        final Path directory;
-        try (DsmRegistry unfinished = DsmRegistry.open("unfinished", options))
+        assertUnfinishedTableIsRecreated("unfinished", table ->
         {
-            directory = unfinished.directory();
-        }
-        // What a creator that died before publishing leaves: a blank header and no entry files.
-        try (var file = new java.io.RandomAccessFile(directory.resolve("registry.dat").toFile(), "rw"))
-        {
-            file.write(new byte[4096]);
-        }
-        assertTrue(RegistryView.open("unfinished", options).isEmpty(), "a view sees no registry yet");
-        try (DsmRegistry recreated = DsmRegistry.open("unfinished", options))
-        {
-            assertEquals(List.of(), recreated.entries());
-            recreated.segment("new", 8);
-        }
+            try (var file = new java.io.RandomAccessFile(table.toFile(), "rw"))
+            {
+                file.write(new byte[4096]);
+            }
+        });
     }
 
     /**
@@ -173,43 +185,28 @@ class VerifyFindsDamageTest extends RegistryTestBase
     @Test
     void aTableWhoseCreatorDiedBeforeSizingItIsRecreated() throws Exception
     {
+        assertUnfinishedTableIsRecreated("unsized", table -> Files.write(table, new byte[0]));
+    }
+
+    private void assertUnfinishedTableIsRecreated(final String name, final TableDamage unfinish) throws Exception
+    {
         final RegistryOptions options = RegistryOptions.defaults().root(root);
         final Path directory;
-        try (DsmRegistry unfinished = DsmRegistry.open("unsized", options))
+        try (DsmRegistry unfinished = DsmRegistry.open(name, options))
         {
             directory = unfinished.directory();
         }
-        Files.write(directory.resolve("registry.dat"), new byte[0]);
-        assertTrue(RegistryView.open("unsized", options).isEmpty(), "a view sees no registry yet");
-        try (DsmRegistry recreated = DsmRegistry.open("unsized", options))
+        unfinish.apply(directory.resolve("registry.dat"));
+        assertTrue(RegistryView.open(name, options).isEmpty(), "a view sees no registry yet");
+        try (DsmRegistry recreated = DsmRegistry.open(name, options))
         {
             assertEquals(List.of(), recreated.entries());
             recreated.segment("new", 8).buffer().putLong(0, 7);
         }
-        try (DsmRegistry reopened = DsmRegistry.open("unsized", options))
+        try (DsmRegistry reopened = DsmRegistry.open(name, options))
         {
             assertEquals(7, reopened.segment("new", 8).buffer().getLong(0));
         }
-    }
-
-    @Test
-    void anEmptyTableBesideEntryFilesIsRefusedNotRecreated() throws Exception
-    {
-        final RegistryOptions options = RegistryOptions.defaults().root(root);
-        final Path directory;
-        try (DsmRegistry emptied = DsmRegistry.open("emptied", options))
-        {
-            emptied.segment("kept", 64).buffer().putLong(0, 42);
-            directory = emptied.directory();
-        }
-        final Path table = directory.resolve("registry.dat");
-        Files.write(table, new byte[0]);
-        final String expected = "file " + table + " of registry \"emptied\" cannot be used: it is empty (0 bytes) but 1 entry " +
-            "files lie beside it, so it is a damaged table, not one whose creator died; dsmreg will not recreate it over them";
-        final CorruptFileException opened = assertThrows(CorruptFileException.class, () -> DsmRegistry.open("emptied", options));
-        assertTrue(opened.getMessage().startsWith(expected), opened.getMessage());
-        assertEquals(0, Files.size(table), "the table was not recreated");
-        assertTrue(Files.exists(directory.resolve("1_0.dsm")), "the entry's file is still there");
     }
 
     // ---------------------------------------------------------------------------------------------
