@@ -12,8 +12,8 @@ import java.nio.file.Path;
  * operations CoreAB times, each one million times over random keys; an area for 64-byte allocations
  * and a segment for lookups; for the string operations, made on their first call (a warm-up round), a
  * String -> Long map of StringInterleaved's 500,000 ASCII keys of 8 to 40 characters, one of as many keys with
- * characters outside ASCII, and String -> String and
- * String -> byte[] maps of its 100,000 keys and values of 16 B to 1 KiB. Public for reflection only.
+ * characters outside ASCII, and String -> String and String -> byte[] maps of 100,000 keys and values of
+ * 16 B to 1 KiB. Public for reflection only.
  */
 public final class CoreABRunner
 {
