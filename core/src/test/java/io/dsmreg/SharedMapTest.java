@@ -134,6 +134,12 @@ class SharedMapTest extends RegistryTestBase
             assertThrows(NullPointerException.class, () -> m.get(null));
             assertThrows(NullPointerException.class, () -> m.putIfAbsent("a", null));
             assertFalse(m.remove("a", null));
+            assertThrows(NullPointerException.class, () -> m.merge(null, 1L, Long::sum));
+            assertThrows(NullPointerException.class, () -> m.merge("a", null, Long::sum));
+            assertThrows(NullPointerException.class, () -> m.merge("a", 1L, null));
+            assertThrows(NullPointerException.class, () -> m.compute(null, (k, v) -> 1L));
+            assertThrows(NullPointerException.class, () -> m.compute("a", null));
+            assertThrows(NullPointerException.class, () -> m.computeIfPresent("a", null));
         }
         assertThrows(NullPointerException.class, () -> longs.get(null));
         assertThrows(NullPointerException.class, () -> longs.put(1L, null));
@@ -178,6 +184,154 @@ class SharedMapTest extends RegistryTestBase
         assertFalse(empty.hasNext());
         assertThrows(java.util.NoSuchElementException.class, empty::next);
         assertThrows(IllegalStateException.class, empty::remove);
+        map.verify();
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // compute, computeIfPresent, merge: the function runs with no lock held, again on what changed
+    // ---------------------------------------------------------------------------------------------
+
+    /** The maps whose remap reads differently: by address (String -> Long, String -> String), through the lock-free read (Long -> Long). */
+    private List<SharedMap<Object, Object>> remapMaps(final String name)
+    {
+        return List.of(map(registry.map(name + ".sl", Codec.STRING, Codec.LONG)), map(registry.map(name + ".ss", Codec.STRING, Codec.STRING)),
+            map(registry.map(name + ".ll", Codec.LONG, Codec.LONG)));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static SharedMap<Object, Object> map(final SharedMap<?, ?> map)
+    {
+        return (SharedMap<Object, Object>)map;
+    }
+
+    /** A key and values of the map's codecs: i = 0, 1, 2, ... */
+    private static Object key(final SharedMap<Object, Object> map, final int i)
+    {
+        return (Object)map.keyCodec() == Codec.LONG ? (Object)(long)i : i == 0 ? "k" : "key of more than twenty-eight bytes " + i;
+    }
+
+    private static Object value(final SharedMap<Object, Object> map, final long v)
+    {
+        return (Object)map.valueCodec() == Codec.LONG ? (Object)v : Long.toString(v);
+    }
+
+    private static long number(final Object value)
+    {
+        return value instanceof Long l ? l : Long.parseLong((String)value);
+    }
+
+    @Test
+    void aRemappingFunctionRunsAgainOnWhatAnotherWriterLeftBetweenItsReadAndItsWrite()
+    {
+        for (final SharedMap<Object, Object> map : remapMaps("retry"))
+        {
+            for (int k = 0; k < 2; k++)
+            {
+                final Object key = key(map, k);
+                map.put(key, value(map, 1));
+                final List<Long> seen = new ArrayList<>();
+                // The other writer is this thread: had the function run under the partition's lock, its put would wait for it.
+                final Object merged = map.merge(key, value(map, 10), (old, given) ->
+                {
+                    seen.add(number(old));
+                    if (seen.size() == 1)
+                    {
+                        map.put(key, value(map, 5));
+                    }
+                    return value(map, number(old) + number(given));
+                });
+                assertEquals(List.of(1L, 5L), seen, map.name());
+                assertEquals(value(map, 15), merged, map.name());
+                assertEquals(value(map, 15), map.get(key), map.name());
+
+                seen.clear();
+                final Object computed = map.compute(key, (unused, old) ->
+                {
+                    seen.add(old == null ? null : number(old));
+                    if (seen.size() == 1)
+                    {
+                        map.remove(key);
+                    }
+                    return value(map, 7);
+                });
+                assertEquals(java.util.Arrays.asList(15L, null), seen, map.name() + ": the second run sees the key absent");
+                assertEquals(value(map, 7), computed);
+
+                seen.clear();
+                assertNull(map.computeIfPresent(key, (unused, old) ->
+                {
+                    seen.add(number(old));
+                    map.remove(key);
+                    return value(map, 8);
+                }), map.name());
+                assertEquals(List.of(7L), seen, map.name() + ": a key removed meanwhile is not computed again");
+                assertFalse(map.containsKey(key), map.name());
+            }
+            map.verify();
+        }
+    }
+
+    @Test
+    void aRemappingFunctionMayRemapOtherKeysOfTheSameMap()
+    {
+        for (final SharedMap<Object, Object> map : remapMaps("nested"))
+        {
+            final Object outer = key(map, 0);
+            final Object inner = key(map, 1);
+            map.put(outer, value(map, 1));
+            final Object result = map.merge(outer, value(map, 2), (old, given) ->
+            {
+                // Inner remaps on this thread while the outer one's key is encoded: each keeps its own.
+                assertEquals(value(map, 3), map.merge(inner, value(map, 3), (a, b) -> value(map, number(a) + number(b))));
+                assertEquals(value(map, 6), map.compute(inner, (k, v) -> value(map, number(v) * 2)));
+                assertEquals(value(map, 6), map.get(inner));
+                return value(map, number(old) + number(given));
+            });
+            assertEquals(value(map, 3), result, map.name());
+            assertEquals(value(map, 3), map.get(outer), map.name());
+            assertEquals(value(map, 6), map.get(inner), map.name());
+            assertEquals(2, map.size(), map.name());
+            map.verify();
+        }
+    }
+
+    @Test
+    void aRemappingFunctionThatThrowsLeavesTheMapAsItWas()
+    {
+        for (final SharedMap<Object, Object> map : remapMaps("throws"))
+        {
+            final Object key = key(map, 1);
+            map.put(key, value(map, 4));
+            final IllegalStateException thrown = new IllegalStateException("refused");
+            assertSame(thrown, assertThrows(IllegalStateException.class, () -> map.merge(key, value(map, 1), (a, b) ->
+            {
+                throw thrown;
+            })));
+            assertSame(thrown, assertThrows(IllegalStateException.class, () -> map.compute(key(map, 2), (k, v) ->
+            {
+                throw thrown;
+            })));
+            assertEquals(value(map, 4), map.get(key), map.name());
+            assertFalse(map.containsKey(key(map, 2)), map.name());
+            // The thread's remap buffers are free again: a merge after the failure writes its own key.
+            assertEquals(value(map, 5), map.merge(key, value(map, 1), (a, b) -> value(map, number(a) + number(b))));
+            assertEquals(1, map.size(), map.name());
+        }
+    }
+
+    @Test
+    void mergeOfLongValuesThatTheLockFreeReadCannotTellApartIsExact()
+    {
+        final SharedMap<String, Long> map = registry.map("markers", Codec.STRING, Codec.LONG);
+        for (final long marker : new long[] {Long.MIN_VALUE, HashTable.UNDECIDED})
+        {
+            final String key = "marker " + marker;
+            assertEquals(marker, map.merge(key, marker, Long::sum), "absent: the value given");
+            assertEquals(marker + 1, map.merge(key, 1L, Long::sum));
+            assertEquals(marker, map.merge(key, -1L, Long::sum));
+            assertEquals(marker, map.compute(key, (k, v) -> v));
+            assertEquals(marker, map.get(key));
+        }
         map.verify();
     }
 

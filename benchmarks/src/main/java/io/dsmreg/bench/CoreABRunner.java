@@ -148,6 +148,18 @@ public final class CoreABRunner
         return sum;
     }
 
+    /** {@code merge(key, 1L, Long::sum)} of the String -> Long map: ConcurrentMap's counting idiom. */
+    public static long stringMerge(final int[] state)
+    {
+        final SharedMap<String, Long> map = stringMap();
+        long sum = 0;
+        for (int i = 0; i < OPS; i++)
+        {
+            sum += map.merge(stringKeys[StringData.next(state, STRING_KEYS)], 1L, Long::sum);
+        }
+        return sum;
+    }
+
     private static synchronized SharedMap<String, Long> stringMap()
     {
         if (strings == null)

@@ -80,6 +80,10 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
     private static final int REMOVE = 4;
     private static final int REMOVE_IF_EQUAL = 5;
 
+    private static final int COMPUTE = 0;
+    private static final int COMPUTE_IF_PRESENT = 1;
+    private static final int MERGE = 2;
+
     private final String name;
     private final Codec<K> keyCodec;
     private final Codec<V> valueCodec;
@@ -95,9 +99,16 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
      */
     private final boolean shortKeys;
     private final boolean shortKeyLongs;
+    /** Values of {@link Codec#LONG}: 8 bytes inline in the slot, read and replaced as one long. */
+    private final boolean longValues;
     /** The table's views for getLong (maps of longs only), held here: one dereference less on the hottest path. */
     private final HashTable.View[] views;
     private final ThreadLocal<Scratch> scratches = ThreadLocal.withInitial(Scratch::new);
+    /**
+     * The buffers of {@link #remap}, apart from {@link #scratches}: its key stays encoded while the caller's function
+     * runs, and that function may use this map.
+     */
+    private final ThreadLocal<Scratch> remapScratches = ThreadLocal.withInitial(Scratch::new);
     /** {@link #lookup} as a function made once, for lock-free reads that allocate nothing for it. */
     private final BiFunction<HashTable.View, Scratch, Boolean> lookup = this::lookup;
     private Set<Map.Entry<K, V>> entrySet;
@@ -115,7 +126,8 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
         this.longs = keyCodec == Codec.LONG && valueCodec == Codec.LONG;
         this.stringKeys = keyCodec == Codec.STRING;
         this.shortKeys = table.readsShortKeysByAddress();
-        this.shortKeyLongs = shortKeys && valueCodec == Codec.LONG;
+        this.longValues = valueCodec == Codec.LONG;
+        this.shortKeyLongs = shortKeys && longValues;
         this.views = longs ? table.longViews() : null;
     }
 
@@ -585,6 +597,139 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
         return write(hash, s, REMOVE_IF_EQUAL);
     }
 
+    @Override
+    public V compute(final K key, final BiFunction<? super K, ? super V, ? extends V> remappingFunction)
+    {
+        Objects.requireNonNull(remappingFunction, "remappingFunction");
+        return remap(key, COMPUTE, null, remappingFunction, null);
+    }
+
+    @Override
+    public V computeIfPresent(final K key, final BiFunction<? super K, ? super V, ? extends V> remappingFunction)
+    {
+        Objects.requireNonNull(remappingFunction, "remappingFunction");
+        return remap(key, COMPUTE_IF_PRESENT, null, remappingFunction, null);
+    }
+
+    @Override
+    public V merge(final K key, final V value, final BiFunction<? super V, ? super V, ? extends V> remappingFunction)
+    {
+        Objects.requireNonNull(value, "value");
+        Objects.requireNonNull(remappingFunction, "remappingFunction");
+        return remap(key, MERGE, value, null, remappingFunction);
+    }
+
+    /**
+     * compute, computeIfPresent and merge: {@link ConcurrentMap}'s retry loops, with the same results and the same
+     * promise (the function runs with no lock held, again if the entry changed meanwhile), but the key encoded once
+     * and every write conditional on the encoding just read, not on the old value encoded again:
+     * <ol>
+     * <li>read the key's value (its encoding into {@code s.current}), by address first where the map can;</li>
+     * <li>compute the next value from it, outside any lock (merge of an absent key: the value given);</li>
+     * <li>under the partition lock, write only if the entry still holds what was read, or is still absent
+     *     (put if absent, replace if equal, remove if equal); done if it did;</li>
+     * <li>otherwise the write read the entry as it is now into {@code s.current}: back to 2 with that.</li>
+     * </ol>
+     */
+    private V remap(
+        final K key, final int mode, final V value, final BiFunction<? super K, ? super V, ? extends V> compute,
+        final BiFunction<? super V, ? super V, ? extends V> merge)
+    {
+        Scratch s = remapScratches.get();
+        if (s.remapping)
+        {
+            // A function of this thread's remap remapping again: the outer one's key must outlive it.
+            s = new Scratch();
+        }
+        s.remapping = true;
+        try
+        {
+            final long hash = encodeKey(key, s);
+            boolean present = readCurrent(hash, s);
+            while (true)
+            {
+                final V old = present ? decodeValue(s.current) : null;
+                final V next;
+                if (mode == MERGE)
+                {
+                    next = old == null ? value : merge.apply(old, value);
+                }
+                else if (mode == COMPUTE_IF_PRESENT && old == null)
+                {
+                    return null;
+                }
+                else
+                {
+                    next = compute.apply(key, old);
+                }
+                if (!present)
+                {
+                    if (next == null)
+                    {
+                        return null;
+                    }
+                    encodeValue(next, s.value, s);
+                    if (write(hash, s, PUT_IF_ABSENT))
+                    {
+                        return next;
+                    }
+                    present = true;
+                    continue;
+                }
+                s.expected.copyFrom(s.current);
+                if (next != null)
+                {
+                    encodeValue(next, s.value, s);
+                    if (write(hash, s, REPLACE_IF_EQUAL))
+                    {
+                        return next;
+                    }
+                }
+                else if (write(hash, s, REMOVE_IF_EQUAL))
+                {
+                    return null;
+                }
+                present = s.found;
+            }
+        }
+        finally
+        {
+            s.remapping = false;
+        }
+    }
+
+    /**
+     * Reads the value of the key in {@code s.key} (hash {@code hash}) into {@code s.current}; false if absent. Maps of
+     * short keys try by address first, as get does ({@link HashTable#tryGetShort}, {@link Bytes#readInto}).
+     */
+    private boolean readCurrent(final long hash, final Scratch s)
+    {
+        if (shortKeyLongs)
+        {
+            final long value = table.tryGetShort(hash, s.key.array, s.key.length, Long.MIN_VALUE);
+            if (value != HashTable.UNDECIDED)
+            {
+                if (value == Long.MIN_VALUE)
+                {
+                    return false;
+                }
+                // Codec.LONG's encoding: the long in the platform's order.
+                s.current.prepare(Long.BYTES);
+                s.current.buffer.putLong(0, value);
+                return true;
+            }
+        }
+        else if (shortKeys)
+        {
+            final int found = s.current.readInto(table, hash, s.key.array, s.key.length);
+            if (found != HashTable.VALUE_UNDECIDED)
+            {
+                return found != HashTable.VALUE_ABSENT;
+            }
+        }
+        return read(hash, s);
+    }
+
     /** Removes every entry, one partition at a time; entries added meanwhile to partitions already cleared stay. */
     @Override
     public void clear()
@@ -717,14 +862,14 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
             {
                 case PUT, REPLACE ->
                 {
-                    table.replaceValue(p, view, position, s.value.buffer, s.value.length);
+                    replaceValue(p, view, position, s.value);
                     return true;
                 }
                 case REPLACE_IF_EQUAL ->
                 {
                     if (s.current.contentEquals(s.expected))
                     {
-                        table.replaceValue(p, view, position, s.value.buffer, s.value.length);
+                        replaceValue(p, view, position, s.value);
                         return true;
                     }
                     return false;
@@ -761,6 +906,12 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
      */
     private void readValue(final HashTable.View view, final long position, final Bytes into)
     {
+        if (longValues)
+        {
+            into.prepare(Long.BYTES);
+            into.buffer.putLong(0, table.inlineLong(view, position));
+            return;
+        }
         final DirectBuffer value = table.value(view, position);
         if (value.capacity() > MAX_VALUE_SIZE)
         {
@@ -768,6 +919,19 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
                 " bytes, more than the largest value, " + MAX_VALUE_SIZE + ". " + HeaderedFile.REMOVE_ENTRY);
         }
         into.copyFrom(value, 0, value.capacity());
+    }
+
+    /** Under the lock: replaces the value of the entry at {@code position} with the encoding in {@code value}. */
+    private void replaceValue(final int p, final HashTable.View view, final long position, final Bytes value)
+    {
+        if (longValues)
+        {
+            table.replaceLong(p, view, position, value.buffer.getLong(0));
+        }
+        else
+        {
+            table.replaceValue(p, view, position, value.buffer, value.length);
+        }
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -1013,6 +1177,12 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
             source.getBytes(offset, array, 0, size);
         }
 
+        void copyFrom(final Bytes source)
+        {
+            prepare(source.length);
+            System.arraycopy(source.array, 0, array, 0, source.length);
+        }
+
         boolean contentEquals(final Bytes other)
         {
             return length == other.length && java.util.Arrays.equals(array, 0, length, other.array, 0, length);
@@ -1032,6 +1202,8 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
         final Bytes expected = new Bytes();
         final Bytes current = new Bytes();
         boolean found;
+        /** Whether a {@link #remap} of this thread is using these buffers. */
+        boolean remapping;
         long hash;
         /** What {@link HashTable#prefetch} read: kept, never used. */
         long prefetched;
