@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -24,6 +25,13 @@ public final class HashChild
 {
     static final String REGISTRY = "it";
     static final String COUNTERS = "counters";
+    static final String STRING_COUNTERS = "string-counters";
+    /**
+     * The keys of STRING_COUNTERS, few so that processes race for each: ASCII in the slot, non-ASCII (encoded, not read
+     * in place) and one longer than a slot keeps (compared in its block).
+     */
+    static final List<String> STRING_COUNTER_KEYS = List.of("GET /orders", "GET /zamówienia", "GET /\u6ce8\u6587",
+        "POST /orders/{id}/lines/{line}/allocations/retry", "GET /");
     static final String GROWING = "growing";
     static final String TEXTS = "texts";
     static final String STRINGS = "strings";
@@ -164,13 +172,18 @@ public final class HashChild
     /**
      * Once every one of the {@code parties} processes is at the start barrier, two threads share
      * {@code increments} increments of the counters 0..keys-1, round robin: one with addAndGet, one
-     * with merge, so both the primitive and the ConcurrentMap paths race. Prints the work window
-     * ({@link StartBarrier}).
+     * with merge, so both the primitive and the ConcurrentMap paths race; and as many of the few
+     * STRING_COUNTERS, in turn by addAndGet, merge and compute. Prints the work window
+     * ({@link StartBarrier}) and how many times a compute's function ran again.
      */
     private static void count(final DsmRegistry registry, final int threads, final int increments, final int keys,
         final Path barrier, final int parties) throws Exception
     {
         final SharedMap<Long, Long> counters = registry.map(COUNTERS, Codec.LONG, Codec.LONG);
+        final SharedMap<String, Long> routes = registry.map(STRING_COUNTERS, Codec.STRING, Codec.LONG);
+        // A compute whose function ran more than once found its entry changed by another writer before its write.
+        final AtomicLong computes = new AtomicLong();
+        final AtomicLong computeRuns = new AtomicLong();
         StartBarrier.await(barrier, parties);
         final AtomicReference<Throwable> failure = new AtomicReference<>();
         final Thread[] workers = new Thread[threads];
@@ -192,6 +205,21 @@ public final class HashChild
                         {
                             counters.merge(key, 1L, Long::sum);
                         }
+                        final String route = STRING_COUNTER_KEYS.get(i % STRING_COUNTER_KEYS.size());
+                        switch (i / STRING_COUNTER_KEYS.size() % 3)
+                        {
+                            case 0 -> routes.addAndGet(route, 1);
+                            case 1 -> routes.merge(route, 1L, Long::sum);
+                            default -> routes.compute(route, (k, v) ->
+                            {
+                                computeRuns.incrementAndGet();
+                                return v == null ? 1L : v + 1;
+                            });
+                        }
+                        if (i / STRING_COUNTER_KEYS.size() % 3 == 2)
+                        {
+                            computes.incrementAndGet();
+                        }
                     }
                 }
                 catch (final Throwable ex)
@@ -210,6 +238,7 @@ public final class HashChild
         {
             throw new AssertionError("a counting thread failed: " + failure.get(), failure.get());
         }
+        System.out.println("computeRetries=" + (computeRuns.get() - computes.get()));
         System.out.println("done=" + increments);
     }
 

@@ -102,7 +102,22 @@ class HashProcessesIT
             }
             assertEquals((long)processes * increments, sum);
             counters.verify();
+            final SharedMap<String, Long> routes = registry.map(HashChild.STRING_COUNTERS, Codec.STRING, Codec.LONG);
+            assertEquals(HashChild.STRING_COUNTER_KEYS.size(), routes.size());
+            for (final String route : HashChild.STRING_COUNTER_KEYS)
+            {
+                assertEquals(processes * increments / HashChild.STRING_COUNTER_KEYS.size(), routes.get(route), route);
+            }
+            routes.verify();
         }
+        // The race the loops of merge and compute are for happened: a compute found its entry changed before its write.
+        long retries = 0;
+        for (final Jvm.Result result : results)
+        {
+            retries += Long.parseLong(result.value("computeRetries"));
+        }
+        assertTrue(retries > 0, "no compute of " + processes + " processes on " + HashChild.STRING_COUNTER_KEYS.size() +
+            " keys ran its function again");
     }
 
     /**
