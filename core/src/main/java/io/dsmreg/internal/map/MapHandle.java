@@ -52,7 +52,9 @@ import java.util.function.BiFunction;
  * {@code compute}, {@code computeIfAbsent}, {@code computeIfPresent} and {@code merge} are
  * {@link ConcurrentMap}'s retry loops over {@link #putIfAbsent}, {@link #replace(Object, Object, Object)}
  * and {@link #remove(Object, Object)}: atomic, but, unlike ConcurrentHashMap, the function may run
- * more than once under contention, and it never runs while a lock is held. Iterators are weakly
+ * more than once under contention, and it never runs while a lock is held (so it may use this map).
+ * {@code compute}, {@code computeIfPresent} and {@code merge} encode the key once and write only if the entry
+ * still holds the encoding they read. Iterators are weakly
  * consistent, as ConcurrentHashMap's: they never throw ConcurrentModificationException and reflect
  * each partition as it was when they reached it.
  * <p>
