@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.BiPredicate;
 import java.util.function.IntFunction;
 
@@ -110,6 +111,14 @@ class StringKeysTest extends RegistryTestBase
                     final long sum = model.merge(key, value, Long::sum);
                     assertEquals(sum, fast.addAndGet(key, value), "addAndGet " + key);
                     assertEquals(sum, generic.merge(key, value, Long::sum), "merge " + key);
+                    // The remap loop reading by address (fast) and through the codec's path (generic), removal included.
+                    final BiFunction<String, String, String> append = (k, v) -> v == null ? k : v.length() > k.length() + 8 ? null : v + "+";
+                    assertEquals(genericStrings.compute(key, append), fastStrings.compute(key, append), "compute " + key);
+                    final byte[] bytes = bytesOf(value);
+                    final BiFunction<byte[], byte[], byte[]> keepOrDrop = (old, given) -> old.length % 3 == 0 ? null : given;
+                    assertArrayEquals(bytesModel.merge(key, bytes, keepOrDrop), fastBytes.merge(key, bytes, keepOrDrop), "merge " + key);
+                    genericBytes.merge(key, bytes, keepOrDrop);
+                    fastInts.compute(key, (k, v) -> bytesModel.containsKey(k) ? (int)valueOfBytes(bytesModel.get(k)) : null);
                 }
                 case 4 ->
                 {
@@ -122,6 +131,10 @@ class StringKeysTest extends RegistryTestBase
                     assertEquals(expected, fast.get(key), "get " + key);
                     assertEquals(expected, generic.get(key), "generic get " + key);
                     assertEquals(expected != null, fast.containsKey(key), "containsKey " + key);
+                    assertEquals(genericStrings.containsKey(key), fastStrings.containsKey(key), "containsKey " + key);
+                    assertEquals(bytesModel.containsKey(key), fastBytes.containsKey(key), "containsKey " + key);
+                    assertEquals(bytesModel.containsKey(key), genericBytes.containsKey(key), "generic containsKey " + key);
+                    assertEquals(bytesModel.containsKey(key), fastInts.containsKey(key), "containsKey " + key);
                     assertEquals(genericStrings.get(key), fastStrings.get(key), "get " + key);
                     assertArrayEquals(bytesModel.get(key), fastBytes.get(key), "get " + key);
                     assertArrayEquals(bytesModel.get(key), genericBytes.get(key), "generic get " + key);

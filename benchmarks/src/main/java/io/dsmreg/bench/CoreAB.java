@@ -29,7 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Operations ({@link CoreABRunner}): getLong, get, putLong, put, on a Long -> Long map of the
  * 1,000,000 keys every hash benchmark uses; stringGet, stringAddAndGet, stringMerge on a String -> Long map of
  * 500,000 ASCII keys; nonAsciiGet on one of 500,000 keys with chars outside ASCII; stringValueGet,
- * bytesGet on String -> String and String -> byte[] maps of 100,000 keys and values of 16 B to 1 KiB;
+ * bytesGet, bytesContainsKey on String -> String and String -> byte[] maps of 100,000 keys and values of 16 B to 1 KiB;
  * allocateFree (64 B of an area) and segment (the lookup
  * of an attached segment). To compare with a build whose API differs, compile CoreABRunner and
  * HashData against that build into its copy: a build's own classes are loaded first.

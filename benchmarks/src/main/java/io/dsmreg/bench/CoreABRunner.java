@@ -198,6 +198,18 @@ public final class CoreABRunner
         return sum;
     }
 
+    /** {@code containsKey} of the String -> byte[] map: whether the key is there, its value not read. */
+    public static long bytesContainsKey(final int[] state)
+    {
+        valueMaps();
+        long sum = 0;
+        for (int i = 0; i < OPS; i++)
+        {
+            sum += byteValues.containsKey(valueKeys[StringData.next(state, VALUE_KEYS)]) ? 1 : 0;
+        }
+        return sum;
+    }
+
     private static synchronized void valueMaps()
     {
         if (valueKeys == null)

@@ -909,7 +909,8 @@ public final class HashTable
      * table does not hold the key, or {@link #VALUE_UNDECIDED} if this attempt cannot tell: as for tryGetShort,
      * and also when the value's block lies in a segment this process has not mapped or records a length that
      * reaches past it (a torn read, or damage the general path then reports). The value is copied inside the
-     * attempt, so what the caller decodes is what the validated version covered: never a torn value.
+     * attempt, so what the caller decodes is what the validated version covered: never a torn value. With
+     * {@code into} null the value is not read at nor its block touched (a containsKey): 0 answers "held".
      */
     public int tryGetShortValue(final long hash, final byte[] key, final int length, final byte[] into)
     {
@@ -917,7 +918,7 @@ public final class HashTable
         final long record = view.record;
         final long version = SeqLock.beginRead(record + VERSION_OFFSET);
         final long slot = shortKeySlot(view, hash, key, length);
-        final int value = slot > 0 ? copyValue(slot, into) : slot == NOT_IN_TABLE ? VALUE_ABSENT : VALUE_UNDECIDED;
+        final int value = slot > 0 ? into == null ? 0 : copyValue(slot, into) : slot == NOT_IN_TABLE ? VALUE_ABSENT : VALUE_UNDECIDED;
         final long resizeCount = UnsafeApi.getLong(null, record + RESIZE_COUNT_OFFSET);
         final boolean unchanged = SeqLock.validate(record + VERSION_OFFSET, version);
         Reference.reachabilityFence(view);

@@ -113,6 +113,8 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
     private final ThreadLocal<Scratch> remapScratches = ThreadLocal.withInitial(Scratch::new);
     /** {@link #lookup} as a function made once, for lock-free reads that allocate nothing for it. */
     private final BiFunction<HashTable.View, Scratch, Boolean> lookup = this::lookup;
+    /** {@link #presence} as a function made once, for containsKey. */
+    private final BiFunction<HashTable.View, Scratch, Boolean> presence = this::presence;
     private Set<Map.Entry<K, V>> entrySet;
 
     public MapHandle(
@@ -445,7 +447,7 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
         }
         final Scratch s = scratches.get();
         final long hash = encodeKey((K)key, s);
-        return read(hash, s) ? decodeValue(s.current) : null;
+        return read(hash, s, lookup) ? decodeValue(s.current) : null;
     }
 
     /**
@@ -482,7 +484,7 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
             {
                 encodeKey((K)key, s);
             }
-            return read(hash, s) ? decodeValue(s.current) : null;
+            return read(hash, s, lookup) ? decodeValue(s.current) : null;
         }
         return decodeValue(s.current);
     }
@@ -508,7 +510,7 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
             value = inPlace ? HashTable.UNDECIDED : table.tryGetShort(hash, s.key.array, s.key.length, Long.MIN_VALUE);
             if (value == HashTable.UNDECIDED)
             {
-                return read(hash, s) ? (Long)decodeValue(s.current) : null;
+                return read(hash, s, lookup) ? (Long)decodeValue(s.current) : null;
             }
         }
         return value != Long.MIN_VALUE ? Long.valueOf(value) : null;
@@ -527,8 +529,21 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
             }
             return containsLong((Long)key);
         }
+        if (shortKeys)
+        {
+            // By address, as get, without reading the value.
+            final byte[] own = stringKeys && key instanceof String ? AsciiStrings.bytes((String)key) : null;
+            if (own != null && own.length <= MAX_KEY_SIZE && AsciiStrings.isAscii(own))
+            {
+                final int found = table.tryGetShortValue(Hashing.hashString(key.hashCode()), own, own.length, null);
+                if (found != HashTable.VALUE_UNDECIDED)
+                {
+                    return found != HashTable.VALUE_ABSENT;
+                }
+            }
+        }
         final Scratch s = scratches.get();
-        return read(encodeKey((K)key, s), s);
+        return read(encodeKey((K)key, s), s, presence);
     }
 
     @Override
@@ -729,7 +744,7 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
                 return found != HashTable.VALUE_ABSENT;
             }
         }
-        return read(hash, s);
+        return read(hash, s, lookup);
     }
 
     /** Removes every entry, one partition at a time; entries added meanwhile to partitions already cleared stay. */
@@ -808,12 +823,15 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
     // Reads and writes of encoded keys and values
     // ---------------------------------------------------------------------------------------------
 
-    /** Reads the value of the key in {@code s.key} into {@code s.current}; false if absent. */
-    private boolean read(final long hash, final Scratch s)
+    /**
+     * Runs {@code read} ({@link #lookup}: the value of the key in {@code s.key} into {@code s.current}, false if absent;
+     * or {@link #presence}) lock-free, or under the partition's lock if writers kept intervening.
+     */
+    private boolean read(final long hash, final Scratch s, final BiFunction<HashTable.View, Scratch, Boolean> read)
     {
         final int p = table.partition(hash);
         s.hash = hash;
-        final Boolean found = table.readOptimistically(p, s, lookup, null);
+        final Boolean found = table.readOptimistically(p, s, read, null);
         if (found != null)
         {
             return found;
@@ -821,12 +839,18 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
         table.lock(p);
         try
         {
-            return lookup(table.view(p), s);
+            return read.apply(table.view(p), s);
         }
         finally
         {
             table.unlock(p);
         }
+    }
+
+    /** Whether the key in {@code s.key} (hash {@code s.hash}) is in {@code view}; its value is not read. */
+    private boolean presence(final HashTable.View view, final Scratch s)
+    {
+        return table.find(view, s.hash, s.key.buffer, 0, s.key.length) >= 0;
     }
 
     /** Reads the value of the key in {@code s.key} (hash {@code s.hash}) in {@code view} into {@code s.current}; false if absent. */
