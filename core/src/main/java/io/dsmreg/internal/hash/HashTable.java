@@ -1195,24 +1195,32 @@ public final class HashTable
         return bytesEqual(blockMapping, at + BLOCK_DATA_OFFSET, key, offset, length);
     }
 
+    /**
+     * Whether {@code length} bytes of {@code a} and {@code b} are equal: in 8-byte words, the last one overlapping the one
+     * before (no loop of single bytes, whose exit a key of random length would mispredict), bytes only under 8.
+     */
     private static boolean bytesEqual(final DirectBuffer a, final int aOffset, final DirectBuffer b, final int bOffset, final int length)
     {
-        int i = 0;
-        for (; i + Long.BYTES <= length; i += Long.BYTES)
+        if (length < Long.BYTES)
+        {
+            for (int i = 0; i < length; i++)
+            {
+                if (a.getByte(aOffset + i) != b.getByte(bOffset + i))
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+        final int last = length - Long.BYTES;
+        for (int i = 0; i < last; i += Long.BYTES)
         {
             if (a.getLong(aOffset + i) != b.getLong(bOffset + i))
             {
                 return false;
             }
         }
-        for (; i < length; i++)
-        {
-            if (a.getByte(aOffset + i) != b.getByte(bOffset + i))
-            {
-                return false;
-            }
-        }
-        return true;
+        return a.getLong(aOffset + last) == b.getLong(bOffset + last);
     }
 
     /** The hash of the key held by the slot at {@code slot} of {@code mapping}. */
