@@ -426,6 +426,17 @@ class StringKeysTest extends RegistryTestBase
         final SharedMap<String, V> map, final IntFunction<V> valueFor, final BiPredicate<V, V> same) throws Exception
     {
         final int keys = 30_000;
+        // Keys the writer never touches, in the slot and in blocks: containsKey must find each of them throughout.
+        final List<String> anchors = new ArrayList<>();
+        for (int i = 0; i < 50; i++)
+        {
+            anchors.add("anchor " + i);
+            anchors.add("an anchor long enough for a key block " + i);
+        }
+        for (final String anchor : anchors)
+        {
+            map.put(anchor, valueFor.apply(0));
+        }
         final ExecutorService pool = Executors.newFixedThreadPool(3);
         final CountDownLatch readersStarted = new CountDownLatch(2);
         try
@@ -460,6 +471,11 @@ class StringKeysTest extends RegistryTestBase
                         if (value != null && !same.test(value, valueFor.apply(k)))
                         {
                             throw new AssertionError("key " + key(k) + " read " + value);
+                        }
+                        final String anchor = anchors.get(random.nextInt(anchors.size()));
+                        if (!map.containsKey(anchor) || map.containsKey("never " + anchor))
+                        {
+                            throw new AssertionError("containsKey got " + anchor + " or its absent twin wrong");
                         }
                         reads++;
                         hits += value == null ? 0 : 1;
