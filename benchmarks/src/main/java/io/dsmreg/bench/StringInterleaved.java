@@ -278,24 +278,35 @@ public final class StringInterleaved
         System.out.println("same-round ratios (median over rounds): sharedMap / each other");
         for (final Map.Entry<String, Map<String, double[]>> group : groups.entrySet())
         {
-            final double[] shared = group.getValue().get("sharedMap");
-            final StringBuilder line = new StringBuilder(String.format("%-22s", group.getKey()));
-            for (final Map.Entry<String, double[]> other : group.getValue().entrySet())
+            // The SharedMap's case against every other; another operation of the SharedMap's (sharedMap.addAndGet)
+            // against the other maps too, on a line of its own.
+            for (final String subject : group.getValue().keySet())
             {
-                if (other.getKey().equals("sharedMap"))
+                if (!subject.startsWith("sharedMap"))
                 {
                     continue;
                 }
-                final double[] ratios = new double[shared.length];
-                for (int r = 0; r < shared.length; r++)
+                final double[] shared = group.getValue().get(subject);
+                final String label = subject.equals("sharedMap") ? group.getKey() :
+                    group.getKey() + " (" + subject.substring("sharedMap.".length()) + ")";
+                final StringBuilder line = new StringBuilder(String.format("%-22s", label));
+                for (final Map.Entry<String, double[]> other : group.getValue().entrySet())
                 {
-                    ratios[r] = shared[r] / other.getValue()[r];
+                    if (other.getKey().equals(subject) || !subject.equals("sharedMap") && other.getKey().startsWith("sharedMap"))
+                    {
+                        continue;
+                    }
+                    final double[] ratios = new double[shared.length];
+                    for (int r = 0; r < shared.length; r++)
+                    {
+                        ratios[r] = shared[r] / other.getValue()[r];
+                    }
+                    Arrays.sort(ratios);
+                    line.append(String.format("  vs %s %.2fx (%.2f..%.2f)", other.getKey(), ratios[ratios.length / 2], ratios[0],
+                        ratios[ratios.length - 1]));
                 }
-                Arrays.sort(ratios);
-                line.append(String.format("  vs %s %.2fx (%.2f..%.2f)", other.getKey(), ratios[ratios.length / 2], ratios[0],
-                    ratios[ratios.length - 1]));
+                System.out.println(line);
             }
-            System.out.println(line);
         }
     }
 
