@@ -26,7 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * java --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED -Xms3g -Xmx3g -XX:+AlwaysPreTouch \
  *   -cp benchmarks/target/benchmarks.jar io.dsmreg.bench.CoreAB 25 /tmp/coreA,/tmp/coreB getLong,get [threads]
  * </pre>
- * Operations ({@link CoreABRunner}): getLong, get, putLong, put, on a Long -> Long map of the
+ * Operations ({@link CoreABRunner}): getLong, get, putLong, put, merge, on a Long -> Long map of the
  * 1,000,000 keys every hash benchmark uses; stringGet, stringAddAndGet, stringMerge on a String -> Long map of
  * 500,000 ASCII keys; nonAsciiGet on one of 500,000 keys with chars outside ASCII; stringValueGet,
  * bytesGet, bytesContainsKey on String -> String and String -> byte[] maps of 100,000 keys and values of 16 B to 1 KiB;

@@ -99,6 +99,17 @@ public final class CoreABRunner
         return sum;
     }
 
+    /** {@code merge(key, 1L, Long::sum)} of the Long -> Long map. */
+    public static long merge(final int[] state)
+    {
+        long sum = 0;
+        for (int i = 0; i < OPS; i++)
+        {
+            sum += map.merge(boxed[HashData.next(state)], 1L, Long::sum);
+        }
+        return sum;
+    }
+
     /** {@code get} of a String -> Long map, with the instances the map was filled from (as StringInterleaved). */
     public static long stringGet(final int[] state)
     {

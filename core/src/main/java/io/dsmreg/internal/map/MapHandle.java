@@ -717,11 +717,23 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
 
     /**
      * Reads the value of the key in {@code s.key} (hash {@code hash}) into {@code s.current}; false if absent. Maps of
-     * short keys try by address first, as get does ({@link HashTable#tryGetShort}, {@link Bytes#readInto}).
+     * long keys and values and maps of short keys try by address first, as get does ({@link HashTable#tryGetLong},
+     * {@link HashTable#tryGetShort}, {@link Bytes#readInto}).
      */
     private boolean readCurrent(final long hash, final Scratch s)
     {
-        if (shortKeyLongs)
+        if (longs)
+        {
+            // Codec.LONG's encoding: the long in the platform's order. MIN_VALUE is "absent" and a value alike.
+            final long value = HashTable.tryGetLong(views, hash, s.key.buffer.getLong(0), Long.MIN_VALUE);
+            if (value != HashTable.UNDECIDED && value != Long.MIN_VALUE)
+            {
+                s.current.prepare(Long.BYTES);
+                s.current.buffer.putLong(0, value);
+                return true;
+            }
+        }
+        else if (shortKeyLongs)
         {
             final long value = table.tryGetShort(hash, s.key.array, s.key.length, Long.MIN_VALUE);
             if (value != HashTable.UNDECIDED)
