@@ -322,17 +322,23 @@ class SharedMapTest extends RegistryTestBase
     @Test
     void mergeOfLongValuesThatTheLockFreeReadCannotTellApartIsExact()
     {
-        final SharedMap<String, Long> map = registry.map("markers", Codec.STRING, Codec.LONG);
+        final SharedMap<String, Long> strings = registry.map("markers", Codec.STRING, Codec.LONG);
+        final SharedMap<Long, Long> longs = registry.map("long-markers", Codec.LONG, Codec.LONG);
         for (final long marker : new long[] {Long.MIN_VALUE, HashTable.UNDECIDED})
         {
-            final String key = "marker " + marker;
-            assertEquals(marker, map.merge(key, marker, Long::sum), "absent: the value given");
-            assertEquals(marker + 1, map.merge(key, 1L, Long::sum));
-            assertEquals(marker, map.merge(key, -1L, Long::sum));
-            assertEquals(marker, map.compute(key, (k, v) -> v));
-            assertEquals(marker, map.get(key));
+            for (final SharedMap<Object, Object> map : List.of(map(strings), map(longs)))
+            {
+                final Object key = map == (Object)strings ? "marker " + marker : (Object)marker;
+                assertEquals(marker, map.merge(key, marker, (a, b) -> (Long)a + (Long)b), "absent: the value given");
+                assertEquals(marker + 1, map.merge(key, 1L, (a, b) -> (Long)a + (Long)b));
+                assertEquals(marker, map.merge(key, -1L, (a, b) -> (Long)a + (Long)b));
+                assertEquals(marker, map.compute(key, (k, v) -> v));
+                assertEquals(marker, map.get(key));
+                assertEquals(marker, map.computeIfPresent(key, (k, v) -> v));
+            }
         }
-        map.verify();
+        strings.verify();
+        longs.verify();
     }
 
     // ---------------------------------------------------------------------------------------------
