@@ -27,7 +27,8 @@ import java.util.concurrent.ConcurrentMap;
  * {@code compute}, {@code computeIfAbsent}, {@code computeIfPresent} and {@code merge} are
  * {@link ConcurrentMap}'s retry loops over {@link #putIfAbsent}, {@link #replace(Object, Object, Object)}
  * and {@link #remove(Object, Object)}: atomic, but, unlike ConcurrentHashMap, the function may run
- * more than once under contention, and it never runs while a lock is held (so it may use this map).
+ * more than once under contention, and it never runs while a lock is held (so it may use this map, but
+ * not change its own entry every time it runs: its loop would then never end).
  * Iterators are weakly
  * consistent, as ConcurrentHashMap's: they never throw ConcurrentModificationException and reflect
  * each partition as it was when they reached it.

@@ -910,7 +910,7 @@ public final class HashTable
      * and also when the value's block lies in a segment this process has not mapped or records a length that
      * reaches past it (a torn read, or damage the general path then reports). The value is copied inside the
      * attempt, so what the caller decodes is what the validated version covered: never a torn value. With
-     * {@code into} null the value is not read at nor its block touched (a containsKey): 0 answers "held".
+     * {@code into} null neither the value nor its block is read (a containsKey): 0 answers "held".
      */
     public int tryGetShortValue(final long hash, final byte[] key, final int length, final byte[] into)
     {

@@ -52,7 +52,8 @@ import java.util.function.BiFunction;
  * {@code compute}, {@code computeIfAbsent}, {@code computeIfPresent} and {@code merge} are
  * {@link ConcurrentMap}'s retry loops over {@link #putIfAbsent}, {@link #replace(Object, Object, Object)}
  * and {@link #remove(Object, Object)}: atomic, but, unlike ConcurrentHashMap, the function may run
- * more than once under contention, and it never runs while a lock is held (so it may use this map).
+ * more than once under contention, and it never runs while a lock is held (so it may use this map, but
+ * not change its own entry every time it runs: its loop would then never end).
  * {@code compute}, {@code computeIfPresent} and {@code merge} encode the key once and write only if the entry
  * still holds the encoding they read. Iterators are weakly
  * consistent, as ConcurrentHashMap's: they never throw ConcurrentModificationException and reflect
@@ -693,7 +694,10 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
                     present = true;
                     continue;
                 }
-                s.expected.copyFrom(s.current);
+                // The bytes read become the expected ones, without a copy: the write reads the entry into the other buffer.
+                final Bytes read = s.current;
+                s.current = s.expected;
+                s.expected = read;
                 if (next != null)
                 {
                     encodeValue(next, s.value, s);
@@ -1215,12 +1219,6 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
             source.getBytes(offset, array, 0, size);
         }
 
-        void copyFrom(final Bytes source)
-        {
-            prepare(source.length);
-            System.arraycopy(source.array, 0, array, 0, source.length);
-        }
-
         boolean contentEquals(final Bytes other)
         {
             return length == other.length && java.util.Arrays.equals(array, 0, length, other.array, 0, length);
@@ -1237,8 +1235,9 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
     {
         final Bytes key = new Bytes();
         final Bytes value = new Bytes();
-        final Bytes expected = new Bytes();
-        final Bytes current = new Bytes();
+        /** The value a conditional write expects and the value read; {@link #remap} swaps them. */
+        Bytes expected = new Bytes();
+        Bytes current = new Bytes();
         boolean found;
         /** Whether a {@link #remap} of this thread is using these buffers. */
         boolean remapping;
