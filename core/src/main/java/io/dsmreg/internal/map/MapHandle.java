@@ -726,30 +726,21 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
      */
     private boolean readCurrent(final long hash, final Scratch s)
     {
-        if (longs)
+        if (longs || shortKeyLongs)
         {
-            // Codec.LONG's encoding: the long in the platform's order. MIN_VALUE is "absent" and a value alike.
-            final long value = HashTable.tryGetLong(views, hash, s.key.buffer.getLong(0), Long.MIN_VALUE);
+            // Codec.LONG's encoding, of the key and of the value: the long in the platform's order.
+            final long value = longs ? HashTable.tryGetLong(views, hash, s.key.buffer.getLong(0), Long.MIN_VALUE) :
+                table.tryGetShort(hash, s.key.array, s.key.length, Long.MIN_VALUE);
             if (value != HashTable.UNDECIDED && value != Long.MIN_VALUE)
             {
                 s.current.prepare(Long.BYTES);
                 s.current.buffer.putLong(0, value);
                 return true;
             }
-        }
-        else if (shortKeyLongs)
-        {
-            final long value = table.tryGetShort(hash, s.key.array, s.key.length, Long.MIN_VALUE);
-            if (value != HashTable.UNDECIDED)
+            if (value == Long.MIN_VALUE && !longs)
             {
-                if (value == Long.MIN_VALUE)
-                {
-                    return false;
-                }
-                // Codec.LONG's encoding: the long in the platform's order.
-                s.current.prepare(Long.BYTES);
-                s.current.buffer.putLong(0, value);
-                return true;
+                // tryGetShort answers "absent" only for a key it does not hold; tryGetLong also for a stored MIN_VALUE.
+                return false;
             }
         }
         else if (shortKeys)
