@@ -9,11 +9,14 @@ import java.nio.file.Path;
 /**
  * One {@code SharedMap<String, Long>.get} in a loop and nothing else, for a profiler or to compare two
  * builds run back to back: {@code StringInterleaved} gives the figures against the anchors, this shows
- * where one get's time goes. Prints one rate per round of 1,000,000 gets over random keys.
+ * where one get's time goes. Prints one rate per round of 1,000,000 gets over random keys; with a list of
+ * operations (get, addAndGet, merge, put), a rate for each, one after the other in every round: with few
+ * entries (in cache) what their instructions cost, with many what their misses add.
  *
  * <pre>
  * java --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED -cp benchmarks/target/benchmarks.jar \
- *   io.dsmreg.bench.StringGetLoop 5 500000 20    # rounds, entries[, key length: else 8 to 40]
+ *   io.dsmreg.bench.StringGetLoop 5 500000 20    # rounds, entries[, key length: else 8 to 40 (0)[, operations]]
+ * java ... io.dsmreg.bench.StringGetLoop 8 2000 0 get,addAndGet,merge,put
  * </pre>
  */
 public final class StringGetLoop
@@ -28,8 +31,10 @@ public final class StringGetLoop
     {
         final int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         final int entries = args.length > 1 ? Integer.parseInt(args[1]) : 500_000;
-        final String[] keys = args.length > 2 ?
-            StringData.keysOfLength(entries, Integer.parseInt(args[2]), 42) : StringData.keys(entries, false, 42);
+        final int keyLength = args.length > 2 ? Integer.parseInt(args[2]) : 0;
+        final String[] keys = keyLength > 0 ?
+            StringData.keysOfLength(entries, keyLength, 42) : StringData.keys(entries, false, 42);
+        final String[] operations = args.length > 3 ? args[3].split(",") : new String[] {"get"};
         final Path shared = HashData.sharedDirectory("dsmreg-string-get");
         try (DsmRegistry registry = HashData.registry(shared))
         {
@@ -44,12 +49,27 @@ public final class StringGetLoop
             long sum = 0;
             for (int round = 0; round < rounds; round++)
             {
-                final long started = System.nanoTime();
-                for (int i = 0; i < GETS_PER_ROUND; i++)
+                final StringBuilder line = new StringBuilder("round " + round + ":");
+                for (final String operation : operations)
                 {
-                    sum += map.get(keys[StringData.next(state, entries)]);
+                    final long started = System.nanoTime();
+                    for (int i = 0; i < GETS_PER_ROUND; i++)
+                    {
+                        final String key = keys[StringData.next(state, entries)];
+                        sum += switch (operation)
+                        {
+                            case "get" -> map.get(key);
+                            case "addAndGet" -> map.addAndGet(key, 1);
+                            case "merge" -> map.merge(key, 1L, Long::sum);
+                            case "put" -> map.put(key, (long)i);
+                            default -> throw new IllegalArgumentException("unknown operation " + operation +
+                                "; give get, addAndGet, merge or put");
+                        };
+                    }
+                    final double nanos = (System.nanoTime() - started) / (double)GETS_PER_ROUND;
+                    line.append(String.format("  %s %.3f ops/us (%.1f ns)", operation, 1_000.0 / nanos, nanos));
                 }
-                System.out.printf("round %d: %.3f ops/us%n", round, GETS_PER_ROUND * 1_000.0 / (System.nanoTime() - started));
+                System.out.println(line);
             }
             System.out.println("(sum " + sum + ")");
         }
