@@ -16,8 +16,9 @@ import java.nio.file.Path;
  * <pre>
  * java --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED -cp benchmarks/target/benchmarks.jar \
  *   io.dsmreg.bench.StringGetLoop 5 500000 20    # rounds, entries[, key length: else 8 to 40 (0)[, operations]]
- * java ... io.dsmreg.bench.StringGetLoop 8 2000 0 get,addAndGet,merge,put
+ * java ... -Xms3g -Xmx3g -XX:+AlwaysPreTouch ... io.dsmreg.bench.StringGetLoop 8 2000 0 get,addAndGet,merge,put
  * </pre>
+ * With operations that allocate (merge, put), give the heap its size up front and touched: else they pay for its growth.
  */
 public final class StringGetLoop
 {
