@@ -29,6 +29,8 @@ public final class CoreABRunner
     private static final int VALUE_KEYS = 100_000;
 
     private static long[] keys;
+    /** The keys of {@link #OPS} random draws, in draw order: getLongStream reads them one after the other. */
+    private static long[] stream;
     private static Long[] boxed;
     private static SharedMap<String, Long> strings;
     private static String[] stringKeys;
@@ -55,6 +57,7 @@ public final class CoreABRunner
         {
             map.putLong(key, key);
         }
+        stream = HashData.stream(keys, OPS);
     }
 
     public static long getLong(final int[] state)
@@ -63,6 +66,20 @@ public final class CoreABRunner
         for (int i = 0; i < OPS; i++)
         {
             sum += map.getLong(keys[HashData.next(state)], -1);
+        }
+        return sum;
+    }
+
+    /**
+     * {@link #getLong} over keys read in order from an array of random draws, as lookup benchmarks of C++ hash
+     * tables run: the loop's only random reads are the map's, not also the key array's.
+     */
+    public static long getLongStream(final int[] state)
+    {
+        long sum = 0;
+        for (final long key : stream)
+        {
+            sum += map.getLong(key, -1);
         }
         return sum;
     }

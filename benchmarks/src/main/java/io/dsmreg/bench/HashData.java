@@ -78,6 +78,18 @@ final class HashData
         }
     }
 
+    /** {@code count} keys drawn at random (with repeats) from {@code keys}, in the order drawn, with a seed of their own. */
+    static long[] stream(final long[] keys, final int count)
+    {
+        final int[] state = {0x5DEE_CE66};
+        final long[] stream = new long[count];
+        for (int i = 0; i < count; i++)
+        {
+            stream[i] = keys[next(state)];
+        }
+        return stream;
+    }
+
     /** A per-thread stream of indexes into the keys, uniformly random (xorshift). */
     static int next(final int[] state)
     {

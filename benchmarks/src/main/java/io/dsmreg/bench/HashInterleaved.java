@@ -18,7 +18,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * rounds interleaved so that all operations see the same load, timed by this thread's CPU time
  * (time spent descheduled does not count). Prints the median and best round per operation, and getLong
  * against its floor (one random cache-line read per operation over a region of the map's size), as the
- * median of the same-round ratios.
+ * median of the same-round ratios: getLong as the other operations run it, with each key read from a random
+ * index of the 8 MB key array (a second random read per operation, which the floor does not make), and getLong
+ * over a stream of the same random draws read in order (the map's reads the only random ones, as in the lookup
+ * benchmarks of C++ hash tables).
  * Arguments: rounds (default 25); the first 5 are warm-up.
  */
 public final class HashInterleaved
@@ -36,6 +39,7 @@ public final class HashInterleaved
     {
         final int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 25;
         final long[] keys = HashData.keys();
+        final long[] stream = HashData.stream(keys, OPS);
         final Long[] boxed = HashData.boxed(keys);
         final Path shared = HashData.sharedDirectory("dsmreg-interleaved");
         final Path chronicleDirectory = HashData.sharedDirectory("chronicle-interleaved");
@@ -54,7 +58,7 @@ public final class HashInterleaved
             // The floor of getLong: one random cache-line read per operation over a region as large as the map's files.
             final StringInterleaved.Floor floor = new StringInterleaved.Floor(map.reservedBytes());
             final String[] names = {"sharedMapGet", "sharedMapGetLong", "concurrentHashMapGet", "chronicleMapGet",
-                "sharedMapPut", "sharedMapPutLong", "concurrentHashMapPut", "chronicleMapPut", "floor (one line)"};
+                "sharedMapPut", "sharedMapPutLong", "concurrentHashMapPut", "chronicleMapPut", "sharedMapGetLong, keys streamed", "floor (one line)"};
             final double[][] nanos = new double[names.length][rounds];
             final int[] state = {0x2545_F491};
             final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -73,26 +77,21 @@ public final class HashInterleaved
                         case 5 -> putLong(map, keys, state);
                         case 6 -> put(chm, boxed, state);
                         case 7 -> put(chronicle, boxed, state);
+                        case 8 -> getLongStreamed(map, stream);
                         default -> floor(floor, state);
                     };
                     nanos[op][round] = (threads.getCurrentThreadCpuTime() - start) / (double)OPS;
                 }
             }
-            System.out.printf("%-22s %14s %14s%n", "operation", "median ops/us", "best ops/us");
+            System.out.printf("%-32s %14s %14s%n", "operation", "median ops/us", "best ops/us");
             for (int op = 0; op < names.length; op++)
             {
                 final double[] measured = Arrays.copyOfRange(nanos[op], Math.min(WARM_UP, rounds - 1), rounds);
                 Arrays.sort(measured);
-                System.out.printf("%-22s %14.2f %14.2f%n", names[op], 1000 / measured[measured.length / 2], 1000 / measured[0]);
+                System.out.printf("%-32s %14.2f %14.2f%n", names[op], 1000 / measured[measured.length / 2], 1000 / measured[0]);
             }
-            final double[] ofFloor = new double[rounds - Math.min(WARM_UP, rounds - 1)];
-            for (int round = Math.min(WARM_UP, rounds - 1); round < rounds; round++)
-            {
-                ofFloor[round - Math.min(WARM_UP, rounds - 1)] = nanos[names.length - 1][round] / nanos[1][round];
-            }
-            Arrays.sort(ofFloor);
-            System.out.printf("getLong / floor, median of same-round ratios: %.3f (%.3f to %.3f); floor region %d MiB%n",
-                ofFloor[ofFloor.length / 2], ofFloor[0], ofFloor[ofFloor.length - 1], floor.length >> 20);
+            printOfFloor("getLong / floor", nanos, 1, rounds, floor);
+            printOfFloor("getLong, keys streamed / floor", nanos, 8, rounds, floor);
             floor.free();
         }
         finally
@@ -104,6 +103,20 @@ public final class HashInterleaved
         {
             System.out.println();
         }
+    }
+
+    private static void printOfFloor(
+        final String what, final double[][] nanos, final int op, final int rounds, final StringInterleaved.Floor floor)
+    {
+        final int first = Math.min(WARM_UP, rounds - 1);
+        final double[] ofFloor = new double[rounds - first];
+        for (int round = first; round < rounds; round++)
+        {
+            ofFloor[round - first] = nanos[nanos.length - 1][round] / nanos[op][round];
+        }
+        Arrays.sort(ofFloor);
+        System.out.printf("%s, median of same-round ratios: %.3f (%.3f to %.3f); floor region %d MiB%n",
+            what, ofFloor[ofFloor.length / 2], ofFloor[0], ofFloor[ofFloor.length - 1], floor.length >> 20);
     }
 
     // One copy per map type, so that each loop has a profile of its own (as each JMH benchmark has its own fork).
@@ -154,6 +167,16 @@ public final class HashInterleaved
         for (int i = 0; i < OPS; i++)
         {
             sum += map.getLong(keys[HashData.next(state)], -1);
+        }
+        return sum;
+    }
+
+    private static long getLongStreamed(final SharedMap<Long, Long> map, final long[] stream)
+    {
+        long sum = 0;
+        for (final long key : stream)
+        {
+            sum += map.getLong(key, -1);
         }
         return sum;
     }
