@@ -15,7 +15,7 @@ import java.nio.file.Path;
  *
  * <pre>
  * java --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED -cp benchmarks/target/benchmarks.jar \
- *   io.dsmreg.bench.StringGetLoop 5 500000 20    # rounds, entries[, key length: else 8 to 40 (0)[, operations]]
+ *   io.dsmreg.bench.StringGetLoop 5 500000 20    # rounds, entries[, key length: else 8 to 40 (0), non-ASCII (-1)[, operations]]
  * java ... -Xms3g -Xmx3g -XX:+AlwaysPreTouch ... io.dsmreg.bench.StringGetLoop 8 2000 0 get,addAndGet,merge,put
  * </pre>
  * With operations that allocate (merge, put), give the heap its size up front and touched: else they pay for its growth.
@@ -34,7 +34,7 @@ public final class StringGetLoop
         final int entries = args.length > 1 ? Integer.parseInt(args[1]) : 500_000;
         final int keyLength = args.length > 2 ? Integer.parseInt(args[2]) : 0;
         final String[] keys = keyLength > 0 ?
-            StringData.keysOfLength(entries, keyLength, 42) : StringData.keys(entries, false, 42);
+            StringData.keysOfLength(entries, keyLength, 42) : StringData.keys(entries, keyLength < 0, 42);
         final String[] operations = args.length > 3 ? args[3].split(",") : new String[] {"get"};
         final Path shared = HashData.sharedDirectory("dsmreg-string-get");
         try (DsmRegistry registry = HashData.registry(shared))
