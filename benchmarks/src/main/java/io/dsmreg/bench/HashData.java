@@ -47,12 +47,15 @@ final class HashData
         return boxed;
     }
 
-    /** A fresh directory for shared files: in /dev/shm where it exists, as the registry's default. */
+    /**
+     * A fresh directory for shared files: in /dev/shm where it exists, as the registry's default, or under the
+     * directory {@code -Ddsmreg.bench.shm} names (a tmpfs mounted with {@code huge=always}, say).
+     */
     static Path sharedDirectory(final String prefix)
     {
         try
         {
-            final Path shm = Path.of("/dev/shm");
+            final Path shm = Path.of(System.getProperty("dsmreg.bench.shm", "/dev/shm"));
             return Files.isDirectory(shm) ? Files.createTempDirectory(shm, prefix) : Files.createTempDirectory(prefix);
         }
         catch (final IOException ex)
