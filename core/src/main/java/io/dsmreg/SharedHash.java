@@ -65,7 +65,7 @@ public interface SharedHash
      * @param exclusive as {@link #find(DirectBuffer, boolean)}.
      * @return the entry, or null if there is none.
      * @throws InvalidSizeException     if the key has more than {@code keySize} bytes of UTF-8.
-     * @throws IllegalArgumentException if the key holds a NUL character.
+     * @throws IllegalArgumentException if the key holds a NUL character or an unpaired surrogate (no UTF-8 encoding).
      * @throws IllegalStateException    if this thread holds an entry or scan in the key's partition.
      * @throws LockTimeoutException     if another process held the key's partition longer than the registry's
      *                                  timeout.
@@ -103,7 +103,7 @@ public interface SharedHash
      * @param key the key, as for {@link #find(String, boolean)}.
      * @return the exclusive entry, never null.
      * @throws InvalidSizeException     if the key has more than {@code keySize} bytes of UTF-8.
-     * @throws IllegalArgumentException if the key holds a NUL character.
+     * @throws IllegalArgumentException if the key holds a NUL character or an unpaired surrogate (no UTF-8 encoding).
      * @throws DsmRegistryException     as {@link #findOrInsert(DirectBuffer)}.
      */
     Entry findOrInsert(String key);
@@ -135,7 +135,7 @@ public interface SharedHash
      * @param key the key, as for {@link #find(String, boolean)}.
      * @return whether there was one.
      * @throws InvalidSizeException     if the key has more than {@code keySize} bytes of UTF-8.
-     * @throws IllegalArgumentException if the key holds a NUL character.
+     * @throws IllegalArgumentException if the key holds a NUL character or an unpaired surrogate (no UTF-8 encoding).
      * @throws DsmRegistryException     as {@link #delete(DirectBuffer)}.
      */
     boolean delete(String key);

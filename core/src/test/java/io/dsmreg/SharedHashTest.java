@@ -135,6 +135,11 @@ class SharedHashTest extends RegistryTestBase
         assertEquals("the key \"a string of many bytes\" has 22 bytes of UTF-8 but hash \"users\" has keys of at most 16 bytes",
             tooLong.getMessage());
         assertThrows(IllegalArgumentException.class, () -> hash.find("a\0b", false));
+        // Half of a surrogate pair has no UTF-8: refused, not stored as '?' (which would make it the key "a?").
+        final IllegalArgumentException unpaired = assertThrows(IllegalArgumentException.class, () -> hash.findOrInsert("a\uD800"));
+        assertTrue(unpaired.getMessage().contains("unpaired surrogate, U+D800, at index 1"), unpaired.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> hash.find("\uDC00", false));
+        assertNull(hash.find("a?", false));
         final InvalidSizeException longKey = assertThrows(InvalidSizeException.class, () -> hash.find(1L, false));
         assertTrue(longKey.getMessage().contains("has keys of 16 bytes"), longKey.getMessage());
         final InvalidSizeException shortBuffer = assertThrows(InvalidSizeException.class,

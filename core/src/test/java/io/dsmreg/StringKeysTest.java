@@ -269,10 +269,6 @@ class StringKeysTest extends RegistryTestBase
             final UnsafeBuffer encoded = new UnsafeBuffer(key.getBytes(StandardCharsets.UTF_8));
             assertEquals(Hashing.hashString(key.hashCode()), Hashing.hashUtf8(encoded, 0, encoded.capacity()), key);
         }
-        // An unpaired surrogate is encoded as '?': its hash is that of "a?", found by the bytes.
-        final UnsafeBuffer lone = new UnsafeBuffer("a\ud800".getBytes(StandardCharsets.UTF_8));
-        assertEquals(Hashing.hashString("a?".hashCode()), Hashing.hashUtf8(lone, 0, lone.capacity()));
-        assertNotEquals(Hashing.hashString("a\ud800".hashCode()), Hashing.hashUtf8(lone, 0, lone.capacity()));
         // Bytes that are not UTF-8 (damage) hash as their decoding, U+FFFD each.
         final UnsafeBuffer damaged = new UnsafeBuffer(new byte[] {'x', (byte)0xFF});
         assertEquals(Hashing.hashString("x\ufffd".hashCode()), Hashing.hashUtf8(damaged, 0, 2));
@@ -315,15 +311,16 @@ class StringKeysTest extends RegistryTestBase
     void aKeyIsStoredAsStringGetBytesEncodesIt()
     {
         final List<String> keys = List.of("\u007f", "\u0080", "\u07ff", "\u0800", "\uffff", "\ud800\udc00", "\udbff\udfff",
-            "a\ud800b", "\udc00", "\ud800\ud800\udc00", "x\ud800", "\ud800", "\u00e9\u4e2d\ud83d\ude00 mixed");
+            "\ud7ff", "\ue000", "?", "\u00e9\u4e2d\ud83d\ude00 mixed");
         final SharedMap<String, Long> map = registry.map("m", Codec.STRING, Codec.LONG);
         final Map<String, Long> expected = new HashMap<>();
         long value = 0;
         for (final String key : keys)
         {
             map.put(key, ++value);
-            // What the map holds is what the codec's getBytes would have written: read back by decoding it.
-            expected.put(new String(key.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8), value);
+            // What the map holds is what getBytes writes: read back by decoding it, the same String.
+            assertEquals(key, new String(key.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8));
+            expected.put(key, value);
         }
         assertEquals(expected, new HashMap<>(map));
         for (final Map.Entry<String, Long> e : expected.entrySet())
@@ -333,16 +330,64 @@ class StringKeysTest extends RegistryTestBase
         map.verify();
     }
 
-    @Test
-    void keysThatEncodeAlikeAreOneKeyOnBothPaths()
+    /**
+     * A String with an unpaired surrogate has no UTF-8 encoding: refused by every operation, keys and values, on the
+     * read by address and on the general path, leaving the map as it was; never stored as '?', where it would be
+     * one key with "?" and a value that reads back changed.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {0, MapOptions.DEFAULT_INLINE_KEY_LENGTH})
+    void aStringWithAnUnpairedSurrogateIsRefusedAndChangesNothing(final int inlineKeyLength)
     {
-        // A lone surrogate is encoded as '?': the fast path must leave it to the codec.
-        final SharedMap<String, Long> fast = registry.map("fast", Codec.STRING, Codec.LONG);
-        fast.put("a\uD800", 1L);
-        assertEquals(1L, fast.get("a?"));
-        assertEquals(2, fast.addAndGet("a?", 1));
-        assertEquals(2L, fast.get("a\uD800"));
-        assertEquals(Map.of("a?", 2L), new HashMap<>(fast));
+        final MapOptions options = MapOptions.defaults().inlineKeyLength(inlineKeyLength);
+        final SharedMap<String, Long> longs = registry.map("l", Codec.STRING, Codec.LONG, options);
+        final SharedMap<String, String> strings = registry.map("s", Codec.STRING, Codec.STRING, options);
+        longs.put("a?", 7L);
+        strings.put("a?", "seven");
+        final Map<String, Long> longsBefore = new HashMap<>(longs);
+        final Map<String, String> stringsBefore = new HashMap<>(strings);
+        final List<String> unpaired = List.of("a\ud800", "\udc00", "\udc00\ud800", "\ud800\ud800\udc00", "x\udbffy",
+            "a long key past the slot's inline bytes \ud800");
+        for (final String key : unpaired)
+        {
+            final int index = firstUnpaired(key);
+            final String where = String.format("U+%04X, at index %d", (int)key.charAt(index), index);
+            final List<org.junit.jupiter.api.function.Executable> operations = List.of(
+                () -> longs.put(key, 1L), () -> longs.get(key), () -> longs.containsKey(key), () -> longs.remove(key),
+                () -> longs.merge(key, 1L, Long::sum), () -> longs.compute(key, (k, v) -> 1L), () -> longs.addAndGet(key, 1),
+                () -> longs.putIfAbsent(key, 1L), () -> longs.replace(key, 1L), () -> strings.put(key, "v"), () -> strings.get(key),
+                () -> strings.put("a?", key), () -> strings.replace("a?", "seven", key));
+            for (final org.junit.jupiter.api.function.Executable operation : operations)
+            {
+                final CodecException refused = assertThrows(CodecException.class, operation, key);
+                assertTrue(refused.getMessage().contains("unpaired surrogate, " + where), refused.getMessage());
+                assertTrue(refused.getMessage().contains("the map is unchanged"), refused.getMessage());
+            }
+            final IllegalArgumentException bySize = assertThrows(IllegalArgumentException.class, () -> Codec.STRING.size(key));
+            assertTrue(bySize.getMessage().contains(where), bySize.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> Codec.STRING.encode(key, new UnsafeBuffer(new byte[256]), 0));
+        }
+        assertEquals(longsBefore, new HashMap<>(longs));
+        assertEquals(stringsBefore, new HashMap<>(strings));
+        assertEquals(7L, longs.get("a?"));
+        longs.verify();
+        strings.verify();
+    }
+
+    private static int firstUnpaired(final String key)
+    {
+        for (int i = 0; i < key.length(); i++)
+        {
+            if (Character.isHighSurrogate(key.charAt(i)) && i + 1 < key.length() && Character.isLowSurrogate(key.charAt(i + 1)))
+            {
+                i++;
+            }
+            else if (Character.isSurrogate(key.charAt(i)))
+            {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException(key + " has no unpaired surrogate");
     }
 
     @Test

@@ -339,6 +339,11 @@ public final class HashHandle extends CachedHandle implements SharedHash, HashKi
 
     private UnsafeBuffer encode(final String key)
     {
+        final int unpaired = StrictUtf8.unpairedSurrogate(key);
+        if (unpaired >= 0)
+        {
+            throw StrictUtf8.notEncodable(key, unpaired);
+        }
         final byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
         if (bytes.length > keySize)
         {

@@ -53,8 +53,8 @@ public final class Hashing
 
     /**
      * {@link #hashUtf8} of a String's UTF-8 encoding, from the hash the String caches ({@link String#hashCode}):
-     * the two are equal for every String without unpaired surrogates, which the encoding replaces; callers
-     * take it for ASCII strings. One multiply spreads the 32 bits over the bits the table uses.
+     * the two are equal for every String that has a UTF-8 encoding, that is without an unpaired surrogate
+     * ({@link StrictUtf8}), the only Strings a table stores. One multiply spreads the 32 bits over the bits the table uses.
      */
     public static long hashString(final int stringHash)
     {

@@ -1,6 +1,7 @@
 package io.dsmreg.internal.map;
 
 import io.dsmreg.Codec;
+import io.dsmreg.internal.hash.StrictUtf8;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
@@ -104,8 +105,7 @@ public final class BuiltInCodecs
                 }
                 else if (Character.isSurrogate(c))
                 {
-                    // A lone surrogate becomes '?', one byte.
-                    continue;
+                    throw StrictUtf8.notEncodable(value, i);
                 }
                 else if (c >= 0x800)
                 {
@@ -122,6 +122,12 @@ public final class BuiltInCodecs
         @Override
         public void encode(final String value, final MutableDirectBuffer buffer, final int offset)
         {
+            // A String of one byte a char has no surrogates; getBytes would write any other's unpaired one as '?'.
+            final int unpaired = AsciiStrings.bytes(value) != null ? -1 : StrictUtf8.unpairedSurrogate(value);
+            if (unpaired >= 0)
+            {
+                throw StrictUtf8.notEncodable(value, unpaired);
+            }
             buffer.putBytes(offset, value.getBytes(StandardCharsets.UTF_8));
         }
 

@@ -11,6 +11,7 @@ import io.dsmreg.internal.file.HeaderedFile;
 import io.dsmreg.internal.hash.HashShape;
 import io.dsmreg.internal.hash.HashTable;
 import io.dsmreg.internal.hash.Hashing;
+import io.dsmreg.internal.hash.StrictUtf8;
 import io.dsmreg.internal.layout.HashDescriptor;
 import io.dsmreg.internal.registry.EntryGeneration;
 import org.agrona.DirectBuffer;
@@ -993,10 +994,14 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
                 // At least a byte per char: too long whatever it holds, refused as the codec sizes it.
                 checkKeySize(Codec.STRING.size(string));
             }
-            // A String the encoding keeps as it is (no unpaired surrogate) hashes as its encoding: no decoding needed.
-            final boolean wellFormed = s.key.copyUtf8(string);
+            final int unpaired = s.key.copyUtf8(string);
+            if (unpaired >= 0)
+            {
+                throw codecFailure(keyCodec, "encode the key", StrictUtf8.notEncodable(string, unpaired));
+            }
+            // Its encoding decodes to it again, so the String's own hash is its encoding's (HASH_UTF8).
             checkKeySize(s.key.length);
-            return wellFormed ? hash : table.hashKey(s.key.buffer, 0, s.key.length);
+            return hash;
         }
         final int size = checkKeySize(sizeOf(keyCodec, key, "key"));
         encode(keyCodec, key, s.key, size, "key");
@@ -1130,17 +1135,15 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
         }
 
         /**
-         * {@link Codec#STRING}'s encoding of {@code string} as {@code String.getBytes(UTF_8)} writes it (an unpaired
-         * surrogate becomes {@code '?'}), in one pass over its chars: sized for the most it can take, three bytes a
-         * char, then to what it took. Returns whether there was no unpaired surrogate, that is, whether the bytes
-         * decode to {@code string} again.
+         * {@link Codec#STRING}'s encoding of {@code string}, as {@code String.getBytes(UTF_8)} writes it, in one pass
+         * over its chars: sized for the most it can take, three bytes a char, then to what it took. Returns -1, or
+         * the index of an unpaired surrogate, which UTF-8 cannot encode (the buffer then holds nothing of use).
          */
-        boolean copyUtf8(final String string)
+        int copyUtf8(final String string)
         {
             prepare(3 * string.length());
             final byte[] bytes = array;
             final int chars = string.length();
-            boolean wellFormed = true;
             int at = 0;
             for (int i = 0; i < chars; i++)
             {
@@ -1170,13 +1173,12 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
                 }
                 else
                 {
-                    bytes[at++] = (byte)'?';
-                    wellFormed = false;
+                    return i;
                 }
             }
             buffer.wrap(bytes, 0, at);
             this.length = at;
-            return wellFormed;
+            return -1;
         }
 
         /**
