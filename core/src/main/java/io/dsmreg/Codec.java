@@ -37,7 +37,7 @@ public interface Codec<T>
     /**
      * A {@code String} as UTF-8. A String with an unpaired surrogate (a char of a surrogate pair without its other
      * half), which UTF-8 cannot encode, is refused with an {@link IllegalArgumentException} ({@link CodecException}
-     * from a map), not written as {@code '?'} as {@code String.getBytes} would: that would make two keys one.
+     * from a map or a queue), not written as {@code '?'} as {@code String.getBytes} would: that would make two keys one.
      */
     Codec<String> STRING = BuiltInCodecs.STRING;
     /** A {@code byte[]} as itself; compared by contents. */

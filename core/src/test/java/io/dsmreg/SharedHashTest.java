@@ -138,6 +138,7 @@ class SharedHashTest extends RegistryTestBase
         // Half of a surrogate pair has no UTF-8: refused, not stored as '?' (which would make it the key "a?").
         final IllegalArgumentException unpaired = assertThrows(IllegalArgumentException.class, () -> hash.findOrInsert("a\uD800"));
         assertTrue(unpaired.getMessage().contains("unpaired surrogate, U+D800, at index 1"), unpaired.getMessage());
+        assertTrue(unpaired.getMessage().contains("pass its bytes as a DirectBuffer to hash \"users\""), unpaired.getMessage());
         assertThrows(IllegalArgumentException.class, () -> hash.find("\uDC00", false));
         assertNull(hash.find("a?", false));
         final InvalidSizeException longKey = assertThrows(InvalidSizeException.class, () -> hash.find(1L, false));

@@ -192,6 +192,10 @@ class SharedQueueTest extends RegistryTestBase
             }
         };
         assertThrows(CodecException.class, () -> queue.offer(liar, 5L));
+        // Half of a surrogate pair has no UTF-8: refused by Codec.STRING, shown escaped, nothing sent.
+        final CodecException unpaired = assertThrows(CodecException.class, () -> queue.offer(Codec.STRING, "a\uD800"));
+        assertTrue(unpaired.getMessage().contains("unpaired surrogate, U+D800, at index 1"), unpaired.getMessage());
+        assertTrue(unpaired.getMessage().contains("a\\uD800"), unpaired.getMessage());
         assertTrue(queue.offer(Codec.LONG, 6L));
         try (SharedQueue.Consumer consumer = queue.consumer())
         {

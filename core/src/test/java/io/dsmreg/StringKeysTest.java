@@ -34,11 +34,21 @@ import static org.junit.jupiter.api.Assertions.*;
 class StringKeysTest extends RegistryTestBase
 {
     /** Codec.STRING's encoding under another codec, so that a map of it takes the generic (codec) paths. */
-    private static final Codec<String> GENERIC_STRING = new Codec<>()
+    private static final Codec<String> GENERIC_STRING = new StringCodecUnder("test.string-utf8");
+
+    /** Codec.STRING's encoding under the id given. */
+    private static final class StringCodecUnder implements Codec<String>
     {
+        private final String id;
+
+        StringCodecUnder(final String id)
+        {
+            this.id = id;
+        }
+
         public String id()
         {
-            return "test.string-utf8";
+            return id;
         }
 
         public int fixedSize()
@@ -60,7 +70,7 @@ class StringKeysTest extends RegistryTestBase
         {
             return Codec.STRING.decode(buffer, offset, length);
         }
-    };
+    }
 
     /** Every key in a block (0), keys of up to 12 bytes in the slot, and the default 28: keys() crosses each bound. */
     @ParameterizedTest
@@ -346,8 +356,9 @@ class StringKeysTest extends RegistryTestBase
         strings.put("a?", "seven");
         final Map<String, Long> longsBefore = new HashMap<>(longs);
         final Map<String, String> stringsBefore = new HashMap<>(strings);
+        // The last: more chars than a key may have bytes, refused before it is encoded, by the codec's size.
         final List<String> unpaired = List.of("a\ud800", "\udc00", "\udc00\ud800", "\ud800\ud800\udc00", "x\udbffy",
-            "a long key past the slot's inline bytes \ud800");
+            "a long key past the slot's inline bytes \ud800", "\ud800" + "k".repeat(70_000));
         for (final String key : unpaired)
         {
             final int index = firstUnpaired(key);
@@ -355,13 +366,20 @@ class StringKeysTest extends RegistryTestBase
             final List<org.junit.jupiter.api.function.Executable> operations = List.of(
                 () -> longs.put(key, 1L), () -> longs.get(key), () -> longs.containsKey(key), () -> longs.remove(key),
                 () -> longs.merge(key, 1L, Long::sum), () -> longs.compute(key, (k, v) -> 1L), () -> longs.addAndGet(key, 1),
-                () -> longs.putIfAbsent(key, 1L), () -> longs.replace(key, 1L), () -> strings.put(key, "v"), () -> strings.get(key),
-                () -> strings.put("a?", key), () -> strings.replace("a?", "seven", key));
+                () -> longs.putIfAbsent(key, 1L), () -> longs.replace(key, 1L), () -> longs.replace(key, 7L, 1L),
+                () -> longs.remove(key, 7L), () -> longs.computeIfAbsent(key, k -> 1L), () -> longs.computeIfPresent(key, (k, v) -> 1L),
+                () -> strings.put(key, "v"), () -> strings.get(key), () -> strings.put("a?", key),
+                () -> strings.replace("a?", "seven", key), () -> strings.merge("a?", key, (a, b) -> b),
+                () -> strings.entrySet().iterator().next().setValue(key));
             for (final org.junit.jupiter.api.function.Executable operation : operations)
             {
                 final CodecException refused = assertThrows(CodecException.class, operation, key);
                 assertTrue(refused.getMessage().contains("unpaired surrogate, " + where), refused.getMessage());
                 assertTrue(refused.getMessage().contains("the map is unchanged"), refused.getMessage());
+                // The char is shown as an escape, not as itself, which a console prints as '?': "a?" is another String.
+                assertTrue(refused.getMessage().contains(String.format("\\u%04X", (int)key.charAt(index))), refused.getMessage());
+                assertFalse(refused.getMessage().chars().anyMatch(c -> Character.isSurrogate((char)c) &&
+                    key.indexOf("\ud800\udc00") < 0), refused.getMessage());
             }
             final IllegalArgumentException bySize = assertThrows(IllegalArgumentException.class, () -> Codec.STRING.size(key));
             assertTrue(bySize.getMessage().contains(where), bySize.getMessage());
@@ -370,6 +388,14 @@ class StringKeysTest extends RegistryTestBase
         assertEquals(longsBefore, new HashMap<>(longs));
         assertEquals(stringsBefore, new HashMap<>(strings));
         assertEquals(7L, longs.get("a?"));
+        // An entry whose new value the map refused still shows the old one, as the map does.
+        final Map.Entry<String, String> entry = strings.entrySet().iterator().next();
+        assertThrows(CodecException.class, () -> entry.setValue("v\ud800"));
+        assertEquals("seven", entry.getValue());
+        // A codec whose id UTF-8 cannot encode could not be told apart from one whose id has '?' there.
+        final IllegalArgumentException badId = assertThrows(IllegalArgumentException.class,
+            () -> registry.map("ids", new StringCodecUnder("id\ud800"), Codec.LONG));
+        assertTrue(badId.getMessage().contains("no unpaired surrogate"), badId.getMessage());
         longs.verify();
         strings.verify();
     }

@@ -242,6 +242,11 @@ public final class ClusterRegistry
         {
             throw new InvalidNameException("cluster map name cannot be " + (entry == null ? "null" : "empty"));
         }
+        if (!StandardCharsets.UTF_8.newEncoder().canEncode(entry))
+        {
+            throw new InvalidNameException("cluster map name is not valid Unicode: it holds an unpaired surrogate; names are " +
+                "stored as UTF-8 (as on one host), which cannot encode it");
+        }
         final int bytes = entry.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > MAX_NAME_BYTES)
         {

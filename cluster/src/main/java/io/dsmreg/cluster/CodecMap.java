@@ -273,7 +273,21 @@ final class CodecMap<K, V> extends AbstractMap<K, V> implements ClusterMap<K, V>
 
     private <T> byte[] encode(final Codec<T> codec, final T value, final String role, final int limit)
     {
-        final int size = codec.fixedSize() == Codec.VARIABLE_SIZE ? codec.size(value) : codec.fixedSize();
+        final int size;
+        try
+        {
+            size = codec.fixedSize() == Codec.VARIABLE_SIZE ? codec.size(value) : codec.fixedSize();
+        }
+        catch (final ClassCastException ex)
+        {
+            // Not a K or a V: the caller's answer (absent), not a codec failure.
+            throw ex;
+        }
+        catch (final RuntimeException ex)
+        {
+            throw new CodecException("the " + role + " codec " + codec.id() + " of the cluster map " + map.getName() +
+                " failed to size the " + role + ": " + ex.getMessage() + "; the map is unchanged", ex);
+        }
         if (size < 0 || size > limit)
         {
             throw new CodecException("the " + role + " codec " + codec.id() + " of the cluster map " + map.getName() +
@@ -288,6 +302,15 @@ final class CodecMap<K, V> extends AbstractMap<K, V> implements ClusterMap<K, V>
         {
             throw new CodecException("the " + role + " codec " + codec.id() + " of the cluster map " + map.getName() +
                 " wrote past the " + size + " bytes it said it needs", ex);
+        }
+        catch (final ClassCastException ex)
+        {
+            throw ex;
+        }
+        catch (final RuntimeException ex)
+        {
+            throw new CodecException("the " + role + " codec " + codec.id() + " of the cluster map " + map.getName() +
+                " failed to encode the " + role + ": " + ex.getMessage() + "; the map is unchanged", ex);
         }
         return bytes;
     }

@@ -11,6 +11,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -167,6 +168,24 @@ class ClusterRegistryTest
         final ClusterRegistry registry = ClusterRegistry.open("names", member);
         assertThrows(InvalidNameException.class, () -> registry.map("", Codec.STRING, Codec.LONG));
         assertThrows(InvalidNameException.class, () -> registry.map("x".repeat(64), Codec.STRING, Codec.LONG));
+        final InvalidNameException unpaired = assertThrows(InvalidNameException.class,
+            () -> registry.map("m\uD800", Codec.STRING, Codec.LONG));
+        assertTrue(unpaired.getMessage().contains("unpaired surrogate"), unpaired.getMessage());
+    }
+
+    @Test
+    void refusesAStringWithAnUnpairedSurrogateAsACodecFailureAndStoresNothing()
+    {
+        final ClusterMap<String, String> map = ClusterRegistry.open("unpaired", member).map("m", Codec.STRING, Codec.STRING);
+        map.put("a?", "seven");
+        for (final Executable operation : List.<Executable>of(() -> map.put("a\uD800", "v"), () -> map.get("a\uD800"),
+            () -> map.containsKey("\uDC00"), () -> map.put("a?", "v\uD800")))
+        {
+            final CodecException refused = assertThrows(CodecException.class, operation);
+            assertTrue(refused.getMessage().contains("unpaired surrogate"), refused.getMessage());
+            assertTrue(refused.getMessage().contains("the map is unchanged"), refused.getMessage());
+        }
+        assertEquals(Map.of("a?", "seven"), new HashMap<>(map));
     }
 
     @Test

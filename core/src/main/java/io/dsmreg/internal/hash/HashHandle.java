@@ -342,7 +342,7 @@ public final class HashHandle extends CachedHandle implements SharedHash, HashKi
         final int unpaired = StrictUtf8.unpairedSurrogate(key);
         if (unpaired >= 0)
         {
-            throw StrictUtf8.notEncodable(key, unpaired);
+            throw StrictUtf8.notEncodable(key, unpaired, "pass its bytes as a DirectBuffer to hash \"" + entryName + "\"");
         }
         final byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
         if (bytes.length > keySize)

@@ -10,6 +10,9 @@ import java.nio.charset.StandardCharsets;
 /** The codecs {@link Codec} names as constants. */
 public final class BuiltInCodecs
 {
+    /** What a caller of {@link #STRING} can do with a String it refuses. */
+    private static final String STRING_REMEDY = "encode it with a codec of your own";
+
     public static final Codec<Long> LONG = new Codec<>()
     {
         @Override
@@ -105,7 +108,7 @@ public final class BuiltInCodecs
                 }
                 else if (Character.isSurrogate(c))
                 {
-                    throw StrictUtf8.notEncodable(value, i);
+                    throw StrictUtf8.notEncodable(value, i, STRING_REMEDY);
                 }
                 else if (c >= 0x800)
                 {
@@ -126,7 +129,7 @@ public final class BuiltInCodecs
             final int unpaired = AsciiStrings.bytes(value) != null ? -1 : StrictUtf8.unpairedSurrogate(value);
             if (unpaired >= 0)
             {
-                throw StrictUtf8.notEncodable(value, unpaired);
+                throw StrictUtf8.notEncodable(value, unpaired, STRING_REMEDY);
             }
             buffer.putBytes(offset, value.getBytes(StandardCharsets.UTF_8));
         }

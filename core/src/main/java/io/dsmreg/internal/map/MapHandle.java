@@ -171,10 +171,11 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
     {
         Objects.requireNonNull(codec, what + " codec");
         final String id = codec.id();
-        if (id == null || id.isEmpty() || id.getBytes(StandardCharsets.UTF_8).length > CODEC_ID_LIMIT)
+        if (id == null || id.isEmpty() || StrictUtf8.unpairedSurrogate(id) >= 0 || id.getBytes(StandardCharsets.UTF_8).length > CODEC_ID_LIMIT)
         {
-            throw new IllegalArgumentException("the " + what + " codec " + codec + " has id " + (id == null ? "null" : "\"" + id + "\"") +
-                "; a codec id has 1 to " + CODEC_ID_LIMIT + " bytes of UTF-8");
+            throw new IllegalArgumentException("the " + what + " codec " + codec + " has id " +
+                (id == null ? "null" : "\"" + StrictUtf8.printable(id) + "\"") + "; a codec id has 1 to " + CODEC_ID_LIMIT +
+                " bytes of UTF-8 (and no unpaired surrogate, which UTF-8 cannot encode)");
         }
         final int fixed = codec.fixedSize();
         if (fixed < Codec.VARIABLE_SIZE || fixed > MAX_KEY_SIZE)
@@ -992,12 +993,12 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
             if (string.length() > MAX_KEY_SIZE)
             {
                 // At least a byte per char: too long whatever it holds, refused as the codec sizes it.
-                checkKeySize(Codec.STRING.size(string));
+                checkKeySize(sizeOf(keyCodec, key, "key"));
             }
             final int unpaired = s.key.copyUtf8(string);
             if (unpaired >= 0)
             {
-                throw codecFailure(keyCodec, "encode the key", StrictUtf8.notEncodable(string, unpaired));
+                throw codecFailure(keyCodec, "encode the key", StrictUtf8.notEncodable(string, unpaired, "encode it with a codec of your own"));
             }
             // Its encoding decodes to it again, so the String's own hash is its encoding's (HASH_UTF8).
             checkKeySize(s.key.length);
@@ -1044,11 +1045,11 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
         }
         catch (final RuntimeException ex)
         {
-            throw codecFailure(codec, "size the " + what + " " + value, ex);
+            throw codecFailure(codec, "size the " + what + " " + StrictUtf8.describe(value), ex);
         }
         if (size < 0)
         {
-            throw codecFailure(codec, "size the " + what + " " + value + ": it returned " + size, null);
+            throw codecFailure(codec, "size the " + what + " " + StrictUtf8.describe(value) + ": it returned " + size, null);
         }
         return size;
     }
@@ -1066,12 +1067,12 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
         }
         catch (final IndexOutOfBoundsException ex)
         {
-            throw codecFailure(codec, "encode the " + what + " " + value + ": it wrote past the " + size +
+            throw codecFailure(codec, "encode the " + what + " " + StrictUtf8.describe(value) + ": it wrote past the " + size +
                 " bytes it declared", ex);
         }
         catch (final RuntimeException ex)
         {
-            throw codecFailure(codec, "encode the " + what + " " + value, ex);
+            throw codecFailure(codec, "encode the " + what + " " + StrictUtf8.describe(value), ex);
         }
     }
 
@@ -1375,9 +1376,9 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
         @Override
         public V setValue(final V value)
         {
-            final V old = super.setValue(Objects.requireNonNull(value));
-            put(getKey(), value);
-            return old;
+            // The map first: a value it refuses leaves the entry as it was too.
+            put(getKey(), Objects.requireNonNull(value));
+            return super.setValue(value);
         }
     }
 

@@ -9,6 +9,7 @@ import io.dsmreg.QueueInUseException;
 import io.dsmreg.QueueOptions;
 import io.dsmreg.QueueState;
 import io.dsmreg.SharedQueue;
+import io.dsmreg.internal.hash.StrictUtf8;
 import io.dsmreg.internal.lock.SharedMutex;
 import io.dsmreg.internal.registry.CachedHandle;
 import io.dsmreg.internal.registry.EntryGeneration;
@@ -179,11 +180,11 @@ public final class QueueHandle extends CachedHandle implements SharedQueue
         }
         catch (final IndexOutOfBoundsException ex)
         {
-            throw codecFailure(codec, "encode " + message + ": it wrote past the " + length + " bytes it declared", ex);
+            throw codecFailure(codec, "encode " + StrictUtf8.describe(message) + ": it wrote past the " + length + " bytes it declared", ex);
         }
         catch (final RuntimeException ex)
         {
-            throw codecFailure(codec, "encode " + message, ex);
+            throw codecFailure(codec, "encode " + StrictUtf8.describe(message), ex);
         }
         finally
         {
@@ -354,7 +355,7 @@ public final class QueueHandle extends CachedHandle implements SharedQueue
         }
         catch (final RuntimeException ex)
         {
-            throw codecFailure(codec, "size " + message, ex);
+            throw codecFailure(codec, "size " + StrictUtf8.describe(message), ex);
         }
         if (length < 0 || length > ring.maxMsgLength())
         {

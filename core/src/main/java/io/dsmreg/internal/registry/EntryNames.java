@@ -1,12 +1,9 @@
 package io.dsmreg.internal.registry;
 
 import io.dsmreg.InvalidNameException;
+import io.dsmreg.internal.hash.StrictUtf8;
 import io.dsmreg.internal.layout.RegistryDescriptor;
 
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /** Checks entry names and turns them into the UTF-8 bytes the registry table stores. */
@@ -31,27 +28,20 @@ public final class EntryNames
         {
             throw new InvalidNameException(kind + " name cannot be empty");
         }
-        final ByteBuffer encoded;
-        try
+        final int unpaired = StrictUtf8.unpairedSurrogate(name);
+        if (unpaired >= 0)
         {
-            encoded = StandardCharsets.UTF_8.newEncoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT)
-                .encode(CharBuffer.wrap(name));
+            throw new InvalidNameException(String.format("%s name \"%s\" is not valid Unicode: it holds an unpaired surrogate, " +
+                "U+%04X, at index %d; names are stored as UTF-8, which cannot encode it", kind, StrictUtf8.printable(name),
+                (int)name.charAt(unpaired), unpaired));
         }
-        catch (final CharacterCodingException ex)
+        final byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length > RegistryDescriptor.MAX_NAME_LENGTH)
         {
             throw new InvalidNameException(
-                kind + " name \"" + name + "\" is not valid Unicode (it holds an unpaired surrogate); names are stored as UTF-8");
-        }
-        if (encoded.remaining() > RegistryDescriptor.MAX_NAME_LENGTH)
-        {
-            throw new InvalidNameException(
-                kind + " name too long: \"" + name + "\" is " + encoded.remaining() + " bytes in UTF-8, the limit is " +
+                kind + " name too long: \"" + name + "\" is " + bytes.length + " bytes in UTF-8, the limit is " +
                 RegistryDescriptor.MAX_NAME_LENGTH + " (as in PostgreSQL); choose a shorter name");
         }
-        final byte[] bytes = new byte[encoded.remaining()];
-        encoded.get(bytes);
         return bytes;
     }
 }
