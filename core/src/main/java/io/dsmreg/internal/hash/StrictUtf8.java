@@ -49,8 +49,8 @@ public final class StrictUtf8
     }
 
     /**
-     * {@code value} for a message: the first 64 chars, with each unpaired surrogate written as a Java escape (backslash, u, four hex digits)
-     * (a console would print it as '?', the very String it is not).
+     * {@code value} for a message: the first 64 chars, with each unpaired surrogate written as a Java escape
+     * (backslash, u, four hex digits), since a console would print it as '?', the very String it is not.
      */
     public static String printable(final String value)
     {

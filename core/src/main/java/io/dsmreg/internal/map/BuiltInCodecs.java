@@ -10,8 +10,8 @@ import java.nio.charset.StandardCharsets;
 /** The codecs {@link Codec} names as constants. */
 public final class BuiltInCodecs
 {
-    /** What a caller of {@link #STRING} can do with a String it refuses. */
-    private static final String STRING_REMEDY = "encode it with a codec of your own";
+    /** What a caller of {@link #STRING} can do with a String it refuses (StrictUtf8.notEncodable). */
+    static final String STRING_REMEDY = "encode it with a codec of your own";
 
     public static final Codec<Long> LONG = new Codec<>()
     {

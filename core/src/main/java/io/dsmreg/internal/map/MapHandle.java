@@ -171,7 +171,8 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
     {
         Objects.requireNonNull(codec, what + " codec");
         final String id = codec.id();
-        if (id == null || id.isEmpty() || StrictUtf8.unpairedSurrogate(id) >= 0 || id.getBytes(StandardCharsets.UTF_8).length > CODEC_ID_LIMIT)
+        if (id == null || id.isEmpty() || StrictUtf8.unpairedSurrogate(id) >= 0 ||
+            id.getBytes(StandardCharsets.UTF_8).length > CODEC_ID_LIMIT)
         {
             throw new IllegalArgumentException("the " + what + " codec " + codec + " has id " +
                 (id == null ? "null" : "\"" + StrictUtf8.printable(id) + "\"") + "; a codec id has 1 to " + CODEC_ID_LIMIT +
@@ -998,7 +999,8 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
             final int unpaired = s.key.copyUtf8(string);
             if (unpaired >= 0)
             {
-                throw codecFailure(keyCodec, "encode the key", StrictUtf8.notEncodable(string, unpaired, "encode it with a codec of your own"));
+                throw codecFailure(keyCodec, "encode the key",
+                    StrictUtf8.notEncodable(string, unpaired, BuiltInCodecs.STRING_REMEDY));
             }
             // Its encoding decodes to it again, so the String's own hash is its encoding's (HASH_UTF8).
             checkKeySize(s.key.length);

@@ -180,7 +180,8 @@ public final class QueueHandle extends CachedHandle implements SharedQueue
         }
         catch (final IndexOutOfBoundsException ex)
         {
-            throw codecFailure(codec, "encode " + StrictUtf8.describe(message) + ": it wrote past the " + length + " bytes it declared", ex);
+            throw codecFailure(codec, "encode " + StrictUtf8.describe(message) + ": it wrote past the " + length +
+                " bytes it declared", ex);
         }
         catch (final RuntimeException ex)
         {
