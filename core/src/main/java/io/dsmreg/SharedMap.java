@@ -24,14 +24,13 @@ import java.util.concurrent.ConcurrentMap;
  * {@link #get} takes no lock: it reads optimistically and retries if a writer intervened. Writes
  * lock one of the map's partitions (128 by default) in shared memory; a process that dies holding
  * one is detected by the next that needs it, which takes the partition over and repairs it.
- * {@code compute}, {@code computeIfAbsent}, {@code computeIfPresent} and {@code merge} are
- * {@link ConcurrentMap}'s retry loops over {@link #putIfAbsent}, {@link #replace(Object, Object, Object)}
- * and {@link #remove(Object, Object)}: atomic, but, unlike ConcurrentHashMap, the function may run
- * more than once under contention, and it never runs while a lock is held (so it may use this map, but
- * not change its own entry every time it runs: its loop would then never end).
- * Iterators are weakly
- * consistent, as ConcurrentHashMap's: they never throw ConcurrentModificationException and reflect
- * each partition as it was when they reached it.
+ * {@code compute}, {@code computeIfAbsent}, {@code computeIfPresent} and {@code merge} are retry loops,
+ * as {@link ConcurrentMap}'s defaults are: read the entry, run the function, write only if the entry is
+ * still as read (put if absent, replace or remove if equal), else run again. Atomic, but, unlike
+ * ConcurrentHashMap, the function may run more than once under contention, and it never runs while a
+ * lock is held (so it may use this map, but not change its own entry every time it runs: its loop would
+ * then never end). Iterators are weakly consistent, as ConcurrentHashMap's: they never throw
+ * ConcurrentModificationException and reflect each partition as it was when they reached it.
  * <p>
  * One instance per map per process: asking the registry again returns this instance.
  *

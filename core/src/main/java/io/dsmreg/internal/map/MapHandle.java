@@ -50,15 +50,13 @@ import java.util.function.BiFunction;
  * {@link #get} takes no lock: it reads optimistically and retries if a writer intervened. Writes
  * lock one of the map's partitions (128 by default) in shared memory; a process that dies holding
  * one is detected by the next that needs it, which takes the partition over and repairs it.
- * {@code compute}, {@code computeIfAbsent}, {@code computeIfPresent} and {@code merge} are
- * {@link ConcurrentMap}'s retry loops over {@link #putIfAbsent}, {@link #replace(Object, Object, Object)}
- * and {@link #remove(Object, Object)}: atomic, but, unlike ConcurrentHashMap, the function may run
- * more than once under contention, and it never runs while a lock is held (so it may use this map, but
- * not change its own entry every time it runs: its loop would then never end).
- * {@code compute}, {@code computeIfPresent} and {@code merge} encode the key once and write only if the entry
- * still holds the encoding they read. Iterators are weakly
- * consistent, as ConcurrentHashMap's: they never throw ConcurrentModificationException and reflect
- * each partition as it was when they reached it.
+ * {@code computeIfAbsent} is {@link ConcurrentMap}'s retry loop over {@link #putIfAbsent}; {@code compute},
+ * {@code computeIfPresent} and {@code merge} are the same loop in {@code remap}, which encodes the key once
+ * and writes only if the entry still holds the very bytes it read. Atomic, but, unlike ConcurrentHashMap,
+ * the function may run more than once under contention, and it never runs while a lock is held (so it
+ * may use this map, but not change its own entry every time it runs: its loop would then never end).
+ * Iterators are weakly consistent, as ConcurrentHashMap's: they never throw
+ * ConcurrentModificationException and reflect each partition as it was when they reached it.
  * <p>
  * One instance per map per process: asking the registry again returns this instance.
  *
