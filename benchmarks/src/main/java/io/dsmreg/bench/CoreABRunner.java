@@ -38,6 +38,8 @@ public final class CoreABRunner
     private static String[] nonAsciiKeys;
     private static SharedMap<String, Long> nonAscii;
     private static SharedMap<String, String> stringValues;
+    /** The values stringValues was filled with, which stringValuePut writes again under other keys. */
+    private static String[] valueStrings;
     private static SharedMap<String, byte[]> byteValues;
 
     private CoreABRunner()
@@ -214,6 +216,20 @@ public final class CoreABRunner
         return sum;
     }
 
+    /** {@code put} of the String -> String map: a value of 16 B to 1 KiB encoded and written over a key's. */
+    public static long stringValuePut(final int[] state)
+    {
+        valueMaps();
+        long sum = 0;
+        for (int i = 0; i < OPS; i++)
+        {
+            final String previous = stringValues.put(valueKeys[StringData.next(state, VALUE_KEYS)],
+                valueStrings[StringData.next(state, VALUE_KEYS)]);
+            sum += previous.length();
+        }
+        return sum;
+    }
+
     /** {@code get} of a String -> byte[] map, values of 16 B to 1 KiB (as StringInterleaved's S->B). */
     public static long bytesGet(final int[] state)
     {
@@ -243,13 +259,13 @@ public final class CoreABRunner
         if (valueKeys == null)
         {
             valueKeys = StringData.keys(VALUE_KEYS, false, 43);
-            final String[] strings = StringData.stringValues(VALUE_KEYS, 44);
+            valueStrings = StringData.stringValues(VALUE_KEYS, 44);
             final byte[][] bytes = StringData.byteValues(VALUE_KEYS, 45);
             stringValues = registry.map("string-values", Codec.STRING, Codec.STRING);
             byteValues = registry.map("byte-values", Codec.STRING, Codec.BYTES);
             for (int i = 0; i < VALUE_KEYS; i++)
             {
-                stringValues.put(valueKeys[i], strings[i]);
+                stringValues.put(valueKeys[i], valueStrings[i]);
                 byteValues.put(valueKeys[i], bytes[i]);
             }
         }
