@@ -118,9 +118,30 @@ class StringKeysTest extends RegistryTestBase
                 }
                 case 3 ->
                 {
-                    final long sum = model.merge(key, value, Long::sum);
-                    assertEquals(sum, fast.addAndGet(key, value), "addAndGet " + key);
-                    assertEquals(sum, generic.merge(key, value, Long::sum), "merge " + key);
+                    // Every read-modify-write of the String -> Long map, one removing (compute to null).
+                    final BiFunction<String, Long, Long> addOrDrop = (k, v) -> v != null && (v + value) % 5 == 0 ? null : (v == null ? 0 : v) + value;
+                    final int remap = random.nextInt(5);
+                    final Long expected = switch (remap)
+                    {
+                        case 3 -> model.compute(key, addOrDrop);
+                        case 4 -> model.computeIfPresent(key, (k, v) -> v + value);
+                        default -> model.merge(key, value, Long::sum);
+                    };
+                    final Long actual = switch (remap)
+                    {
+                        case 0 -> fast.addAndGet(key, value);
+                        case 1 -> fast.merge(key, value, Long::sum);
+                        case 2 -> fast.compute(key, (k, v) -> v == null ? value : v + value);
+                        case 3 -> fast.compute(key, addOrDrop);
+                        default -> fast.computeIfPresent(key, (k, v) -> v + value);
+                    };
+                    assertEquals(expected, actual, "read-modify-write " + remap + " of " + key);
+                    assertEquals(expected, switch (remap)
+                    {
+                        case 3 -> generic.compute(key, addOrDrop);
+                        case 4 -> generic.computeIfPresent(key, (k, v) -> v + value);
+                        default -> generic.merge(key, value, Long::sum);
+                    }, "generic read-modify-write " + remap + " of " + key);
                     // The remap loop reading by address (fast) and through the codec's path (generic), removal included.
                     final BiFunction<String, String, String> append = (k, v) -> v == null ? k : v.length() > k.length() + 8 ? null : v + "+";
                     assertEquals(genericStrings.compute(key, append), fastStrings.compute(key, append), "compute " + key);
@@ -183,8 +204,10 @@ class StringKeysTest extends RegistryTestBase
      * Keys that probe every case of the fast paths: the empty string, ASCII keys of every length around the
      * 8-byte words the hash and the comparison read (0 to 41 characters), Latin-1 characters that are not
      * ASCII (one byte in the String, two in UTF-8), other BMP characters, surrogate pairs, DEL (0x7F, the
-     * last ASCII character), and a set of keys that share their stored tag (the 7 hash bits beside the
-     * control bytes), so that every lookup among them compares whole keys.
+     * last ASCII character), and keys that share their hash, so that every lookup among them compares whole
+     * keys: in the maps of Codec.STRING (hashed from String.hashCode) whole sets of one 64-bit hash, ASCII
+     * and not, of 24 bytes, of 28 (the default inline bound) and of 29 and 27 bytes of UTF-8 on either side
+     * of it; in the generic maps (hashed from the bytes) keys of one stored tag.
      */
     private static List<String> keys()
     {
@@ -207,11 +230,37 @@ class StringKeysTest extends RegistryTestBase
                 keys.add(key + "\uD83D\uDE00");
             }
         }
+        keys.addAll(sameHash(60, 12, false));
+        keys.addAll(sameHash(60, 14, false));
+        keys.addAll(sameHash(60, 14, true));
+        keys.addAll(sameHash(30, 13, true));
         keys.addAll(sameTag(200, 24));
         return keys;
     }
 
-    /** {@code count} keys of {@code length} ASCII characters whose hashes share the low 7 bits (the tag). */
+    /**
+     * {@code count} keys of {@code blocks} two-char blocks with one String hash, hence one 64-bit hash in a map
+     * of Codec.STRING keys: every block "Aa" or "BB" (equal hashes), the first one "éa" or "êB" (equal hashes
+     * too, three bytes of UTF-8) when {@code nonAscii}.
+     */
+    private static List<String> sameHash(final int count, final int blocks, final boolean nonAscii)
+    {
+        final List<String> keys = new ArrayList<>();
+        for (int bits = 0; keys.size() < count; bits++)
+        {
+            final StringBuilder key = new StringBuilder();
+            for (int b = 0; b < blocks; b++)
+            {
+                final boolean one = (bits >>> b & 1) != 0;
+                key.append(b == 0 && nonAscii ? (one ? "éa" : "êB") : one ? "Aa" : "BB");
+            }
+            keys.add(key.toString());
+        }
+        assertEquals(1, keys.stream().mapToInt(String::hashCode).distinct().count(), "keys of one String hash");
+        return keys;
+    }
+
+    /** {@code count} keys of {@code length} ASCII characters whose hashes of their bytes (the generic maps') share the low 7 bits (the tag). */
     private static List<String> sameTag(final int count, final int length)
     {
         final List<String> keys = new ArrayList<>();

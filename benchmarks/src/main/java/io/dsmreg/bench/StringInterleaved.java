@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.BiFunction;
 
 /**
  * String-keyed maps side by side in one JVM (issue 13): {@code SharedMap} against
@@ -33,7 +34,7 @@ import java.util.concurrent.Future;
  * sequence.
  * <ul>
  *   <li>String -> Long, keys of 8 to 40 ASCII characters: get, put, merge(key, 1L, Long::sum) and
- *       SharedMap's addAndGet(key, 1);</li>
+ *       SharedMap's addAndGet(key, 1), compute(key, (k, v) -> v == null ? 1 : v + 1);</li>
  *   <li>String -> Long, keys with about a quarter of their characters outside ASCII: get, merge;</li>
  *   <li>String -> String and String -> byte[], values of 16 B to 1 KiB: get, put (a value of another
  *       random size each time).</li>
@@ -49,6 +50,9 @@ public final class StringInterleaved
 {
     private static final int WARM_UP = 3;
     private static final int LINE = 64;
+
+    /** compute's function: a counter's increment, absent counting as 0 (merge's Long::sum, written as compute). */
+    private static final BiFunction<String, Long, Long> INCREMENT = (key, value) -> value == null ? 1L : value + 1;
 
     private static int ops;
     private static volatile long sink;
@@ -164,6 +168,10 @@ public final class StringInterleaved
             cases.add(new Case("S->L merge", "chronicleMap", s -> { long r = 0; for (int i = 0; i < ops; i++) r += csl.merge(ascii[StringData.next(s, n)], 1L, Long::sum); return r; }));
             cases.add(new Case("S->L merge", "sharedMap.addAndGet", s -> { long r = 0; for (int i = 0; i < ops; i++) r += sl.addAndGet(ascii[StringData.next(s, n)], 1L); return r; }));
             cases.add(new Case("S->L merge", "lmdb", s -> { long r = 0; for (int i = 0; i < ops; i++) r += lmdb.addAndGet(lsl, ascii[StringData.next(s, n)], 1); return r; }));
+            cases.add(new Case("S->L compute", "sharedMap", s -> { long r = 0; for (int i = 0; i < ops; i++) r += sl.compute(ascii[StringData.next(s, n)], INCREMENT); return r; }));
+            cases.add(new Case("S->L compute", "concurrentHashMap", s -> { long r = 0; for (int i = 0; i < ops; i++) r += hsl.compute(ascii[StringData.next(s, n)], INCREMENT); return r; }));
+            cases.add(new Case("S->L compute", "chronicleMap", s -> { long r = 0; for (int i = 0; i < ops; i++) r += csl.compute(ascii[StringData.next(s, n)], INCREMENT); return r; }));
+            cases.add(new Case("S->L compute", "lmdb", s -> { long r = 0; for (int i = 0; i < ops; i++) r += lmdb.addAndGet(lsl, ascii[StringData.next(s, n)], 1); return r; }));
             // String -> Long, non-ASCII keys.
             cases.add(new Case("S->L non-ASCII get", "sharedMap", s -> { long r = 0; for (int i = 0; i < ops; i++) r += sn.get(nonAscii[StringData.next(s, n)]); return r; }));
             cases.add(new Case("S->L non-ASCII get", "concurrentHashMap", s -> { long r = 0; for (int i = 0; i < ops; i++) r += hsn.get(nonAscii[StringData.next(s, n)]); return r; }));
