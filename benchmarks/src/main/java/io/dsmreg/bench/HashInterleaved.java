@@ -90,6 +90,7 @@ public final class HashInterleaved
                 Arrays.sort(measured);
                 System.out.printf("%-32s %14.2f %14.2f%n", names[op], 1000 / measured[measured.length / 2], 1000 / measured[0]);
             }
+            printOfFloor("get (boxed) / floor", nanos, 0, rounds, floor);
             printOfFloor("getLong / floor", nanos, 1, rounds, floor);
             printOfFloor("getLong, keys streamed / floor", nanos, 8, rounds, floor);
             floor.free();
