@@ -187,6 +187,135 @@ class SharedMapTest extends RegistryTestBase
         map.verify();
     }
 
+    /**
+     * The views' streams while another thread changes the map: a spliterator that reported the size it started
+     * with (the default, SIZED) made a stream's toArray fail with "Accept exceeded fixed size" once the count
+     * changed. Each view's spliterator must say CONCURRENT and not SIZED, and streams run during writes (proved
+     * by the writer's count moving during at least one of them) must see every key the writer never touches.
+     */
+    @Test
+    void theViewsStreamsRunWhileTheMapChanges() throws Exception
+    {
+        final SharedMap<String, Long> map = registry.map("m", Codec.STRING, Codec.LONG, MapOptions.defaults().partitions(4));
+        for (int k = 0; k < 1_000; k++)
+        {
+            map.put("stable " + k, (long)k);
+        }
+        for (final java.util.Spliterator<?> spliterator : List.of(
+            map.keySet().spliterator(), map.values().spliterator(), map.entrySet().spliterator()))
+        {
+            assertTrue(spliterator.hasCharacteristics(java.util.Spliterator.CONCURRENT), "CONCURRENT");
+            assertFalse(spliterator.hasCharacteristics(java.util.Spliterator.SIZED), "not SIZED");
+            assertTrue(spliterator.hasCharacteristics(java.util.Spliterator.NONNULL), "NONNULL");
+        }
+        final java.util.concurrent.atomic.AtomicLong writes = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        final CheckedThread writer = CheckedThread.start("writer", () ->
+        {
+            for (long i = 0; !stop.get(); i++)
+            {
+                // Inserts and removals: the count moves both ways, past any size a stream started with.
+                map.put("moving " + i % 5_000, i);
+                map.remove("moving " + (i * 7) % 5_000);
+                writes.incrementAndGet();
+            }
+        });
+        int streamsDuringWrites = 0;
+        try
+        {
+            for (int run = 0; run < 200 && streamsDuringWrites < 20; run++)
+            {
+                final long before = writes.get();
+                final Object[] keys = map.keySet().stream().toArray();
+                final long values = map.values().stream().filter(v -> v >= 0).count();
+                final Object[] entries = map.entrySet().stream().toArray();
+                if (writes.get() != before)
+                {
+                    streamsDuringWrites++;
+                }
+                final java.util.Set<Object> seen = new java.util.HashSet<>(List.of(keys));
+                for (int k = 0; k < 1_000; k++)
+                {
+                    assertTrue(seen.contains("stable " + k), "the stream of keys saw stable " + k);
+                }
+                assertTrue(values >= 1_000 && entries.length >= 1_000, values + " values, " + entries.length + " entries");
+            }
+        }
+        finally
+        {
+            stop.set(true);
+            writer.join();
+        }
+        assertTrue(streamsDuringWrites > 0, "no stream ran while the writer wrote: the race did not happen");
+        map.verify();
+    }
+
+    /**
+     * A key or value of another type than a built-in codec takes is in no entry, as in ConcurrentHashMap: reads
+     * and removes answer null or false (an Integer where a map of Codec.LONG keys wants a Long is the usual slip).
+     * A codec of the application's own cannot be asked its type: its ClassCastException passes through.
+     */
+    @Test
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    void aKeyOrValueOfAnotherTypeIsInNoEntryAsInConcurrentHashMap()
+    {
+        final Map strings = registry.map("s", Codec.STRING, Codec.STRING);
+        final Map stringLongs = registry.map("sl", Codec.STRING, Codec.LONG);
+        final Map longs = registry.map("l", Codec.LONG, Codec.LONG);
+        final Map bytes = registry.map("b", Codec.STRING, Codec.BYTES, MapOptions.defaults().inlineKeyLength(0));
+        for (final Map map : List.of(strings, stringLongs, longs, bytes, new ConcurrentHashMap<>()))
+        {
+            final Object key = map == longs ? (Object)1L : "one";
+            final Object value = map == stringLongs || map == longs ? (Object)10L : map == bytes ? new byte[] {1} : "ten";
+            map.put(key, value);
+            assertNull(map.get(1), map + ": get");
+            assertFalse(map.containsKey(1), map + ": containsKey");
+            assertEquals("default", map.getOrDefault(1, "default"), map + ": getOrDefault");
+            assertNull(map.remove(1), map + ": remove");
+            assertFalse(map.remove(1, value), map + ": remove(k, v)");
+            assertFalse(map.remove(key, 10), map + ": remove(k, v) of an Integer value");
+            assertFalse(map.keySet().contains(1), map + ": keySet().contains");
+            assertFalse(map.keySet().remove(1), map + ": keySet().remove");
+            assertFalse(map.entrySet().contains(Map.entry(1, value)), map + ": entrySet().contains");
+            assertFalse(map.entrySet().remove(Map.entry(key, 10)), map + ": entrySet().remove");
+            assertEquals(1, map.size(), map + ": size");
+            assertTrue(map.containsKey(key), map + ": the entry is still there");
+        }
+        final Codec<String> own = new Codec<>()
+        {
+            public String id()
+            {
+                return "test.own-string";
+            }
+
+            public int fixedSize()
+            {
+                return VARIABLE_SIZE;
+            }
+
+            public int size(final String value)
+            {
+                return Codec.STRING.size(value);
+            }
+
+            public void encode(final String value, final MutableDirectBuffer buffer, final int offset)
+            {
+                Codec.STRING.encode(value, buffer, offset);
+            }
+
+            public String decode(final DirectBuffer buffer, final int offset, final int length)
+            {
+                return Codec.STRING.decode(buffer, offset, length);
+            }
+        };
+        final Map ownKeys = registry.map("own", own, Codec.LONG);
+        assertThrows(ClassCastException.class, () -> ownKeys.get(1));
+        assertThrows(ClassCastException.class, () -> ownKeys.remove(1));
+        assertThrows(NullPointerException.class, () -> strings.remove(null));
+        assertThrows(NullPointerException.class, () -> strings.containsKey(null));
+        assertThrows(NullPointerException.class, () -> longs.remove(null, 10L));
+    }
+
     // ---------------------------------------------------------------------------------------------
     // compute, computeIfPresent, merge: the function runs with no lock held, again on what changed
     // ---------------------------------------------------------------------------------------------

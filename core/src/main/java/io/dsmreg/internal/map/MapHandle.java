@@ -18,15 +18,20 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.charset.StandardCharsets;
+import java.util.AbstractCollection;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
+import java.util.Spliterator;
+import java.util.Spliterators;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * A {@link ConcurrentMap} in shared memory: every process that asks the registry for the same name
@@ -115,7 +120,15 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
     private final BiFunction<HashTable.View, Scratch, Boolean> lookup = this::lookup;
     /** {@link #presence} as a function made once, for containsKey. */
     private final BiFunction<HashTable.View, Scratch, Boolean> presence = this::presence;
+    /**
+     * The types of built-in key and value codecs (null for a codec of the application's own): a key or value of
+     * another type is in no entry, so reads and removes answer null or false for it, as ConcurrentHashMap's do.
+     */
+    private final Class<?> keyType;
+    private final Class<?> valueType;
     private Set<Map.Entry<K, V>> entrySet;
+    private Set<K> keySet;
+    private Collection<V> values;
 
     public MapHandle(
         final String name, final Codec<K> keyCodec, final Codec<V> valueCodec, final MapOptions options,
@@ -133,6 +146,8 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
         this.longValues = valueCodec == Codec.LONG;
         this.shortKeyLongs = shortKeys && longValues;
         this.views = longs ? table.longViews() : null;
+        this.keyType = BuiltInCodecs.typeOf(keyCodec);
+        this.valueType = BuiltInCodecs.typeOf(valueCodec);
     }
 
     /** The shape a map of these codecs and options has: what its header records and attach compares. */
@@ -447,9 +462,22 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
         {
             return getInPlace(key);
         }
+        if (isForeignKey(key))
+        {
+            return null;
+        }
         final Scratch s = scratches.get();
         final long hash = encodeKey((K)key, s);
         return read(hash, s, lookup) ? decodeValue(s.current) : null;
+    }
+
+    /**
+     * Whether {@code key} (not null) is of a type this map's built-in key codec does not take: a key no entry has.
+     * A codec of the application's own decides for itself: its ClassCastException (Map's optional one) passes through.
+     */
+    private boolean isForeignKey(final Object key)
+    {
+        return keyType != null && !keyType.isInstance(Objects.requireNonNull(key));
     }
 
     /**
@@ -470,6 +498,10 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
         {
             hash = Hashing.hashString(key.hashCode());
             found = s.current.readInto(table, hash, own, own.length);
+        }
+        else if (isForeignKey(key))
+        {
+            return null;
         }
         else
         {
@@ -506,6 +538,10 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
             table.tryGetShort(Hashing.hashString(key.hashCode()), own, own.length, Long.MIN_VALUE) : HashTable.UNDECIDED;
         if (value == HashTable.UNDECIDED)
         {
+            if (isForeignKey(key))
+            {
+                return null;
+            }
             final Scratch s = scratches.get();
             final long hash = encodeKey((K)key, s);
             // The same bytes again would be undecided again: an attempt in place goes straight to the general path.
@@ -543,6 +579,10 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
                     return found != HashTable.VALUE_ABSENT;
                 }
             }
+        }
+        if (isForeignKey(key))
+        {
+            return false;
         }
         final Scratch s = scratches.get();
         return read(encodeKey((K)key, s), s, presence);
@@ -595,6 +635,10 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
     @SuppressWarnings("unchecked")
     public V remove(final Object key)
     {
+        if (isForeignKey(key))
+        {
+            return null;
+        }
         final Scratch s = scratches.get();
         final long hash = encodeKey((K)key, s);
         write(hash, s, REMOVE);
@@ -605,8 +649,7 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
     @SuppressWarnings("unchecked")
     public boolean remove(final Object key, final Object value)
     {
-        Objects.requireNonNull(key);
-        if (value == null)
+        if (isForeignKey(key) || value == null || valueType != null && !valueType.isInstance(value))
         {
             return false;
         }
@@ -1244,6 +1287,39 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
     // Iteration
     // ---------------------------------------------------------------------------------------------
 
+    @Override
+    public Set<K> keySet()
+    {
+        Set<K> set = keySet;
+        if (set == null)
+        {
+            set = new KeySet();
+            keySet = set;
+        }
+        return set;
+    }
+
+    @Override
+    public Collection<V> values()
+    {
+        Collection<V> collection = values;
+        if (collection == null)
+        {
+            collection = new Values();
+            values = collection;
+        }
+        return collection;
+    }
+
+    /**
+     * A view's spliterator: of unknown size and {@code CONCURRENT}, for the map may change while it runs (the
+     * default spliterator of a collection is {@code SIZED}, and a stream over it fails when the count changes).
+     */
+    private static <T> Spliterator<T> weaklyConsistent(final Iterator<T> iterator, final int characteristics)
+    {
+        return Spliterators.spliteratorUnknownSize(iterator, Spliterator.CONCURRENT | Spliterator.NONNULL | characteristics);
+    }
+
     private final class EntrySet extends AbstractSet<Map.Entry<K, V>>
     {
         @Override
@@ -1253,9 +1329,21 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
         }
 
         @Override
+        public Spliterator<Map.Entry<K, V>> spliterator()
+        {
+            return weaklyConsistent(iterator(), Spliterator.DISTINCT);
+        }
+
+        @Override
         public int size()
         {
             return MapHandle.this.size();
+        }
+
+        @Override
+        public boolean isEmpty()
+        {
+            return MapHandle.this.isEmpty();
         }
 
         @Override
@@ -1279,6 +1367,116 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
         public void clear()
         {
             MapHandle.this.clear();
+        }
+    }
+
+    /** The keys, as the entries they are read from: weakly consistent, removal through the map. */
+    private final class KeySet extends AbstractSet<K>
+    {
+        @Override
+        public Iterator<K> iterator()
+        {
+            return new ViewIterator<>(Map.Entry::getKey);
+        }
+
+        @Override
+        public Spliterator<K> spliterator()
+        {
+            return weaklyConsistent(iterator(), Spliterator.DISTINCT);
+        }
+
+        @Override
+        public int size()
+        {
+            return MapHandle.this.size();
+        }
+
+        @Override
+        public boolean isEmpty()
+        {
+            return MapHandle.this.isEmpty();
+        }
+
+        @Override
+        public boolean contains(final Object o)
+        {
+            return containsKey(o);
+        }
+
+        @Override
+        public boolean remove(final Object o)
+        {
+            return MapHandle.this.remove(o) != null;
+        }
+
+        @Override
+        public void clear()
+        {
+            MapHandle.this.clear();
+        }
+    }
+
+    /** The values, as the entries they are read from: weakly consistent, removal through the map. */
+    private final class Values extends AbstractCollection<V>
+    {
+        @Override
+        public Iterator<V> iterator()
+        {
+            return new ViewIterator<>(Map.Entry::getValue);
+        }
+
+        @Override
+        public Spliterator<V> spliterator()
+        {
+            return weaklyConsistent(iterator(), 0);
+        }
+
+        @Override
+        public int size()
+        {
+            return MapHandle.this.size();
+        }
+
+        @Override
+        public boolean isEmpty()
+        {
+            return MapHandle.this.isEmpty();
+        }
+
+        @Override
+        public void clear()
+        {
+            MapHandle.this.clear();
+        }
+    }
+
+    /** The keys' or the values' iterator: an {@link EntryIterator}'s entries, one part of each. */
+    private final class ViewIterator<T> implements Iterator<T>
+    {
+        private final EntryIterator entries = new EntryIterator();
+        private final Function<Map.Entry<K, V>, T> part;
+
+        ViewIterator(final Function<Map.Entry<K, V>, T> part)
+        {
+            this.part = part;
+        }
+
+        @Override
+        public boolean hasNext()
+        {
+            return entries.hasNext();
+        }
+
+        @Override
+        public T next()
+        {
+            return part.apply(entries.next());
+        }
+
+        @Override
+        public void remove()
+        {
+            entries.remove();
         }
     }
 
