@@ -281,34 +281,7 @@ class SharedMapTest extends RegistryTestBase
             assertEquals(1, map.size(), map + ": size");
             assertTrue(map.containsKey(key), map + ": the entry is still there");
         }
-        final Codec<String> own = new Codec<>()
-        {
-            public String id()
-            {
-                return "test.own-string";
-            }
-
-            public int fixedSize()
-            {
-                return VARIABLE_SIZE;
-            }
-
-            public int size(final String value)
-            {
-                return Codec.STRING.size(value);
-            }
-
-            public void encode(final String value, final MutableDirectBuffer buffer, final int offset)
-            {
-                Codec.STRING.encode(value, buffer, offset);
-            }
-
-            public String decode(final DirectBuffer buffer, final int offset, final int length)
-            {
-                return Codec.STRING.decode(buffer, offset, length);
-            }
-        };
-        final Map ownKeys = registry.map("own", own, Codec.LONG);
+        final Map ownKeys = registry.map("own", new StringCodecUnder("test.own-string"), Codec.LONG);
         assertThrows(ClassCastException.class, () -> ownKeys.get(1));
         assertThrows(ClassCastException.class, () -> ownKeys.remove(1));
         assertThrows(NullPointerException.class, () -> strings.remove(null));

@@ -1,8 +1,6 @@
 package io.dsmreg;
 
 import io.dsmreg.internal.hash.Hashing;
-import org.agrona.DirectBuffer;
-import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,42 +33,6 @@ class StringKeysTest extends RegistryTestBase
 {
     /** Codec.STRING's encoding under another codec, so that a map of it takes the generic (codec) paths. */
     private static final Codec<String> GENERIC_STRING = new StringCodecUnder("test.string-utf8");
-
-    /** Codec.STRING's encoding under the id given. */
-    private static final class StringCodecUnder implements Codec<String>
-    {
-        private final String id;
-
-        StringCodecUnder(final String id)
-        {
-            this.id = id;
-        }
-
-        public String id()
-        {
-            return id;
-        }
-
-        public int fixedSize()
-        {
-            return VARIABLE_SIZE;
-        }
-
-        public int size(final String value)
-        {
-            return Codec.STRING.size(value);
-        }
-
-        public void encode(final String value, final MutableDirectBuffer buffer, final int offset)
-        {
-            Codec.STRING.encode(value, buffer, offset);
-        }
-
-        public String decode(final DirectBuffer buffer, final int offset, final int length)
-        {
-            return Codec.STRING.decode(buffer, offset, length);
-        }
-    }
 
     /** Every key in a block (0), keys of up to 12 bytes in the slot, and the default 28: keys() crosses each bound. */
     @ParameterizedTest

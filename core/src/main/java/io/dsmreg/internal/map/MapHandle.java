@@ -126,9 +126,9 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
      */
     private final Class<?> keyType;
     private final Class<?> valueType;
-    private Set<Map.Entry<K, V>> entrySet;
-    private Set<K> keySet;
-    private Collection<V> values;
+    private final Set<Map.Entry<K, V>> entrySet = new EntrySet();
+    private final Set<K> keySet = new KeySet();
+    private final Collection<V> values = new Values();
 
     public MapHandle(
         final String name, final Codec<K> keyCodec, final Codec<V> valueCodec, final MapOptions options,
@@ -824,13 +824,19 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
     @Override
     public Set<Map.Entry<K, V>> entrySet()
     {
-        Set<Map.Entry<K, V>> set = entrySet;
-        if (set == null)
-        {
-            set = new EntrySet();
-            entrySet = set;
-        }
-        return set;
+        return entrySet;
+    }
+
+    @Override
+    public Set<K> keySet()
+    {
+        return keySet;
+    }
+
+    @Override
+    public Collection<V> values()
+    {
+        return values;
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -1287,30 +1293,6 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
     // Iteration
     // ---------------------------------------------------------------------------------------------
 
-    @Override
-    public Set<K> keySet()
-    {
-        Set<K> set = keySet;
-        if (set == null)
-        {
-            set = new KeySet();
-            keySet = set;
-        }
-        return set;
-    }
-
-    @Override
-    public Collection<V> values()
-    {
-        Collection<V> collection = values;
-        if (collection == null)
-        {
-            collection = new Values();
-            values = collection;
-        }
-        return collection;
-    }
-
     /**
      * A view's spliterator: of unknown size and {@code CONCURRENT}, for the map may change while it runs (the
      * default spliterator of a collection is {@code SIZED}, and a stream over it fails when the count changes).
@@ -1320,16 +1302,11 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
         return Spliterators.spliteratorUnknownSize(iterator, Spliterator.CONCURRENT | Spliterator.NONNULL | characteristics);
     }
 
-    private final class EntrySet extends AbstractSet<Map.Entry<K, V>>
+    /** What the set views share: the map's count and clear, and a weakly consistent spliterator. */
+    private abstract class SetView<T> extends AbstractSet<T>
     {
         @Override
-        public Iterator<Map.Entry<K, V>> iterator()
-        {
-            return new EntryIterator();
-        }
-
-        @Override
-        public Spliterator<Map.Entry<K, V>> spliterator()
+        public Spliterator<T> spliterator()
         {
             return weaklyConsistent(iterator(), Spliterator.DISTINCT);
         }
@@ -1341,9 +1318,18 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
         }
 
         @Override
-        public boolean isEmpty()
+        public void clear()
         {
-            return MapHandle.this.isEmpty();
+            MapHandle.this.clear();
+        }
+    }
+
+    private final class EntrySet extends SetView<Map.Entry<K, V>>
+    {
+        @Override
+        public Iterator<Map.Entry<K, V>> iterator()
+        {
+            return new EntryIterator();
         }
 
         @Override
@@ -1362,39 +1348,15 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
         {
             return o instanceof Map.Entry<?, ?> e && e.getKey() != null && MapHandle.this.remove(e.getKey(), e.getValue());
         }
-
-        @Override
-        public void clear()
-        {
-            MapHandle.this.clear();
-        }
     }
 
     /** The keys, as the entries they are read from: weakly consistent, removal through the map. */
-    private final class KeySet extends AbstractSet<K>
+    private final class KeySet extends SetView<K>
     {
         @Override
         public Iterator<K> iterator()
         {
             return new ViewIterator<>(Map.Entry::getKey);
-        }
-
-        @Override
-        public Spliterator<K> spliterator()
-        {
-            return weaklyConsistent(iterator(), Spliterator.DISTINCT);
-        }
-
-        @Override
-        public int size()
-        {
-            return MapHandle.this.size();
-        }
-
-        @Override
-        public boolean isEmpty()
-        {
-            return MapHandle.this.isEmpty();
         }
 
         @Override
@@ -1408,17 +1370,17 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
         {
             return MapHandle.this.remove(o) != null;
         }
-
-        @Override
-        public void clear()
-        {
-            MapHandle.this.clear();
-        }
     }
 
     /** The values, as the entries they are read from: weakly consistent, removal through the map. */
     private final class Values extends AbstractCollection<V>
     {
+        @Override
+        public int size()
+        {
+            return MapHandle.this.size();
+        }
+
         @Override
         public Iterator<V> iterator()
         {
@@ -1429,18 +1391,6 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
         public Spliterator<V> spliterator()
         {
             return weaklyConsistent(iterator(), 0);
-        }
-
-        @Override
-        public int size()
-        {
-            return MapHandle.this.size();
-        }
-
-        @Override
-        public boolean isEmpty()
-        {
-            return MapHandle.this.isEmpty();
         }
 
         @Override
