@@ -179,7 +179,7 @@ public interface SharedMap<K, V> extends ConcurrentMap<K, V>
      * {@link Codec#LONG} keys and values, a read that finds no value or {@link Long#MIN_VALUE} (which
      * {@link #getLong} cannot tell apart); {@link #getLong} with another default avoids it.
      *
-     * @param key the key; in a map of a built-in key codec, a key of another type has no value.
+     * @param key the key; a key of another type than the key codec takes has no value.
      * @return the value, decoded, or null if {@code key} has none.
      * @throws NullPointerException if the key is null.
      * @throws CodecException       if a codec fails.
@@ -191,7 +191,7 @@ public interface SharedMap<K, V> extends ConcurrentMap<K, V>
     /**
      * Whether {@code key} has a value. Reads as {@link #get} does.
      *
-     * @param key the key; in a map of a built-in key codec, a key of another type has no value.
+     * @param key the key; a key of another type than the key codec takes has no value.
      * @return true if {@code key} has a value.
      * @throws NullPointerException if the key is null.
      * @throws CodecException       if the key codec fails.
@@ -264,7 +264,7 @@ public interface SharedMap<K, V> extends ConcurrentMap<K, V>
     /**
      * Removes {@code key} and its value. Blocks that held the key or the value go back to the map's area.
      *
-     * @param key the key; in a map of a built-in key codec, a key of another type has no value to remove.
+     * @param key the key; a key of another type than the key codec takes has no value to remove.
      * @return the value {@code key} had, or null if it had none.
      * @throws NullPointerException if the key is null.
      * @throws CodecException       if a codec fails; the map is unchanged.
@@ -274,8 +274,8 @@ public interface SharedMap<K, V> extends ConcurrentMap<K, V>
 
     /**
      * Removes {@code key} only if its value is {@code value}, atomically. The values are compared by
-     * their encodings; a null value, or a key or value of another type than a built-in codec takes,
-     * removes nothing.
+     * their encodings; a null value, or a key or value of another type than its codec takes, removes
+     * nothing.
      *
      * @param key   the key.
      * @param value the value {@code key} must have.

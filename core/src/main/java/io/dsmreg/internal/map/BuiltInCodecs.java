@@ -188,24 +188,6 @@ public final class BuiltInCodecs
         }
     };
 
-    /** The type a built-in codec takes, or null for a codec of the application's own, whose type a map cannot know. */
-    static Class<?> typeOf(final Codec<?> codec)
-    {
-        if (codec == LONG)
-        {
-            return Long.class;
-        }
-        if (codec == INTEGER)
-        {
-            return Integer.class;
-        }
-        if (codec == STRING)
-        {
-            return String.class;
-        }
-        return codec == BYTES ? byte[].class : null;
-    }
-
     private BuiltInCodecs()
     {
     }

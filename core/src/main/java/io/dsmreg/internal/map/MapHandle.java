@@ -120,12 +120,6 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
     private final BiFunction<HashTable.View, Scratch, Boolean> lookup = this::lookup;
     /** {@link #presence} as a function made once, for containsKey. */
     private final BiFunction<HashTable.View, Scratch, Boolean> presence = this::presence;
-    /**
-     * The types of built-in key and value codecs (null for a codec of the application's own): a key or value of
-     * another type is in no entry, so reads and removes answer null or false for it, as ConcurrentHashMap's do.
-     */
-    private final Class<?> keyType;
-    private final Class<?> valueType;
     private final Set<Map.Entry<K, V>> entrySet = new EntrySet();
     private final Set<K> keySet = new KeySet();
     private final Collection<V> values = new Values();
@@ -146,8 +140,6 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
         this.longValues = valueCodec == Codec.LONG;
         this.shortKeyLongs = shortKeys && longValues;
         this.views = longs ? table.longViews() : null;
-        this.keyType = BuiltInCodecs.typeOf(keyCodec);
-        this.valueType = BuiltInCodecs.typeOf(valueCodec);
     }
 
     /** The shape a map of these codecs and options has: what its header records and attach compares. */
@@ -462,22 +454,27 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
         {
             return getInPlace(key);
         }
-        if (isForeignKey(key))
-        {
-            return null;
-        }
         final Scratch s = scratches.get();
-        final long hash = encodeKey((K)key, s);
-        return read(hash, s, lookup) ? decodeValue(s.current) : null;
+        return encodeGivenKey(key, s) && read(s.hash, s, lookup) ? decodeValue(s.current) : null;
     }
 
     /**
-     * Whether {@code key} (not null) is of a type this map's built-in key codec does not take: a key no entry has.
-     * A codec of the application's own decides for itself: its ClassCastException (Map's optional one) passes through.
+     * {@link #encodeKey} of a key that a read or a removal was given as an Object: false, if it is of another type
+     * than the key codec takes (the ClassCastException of the cast or of the codec), for a key no entry has, as in
+     * ConcurrentHashMap and in a ClusterMap; else true, with the key in {@code s.key} and its hash in {@code s.hash}.
      */
-    private boolean isForeignKey(final Object key)
+    @SuppressWarnings("unchecked")
+    private boolean encodeGivenKey(final Object key, final Scratch s)
     {
-        return keyType != null && !keyType.isInstance(Objects.requireNonNull(key));
+        try
+        {
+            s.hash = encodeKey((K)Objects.requireNonNull(key), s);
+            return true;
+        }
+        catch (final ClassCastException ex)
+        {
+            return false;
+        }
     }
 
     /**
@@ -499,13 +496,13 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
             hash = Hashing.hashString(key.hashCode());
             found = s.current.readInto(table, hash, own, own.length);
         }
-        else if (isForeignKey(key))
-        {
-            return null;
-        }
         else
         {
-            hash = encodeKey((K)key, s);
+            if (!encodeGivenKey(key, s))
+            {
+                return null;
+            }
+            hash = s.hash;
             found = s.current.readInto(table, hash, s.key.array, s.key.length);
         }
         if (found == HashTable.VALUE_ABSENT)
@@ -528,7 +525,6 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
      * address, with an ASCII String's own bytes compared in place and any other key encoded into the scratch
      * first; what it cannot tell takes the general path. Apart from get, so that get stays small for the JIT.
      */
-    @SuppressWarnings("unchecked")
     private Long getLongValue(final Object key)
     {
         final byte[] own = stringKeys && key instanceof String ? AsciiStrings.bytes((String)key) : null;
@@ -538,12 +534,12 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
             table.tryGetShort(Hashing.hashString(key.hashCode()), own, own.length, Long.MIN_VALUE) : HashTable.UNDECIDED;
         if (value == HashTable.UNDECIDED)
         {
-            if (isForeignKey(key))
+            final Scratch s = scratches.get();
+            if (!encodeGivenKey(key, s))
             {
                 return null;
             }
-            final Scratch s = scratches.get();
-            final long hash = encodeKey((K)key, s);
+            final long hash = s.hash;
             // The same bytes again would be undecided again: an attempt in place goes straight to the general path.
             value = inPlace ? HashTable.UNDECIDED : table.tryGetShort(hash, s.key.array, s.key.length, Long.MIN_VALUE);
             if (value == HashTable.UNDECIDED)
@@ -555,7 +551,6 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public boolean containsKey(final Object key)
     {
         if (longs)
@@ -580,12 +575,8 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
                 }
             }
         }
-        if (isForeignKey(key))
-        {
-            return false;
-        }
         final Scratch s = scratches.get();
-        return read(encodeKey((K)key, s), s, presence);
+        return encodeGivenKey(key, s) && read(s.hash, s, presence);
     }
 
     @Override
@@ -632,16 +623,14 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public V remove(final Object key)
     {
-        if (isForeignKey(key))
+        final Scratch s = scratches.get();
+        if (!encodeGivenKey(key, s))
         {
             return null;
         }
-        final Scratch s = scratches.get();
-        final long hash = encodeKey((K)key, s);
-        write(hash, s, REMOVE);
+        write(s.hash, s, REMOVE);
         return s.found ? decodeValue(s.current) : null;
     }
 
@@ -649,14 +638,26 @@ public final class MapHandle<K, V> extends AbstractMap<K, V> implements SharedMa
     @SuppressWarnings("unchecked")
     public boolean remove(final Object key, final Object value)
     {
-        if (isForeignKey(key) || value == null || valueType != null && !valueType.isInstance(value))
+        Objects.requireNonNull(key);
+        if (value == null)
         {
             return false;
         }
         final Scratch s = scratches.get();
-        final long hash = encodeKey((K)key, s);
-        encodeValue((V)value, s.expected, s);
-        return write(hash, s, REMOVE_IF_EQUAL);
+        if (!encodeGivenKey(key, s))
+        {
+            return false;
+        }
+        try
+        {
+            encodeValue((V)value, s.expected, s);
+        }
+        catch (final ClassCastException ex)
+        {
+            // A value of another type than the value codec takes: the key cannot have it.
+            return false;
+        }
+        return write(s.hash, s, REMOVE_IF_EQUAL);
     }
 
     @Override
