@@ -6,14 +6,19 @@ import io.dsmreg.SharedMap;
 import com.hazelcast.map.IMap;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.util.AbstractCollection;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.function.Function;
 
 /**
  * A {@link ClusterMap} over an {@code IMap<byte[], byte[]>} holding the codecs' bytes. Hazelcast
@@ -30,7 +35,9 @@ final class CodecMap<K, V> extends AbstractMap<K, V> implements ClusterMap<K, V>
     private final Codec<K> keyCodec;
     private final Codec<V> valueCodec;
     private final boolean longValues;
-    private EntrySet entrySet;
+    private final Set<Map.Entry<K, V>> entrySet = new EntrySet();
+    private final Set<K> keySet = new KeySet();
+    private final Collection<V> values = new Values();
 
     CodecMap(final String name, final IMap<byte[], byte[]> map, final Codec<K> keyCodec, final Codec<V> valueCodec)
     {
@@ -147,59 +154,42 @@ final class CodecMap<K, V> extends AbstractMap<K, V> implements ClusterMap<K, V>
         map.clear();
     }
 
-    /** A snapshot of the entries when iteration starts; removing through it or setting a value writes to the cluster. */
+    /**
+     * The views iterate over a snapshot of the entries taken when iteration starts; removing through an iterator or
+     * setting an entry's value writes to the cluster. Their spliterators are of unknown size: the map's size is read
+     * apart from the snapshot, and other members change it meanwhile. The view classes mirror SharedMap's: this
+     * module sees core's API only, and the engine that holds those is not part of it.
+     */
     @Override
     public Set<Map.Entry<K, V>> entrySet()
     {
-        EntrySet entries = entrySet;
-        if (entries == null)
-        {
-            entries = new EntrySet();
-            entrySet = entries;
-        }
-        return entries;
+        return entrySet;
     }
 
-    private final class EntrySet extends AbstractSet<Map.Entry<K, V>>
+    @Override
+    public Set<K> keySet()
+    {
+        return keySet;
+    }
+
+    @Override
+    public Collection<V> values()
+    {
+        return values;
+    }
+
+    private static <T> Spliterator<T> ofUnknownSize(final Iterator<T> iterator, final int characteristics)
+    {
+        return Spliterators.spliteratorUnknownSize(iterator, Spliterator.NONNULL | characteristics);
+    }
+
+    /** The set views: the map's size and clear, a spliterator of unknown size. */
+    private abstract class SetView<T> extends AbstractSet<T>
     {
         @Override
-        public Iterator<Map.Entry<K, V>> iterator()
+        public Spliterator<T> spliterator()
         {
-            final Set<Map.Entry<byte[], byte[]>> snapshot = map.entrySet();
-            final List<Map.Entry<K, V>> decoded = new ArrayList<>(snapshot.size());
-            for (final Map.Entry<byte[], byte[]> entry : snapshot)
-            {
-                decoded.add(new ClusterEntry(decodeKey(entry.getKey()), decodeValue(entry.getValue())));
-            }
-            final Iterator<Map.Entry<K, V>> iterator = decoded.iterator();
-            return new Iterator<>()
-            {
-                private Map.Entry<K, V> last;
-
-                @Override
-                public boolean hasNext()
-                {
-                    return iterator.hasNext();
-                }
-
-                @Override
-                public Map.Entry<K, V> next()
-                {
-                    last = iterator.next();
-                    return last;
-                }
-
-                @Override
-                public void remove()
-                {
-                    if (last == null)
-                    {
-                        throw new IllegalStateException("next() has not been called, or remove() was called already");
-                    }
-                    CodecMap.this.remove(last.getKey());
-                    last = null;
-                }
-            };
+            return ofUnknownSize(iterator(), Spliterator.DISTINCT);
         }
 
         @Override
@@ -212,6 +202,107 @@ final class CodecMap<K, V> extends AbstractMap<K, V> implements ClusterMap<K, V>
         public void clear()
         {
             CodecMap.this.clear();
+        }
+    }
+
+    private final class EntrySet extends SetView<Map.Entry<K, V>>
+    {
+        @Override
+        public Iterator<Map.Entry<K, V>> iterator()
+        {
+            return new SnapshotIterator<>(Function.identity());
+        }
+    }
+
+    private final class KeySet extends SetView<K>
+    {
+        @Override
+        public Iterator<K> iterator()
+        {
+            return new SnapshotIterator<>(Map.Entry::getKey);
+        }
+
+        @Override
+        public boolean contains(final Object o)
+        {
+            return containsKey(o);
+        }
+
+        @Override
+        public boolean remove(final Object o)
+        {
+            return CodecMap.this.remove(o) != null;
+        }
+    }
+
+    private final class Values extends AbstractCollection<V>
+    {
+        @Override
+        public int size()
+        {
+            return CodecMap.this.size();
+        }
+
+        @Override
+        public Iterator<V> iterator()
+        {
+            return new SnapshotIterator<>(Map.Entry::getValue);
+        }
+
+        @Override
+        public Spliterator<V> spliterator()
+        {
+            return ofUnknownSize(iterator(), 0);
+        }
+
+        @Override
+        public void clear()
+        {
+            CodecMap.this.clear();
+        }
+    }
+
+    /** One part of each entry of a snapshot taken now; remove() removes the entry's key from the cluster. */
+    private final class SnapshotIterator<T> implements Iterator<T>
+    {
+        private final Iterator<Map.Entry<K, V>> entries;
+        private final Function<Map.Entry<K, V>, T> part;
+        private Map.Entry<K, V> last;
+
+        SnapshotIterator(final Function<Map.Entry<K, V>, T> part)
+        {
+            final Set<Map.Entry<byte[], byte[]>> snapshot = map.entrySet();
+            final List<Map.Entry<K, V>> decoded = new ArrayList<>(snapshot.size());
+            for (final Map.Entry<byte[], byte[]> entry : snapshot)
+            {
+                decoded.add(new ClusterEntry(decodeKey(entry.getKey()), decodeValue(entry.getValue())));
+            }
+            this.entries = decoded.iterator();
+            this.part = part;
+        }
+
+        @Override
+        public boolean hasNext()
+        {
+            return entries.hasNext();
+        }
+
+        @Override
+        public T next()
+        {
+            last = entries.next();
+            return part.apply(last);
+        }
+
+        @Override
+        public void remove()
+        {
+            if (last == null)
+            {
+                throw new IllegalStateException("next() has not been called, or remove() was called already");
+            }
+            CodecMap.this.remove(last.getKey());
+            last = null;
         }
     }
 

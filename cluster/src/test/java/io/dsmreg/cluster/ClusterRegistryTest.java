@@ -86,6 +86,80 @@ class ClusterRegistryTest
         assertTrue(map.isEmpty());
     }
 
+    /**
+     * The views' streams while another thread changes the map: their spliterators are of unknown size (a SIZED
+     * one, sized by the live map apart from the snapshot the iteration walks, failed a stream whose count moved),
+     * and the views answer as the map does: a key of another type is in none, removal writes through.
+     */
+    @Test
+    void theViewsStreamWhileTheMapChangesAndWriteThrough() throws Exception
+    {
+        final ClusterMap<String, Long> map = ClusterRegistry.open("views", member).map("v", Codec.STRING, Codec.LONG);
+        for (int k = 0; k < 200; k++)
+        {
+            map.put("stable " + k, (long)k);
+        }
+        for (final java.util.Spliterator<?> spliterator : List.of(
+            map.keySet().spliterator(), map.values().spliterator(), map.entrySet().spliterator()))
+        {
+            assertFalse(spliterator.hasCharacteristics(java.util.Spliterator.SIZED), "not SIZED");
+        }
+        final java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        final java.util.concurrent.atomic.AtomicLong writes = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        final Thread writer = new Thread(() ->
+        {
+            try
+            {
+                for (long i = 0; !stop.get(); i++)
+                {
+                    map.put("moving " + i % 300, i);
+                    map.remove("moving " + (i * 7) % 300);
+                    writes.incrementAndGet();
+                }
+            }
+            catch (final Throwable ex)
+            {
+                failure.set(ex);
+            }
+        });
+        writer.start();
+        int streamsDuringWrites = 0;
+        try
+        {
+            for (int run = 0; run < 200 && streamsDuringWrites < 10; run++)
+            {
+                final long before = writes.get();
+                final java.util.Set<Object> keys = new java.util.HashSet<>(List.of(map.keySet().stream().toArray()));
+                assertTrue(map.values().stream().count() >= 200 && map.entrySet().stream().toArray().length >= 200);
+                if (writes.get() != before)
+                {
+                    streamsDuringWrites++;
+                }
+                for (int k = 0; k < 200; k++)
+                {
+                    assertTrue(keys.contains("stable " + k), "the stream of keys saw stable " + k);
+                }
+            }
+        }
+        finally
+        {
+            stop.set(true);
+            writer.join(60_000);
+        }
+        assertFalse(writer.isAlive(), "the writer ended");
+        assertNull(failure.get(), () -> "the writer failed: " + failure.get());
+        assertTrue(streamsDuringWrites > 0, "no stream ran while the writer wrote: the race did not happen");
+        assertFalse(map.keySet().contains(42), "a key of another type is in no view");
+        assertFalse(map.keySet().remove(42));
+        assertTrue(map.keySet().remove("stable 0"));
+        assertFalse(map.containsKey("stable 0"), "keySet().remove writes through");
+        map.values().removeIf(value -> value == 1L);
+        assertFalse(map.containsKey("stable 1"), "values().removeIf writes through");
+        map.keySet().clear();
+        assertTrue(map.isEmpty());
+    }
+
     @Test
     void addAndGetRunsOnTheOwnerAndCountsExactly() throws Exception
     {
