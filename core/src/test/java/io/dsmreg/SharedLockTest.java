@@ -312,6 +312,46 @@ class SharedLockTest extends RegistryTestBase
         }
     }
 
+    /**
+     * A waiter whose wait an interrupt ends while another thread keeps the lock past the registry's timeout (200 ms
+     * here): await cannot take the lock back, so it throws LockTimeoutException saying the lock is not held, and
+     * the interrupt stays set. The main thread holds the lock until the waiter has ended, so the timeout is certain.
+     */
+    @Test
+    void anAwaitThatCannotTakeTheLockBackSaysSoAndKeepsTheInterrupt() throws Exception
+    {
+        final SharedLock lock = registry.lock("l");
+        final Lock write = lock.writeLock();
+        final Condition changed = write.newCondition();
+        final java.util.concurrent.atomic.AtomicReference<Thread> waiting = new java.util.concurrent.atomic.AtomicReference<>();
+        final java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
+        final CheckedThread waiter = CheckedThread.start("waiter", () ->
+        {
+            waiting.set(Thread.currentThread());
+            write.lock();
+            holding.countDown();
+            final LockTimeoutException ex = assertThrows(LockTimeoutException.class, () -> changed.awaitNanos(TimeUnit.SECONDS.toNanos(60)));
+            assertTrue(ex.getMessage().contains("The thread does not hold the lock"), ex.getMessage());
+            assertTrue(Thread.interrupted(), "the interrupt that ended the wait is kept");
+            assertThrows(IllegalMonitorStateException.class, write::unlock, "the lock is not held");
+        });
+        assertTrue(holding.await(10, TimeUnit.SECONDS), "the waiter took the lock");
+        // The waiter has released the lock in await once this thread can take it.
+        while (!write.tryLock())
+        {
+            Thread.onSpinWait();
+        }
+        try
+        {
+            waiting.get().interrupt();
+            waiter.join();
+        }
+        finally
+        {
+            write.unlock();
+        }
+    }
+
     /** What {@code task} returns when run by another thread, or what it throws. */
     private static <T> T otherThread(final java.util.concurrent.Callable<T> task) throws Exception
     {

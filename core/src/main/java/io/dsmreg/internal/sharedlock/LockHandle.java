@@ -351,7 +351,14 @@ public final class LockHandle implements SharedLock
             final long result = lock.acquireExclusive(timeoutNanos, false);
             if (result < 0)
             {
-                throw timeout(result, "exclusive", timeoutNanos);
+                if (left == RobustLock.INTERRUPTED)
+                {
+                    // The timeout is what the caller hears; the interrupt that ended the wait must not be lost with it.
+                    Thread.currentThread().interrupt();
+                }
+                final LockTimeoutException timeout = timeout(result, "exclusive", timeoutNanos);
+                throw new LockTimeoutException("after waiting for its condition, " + timeout.getMessage() +
+                    ". The thread does not hold the lock: do not unlock it", timeout);
             }
             exclusiveThread = Thread.currentThread();
             return left;
